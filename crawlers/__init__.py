@@ -1,0 +1,1 @@
+"""picket's crawlers: feeds, sitemaps and sites, fetched politely with Scrapy."""

@@ -1,0 +1,222 @@
+"""The ``picket`` command line: run, demo, search, sources, events, eval and export."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from pipeline.records import to_json
+from pipeline.settings import Settings, SettingsError, load_settings
+from pipeline.store import StoreError, StoryQuery, StoryStore, open_store
+
+log = logging.getLogger("picket")
+
+
+def _setup_logging(level: str) -> None:
+    """Rich log lines on a terminal, plain timestamped lines otherwise (cron, Airflow, CI)."""
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler: logging.Handler = RichHandler(show_path=False, rich_tracebacks=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("scrapy", "trafilatura", "htmldate", "charset_normalizer", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+class _Context:
+    """Settings loaded once per invocation, validated before any command runs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+
+pass_context = click.make_pass_decorator(_Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+@click.version_option(package_name="picket")
+@click.pass_context
+def main(ctx: click.Context, log_level: str | None) -> None:
+    """picket finds news of tech workers acting together against their employer's conduct."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _setup_logging(log_level or settings.log_level)
+    ctx.obj = _Context(settings)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-05-01") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@main.command()
+@click.option(
+    "--force", is_flag=True, help="Also poll sources that are backing off after failures."
+)
+@pass_context
+def run(obj: _Context, force: bool) -> None:
+    """One pass over all enabled sources: crawl, extract, understand, store."""
+    from pipeline.run import run_once
+
+    summary = run_once(obj.settings, force=force)
+    click.echo(summary.line())
+    if summary.nothing_ran:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--keep", is_flag=True, help="Keep the demo database from an earlier demo.")
+@pass_context
+def demo(obj: _Context, keep: bool) -> None:
+    """Serve the bundled demo corpus on 127.0.0.1 and run the main job against it."""
+    from pipeline.demo.run import run_demo
+
+    run_demo(obj.settings, keep=keep, echo=click.echo)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Published before this date (YYYY-MM-DD).")
+@click.option("--company", multiple=True, help="Only stories tagged with this company.")
+@click.option("--action", multiple=True, help="Only stories with this action (e.g. strike).")
+@click.option("--tag", multiple=True, help="Only stories with this issue tag (e.g. ice).")
+@click.option("--relevant/--all", "relevant", default=None, help="Only relevant stories.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@pass_context
+def search(
+    obj: _Context,
+    query: str,
+    since: str | None,
+    until: str | None,
+    company: tuple[str, ...],
+    action: tuple[str, ...],
+    tag: tuple[str, ...],
+    relevant: bool | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Full-text search over stored stories, newest first."""
+    story_query = StoryQuery(
+        text=query or None,
+        since=_parse_date(since),
+        until=_parse_date(until),
+        filters={"companies": company, "actions": action, "tags": tag},
+        relevant=relevant,
+        limit=limit,
+    )
+    with _store(obj.settings) as store:
+        stories = store.search(story_query)
+    if as_json:
+        for story in stories:
+            record = to_json(story)
+            record.pop("text")
+            click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    from pipeline.display import stories_table
+
+    click.echo(stories_table(stories))
+
+
+@main.command()
+@pass_context
+def sources(obj: _Context) -> None:
+    """The configured sources and their health."""
+    from crawlers.sources import load_sources
+    from pipeline.display import sources_table
+
+    configured = _load_sources(obj.settings.sources_file, load_sources)
+    with _store(obj.settings) as store:
+        health = store.source_health()
+    click.echo(sources_table(configured, health))
+
+
+@main.command()
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 36500))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@pass_context
+def events(obj: _Context, days: int, limit: int, as_json: bool) -> None:
+    """Recent events (one collective action, all its stories), most recently active first."""
+    since = datetime.now(UTC) - timedelta(days=days)
+    with _store(obj.settings) as store:
+        found = store.recent_events(since=since, limit=limit)
+    if as_json:
+        for event in found:
+            click.echo(json.dumps(to_json(event), ensure_ascii=False))
+        return
+    from pipeline.display import events_table
+
+    click.echo(events_table(found))
+
+
+@main.command("eval")
+@click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON object of the figures.")
+@pass_context
+def evaluate_command(obj: _Context, dataset: Path, as_json: bool) -> None:
+    """Relevance precision/recall and tagging hit rates on a labelled JSON-lines file."""
+    from pipeline.evaluate import DatasetError, evaluate, format_report, load_dataset, report_json
+
+    try:
+        items = load_dataset(dataset)
+    except DatasetError as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = evaluate(items, threshold=obj.settings.relevance_threshold)
+    click.echo(format_report(report))
+    if as_json:
+        click.echo(json.dumps(report_json(report)))
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["cat-csv"]), default="cat-csv", show_default=True
+)
+@click.option("--since", help="Events first seen on or after this date (YYYY-MM-DD).")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+@pass_context
+def export(obj: _Context, fmt: str, since: str | None, output) -> None:
+    """Relevant events as candidate rows for the Collective Action in Tech archive."""
+    from pipeline.export import write_cat_csv
+
+    with _store(obj.settings) as store:
+        found = store.recent_events(since=_parse_date(since), limit=100_000)
+        count = write_cat_csv(found, store, output)
+    log.info("exported %s events as %s", count, fmt)
+
+
+def _store(settings: Settings) -> closing[StoryStore]:
+    try:
+        return closing(open_store(settings))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _load_sources(path: Path, loader):
+    from crawlers.sources import SourceConfigError
+
+    try:
+        return loader(path)
+    except (SourceConfigError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -1,0 +1,235 @@
+"""The typed records that pass between picket's stages.
+
+Every stage takes and returns these frozen dataclasses, so a crawler, the pure
+core and a store agree on one shape. ``to_json``/``from_json`` turn them into
+plain JSON-able dicts for files between processes and for storage.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+SourceKind = Literal["feed", "sitemap", "site"]
+SOURCE_KINDS: tuple[str, ...] = typing.get_args(SourceKind)
+
+
+@dataclass(frozen=True, slots=True)
+class Politeness:
+    """Per-source overrides of the crawl's polite defaults; ``None`` keeps the default."""
+
+    delay_s: float | None = None
+    concurrency: int | None = None
+    timeout_s: float | None = None
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One entry of ``config/sources.yaml``."""
+
+    id: str
+    kind: SourceKind
+    urls: tuple[str, ...]
+    name: str = ""
+    enabled: bool = True
+    politeness: Politeness = field(default_factory=Politeness)
+    max_depth: int = 2
+    max_items: int = 200
+    max_age_days: int | None = None
+    allowed_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """What a feed said about one item, kept so extraction can fall back to it."""
+
+    link: str
+    title: str = ""
+    summary: str = ""
+    published: datetime | None = None
+    feed_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    """One article page as the crawler got it (or failed to get it)."""
+
+    source_id: str
+    url: str
+    final_url: str
+    status: int
+    fetched_at: datetime
+    body: bytes = b""
+    content_type: str = ""
+    entry: FeedEntry | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What extraction found in a page (or, with ``fallback``, in its feed entry)."""
+
+    url: str
+    title: str
+    text: str
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+    fallback: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """How sure picket is that a story reports tech workers acting together, and why."""
+
+    score: float = 0.0
+    label: bool = False
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """The Collective Action in Tech vocabulary attached to a story or an event."""
+
+    companies: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    struggles: tuple[str, ...] = ()
+    employment_types: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    workers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """The stored unit: one article at one canonical URL, understood."""
+
+    id: str
+    url: str
+    canonical_url: str
+    source_id: str
+    title: str
+    text: str
+    outlet: str = ""
+    domain: str = ""
+    description: str = ""
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+    published: datetime | None = None
+    first_seen: datetime | None = None
+    fetched_at: datetime | None = None
+    fallback: bool = False
+    content_hash: str = ""
+    relevance: Relevance = field(default_factory=Relevance)
+    tags: Tags = field(default_factory=Tags)
+    event_id: str | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One collective action as covered by one or more stories."""
+
+    id: str
+    first_seen: datetime
+    last_seen: datetime
+    title: str
+    story_ids: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    tags: Tags = field(default_factory=Tags)
+    keywords: tuple[str, ...] = ()  # words of its stories' titles and ledes, to match later ones
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """HTTP validators of one feed URL, sent back for a conditional GET."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+CrawlStatus = Literal["ok", "not_modified", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOutcome:
+    """How one source's crawl went; the store folds it into ``SourceHealth``."""
+
+    source_id: str
+    status: CrawlStatus
+    attempted_at: datetime
+    http_status: int | None = None
+    error: str | None = None
+    items_seen: int = 0
+    validators: tuple[Validators, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """A source's crawl history as data, shown by ``picket sources``."""
+
+    source_id: str
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    consecutive_failures: int = 0
+    last_status: str | None = None
+    last_error: str | None = None
+    items_seen: int = 0
+    next_due: datetime | None = None
+
+
+# --- JSON round trip -------------------------------------------------------------
+
+
+def to_json(record: Any) -> Any:
+    """A JSON-able form of a record (datetimes as ISO 8601, bytes as base64)."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: to_json(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, datetime):
+        return record.isoformat()
+    if isinstance(record, bytes):
+        return base64.b64encode(record).decode("ascii")
+    if isinstance(record, (tuple, list)):
+        return [to_json(v) for v in record]
+    if isinstance(record, Mapping):
+        return {k: to_json(v) for k, v in record.items()}
+    return record
+
+
+def from_json(cls: type, data: Mapping[str, Any]) -> Any:
+    """Rebuild a record of type ``cls`` from ``to_json`` output."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _decode(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _decode(inner[0], value)
+    if origin is tuple:
+        (item, *_) = typing.get_args(hint)
+        return tuple(_decode(item, v) for v in value)
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if hint is bytes:
+        return base64.b64decode(value)
+    if dataclasses.is_dataclass(hint):
+        return from_json(hint, value)
+    return value

@@ -1,0 +1,130 @@
+"""One pass of picket's flow, ``picket run``: crawl the due sources, understand, store.
+
+The Airflow DAGs call the same steps as separate tasks; this module strings them
+together for the command line and the demo.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from crawlers.crawl import crawl
+from crawlers.sources import load_sources
+from pipeline.health import fold_outcome, is_due
+from pipeline.process import ProcessedBatch, StoryProcessor
+from pipeline.records import CrawlOutcome, FetchedPage, Source
+from pipeline.settings import Settings
+from pipeline.store import StoryStore, open_store
+
+log = logging.getLogger(__name__)
+
+DEDUP_WINDOW = timedelta(days=30)
+EVENT_WINDOW = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What one run did, as printed at its end."""
+
+    sources_polled: int = 0
+    not_modified: int = 0
+    failed_sources: int = 0
+    backing_off: int = 0
+    pages: int = 0
+    failed_pages: int = 0
+    new: int = 0
+    updated: int = 0
+    relevant_new: int = 0
+    duplicates: int = 0
+
+    @property
+    def nothing_ran(self) -> bool:
+        """True when no source could be polled at all: the only case that fails the run."""
+        return self.sources_polled == 0 or self.failed_sources == self.sources_polled
+
+    def line(self) -> str:
+        return (
+            f"sources polled {self.sources_polled}, not modified {self.not_modified}, "
+            f"failed {self.failed_sources}, backing off {self.backing_off}; "
+            f"pages {self.pages} ({self.failed_pages} unusable); "
+            f"new stories {self.new} ({self.relevant_new} relevant, {self.duplicates} duplicates), "
+            f"updated stories {self.updated}"
+        )
+
+
+def run_once(
+    settings: Settings,
+    *,
+    sources: Sequence[Source] | None = None,
+    force: bool = False,
+    now: datetime | None = None,
+) -> RunSummary:
+    """Crawl every enabled source that is due, then extract, understand and store."""
+    now = now or datetime.now(UTC)
+    if sources is None:
+        sources = load_sources(settings.sources_file)
+    enabled = [source for source in sources if source.enabled]
+    with closing(open_store(settings)) as store:
+        health = store.source_health()
+        due = [s for s in enabled if force or is_due(health.get(s.id), now)]
+        backing_off = len(enabled) - len(due)
+        if backing_off:
+            log.info("%s sources are backing off after failures (use --force)", backing_off)
+        if not due:
+            log.warning("no source is enabled and due; nothing to do")
+            return RunSummary(backing_off=backing_off)
+        result = crawl(
+            due,
+            settings=settings,
+            validators=store.validators(),
+            work_dir=settings.work_dir,
+            skip_urls=store.known_urls(),
+        )
+        batch = understand_pages(store, result.pages, now=now, settings=settings)
+        upserted = store.upsert_stories(batch.stories.values())
+        store.save_signatures(batch.signatures)
+        store.upsert_events(batch.events.values())
+        record_health(store, result.outcomes, settings=settings)
+    new_ids = set(batch.stories)
+    return RunSummary(
+        sources_polled=len(result.outcomes),
+        not_modified=sum(o.status == "not_modified" for o in result.outcomes),
+        failed_sources=sum(o.status == "failed" for o in result.outcomes),
+        backing_off=backing_off,
+        pages=len(result.pages),
+        failed_pages=len(batch.failed),
+        new=upserted.new,
+        updated=upserted.updated,
+        relevant_new=sum(batch.stories[i].relevance.label for i in new_ids) if upserted.new else 0,
+        duplicates=batch.duplicates,
+    )
+
+
+def understand_pages(
+    store: StoryStore, pages: Iterable[FetchedPage], *, now: datetime, settings: Settings
+) -> ProcessedBatch:
+    """Extract, understand, dedup and cluster a crawl's pages against the stored state."""
+    processor = StoryProcessor(
+        stored=store.stories_since(now - DEDUP_WINDOW),
+        events=store.recent_events(since=now - EVENT_WINDOW, limit=10_000),
+        now=now,
+        threshold=settings.relevance_threshold,
+    )
+    return processor.add_pages(pages)
+
+
+def record_health(
+    store: StoryStore, outcomes: Sequence[CrawlOutcome], *, settings: Settings
+) -> None:
+    """Fold each source's outcome into its health record and keep the feed validators."""
+    before = store.source_health()
+    interval = timedelta(minutes=settings.poll_interval_min)
+    health = [fold_outcome(before.get(o.source_id), o, poll_interval=interval) for o in outcomes]
+    store.record_outcomes(health, outcomes)
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            log.warning("source %s failed: %s", outcome.source_id, outcome.error)

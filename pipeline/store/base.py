@@ -1,0 +1,92 @@
+"""The storage seam: what every story store (SQLite, Elasticsearch, OpenSearch) offers.
+
+The run, the CLI and the alerts speak only to ``StoryStore``; ``pipeline.store.open_store``
+picks the implementation from settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from pipeline.records import CrawlOutcome, Event, SourceHealth, Story, Validators
+
+TAG_FIELDS: tuple[str, ...] = ("companies", "actions", "struggles", "employment_types", "tags")
+"""The keyword-list fields of ``Tags`` that searches can filter on."""
+
+
+class StoreError(RuntimeError):
+    """A store could not do what was asked (unreachable, corrupt, or refused)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryQuery:
+    """A search over stored stories: full text, a time range and exact-value filters.
+
+    ``filters`` maps a tag field (see ``TAG_FIELDS``) or ``source_id``/``outlet``/``language``
+    to the values a story must have (any of them); ``since``/``until`` bound the publication
+    time, falling back to when picket first saw a story that has no date.
+    """
+
+    text: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    filters: Mapping[str, Sequence[str]] | None = None
+    relevant: bool | None = None
+    include_duplicates: bool = True
+    limit: int = 20
+    sort: Literal["newest", "relevance", "first_seen"] = "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """How a batch of upserts changed the store."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class StoryStore(Protocol):
+    """Stories, events and source health, behind one small interface."""
+
+    def upsert_stories(self, stories: Iterable[Story]) -> UpsertResult:
+        """Insert or update by id; a story keeps the ``first_seen`` of its first write."""
+
+    def get_story(self, story_id: str) -> Story | None: ...
+
+    def search(self, query: StoryQuery) -> list[Story]: ...
+
+    def count(self, query: StoryQuery | None = None) -> int: ...
+
+    def recent(self, limit: int = 20) -> list[Story]:
+        """The stories picket saw most recently, newest first."""
+
+    def known_urls(self) -> set[str]:
+        """The fetched and canonical URLs of every stored story, so a run need not refetch."""
+
+    def stories_since(self, since: datetime) -> list[tuple[Story, bytes | None]]:
+        """Stories first seen after ``since`` with their near-duplicate signatures."""
+
+    def save_signatures(self, signatures: Mapping[str, bytes]) -> None:
+        """Keep each story's near-duplicate signature for later runs."""
+
+    def upsert_events(self, events: Iterable[Event]) -> None: ...
+
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    def recent_events(self, since: datetime | None = None, limit: int = 50) -> list[Event]:
+        """Events whose last story arrived after ``since``, most recently active first."""
+
+    def record_outcomes(
+        self, health: Iterable[SourceHealth], outcomes: Sequence[CrawlOutcome]
+    ) -> None:
+        """Keep the new health of each source, its feeds' validators and the crawl log."""
+
+    def source_health(self) -> dict[str, SourceHealth]: ...
+
+    def validators(self) -> dict[str, Validators]: ...
+
+    def close(self) -> None: ...

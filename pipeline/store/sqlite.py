@@ -1,0 +1,436 @@
+"""The embedded default store: one SQLite file (WAL mode) with FTS5 full-text search.
+
+Stories are kept as their JSON record plus the columns searches filter and sort on, so
+reading one back gives exactly the ``Story`` that was written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.records import (
+    CrawlOutcome,
+    Event,
+    SourceHealth,
+    Story,
+    Validators,
+    from_json,
+    to_json,
+)
+from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery, UpsertResult
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    canonical_url TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    language TEXT,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    published TEXT,
+    first_seen TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    relevance_score REAL NOT NULL,
+    relevant INTEGER NOT NULL,
+    companies TEXT NOT NULL,
+    actions TEXT NOT NULL,
+    struggles TEXT NOT NULL,
+    employment_types TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    workers INTEGER,
+    event_id TEXT,
+    duplicate_of TEXT,
+    signature BLOB,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_published ON stories (coalesce(published, first_seen));
+CREATE INDEX IF NOT EXISTS stories_first_seen ON stories (first_seen);
+CREATE INDEX IF NOT EXISTS stories_url ON stories (url);
+CREATE INDEX IF NOT EXISTS stories_hash ON stories (content_hash);
+CREATE INDEX IF NOT EXISTS stories_event ON stories (event_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
+    title, text, content='stories', content_rowid='rowid', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS stories_ai AFTER INSERT ON stories BEGIN
+    INSERT INTO stories_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS stories_ad AFTER DELETE ON stories BEGIN
+    INSERT INTO stories_fts (stories_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS stories_au AFTER UPDATE OF title, text ON stories BEGIN
+    INSERT INTO stories_fts (stories_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO stories_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_last_seen ON events (last_seen);
+CREATE TABLE IF NOT EXISTS source_health (
+    source_id TEXT PRIMARY KEY,
+    record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS validators (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT
+);
+CREATE TABLE IF NOT EXISTS crawl_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id TEXT NOT NULL,
+    attempted_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    http_status INTEGER,
+    error TEXT,
+    items_seen INTEGER NOT NULL
+);
+"""
+
+_FILTER_COLUMNS = {"source_id", "outlet", "language", "domain", "event_id"}
+_SORTS = {
+    "newest": "coalesce(s.published, s.first_seen) DESC",
+    "first_seen": "s.first_seen DESC",
+    "relevance": (
+        "s.relevant DESC, s.relevance_score DESC, coalesce(s.published, s.first_seen) DESC"
+    ),
+}
+_FTS_TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
+_FTS_OPERATORS = {"AND", "OR", "NOT"}
+
+
+def utc_text(moment: datetime | None) -> str | None:
+    """A datetime as sortable ISO 8601 text in UTC (naive values are taken as UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def fts_query(text: str) -> str:
+    """Turn a user's search words into a safe FTS5 query.
+
+    Words and "quoted phrases" are matched as given (every word must occur unless joined
+    with OR); AND, OR, NOT and parentheses keep their meaning; other punctuation is quoted
+    away. Operators without two sides and unbalanced parentheses are dropped, so the
+    result is always valid FTS5 syntax (or empty).
+    """
+    parts: list[str] = []
+    depth = 0
+    for token in _FTS_TOKEN.findall(text):
+        operand_before = bool(parts) and parts[-1] not in (*_FTS_OPERATORS, "(")
+        if token in _FTS_OPERATORS:
+            if operand_before:
+                parts.append(token)
+        elif token == ")":
+            while parts and parts[-1] in _FTS_OPERATORS:
+                parts.pop()
+            if depth and parts and parts[-1] != "(":
+                parts.append(token)
+                depth -= 1
+            elif depth and parts:
+                parts.pop()
+                depth -= 1
+        else:
+            phrase = "(" if token == "(" else '"' + " ".join(re.findall(r"\w+", token)) + '"'
+            if phrase == '""':
+                continue
+            if operand_before:
+                parts.append("AND")
+            parts.append(phrase)
+            depth += phrase == "("
+    while parts and parts[-1] in (*_FTS_OPERATORS, "("):
+        depth -= parts.pop() == "("
+    return " ".join(parts) + " )" * depth
+
+
+class SQLiteStore:
+    """``StoryStore`` on one SQLite file; safe for one writer and many readers."""
+
+    def __init__(self, path: Path, *, timeout_s: float = 30.0) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the SQLite store at {path}: {exc}") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- stories -----------------------------------------------------------------
+
+    def upsert_stories(self, stories: Iterable[Story]) -> UpsertResult:
+        new = updated = unchanged = 0
+        with self._transaction():
+            for story in stories:
+                row = self._db.execute(
+                    "SELECT first_seen, record FROM stories WHERE id = ?", (story.id,)
+                ).fetchone()
+                if row is not None:
+                    first_seen = datetime.fromisoformat(row["first_seen"])
+                    story = replace(story, first_seen=first_seen)
+                    if json.loads(row["record"]) == _comparable(story):
+                        unchanged += 1
+                        continue
+                    updated += 1
+                else:
+                    new += 1
+                self._write_story(story)
+        return UpsertResult(new=new, updated=updated, unchanged=unchanged)
+
+    def _write_story(self, story: Story) -> None:
+        record = _comparable(story)
+        tags = story.tags
+        self._db.execute(
+            """
+            INSERT INTO stories (id, url, canonical_url, source_id, outlet, domain, language,
+                title, text, published, first_seen, content_hash, relevance_score, relevant,
+                companies, actions, struggles, employment_types, tags, workers, event_id,
+                duplicate_of, record)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                url = excluded.url, canonical_url = excluded.canonical_url,
+                source_id = excluded.source_id, outlet = excluded.outlet,
+                domain = excluded.domain, language = excluded.language,
+                title = excluded.title, text = excluded.text, published = excluded.published,
+                content_hash = excluded.content_hash,
+                relevance_score = excluded.relevance_score, relevant = excluded.relevant,
+                companies = excluded.companies, actions = excluded.actions,
+                struggles = excluded.struggles, employment_types = excluded.employment_types,
+                tags = excluded.tags, workers = excluded.workers, event_id = excluded.event_id,
+                duplicate_of = excluded.duplicate_of, record = excluded.record
+            """,
+            (
+                story.id,
+                story.url,
+                story.canonical_url,
+                story.source_id,
+                story.outlet,
+                story.domain,
+                story.language,
+                story.title,
+                story.text,
+                utc_text(story.published),
+                utc_text(story.first_seen) or utc_text(datetime.now(UTC)),
+                story.content_hash,
+                story.relevance.score,
+                int(story.relevance.label),
+                json.dumps(list(tags.companies)),
+                json.dumps(list(tags.actions)),
+                json.dumps(list(tags.struggles)),
+                json.dumps(list(tags.employment_types)),
+                json.dumps(list(tags.tags)),
+                tags.workers,
+                story.event_id,
+                story.duplicate_of,
+                json.dumps(record),
+            ),
+        )
+
+    def get_story(self, story_id: str) -> Story | None:
+        row = self._db.execute("SELECT record FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return _story(row["record"]) if row else None
+
+    def search(self, query: StoryQuery) -> list[Story]:
+        where, params = self._where(query)
+        sql = f"SELECT s.record FROM stories s {where} ORDER BY {_SORTS[query.sort]}, s.id LIMIT ?"
+        rows = self._execute(sql, [*params, query.limit])
+        return [_story(row["record"]) for row in rows]
+
+    def count(self, query: StoryQuery | None = None) -> int:
+        where, params = self._where(query or StoryQuery())
+        return self._execute(f"SELECT count(*) FROM stories s {where}", params)[0][0]
+
+    def recent(self, limit: int = 20) -> list[Story]:
+        return self.search(StoryQuery(limit=limit, sort="first_seen"))
+
+    def known_urls(self) -> set[str]:
+        rows = self._db.execute("SELECT url, canonical_url FROM stories").fetchall()
+        return {url for row in rows for url in (row["url"], row["canonical_url"])}
+
+    def stories_since(self, since: datetime) -> list[tuple[Story, bytes | None]]:
+        rows = self._db.execute(
+            "SELECT record, signature FROM stories WHERE first_seen >= ? ORDER BY first_seen, id",
+            (utc_text(since),),
+        ).fetchall()
+        return [(_story(row["record"]), row["signature"]) for row in rows]
+
+    def save_signatures(self, signatures: Mapping[str, bytes]) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE stories SET signature = ? WHERE id = ?",
+                [(signature, story_id) for story_id, signature in signatures.items()],
+            )
+
+    def _where(self, query: StoryQuery) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if query.text and (match := fts_query(query.text)):
+            clauses.append("s.rowid IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?)")
+            params.append(match)
+        if query.since is not None:
+            clauses.append("coalesce(s.published, s.first_seen) >= ?")
+            params.append(utc_text(query.since))
+        if query.until is not None:
+            clauses.append("coalesce(s.published, s.first_seen) < ?")
+            params.append(utc_text(query.until))
+        if query.relevant is not None:
+            clauses.append("s.relevant = ?")
+            params.append(int(query.relevant))
+        if not query.include_duplicates:
+            clauses.append("s.duplicate_of IS NULL")
+        for name, values in (query.filters or {}).items():
+            values = [v for v in values if v]
+            if not values:
+                continue
+            marks = ", ".join("?" for _ in values)
+            if name in TAG_FIELDS:
+                clauses.append(
+                    f"EXISTS (SELECT 1 FROM json_each(s.{name}) WHERE lower(value) IN ({marks}))"
+                )
+                params.extend(v.lower() for v in values)
+            elif name in _FILTER_COLUMNS:
+                clauses.append(f"s.{name} IN ({marks})")
+                params.extend(values)
+            else:
+                raise StoreError(f"cannot filter on unknown field {name!r}")
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    # --- events ------------------------------------------------------------------
+
+    def upsert_events(self, events: Iterable[Event]) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO events (id, first_seen, last_seen, record) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen, "
+                "last_seen = excluded.last_seen, record = excluded.record",
+                [
+                    (e.id, utc_text(e.first_seen), utc_text(e.last_seen), json.dumps(to_json(e)))
+                    for e in events
+                ],
+            )
+
+    def get_event(self, event_id: str) -> Event | None:
+        row = self._db.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
+        return from_json(Event, json.loads(row["record"])) if row else None
+
+    def recent_events(self, since: datetime | None = None, limit: int = 50) -> list[Event]:
+        rows = self._db.execute(
+            "SELECT record FROM events WHERE last_seen >= ? ORDER BY last_seen DESC, id LIMIT ?",
+            (utc_text(since) or "", limit),
+        ).fetchall()
+        return [from_json(Event, json.loads(row["record"])) for row in rows]
+
+    # --- sources -----------------------------------------------------------------
+
+    def record_outcomes(
+        self, health: Iterable[SourceHealth], outcomes: Sequence[CrawlOutcome]
+    ) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO source_health (source_id, record) VALUES (?, ?) "
+                "ON CONFLICT (source_id) DO UPDATE SET record = excluded.record",
+                [(h.source_id, json.dumps(to_json(h))) for h in health],
+            )
+            self._db.executemany(
+                "INSERT INTO validators (url, etag, last_modified) VALUES (?, ?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
+                "last_modified = excluded.last_modified",
+                [
+                    (v.url, v.etag, v.last_modified)
+                    for outcome in outcomes
+                    for v in outcome.validators
+                ],
+            )
+            self._db.executemany(
+                "INSERT INTO crawl_log (source_id, attempted_at, status, http_status, error, "
+                "items_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        o.source_id,
+                        utc_text(o.attempted_at),
+                        o.status,
+                        o.http_status,
+                        o.error,
+                        o.items_seen,
+                    )
+                    for o in outcomes
+                ],
+            )
+
+    def source_health(self) -> dict[str, SourceHealth]:
+        rows = self._db.execute("SELECT record FROM source_health").fetchall()
+        health = [from_json(SourceHealth, json.loads(row["record"])) for row in rows]
+        return {h.source_id: h for h in health}
+
+    def validators(self) -> dict[str, Validators]:
+        rows = self._db.execute("SELECT url, etag, last_modified FROM validators").fetchall()
+        return {
+            row["url"]: Validators(row["url"], row["etag"], row["last_modified"]) for row in rows
+        }
+
+    # --- plumbing ----------------------------------------------------------------
+
+    def _execute(self, sql: str, params: Sequence[object]) -> list[sqlite3.Row]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"search failed: {exc}") from exc
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error, so a batch lands whole or not at all."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"the store is busy (another run is writing?): {exc}") from exc
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _comparable(story: Story) -> dict:
+    """The stored form of a story; equal forms mean a re-crawl changed nothing."""
+    record = to_json(story)
+    record.pop("fetched_at", None)
+    return record
+
+
+def _story(record: str) -> Story:
+    return from_json(Story, json.loads(record))

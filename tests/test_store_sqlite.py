@@ -1,0 +1,167 @@
+"""The embedded SQLite store: upserts, full-text search, filters, events and health."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pipeline.records import (
+    CrawlOutcome,
+    Event,
+    Relevance,
+    SourceHealth,
+    Story,
+    Tags,
+    Validators,
+)
+from pipeline.store import StoreError, StoryQuery
+from pipeline.store.sqlite import SQLiteStore, fts_query
+
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def make_story(n: int, **changes: object) -> Story:
+    story = Story(
+        id=f"s{n}",
+        url=f"https://news.example/{n}?utm_source=x",
+        canonical_url=f"https://news.example/{n}",
+        source_id="example",
+        title=f"Story number {n}",
+        text=f"Body of story {n}. Workers signed an open letter.",
+        outlet="Example News",
+        domain="news.example",
+        published=NOW - timedelta(days=n),
+        first_seen=NOW,
+    )
+    return replace(story, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path):
+    with SQLiteStore(tmp_path / "picket.db") as opened:
+        yield opened
+
+
+def test_upsert_twice_leaves_one_story_and_keeps_first_seen(store):
+    first = store.upsert_stories([make_story(1)])
+    later = make_story(1, first_seen=NOW + timedelta(hours=5))
+    again = store.upsert_stories([later])
+    assert (first.new, again.new, again.updated, again.unchanged) == (1, 0, 0, 1)
+    assert store.count() == 1
+    assert store.get_story("s1").first_seen == NOW
+
+
+def test_changed_story_counts_as_updated(store):
+    store.upsert_stories([make_story(1)])
+    result = store.upsert_stories([make_story(1, title="A new headline")])
+    assert (result.new, result.updated) == (0, 1)
+    assert store.get_story("s1").title == "A new headline"
+    assert [s.id for s in store.search(StoryQuery(text="headline"))] == ["s1"]
+    assert store.search(StoryQuery(text="number")) == []
+
+
+def test_story_round_trips_exactly(store):
+    story = make_story(
+        2,
+        relevance=Relevance(score=0.9, label=True, evidence=("employees signed",)),
+        tags=Tags(companies=("Google",), actions=("open_letter",), workers=4000),
+        event_id="evt-1",
+    )
+    store.upsert_stories([story])
+    assert store.get_story("s2") == story
+
+
+def test_search_filters_dates_and_text(store):
+    store.upsert_stories(
+        [
+            make_story(1, tags=Tags(companies=("Google",), actions=("strike",))),
+            make_story(2, tags=Tags(companies=("Amazon",), actions=("open_letter",))),
+            make_story(3, relevance=Relevance(0.8, True), text="Drivers went on strike."),
+        ]
+    )
+    ids = lambda q: [s.id for s in store.search(q)]  # noqa: E731
+    assert ids(StoryQuery()) == ["s1", "s2", "s3"]  # newest first
+    assert ids(StoryQuery(filters={"companies": ["google"]})) == ["s1"]
+    assert ids(StoryQuery(filters={"actions": ["strike", "open_letter"]})) == ["s1", "s2"]
+    assert ids(StoryQuery(relevant=True)) == ["s3"]
+    assert ids(StoryQuery(since=NOW - timedelta(days=2, hours=1))) == ["s1", "s2"]
+    assert ids(StoryQuery(until=NOW - timedelta(days=2, hours=1))) == ["s3"]
+    assert ids(StoryQuery(text="open letter")) == ["s1", "s2"]
+    assert ids(StoryQuery(text='"open letter" OR drivers')) == ["s1", "s2", "s3"]
+    assert ids(StoryQuery(text="strikes")) == ["s3"]  # stemmed
+    assert store.count(StoryQuery(filters={"companies": ["Amazon"]})) == 1
+
+
+def test_unknown_filter_field_is_an_error(store):
+    with pytest.raises(StoreError, match="unknown field"):
+        store.search(StoryQuery(filters={"colour": ["red"]}))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("open letter", '"open" AND "letter"'),
+        ('"open letter" OR walkout', '"open letter" OR "walkout"'),
+        ("ICE; DROP TABLE", '"ICE" AND "DROP" AND "TABLE"'),
+        ("AND strike OR", '"strike"'),
+        ("c++ (union NOT vote)", '"c" AND ( "union" NOT "vote" )'),
+        ("(union OR (strike", '( "union" OR ( "strike" ) )'),
+        ("NOT ) union (", '"union"'),
+        ("***", ""),
+    ],
+)
+def test_fts_query_never_passes_raw_syntax(text, expected, store):
+    assert fts_query(text) == expected
+    store.search(StoryQuery(text=text))  # never an FTS5 syntax error
+
+
+def test_events_round_trip_and_recent(store):
+    old = Event(
+        id="e1",
+        first_seen=NOW - timedelta(days=40),
+        last_seen=NOW - timedelta(days=39),
+        title="Old",
+        story_ids=("s1",),
+    )
+    new = Event(
+        id="e2",
+        first_seen=NOW,
+        last_seen=NOW,
+        title="New",
+        story_ids=("s2", "s3"),
+        outlets=("A", "B"),
+        tags=Tags(companies=("Google",)),
+    )
+    store.upsert_events([old, new])
+    store.upsert_events([replace(new, title="Newer")])
+    assert store.get_event("e2").title == "Newer"
+    assert [e.id for e in store.recent_events(since=NOW - timedelta(days=1))] == ["e2"]
+
+
+def test_health_validators_and_known_urls(store):
+    outcome = CrawlOutcome(
+        source_id="feed",
+        status="ok",
+        attempted_at=NOW,
+        http_status=200,
+        items_seen=3,
+        validators=(Validators("https://x.example/rss", etag='"abc"', last_modified="Mon"),),
+    )
+    store.record_outcomes([SourceHealth(source_id="feed", last_success=NOW)], [outcome])
+    assert store.source_health()["feed"].last_success == NOW
+    assert store.validators()["https://x.example/rss"].etag == '"abc"'
+    store.upsert_stories([make_story(1)])
+    assert store.known_urls() == {"https://news.example/1?utm_source=x", "https://news.example/1"}
+    store.save_signatures({"s1": b"\x01\x02"})
+    assert store.stories_since(NOW - timedelta(days=1)) == [(make_story(1), b"\x01\x02")]
+
+
+def test_second_writer_gets_a_clear_busy_error(tmp_path):
+    path = tmp_path / "picket.db"
+    with SQLiteStore(path) as first, SQLiteStore(path, timeout_s=0.1) as second:
+        first._db.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StoreError, match="busy"):
+            second.upsert_stories([make_story(1)])
+        first._db.execute("ROLLBACK")
