@@ -1,0 +1,418 @@
+"""Article extraction: a fetched page's main text and metadata, or its feed entry when it has none.
+
+trafilatura finds the main text, in precision mode and without reader comments. A few general
+repairs, each measured on the Zyte article-extraction benchmark (``bench/extraction.py``), make
+up for what that mode gets wrong on news pages:
+
+- a link list under a "Related" / "More stories" heading is dropped before extraction;
+- an article body split into sibling containers (ads between its chunks) is extracted whole;
+- an extraction that finds next to nothing is redone in trafilatura's balanced mode;
+- the headline and a date or reading-time line at the top, "Read more: ..." teasers and
+  newsletter, sharing and comment prompts are dropped from the text.
+
+Nothing here knows about any particular site.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from collections import defaultdict
+from copy import deepcopy
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin
+
+import lxml.html
+import trafilatura
+from lxml.html import HtmlElement
+
+from pipeline.records import Article, FeedEntry, FetchedPage
+
+LOGGER = logging.getLogger(__name__)
+
+MIN_TEXT_CHARS = 200
+"""Page text shorter than this is not an article (a paywall, a consent wall, a video page)."""
+
+_SHORT_TEXT_CHARS = 1000  # a precision-mode text this short may have missed the article...
+_RECALL_GAIN = 3  # ...and is replaced when balanced mode finds this many times more
+_MIN_CHUNK_CHARS = 300  # paragraph text a container needs to count as a chunk of the body
+_TEASER_MAX_WORDS = 25
+_PROMPT_MAX_WORDS = 40
+_DATELINE_MAX_WORDS = 12
+_LEADING_LINES_CHECKED = 3
+_SNIFF_BYTES = 4096
+
+_RELATED_LABEL = (
+    r"(?:read more|read also|also read|see more|see also|more|more from \S+(?: \S+)?"
+    r"|related(?: stories| articles| posts?| coverage| content| links)?"
+    r"|more (?:great |top )?(?:\S+ )?(?:stories|news|articles)(?: from \S+)?"
+    r"|don'?t miss|do not miss|you (?:may|might) also like|recommended(?: for you| reading)?"
+    r"|most (?:read|popular|viewed|shared)(?: \w+){0,4}|trending(?: now)?|popular(?: now)?"
+    r"|leggi anche|lesen sie auch|lire aussi|leia também|veja também|lea también)"
+)
+_RELATED_HEADING = re.compile(rf"\W{{0,3}}{_RELATED_LABEL}\W*", re.IGNORECASE)
+_TEASER = re.compile(rf"\W{{0,3}}{_RELATED_LABEL}(?:\s*[:|…]|\W*$)", re.IGNORECASE)
+_PROMPT = re.compile(
+    r"""\b(?:sign\ up|subscribe)\b.{0,80}\bnewsletters?\b
+    | \bnewsletters?\b.{0,80}\b(?:sign\ up|subscribe)\b
+    | \b(?:delivered|sent|straight|right)\ (?:to|in|into)\ your\ inbox
+    | ^subscribe\b
+    | \bfollow\ (?:us|@?\w+(?:\ \w+)?)\ (?:on|at)\ (?:twitter|facebook|instagram)
+    | \bshare\ (?:it|this)\b.{0,20}\bfriends?\b
+    | ^like\ this\ (?:story|article)
+    | \bif\ you\ (?:enjoyed|liked)\ this
+    | ^tell\ us\ what\ you\ think
+    | ^\d*\ ?comments?$
+    | ^(?:tags?|filed\ under|categories|category)\s*(?::|$)
+    | ^(?:order\ reprints|print\ article|print|share|email|tweet|advertisement
+         |skip\ advertisement|continue\ reading(?:\ the\ main\ story)?|thank\ you)$
+    | \bthis\ copy\ is\ for\ your\ personal
+    | ^an\ error\ has\ occurred""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DATELINE = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b\d{1,2}:\d\d\b")
+_SENTENCE_END = re.compile(r"[.!?\"”»]$")
+_READING_TIME = re.compile(
+    r"\b(?:reading time|tempo de leitura|temps de lecture|tiempo de lectura|lesezeit"
+    r"|min(?:ute)?s? read)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+_LIST_ITEM = "- "
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+# As browsers read labels (WHATWG Encoding): Latin-1 and ASCII mean windows-1252, and a
+# UTF-16/32 label on bytes without a byte-order mark is read as UTF-8.
+_CODEC_ALIASES = {"latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252"}
+_FALLBACK_CODEC = "cp1252"
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
+
+
+class ExtractionError(ValueError):
+    """A page has no text to extract and no feed entry to fall back to."""
+
+
+# --- the article -------------------------------------------------------------------------
+
+
+def extract_article(page: FetchedPage) -> Article:
+    """The article in ``page``; its feed entry (``fallback=True``) when the page has no text.
+
+    Raises ``ExtractionError`` when the page has no usable text and there is no feed entry.
+    """
+    url = page.final_url or page.url
+    problem = _fetch_problem(page)
+    if problem is None:
+        tree = _parse(decode_body(page.body, page.content_type))
+        text = _main_text(tree, url) if tree is not None else ""
+        if tree is not None and len(text) >= MIN_TEXT_CHARS:
+            return _page_article(tree, url, text, page.fetched_at)
+        problem = f"too little main text ({len(text)} characters)" if text else "no main text"
+    return _entry_article(page.entry, url, problem)
+
+
+def _fetch_problem(page: FetchedPage) -> str | None:
+    if page.error:
+        return f"fetch failed: {page.error}"
+    if page.status >= 400:
+        return f"HTTP {page.status}"
+    if not page.body.strip():
+        return "empty body"
+    return None
+
+
+def _page_article(tree: HtmlElement, url: str, text: str, fetched_at: datetime) -> Article:
+    # htmldate discards dates after max_date: a page cannot be published after it was fetched
+    latest = (fetched_at + timedelta(days=1)).strftime("%Y-%m-%d")
+    date_config = {
+        "original_date": True,
+        "extensive_search": True,
+        "max_date": latest,
+        "outputformat": _DATE_FORMAT,
+    }
+    metadata = trafilatura.extract_metadata(deepcopy(tree), url, date_config)
+    return Article(
+        url=url,
+        title=metadata.title or "",
+        text=text,
+        authors=_authors(metadata.author),
+        published=_published(metadata.date),
+        language=_declared_language(tree),
+        canonical_url=_canonical_link(tree, url),
+        site_name=metadata.sitename or None,
+        description=metadata.description or None,
+    )
+
+
+def _entry_article(entry: FeedEntry | None, url: str, problem: str) -> Article:
+    if entry is None or not (entry.title.strip() or entry.summary.strip()):
+        raise ExtractionError(f"{url}: {problem}, and no feed entry to fall back to")
+    LOGGER.warning("%s: %s; using the feed entry's title and summary", url, problem)
+    published = entry.published
+    if published is not None and published.utcoffset() is None:
+        published = published.replace(tzinfo=UTC)
+    return Article(
+        url=url,
+        title=_html_to_text(entry.title).replace("\n", " "),
+        text=_html_to_text(entry.summary),
+        published=published,
+        fallback=True,
+    )
+
+
+def _authors(author: str | None) -> tuple[str, ...]:
+    """trafilatura joins several authors with "; "."""
+    names = (name.strip() for name in (author or "").split(";"))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def _published(date: str | None) -> datetime | None:
+    """An aware datetime; a date without a zone (or a bare day) is taken as UTC."""
+    if not date:
+        return None
+    try:
+        published = datetime.strptime(date, _DATE_FORMAT)
+    except ValueError:
+        try:
+            published = datetime.fromisoformat(date)
+        except ValueError:
+            LOGGER.debug("unreadable date %r", date)
+            return None
+    return published if published.utcoffset() is not None else published.replace(tzinfo=UTC)
+
+
+def _declared_language(tree: HtmlElement) -> str | None:
+    """The language tag the page declares (``<html lang>``, Content-Language, og:locale)."""
+    declared = tree.xpath(
+        "string(/html/@lang | /html/@xml:lang"
+        ' | //meta[translate(@http-equiv, "CONTENTLAGU", "contentlagu")="content-language"]'
+        '/@content | //meta[@property="og:locale"]/@content)',
+        namespaces={"xml": "http://www.w3.org/XML/1998/namespace"},
+    )
+    tag = declared.strip().split(",")[0].strip().replace("_", "-")
+    return tag or None
+
+
+def _canonical_link(tree: HtmlElement, url: str) -> str | None:
+    """The page's ``<link rel=canonical>``, else its og:url, made absolute."""
+    for query in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        for href in tree.xpath(query):
+            if href.strip():
+                return urljoin(url, href.strip())
+    return None
+
+
+def _html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (a feed summary), one line per block."""
+    if not fragment.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for unwanted in root.xpath("//script | //style"):
+        unwanted.drop_tree()
+    for block in root.iter(*_BLOCK_TAGS):
+        block.tail = "\n" + (block.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+# --- decoding ----------------------------------------------------------------------------
+
+
+def decode_body(body: bytes, content_type: str = "") -> str:
+    """``body`` as text: byte-order mark, then the HTTP charset, then ``<meta charset>``.
+
+    Undeclared bytes are read as UTF-8 when they are valid UTF-8, else as windows-1252
+    (the web's default for unlabelled pages); undecodable bytes become U+FFFD.
+    """
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body.decode(codec, errors="replace")
+    header = _HEADER_CHARSET.search(content_type)
+    meta = _META_CHARSET.search(body[:_SNIFF_BYTES])
+    labels = (
+        header[1] if header else None,
+        meta[1].decode("ascii", "replace") if meta else None,
+    )
+    for label in labels:
+        codec = _codec(label)
+        if codec:
+            return body.decode(codec, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode(_FALLBACK_CODEC, errors="replace")
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        LOGGER.debug("unknown charset %r", label)
+        return None
+    if name.startswith("utf-16") or name.startswith("utf-32"):
+        return "utf-8"
+    return _CODEC_ALIASES.get(name, name)
+
+
+def _parse(html: str) -> HtmlElement | None:
+    return trafilatura.load_html(html) if html.strip() else None
+
+
+# --- the main text -----------------------------------------------------------------------
+
+
+def extract_text(html: str, url: str | None = None) -> str:
+    """The main text of an HTML page, one paragraph a line: exactly what picket stores."""
+    tree = _parse(html)
+    return _main_text(tree, url) if tree is not None else ""
+
+
+def _main_text(tree: HtmlElement, url: str | None) -> str:
+    tree = deepcopy(tree)
+    _drop_related_link_lists(tree)
+    text = _trafilatura_text(tree, url)
+    if text:
+        whole = deepcopy(tree)
+        if _join_missed_chunks(whole, text):
+            text = max(text, _trafilatura_text(whole, url), key=len)
+    if len(text) < _SHORT_TEXT_CHARS:
+        balanced = _trafilatura_text(tree, url, precise=False)
+        if len(balanced) >= _RECALL_GAIN * len(text):
+            LOGGER.debug(
+                "%s: precision mode found %d characters, using balanced mode", url, len(text)
+            )
+            text = balanced
+    return _clean_lines(text, _headlines(tree))
+
+
+def _trafilatura_text(tree: HtmlElement, url: str | None, *, precise: bool = True) -> str:
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        favor_precision=precise,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+    )
+    return (document.text or "") if document is not None else ""
+
+
+def _drop_related_link_lists(tree: HtmlElement) -> None:
+    """Remove a list announced by a "Related" / "More stories" heading, and the heading."""
+    for heading in tree.xpath("//*[following-sibling::*[1][self::ul or self::ol]]"):
+        label = " ".join(heading.text_content().split())
+        links = heading.getnext()
+        if links is not None and label and _RELATED_HEADING.fullmatch(label):
+            links.drop_tree()
+            heading.drop_tree()
+
+
+def _join_missed_chunks(tree: HtmlElement, text: str) -> bool:
+    """Move body chunks the extraction missed into the chunk it found; True if any moved.
+
+    Some sites split an article into several containers of the same tag and class, in
+    different parents, with ads between them; trafilatura keeps only the first container.
+    """
+    found_text = " ".join(text.split())
+    joined = False
+    for chunks in _chunk_groups(tree):
+        found = [_chunk_found(chunk, found_text) for chunk in chunks]
+        if not any(found) or all(found):
+            continue
+        first = found.index(True)
+        target = chunks[first]
+        for chunk, was_found in zip(chunks[first + 1 :], found[first + 1 :], strict=True):
+            if was_found or _nested(chunk, target):
+                continue
+            target.extend(list(chunk))
+            joined = True
+    return joined
+
+
+def _chunk_groups(tree: HtmlElement) -> list[list[HtmlElement]]:
+    groups: defaultdict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
+    for element in tree.iter("div", "section", "article"):
+        css_class = element.get("class")
+        if css_class and sum(map(len, _paragraphs(element))) >= _MIN_CHUNK_CHARS:
+            groups[(element.tag, css_class)].append(element)
+    return [
+        chunks
+        for chunks in groups.values()
+        if len(chunks) > 1 and len({id(chunk.getparent()) for chunk in chunks}) > 1
+    ]
+
+
+def _paragraphs(element: HtmlElement) -> list[str]:
+    texts = (" ".join(p.text_content().split()) for p in element.iter("p"))
+    return [text for text in texts if len(text) >= 40]
+
+
+def _chunk_found(chunk: HtmlElement, found_text: str) -> bool:
+    paragraphs = _paragraphs(chunk)
+    return sum(p[:60] in found_text for p in paragraphs) * 2 >= len(paragraphs)
+
+
+def _nested(a: HtmlElement, b: HtmlElement) -> bool:
+    return any(x is b for x in a.iterancestors()) or any(x is a for x in b.iterancestors())
+
+
+def _headlines(tree: HtmlElement) -> set[str]:
+    """The page's headline as its ``<title>``, og/twitter titles and ``<h1>`` give it."""
+    candidates = tree.xpath(
+        "//title//text() | //h1"
+        ' | //meta[@property="og:title" or @name="twitter:title" or @name="title"]/@content'
+    )
+    texts = (c.text_content() if isinstance(c, HtmlElement) else str(c) for c in candidates)
+    return {key for key in map(_word_key, texts) if key}
+
+
+def _word_key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _clean_lines(text: str, headlines: set[str]) -> str:
+    lines = [line.strip() for line in text.splitlines()]
+    lines = _drop_leading_labels([line for line in lines if line], headlines)
+    kept: list[str] = []
+    in_teaser_list = False
+    for line in lines:
+        if in_teaser_list and line.startswith(_LIST_ITEM):
+            continue
+        words = len(_WORD.findall(line))
+        in_teaser_list = words <= _TEASER_MAX_WORDS and bool(_TEASER.match(line))
+        if in_teaser_list or (words <= _PROMPT_MAX_WORDS and _PROMPT.search(line)):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _drop_leading_labels(lines: list[str], headlines: set[str]) -> list[str]:
+    """Drop the headline and one date or reading-time line from the top of the text."""
+    dateline_seen = False
+    for _ in range(_LEADING_LINES_CHECKED):
+        if not lines:
+            break
+        first = lines[0]
+        if _word_key(first) in headlines:
+            lines = lines[1:]
+        elif (
+            not dateline_seen
+            and len(_WORD.findall(first)) <= _DATELINE_MAX_WORDS
+            and not _SENTENCE_END.search(first)
+            and (_DATELINE.search(first) or _READING_TIME.search(first))
+        ):
+            dateline_seen = True
+            lines = lines[1:]
+        else:
+            break
+    return lines
