@@ -1,0 +1,161 @@
+"""The crawl child process: ``python -m crawlers.child JOB OUT``.
+
+Scrapy's Twisted reactor cannot be started twice in one process, so every crawl
+runs here, in a fresh process started by ``crawlers.crawl.crawl``. It reads the
+job, crawls each source with its own Scrapy crawler, and appends pages, one
+outcome per source and log records to OUT (see ``crawlers.results``).
+
+Sources whose first URL shares a host run one after another in the same lane,
+so two sources of one site never double its load; lanes run side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crawlers.results import CrawlJob, ResultWriter, read_job
+from crawlers.scrapy_settings import scrapy_settings
+from crawlers.urls import host_of
+from pipeline.records import CrawlOutcome, Source
+from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from scrapy.crawler import AsyncCrawlerRunner
+
+logger = logging.getLogger(__name__)
+
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+CHATTY_LOGGERS = ("scrapy", "twisted", "protego", "filelock")
+# At DEBUG this logger prints every item, page bodies included.
+ITEM_LOGGER = "scrapy.core.scraper"
+
+
+class _StreamHandler(logging.Handler):
+    """Sends log records to the parent through the result stream."""
+
+    def __init__(self, writer: ResultWriter) -> None:
+        super().__init__()
+        self._writer = writer
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._writer.log(record)
+        except (OSError, ValueError, TypeError):
+            self.handleError(record)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    job_path, out_path = argv if argv is not None else sys.argv[1:]
+    job = read_job(Path(job_path))
+    settings = Settings(**job.settings)
+    writer = ResultWriter(out_path)
+    _configure_logging(writer, settings.log_level)
+    try:
+        completed = _run_reactor(job, settings, writer, results_path=Path(out_path))
+    finally:
+        writer.close()
+    return 0 if completed else 1
+
+
+def _configure_logging(writer: ResultWriter, level: str) -> None:
+    from scrapy.utils.log import configure_logging
+
+    configure_logging({"LOG_INSTALL_ROOT_HANDLER": False})
+    root = logging.getLogger()
+    root.addHandler(_StreamHandler(writer))
+    root.setLevel(level)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(level if level == "DEBUG" else "WARNING")
+    logging.getLogger(ITEM_LOGGER).setLevel("INFO" if level == "DEBUG" else "WARNING")
+
+
+def _run_reactor(
+    job: CrawlJob, settings: Settings, writer: ResultWriter, *, results_path: Path
+) -> bool:
+    """Crawl every source of the job; False if the crawl as a whole broke down."""
+    from scrapy.utils.reactor import install_reactor
+
+    install_reactor(ASYNCIO_REACTOR)
+    from scrapy.crawler import AsyncCrawlerRunner
+    from scrapy.utils.defer import deferred_from_coro
+    from twisted.internet import reactor
+
+    runner = AsyncCrawlerRunner({"TWISTED_REACTOR": ASYNCIO_REACTOR})
+    broken: list[str] = []
+    done = deferred_from_coro(_crawl_all(runner, job, settings, writer, results_path))
+    done.addErrback(lambda failure: broken.append(failure.getTraceback()))
+    done.addBoth(lambda _: reactor.stop())  # type: ignore[attr-defined]
+    reactor.run()  # type: ignore[attr-defined]
+    for traceback in broken:
+        logger.error("the crawl broke down: %s", traceback)
+    return not broken
+
+
+async def _crawl_all(
+    runner: AsyncCrawlerRunner,
+    job: CrawlJob,
+    settings: Settings,
+    writer: ResultWriter,
+    results_path: Path,
+) -> None:
+    lanes: dict[str, list[Source]] = defaultdict(list)
+    for source in job.sources:
+        lanes[host_of(source.urls[0])].append(source)
+    parallel = asyncio.Semaphore(
+        max(1, settings.concurrency_total // settings.concurrency_per_domain)
+    )
+
+    async def run_lane(sources: list[Source]) -> None:
+        async with parallel:
+            for source in sources:
+                outcome = await _crawl_source(runner, source, job, settings, results_path)
+                writer.outcome(outcome)
+
+    await asyncio.gather(*(run_lane(sources) for sources in lanes.values()))
+
+
+async def _crawl_source(
+    runner: AsyncCrawlerRunner,
+    source: Source,
+    job: CrawlJob,
+    settings: Settings,
+    results_path: Path,
+) -> CrawlOutcome:
+    from scrapy.crawler import Crawler
+
+    from crawlers.spiders import SPIDER_FOR_KIND
+
+    attempted_at = datetime.now(UTC)
+    crawler = Crawler(
+        SPIDER_FOR_KIND[source.kind],
+        scrapy_settings(settings, source, results_path=results_path),
+    )
+    try:
+        await runner.crawl(
+            crawler,
+            source=source,
+            now=attempted_at,
+            since=job.since,
+            skip_urls=frozenset(job.skip_urls),
+            validators={v.url: v for v in job.validators},
+        )
+    except Exception as exc:  # one broken source must not stop the others
+        logger.exception("source %s: the crawler failed", source.id)
+        return CrawlOutcome(
+            source_id=source.id,
+            status="failed",
+            attempted_at=attempted_at,
+            error=f"crawler error: {type(exc).__name__}: {exc}",
+        )
+    return crawler.spider.tally.outcome(source.id, attempted_at)  # type: ignore[union-attr]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Scrapy settings for one source: picket's settings, then the source's politeness overrides.
+
+Every crawl is polite and bounded the same way: robots.txt obeyed, AutoThrottle
+on top of a per-domain delay and concurrency, retries with back-off, size and
+redirect caps, no cookies, no telnet console or remote control server, and no
+state left on disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pipeline.records import Source
+from pipeline.settings import Settings
+
+RETRY_HTTP_CODES = (408, 429, 500, 502, 503, 504)
+RETRY_BACKOFF_BASE_S = 1.0
+ROBOTSTXT_TOKEN = "picket"
+
+_T = TypeVar("_T")
+
+
+def scrapy_settings(settings: Settings, source: Source, *, results_path: Path) -> dict[str, Any]:
+    """The Scrapy settings dict of the crawler that crawls ``source``."""
+    politeness = source.politeness
+    delay = _override(politeness.delay_s, settings.download_delay_s)
+    concurrency = _override(politeness.concurrency, settings.concurrency_per_domain)
+    timeout = _override(politeness.timeout_s, settings.timeout_s)
+    return {
+        "BOT_NAME": "picket",
+        "USER_AGENT": settings.effective_user_agent,
+        "ROBOTSTXT_OBEY": True,
+        "ROBOTSTXT_USER_AGENT": ROBOTSTXT_TOKEN,
+        "DOWNLOAD_DELAY": delay,
+        "CONCURRENT_REQUESTS": settings.concurrency_total,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": delay,
+        "AUTOTHROTTLE_MAX_DELAY": max(60.0, delay),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(concurrency),
+        "DOWNLOAD_TIMEOUT": timeout,
+        "DNS_TIMEOUT": timeout,
+        "DOWNLOAD_MAXSIZE": _override(politeness.max_bytes, settings.max_bytes),
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": settings.retries,
+        "RETRY_HTTP_CODES": list(RETRY_HTTP_CODES),
+        "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
+        "REDIRECT_ENABLED": True,
+        "REDIRECT_MAX_TIMES": settings.max_redirects,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,  # a code-execution server that leaves job files
+        "HTTPCACHE_ENABLED": False,
+        "JOBDIR": None,
+        "STATS_DUMP": False,
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawlers.middlewares.RequestGuardMiddleware": 50,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawlers.middlewares.BackoffRetryMiddleware": 550,
+        },
+        "ITEM_PIPELINES": {"crawlers.pipelines.PageWriterPipeline": 300},
+        "PICKET_RESULTS_PATH": str(results_path),
+        "PICKET_ALLOW_PRIVATE_ADDRESSES": settings.allow_private_addresses,
+        "PICKET_MAX_RETRY_AFTER_S": settings.max_retry_after_s,
+        "PICKET_RETRY_BACKOFF_BASE_S": RETRY_BACKOFF_BASE_S,
+    }
+
+
+def _override(value: _T | None, default: _T) -> _T:
+    return default if value is None else value

@@ -1,0 +1,97 @@
+"""Which URLs picket may fetch and which links look like articles.
+
+Pure functions of a URL string, shared by every spider so that the rules for
+"only http(s)", "inside the allowed domains" and "an article, not a listing"
+live in one place.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Collection
+from urllib.parse import urlsplit, urlunsplit
+
+FETCHABLE_SCHEMES = frozenset({"http", "https"})
+
+# Path pieces that mark navigation rather than a story.
+_LISTING_SEGMENTS = frozenset(
+    {
+        "tag", "tags", "topic", "topics", "category", "categories", "section", "author",
+        "authors", "page", "search", "about", "contact", "subscribe", "newsletter",
+        "newsletters", "login", "signin", "account", "privacy", "terms", "feed", "rss",
+        "video", "videos", "podcast", "podcasts", "events", "jobs", "shop", "donate",
+        "index", "home", "archive", "archives",
+    }
+)  # fmt: skip
+_NON_PAGE_SUFFIX = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|json|xml|rss|atom|pdf|zip|gz|mp[34]|mov|woff2?)$",
+    re.IGNORECASE,
+)
+# A date followed by something else: /2024/05/01/slug or /2024-05-01-slug, not /2024/05/.
+_DATE_IN_PATH = re.compile(
+    r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?[^/\d][^/]*"
+    r"|/(?:19|20)\d\d-\d\d-\d\d-?[^/]+"
+)
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){3,}", re.IGNORECASE)
+
+
+def is_fetchable_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in FETCHABLE_SCHEMES and bool(parts.hostname)
+
+
+def host_of(url: str) -> str:
+    """The lower-cased host name of ``url`` ("" when it has none)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def without_fragment(url: str) -> str:
+    """``url`` without its ``#fragment``, which never changes what a server sends."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(fragment="")) if parts.fragment else url
+
+
+def in_domains(url: str, domains: Collection[str]) -> bool:
+    """Whether ``url``'s host is one of ``domains`` or a subdomain of one (any host when empty)."""
+    if not domains:
+        return True
+    host = host_of(url)
+    return any(host == d or host.endswith("." + d) for d in (d.lower() for d in domains))
+
+
+def looks_like_article_url(url: str) -> bool:
+    """Whether a link found on a listing page probably leads to a single story.
+
+    News sites put a date or a long hyphenated slug in story URLs and short words
+    in navigation URLs (``/tag/labor``, ``/page/2``); this heuristic follows that.
+    """
+    path = urlsplit(url).path
+    if not path or path == "/" or _NON_PAGE_SUFFIX.search(path):
+        return False
+    segments = [s for s in path.lower().split("/") if s]
+    last = segments[-1].rsplit(".", 1)[0]
+    if last in _LISTING_SEGMENTS or any(s in _LISTING_SEGMENTS for s in segments[:-1]):
+        return False
+    if _DATE_IN_PATH.search(path):
+        return True
+    return bool(_SLUG.fullmatch(last)) or segments[-1].endswith((".html", ".htm"))
+
+
+def is_public_address(address: str) -> bool:
+    """Whether an IP address is routable on the public internet.
+
+    Loopback, private, link-local, multicast, reserved and unspecified addresses
+    are not: a crawler that follows links from the open web must not reach them.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast

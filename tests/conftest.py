@@ -1,0 +1,47 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from httpserver import LocalServer
+from smtpserver import SmtpServer
+
+from crawlers.crawl import CrawlResult, crawl
+from pipeline.records import Source
+from pipeline.settings import load_settings
+
+FIXTURE_SITE = Path(__file__).parent / "data" / "site"
+
+
+@pytest.fixture
+def local_server() -> Iterator[LocalServer]:
+    """A fresh HTTP server on 127.0.0.1 serving tests/data/site, ready for scripted routes."""
+    with LocalServer(FIXTURE_SITE) as server:
+        yield server
+
+
+@pytest.fixture
+def run_crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
+    """``crawl()`` with quick test settings: no delay, local addresses allowed.
+
+    Call it as ``run_crawl(source, ..., settings={"retries": 0}, since=...)``.
+    """
+
+    def run(*sources: Source, settings: dict[str, Any] | None = None, **kwargs: Any):
+        options = {"allow_private_addresses": True, "download_delay_s": 0, **(settings or {})}
+        return crawl(
+            sources, settings=load_settings(**options), work_dir=tmp_path / "work", **kwargs
+        )
+
+    return run
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) with a mailbox to read; stop()/start() it."""
+    with SmtpServer() as server:
+        yield server
