@@ -96,6 +96,11 @@ _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 
 
+LISTING_HEADLINE_WORDS = 4
+LISTING_MIN_LINES = 5
+LISTING_LINK_SHARE = 0.9
+
+
 class ExtractionError(ValueError):
     """A page has no text to extract and no feed entry to fall back to."""
 
@@ -114,9 +119,27 @@ def extract_article(page: FetchedPage) -> Article:
         tree = _parse(decode_body(page.body, page.content_type))
         text = _main_text(tree, url) if tree is not None else ""
         if tree is not None and len(text) >= MIN_TEXT_CHARS:
-            return _page_article(tree, url, text, page.fetched_at)
-        problem = f"too little main text ({len(text)} characters)" if text else "no main text"
+            if not _is_listing(tree, text):
+                return _page_article(tree, url, text, page.fetched_at)
+            problem = "a list of links to other pages, not an article"
+        else:
+            problem = f"too little main text ({len(text)} characters)" if text else "no main text"
     return _entry_article(page.entry, url, problem)
+
+
+def _is_listing(tree: HtmlElement, text: str) -> bool:
+    """Whether the main text is a front or section page: nearly every line opens with a link.
+
+    Sitemaps and site crawls reach such pages; an article's paragraphs rarely start with
+    the text of a link, a listing's headlines always do.
+    """
+    anchors = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    headlines = [a for a in anchors if len(a.split()) >= LISTING_HEADLINE_WORDS]
+    lines = [line.strip().lstrip("-•* ").strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < LISTING_MIN_LINES or not headlines:
+        return False
+    opened_by_link = sum(any(line.startswith(h) for h in headlines) for line in lines)
+    return opened_by_link >= LISTING_LINK_SHARE * len(lines)
 
 
 def _fetch_problem(page: FetchedPage) -> str | None:

@@ -8,11 +8,11 @@ store comes in as arguments, so this module does no I/O of its own.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from pipeline.dedup import DuplicateIndex, Signature, find_duplicate, signature
+from pipeline.dedup import DuplicateIndex, Signature, find_duplicate, fingerprint, signature
 from pipeline.events import assign_event
 from pipeline.extract import ExtractionError, extract_article
 from pipeline.normalize import normalize_article
@@ -45,27 +45,31 @@ class ProcessedBatch:
 
 
 class StoryProcessor:
-    """Judges pages one by one against what is stored and what this batch already made."""
+    """Judges pages one by one against what is stored and what this batch already made.
+
+    ``stored`` are the stories a new one could repeat (with their saved signatures),
+    ``events`` the events a new story could join, and ``lookup_event`` fetches any other
+    event by id (the original's event of a late duplicate, say).
+    """
 
     def __init__(
         self,
         *,
         stored: Iterable[tuple[Story, bytes | None]],
         events: Sequence[Event],
+        lookup_event: Callable[[str], Event | None],
         now: datetime,
         threshold: float,
-        event_window_days: int = 10,
     ) -> None:
         self.now = now
         self.threshold = threshold
-        self.event_window_days = event_window_days
+        self._lookup_event = lookup_event
         self._event_of: dict[str, str | None] = {}
-        pairs = []
+        self._index = DuplicateIndex()
         for story, raw in stored:
             sig = Signature.from_bytes(raw) if raw else signature(story.text)
-            pairs.append((story, sig))
+            self._index.add(fingerprint(story, sig))
             self._event_of[story.id] = story.event_id
-        self._index = DuplicateIndex.from_stories(pairs)
         self._events = {event.id: event for event in events}
         self.batch = ProcessedBatch()
 
@@ -86,35 +90,29 @@ class StoryProcessor:
         return self.add_story(story)
 
     def add_story(self, story: Story) -> Story:
+        """Mark ``story`` as a duplicate and put it in an event where it belongs."""
         sig = signature(story.text)
         original = find_duplicate(story, self._index, sig)
         if original is not None:
             story = replace(story, duplicate_of=original)
             self.batch.duplicates += 1
-        story = self._with_event(story)
-        self._index.add(story, sig)
+        event = assign_event(story, self._candidate_events(story), now=self.now)
+        if event is not None:
+            self._events[event.id] = event
+            self.batch.events[event.id] = event
+            story = replace(story, event_id=event.id)
+        self._index.add(fingerprint(story, sig))
         self._event_of[story.id] = story.event_id
         self.batch.stories[story.id] = story
         self.batch.signatures[story.id] = sig.to_bytes()
         return story
 
-    def _with_event(self, story: Story) -> Story:
-        if story.duplicate_of is not None:
-            event_id = self._event_of.get(story.duplicate_of)
-            if event_id is None or event_id not in self._events:
-                return story
-            event = assign_event(
-                replace(story, event_id=event_id), [self._events[event_id]], now=self.now
+    def _candidate_events(self, story: Story) -> list[Event]:
+        for anchor in (story.id, story.duplicate_of):
+            event_id = self._event_of.get(anchor) if anchor else None
+            event = (
+                self._lookup_event(event_id) if event_id and event_id not in self._events else None
             )
-        elif story.relevance.label:
-            event = assign_event(
-                story,
-                list(self._events.values()),
-                now=self.now,
-                window_days=self.event_window_days,
-            )
-        else:
-            return story
-        self._events[event.id] = event
-        self.batch.events[event.id] = event
-        return replace(story, event_id=event.id)
+            if event is not None:
+                self._events[event.id] = event
+        return list(self._events.values())

@@ -111,7 +111,11 @@ class Tags:
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """The stored unit: one article at one canonical URL, understood."""
+    """The stored unit: one article at one canonical URL, understood.
+
+    ``url`` is the address picket fetched, as the source linked it (so a later crawl can
+    skip it); ``canonical_url`` is the cleaned address the id is made from.
+    """
 
     id: str
     url: str

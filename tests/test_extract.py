@@ -361,3 +361,21 @@ def test_golden_extraction(name: str) -> None:
         )
     assert expected_file.is_file(), f"{expected_file} is missing; run with PICKET_UPDATE_GOLDEN=1"
     assert actual == json.loads(expected_file.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", ["index.html", "section/labor.html", "section/business.html"])
+def test_front_and_section_pages_are_not_articles(path):
+    """A sitemap lists section pages too; their headline lists must not become stories."""
+    from pipeline.demo.server import demo_site_root
+
+    page = FetchedPage(
+        source_id="site",
+        url=f"https://news.test/{path}",
+        final_url=f"https://news.test/{path}",
+        status=200,
+        fetched_at=datetime(2024, 1, 1, tzinfo=UTC),
+        body=(demo_site_root() / path).read_bytes(),
+        content_type="text/html; charset=utf-8",
+    )
+    with pytest.raises(ExtractionError, match="list of links"):
+        extract_article(page)

@@ -1,0 +1,274 @@
+"""Measuring relevance and tagging against labelled stories (what ``picket eval`` prints).
+
+A dataset is JSON lines, one story a line: ``title``, ``lede`` (or ``text``), ``label``
+(1/0 or true/false) and optionally ``company`` (or ``companies``, a list), ``actions`` (a
+list) or ``action_type`` (a string), ``tags``. Blank lines are skipped. Any other line that
+is not such an object stops loading with a ``DatasetError`` naming the file and line:
+figures computed over silently dropped items would mislead.
+
+Company hit rate: among relevant items with a company label, the share where a labelled
+company is among the predicted ones, compared case-insensitively after alias resolution
+("alphabet" meets "Google"); a label such as "Microsoft (ZeniMax)" counts either name.
+Action hit rate: among relevant items with an action label, the share where one of the
+labelled actions (spaces, hyphens or underscores alike) is among the predicted ones.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.gazetteer import resolve_company
+from pipeline.relevance import judge_relevance
+from pipeline.tagging import tag_story
+
+_LABEL_WORDS = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False}
+_NAME_PARTS = re.compile(r"[()/,;]")
+
+
+class DatasetError(ValueError):
+    """A labelled dataset line that cannot be read; the message names file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledItem:
+    """One labelled story."""
+
+    title: str
+    text: str
+    label: bool
+    companies: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Misjudged:
+    """An item the relevance judgement got wrong, for the report."""
+
+    id: str
+    title: str
+    label: bool
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    """Counts of one evaluation; the rates are derived from them."""
+
+    threshold: float
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+    company_hits: int
+    company_n: int
+    action_hits: int
+    action_n: int
+    misjudged: tuple[Misjudged, ...] = ()
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.tp, self.tp + self.fp)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.tp, self.tp + self.fn)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def company_hit_rate(self) -> float | None:
+        return self.company_hits / self.company_n if self.company_n else None
+
+    @property
+    def action_hit_rate(self) -> float | None:
+        return self.action_hits / self.action_n if self.action_n else None
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def load_dataset(path: str | Path) -> list[LabelledItem]:
+    """Read a JSON-lines dataset; raise ``DatasetError`` at the first unusable line."""
+    path = Path(path)
+    items = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DatasetError(f"{where}: not valid JSON ({exc.msg})") from exc
+            items.append(parse_item(data, where))
+    return items
+
+
+def parse_item(data: Any, where: str = "item") -> LabelledItem:
+    """One ``LabelledItem`` from a decoded JSON object; ``where`` prefixes error messages."""
+    if not isinstance(data, Mapping):
+        raise DatasetError(f"{where}: expected a JSON object, got {type(data).__name__}")
+    text = data.get("lede") or data.get("text") or ""
+    title = data.get("title") or ""
+    if not isinstance(text, str) or not isinstance(title, str):
+        raise DatasetError(f"{where}: title, lede and text must be strings")
+    if not (text.strip() or title.strip()):
+        raise DatasetError(f"{where}: needs a title, lede or text")
+    companies = _strings(data.get("companies") or data.get("company"), "company", where)
+    actions = _strings(data.get("actions") or data.get("action_type"), "actions", where)
+    return LabelledItem(
+        title=title,
+        text=text,
+        label=_label(data.get("label"), where),
+        companies=companies,
+        actions=actions,
+        tags=_strings(data.get("tags"), "tags", where),
+        id=str(data.get("id") or ""),
+    )
+
+
+def _label(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _LABEL_WORDS:
+        return _LABEL_WORDS[value.strip().lower()]
+    raise DatasetError(f"{where}: label must be 1 or 0 (or true/false), got {value!r}")
+
+
+def _strings(value: Any, field: str, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.split(",") if p.strip())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value if v.strip())
+    raise DatasetError(f"{where}: {field} must be a string or a list of strings")
+
+
+# --- scoring ---------------------------------------------------------------------------
+
+
+def evaluate(items: Iterable[LabelledItem], *, threshold: float = 0.5) -> EvalReport:
+    """Judge and tag every item and count agreements with its labels."""
+    tp = fp = fn = tn = 0
+    company_hits = company_n = action_hits = action_n = 0
+    misjudged = []
+    for item in items:
+        relevance = judge_relevance(item.title, item.text, threshold=threshold)
+        if relevance.label and item.label:
+            tp += 1
+        elif relevance.label:
+            fp += 1
+        elif item.label:
+            fn += 1
+        else:
+            tn += 1
+        if relevance.label != item.label:
+            misjudged.append(Misjudged(item.id, item.title, item.label, relevance.score))
+        if not item.label or not (item.companies or item.actions):
+            continue
+        tags = tag_story(item.title, item.text)
+        if item.companies:
+            company_n += 1
+            company_hits += company_hit(item.companies, tags.companies)
+        if item.actions:
+            action_n += 1
+            action_hits += action_hit(item.actions, tags.actions)
+    return EvalReport(
+        threshold,
+        tp,
+        fp,
+        fn,
+        tn,
+        company_hits,
+        company_n,
+        action_hits,
+        action_n,
+        tuple(misjudged),
+    )
+
+
+def company_hit(labelled: Iterable[str], predicted: Iterable[str]) -> bool:
+    """Whether a labelled company is among the predicted ones, after alias resolution."""
+    wanted = {key for name in labelled for key in _company_keys(name)}
+    return any(key in wanted for name in predicted for key in _company_keys(name))
+
+
+def _company_keys(name: str) -> set[str]:
+    parts = [name, *_NAME_PARTS.split(name)]
+    keys = set()
+    for part in (p.strip() for p in parts):
+        if part:
+            keys.add((resolve_company(part) or part).casefold())
+    return keys
+
+
+def action_hit(labelled: Iterable[str], predicted: Iterable[str]) -> bool:
+    """Whether one of the labelled actions is among the predicted ones."""
+    return bool({_action_key(a) for a in labelled} & {_action_key(a) for a in predicted})
+
+
+def _action_key(action: str) -> str:
+    return re.sub(r"[\s_-]+", "_", action.strip().casefold())
+
+
+# --- reporting -------------------------------------------------------------------------
+
+
+def report_json(report: EvalReport) -> dict[str, Any]:
+    """The machine-readable summary printed by ``picket eval --json``."""
+    return {
+        "relevance": {
+            "precision": round(report.precision, 4),
+            "recall": round(report.recall, 4),
+            "f1": round(report.f1, 4),
+            "tp": report.tp,
+            "fp": report.fp,
+            "fn": report.fn,
+            "tn": report.tn,
+        },
+        "company": {"hit_rate": _rounded(report.company_hit_rate), "n": report.company_n},
+        "action": {"hit_rate": _rounded(report.action_hit_rate), "n": report.action_n},
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def format_report(report: EvalReport) -> str:
+    """The human-readable summary printed by ``picket eval``."""
+    lines = [
+        f"relevance  precision {report.precision:.3f}  recall {report.recall:.3f}  "
+        f"F1 {report.f1:.3f}  (tp {report.tp}, fp {report.fp}, fn {report.fn}, "
+        f"tn {report.tn}; threshold {report.threshold:.2f})",
+        f"company    hit rate {_rate(report.company_hit_rate)}  (n={report.company_n})",
+        f"action     hit rate {_rate(report.action_hit_rate)}  (n={report.action_n})",
+    ]
+    if report.misjudged:
+        lines.append("misjudged:")
+        for miss in report.misjudged:
+            kind = "missed      " if miss.label else "false alarm "
+            name = miss.id or miss.title or "(untitled)"
+            lines.append(f"  {kind} score {miss.score:.2f}  {name}")
+    return "\n".join(lines)
+
+
+def _rate(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:.3f}"

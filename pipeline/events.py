@@ -1,0 +1,187 @@
+"""Group the stories about one collective action into an event whose id survives re-runs.
+
+A relevant story joins an event when, within ``window_days`` of the event's span, it names a
+company and a kind of action the event has and shares some of its specific words (places,
+groups, issues: the event's keywords), or when it shares most of those words and names no
+other company. A duplicate joins its original's event. Otherwise it starts a new event whose
+id is a hash of its own id, so processing the same stories again finds the same events.
+
+An event's ``first_seen``/``last_seen`` span the times of its stories, a story's time being
+its publication date (when picket first saw it, if the date is unknown): an old article found
+today belongs with the action it reports, not with today's news. Its title is that of its
+earliest story. Whoever supplies ``candidates`` should pass the stored events whose span lies
+within ``window_days`` of the story's time; that includes any event the story already joined.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from pipeline.normalize import words
+from pipeline.records import Event, Story, Tags
+
+WINDOW_DAYS = 10
+SHARED_TAGS_MIN_SIMILARITY = 0.1  # same company and action: a few specific words in common
+WORDS_ONLY_MIN_SIMILARITY = 0.5  # no shared action: most specific words in common
+MAX_KEYWORDS = 60
+LEDE_WORDS = 60
+
+_DIGITS = re.compile(r"\d+")
+# Function words, and words every story in picket's field uses, which say nothing of which
+# action a story reports.
+_COMMON_WORDS = frozenset(
+    {
+        "about", "above", "after", "again", "against", "all", "also", "and", "any", "are",
+        "around", "because", "been", "before", "being", "below", "between", "both", "but",
+        "can", "could", "did", "does", "doing", "down", "during", "each", "few", "for", "from",
+        "further", "had", "has", "have", "having", "her", "here", "hers", "him", "his", "how",
+        "into", "its", "itself", "just", "more", "most", "nor", "not", "now", "off", "once",
+        "only", "other", "our", "out", "over", "own", "same", "she", "should", "some", "such",
+        "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+        "those", "through", "too", "under", "until", "very", "was", "were", "what", "when",
+        "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+        "said", "says", "say", "told", "tells", "new", "one", "two", "three", "last", "next",
+        "first", "week", "weeks", "month", "months", "year", "years", "day", "days", "today",
+        "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+        "sunday", "according", "statement", "spokesperson", "spokeswoman", "spokesman",
+        "reported", "report", "reports", "news", "comment", "workers", "worker", "employees",
+        "employee", "staff", "staffers", "people", "group", "groups", "company", "companies",
+        "firm", "tech", "technology", "union", "unions", "unionize", "unionise", "strike",
+        "strikes", "striking", "struck", "protest", "protests", "protesting", "protested",
+        "walkout", "walkouts", "walk", "walked", "walking", "letter", "letters", "open",
+        "petition", "petitions", "signed", "sign", "signing", "demand", "demands", "demanding",
+        "call", "calls", "called", "asked", "asking", "management", "executives", "executive",
+        "ceo", "les", "des", "une", "pour", "dans", "avec", "sur", "par", "que", "qui", "est",
+        "ont", "der", "die", "das", "und", "den", "dem", "ein", "eine", "mit", "von", "für",
+        "auf", "ist", "sind", "los", "las", "una", "para", "con", "por", "del"
+    }
+)  # fmt: skip
+
+
+def event_id_for(story_id: str) -> str:
+    """The id of the event a story starts: stable for as long as the story's id is."""
+    return "evt-" + hashlib.sha256(story_id.encode("utf-8")).hexdigest()[:16]
+
+
+def story_keywords(story: Story) -> tuple[str, ...]:
+    """The specific words of a story's title and lede, in order of first use.
+
+    Company names are left out (events compare companies by their tags) and so are
+    function words and the vocabulary every story of collective action shares.
+    """
+    lede = " ".join(story.text.split()[:LEDE_WORDS])
+    company_words = set(words(" ".join(story.tags.companies)))
+    found = (
+        w
+        for w in words(f"{story.title} {story.description} {lede}")
+        if len(w) > 2
+        and not _DIGITS.fullmatch(w)
+        and w not in _COMMON_WORDS
+        and w not in company_words
+    )
+    return tuple(dict.fromkeys(found))
+
+
+def merge_tags(a: Tags, b: Tags) -> Tags:
+    """Both tag sets in one: each list is ``a``'s then ``b``'s new values; the larger count."""
+    stated = [n for n in (a.workers, b.workers) if n is not None]
+    return Tags(
+        companies=_union(a.companies, b.companies),
+        actions=_union(a.actions, b.actions),
+        struggles=_union(a.struggles, b.struggles),
+        employment_types=_union(a.employment_types, b.employment_types),
+        tags=_union(a.tags, b.tags),
+        workers=max(stated) if stated else None,
+    )
+
+
+def assign_event(
+    story: Story, candidates: Sequence[Event], *, now: datetime, window_days: int = WINDOW_DAYS
+) -> Event | None:
+    """The event ``story`` belongs to, updated with it; ``None`` if it forms no event.
+
+    In order: the event already holding the story (re-running changes nothing), the event
+    of the story it duplicates, the best matching candidate (most similar, then oldest),
+    else a new event. A story that is not relevant and joins no event by the first two
+    rules forms none. ``now`` stands in for a story without any date.
+    """
+    when = _story_time(story, now)
+    keywords = story_keywords(story)
+    for anchor in (story.id, story.duplicate_of):
+        member_of = next((e for e in candidates if anchor and anchor in e.story_ids), None)
+        if member_of is not None:
+            return _join(member_of, story, when, keywords)
+    if not story.relevance.label:
+        return None
+    window = timedelta(days=window_days)
+    matches = [
+        (similarity, event)
+        for event in candidates
+        if event.first_seen - window <= when <= event.last_seen + window
+        and (similarity := _match(story, keywords, event)) is not None
+    ]
+    if not matches:
+        return Event(
+            id=event_id_for(story.id),
+            first_seen=when,
+            last_seen=when,
+            title=story.title,
+            story_ids=(story.id,),
+            outlets=_outlets_of(story),
+            tags=story.tags,
+            keywords=keywords[:MAX_KEYWORDS],
+        )
+    _, best = min(matches, key=lambda m: (-m[0], m[1].first_seen, m[1].id))
+    return _join(best, story, when, keywords)
+
+
+def _match(story: Story, keywords: tuple[str, ...], event: Event) -> float | None:
+    """How alike story and event are, if alike enough to be one action; else ``None``."""
+    similarity = _overlap(keywords, event.keywords)
+    story_companies = {c.casefold() for c in story.tags.companies}
+    event_companies = {c.casefold() for c in event.tags.companies}
+    shared_company = bool(story_companies & event_companies)
+    shared_action = bool(set(story.tags.actions) & set(event.tags.actions))
+    if shared_company and shared_action and similarity >= SHARED_TAGS_MIN_SIMILARITY:
+        return similarity
+    companies_agree = shared_company or not story_companies or not event_companies
+    if companies_agree and similarity >= WORDS_ONLY_MIN_SIMILARITY:
+        return similarity
+    return None
+
+
+def _join(event: Event, story: Story, when: datetime, keywords: tuple[str, ...]) -> Event:
+    earliest = when < event.first_seen or not event.title
+    return replace(
+        event,
+        first_seen=min(event.first_seen, when),
+        last_seen=max(event.last_seen, when),
+        title=story.title if earliest and story.title else event.title,
+        story_ids=_union(event.story_ids, (story.id,)),
+        outlets=_union(event.outlets, _outlets_of(story)),
+        tags=merge_tags(event.tags, story.tags),
+        keywords=_union(event.keywords, keywords)[:MAX_KEYWORDS],
+    )
+
+
+def _story_time(story: Story, fallback: datetime) -> datetime:
+    return story.published or story.first_seen or fallback
+
+
+def _outlets_of(story: Story) -> tuple[str, ...]:
+    outlet = story.outlet or story.domain
+    return (outlet,) if outlet else ()
+
+
+def _overlap(a: Iterable[str], b: Iterable[str]) -> float:
+    """Shared words over the smaller set: an event's words grow, a story's do not."""
+    a, b = set(a), set(b)
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _union(a: tuple[str, ...], b: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*a, *b)))

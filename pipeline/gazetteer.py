@@ -1,0 +1,171 @@
+"""The gazetteer: which technology companies a text names, under their canonical names.
+
+Company names are everyday words surprisingly often (Apple, Meta, Square, X), so names
+match case-sensitively as written in ``data/companies.yaml``, each entry can veto a match
+by the word right before or after it, and the riskiest names only count through aliases
+or context patterns. The same file lists big employers outside tech, so that a strike at
+"Sony Pictures" is not read as one at Sony: the longest name at a position wins.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_WORD_BEFORE = re.compile(r"([\w'’&.-]+)\W*$")
+_WORD_AFTER = re.compile(r"^[\s-]*([\w'’&-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    """One technology employer of the gazetteer."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    gig: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Where a text names an employer; ``tech`` is False for employers outside tech."""
+
+    name: str
+    start: int
+    end: int
+    tech: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class _Guard:
+    not_before: frozenset[str] = frozenset()
+    not_after: frozenset[str] = frozenset()
+    """Casefolded words that veto a match right after / right before the name."""
+
+
+class Gazetteer:
+    """Canonical names, aliases and a compiled matcher, built once from the YAML data."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.companies: dict[str, Company] = {}
+        self._lookup: dict[str, str] = {}
+        self._surface: dict[str, tuple[str, bool]] = {}
+        self._guards: dict[str, _Guard] = {}
+        patterns: list[tuple[re.Pattern[str], str]] = []
+        for entry in data.get("companies") or ():
+            company = Company(
+                name=entry["name"],
+                aliases=tuple(entry.get("aliases") or ()),
+                parent=entry.get("parent"),
+                gig=bool(entry.get("gig", False)),
+            )
+            if company.name in self.companies:
+                raise ValueError(f"company listed twice in the gazetteer: {company.name}")
+            self.companies[company.name] = company
+            guard = _Guard(
+                frozenset(w.casefold() for w in entry.get("not_before") or ()),
+                frozenset(w.casefold() for w in entry.get("not_after") or ()),
+            )
+            names = list(company.aliases)
+            if entry.get("bare", True):
+                names.append(company.name)
+            for surface in names:
+                self._surface[surface] = (company.name, True)
+                self._guards[surface] = guard
+            for surface in (company.name, *company.aliases):
+                self._lookup.setdefault(surface.casefold(), company.name)
+            patterns.extend((re.compile(p), company.name) for p in entry.get("patterns") or ())
+        for surface in data.get("outside_tech") or ():
+            self._surface.setdefault(surface, (surface, False))
+        self._patterns = tuple(patterns)
+        self._matcher = re.compile(r"(?<![\w&.])(?:" + _trie_pattern(self._surface) + r")(?![\w&])")
+
+    def resolve(self, name: str) -> str | None:
+        """The canonical name for ``name`` or one of its aliases, ignoring case."""
+        return self._lookup.get(" ".join(name.split()).casefold())
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every employer named in ``text``, tech or not, in text order."""
+        found: list[Mention] = []
+        for match in self._matcher.finditer(text):
+            surface = match.group()
+            name, tech = self._surface[surface]
+            if tech and self._vetoed(text, match.start(), match.end(), self._guards[surface]):
+                continue
+            found.append(Mention(name, match.start(), match.end(), tech))
+        for pattern, name in self._patterns:
+            for match in pattern.finditer(text):
+                if not any(m.start <= match.start() < m.end for m in found):
+                    found.append(Mention(name, match.start(), match.end()))
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def find(self, text: str) -> tuple[str, ...]:
+        """Canonical names of the technology companies ``text`` names, first mention first."""
+        return tuple(dict.fromkeys(m.name for m in self.mentions(text) if m.tech))
+
+    @staticmethod
+    def _vetoed(text: str, start: int, end: int, guard: _Guard) -> bool:
+        if guard.not_before:
+            after = _WORD_AFTER.match(text[end : end + 40])
+            if after and after.group(1).casefold() in guard.not_before:
+                return True
+        if guard.not_after:
+            before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+            if before and before.group(1).casefold() in guard.not_after:
+                return True
+        return False
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation for many literal words, factored by common prefixes.
+
+    Python's ``re`` tries alternatives one by one; a prefix trie keeps a scan over a
+    long article linear in its length however many names the gazetteer holds.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + render(child) for char, child in node.items() if char]
+        ends_here = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends_here:
+            return "(?:" + body + ")?"
+        return body
+
+    return render(trie)
+
+
+@functools.cache
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer shipped with picket, loaded once per process."""
+    text = resources.files("pipeline").joinpath("data/companies.yaml").read_text("utf-8")
+    return Gazetteer(yaml.safe_load(text))
+
+
+def resolve_company(name: str) -> str | None:
+    """Canonical name for a company name or alias, case-insensitively; None if unknown."""
+    return default_gazetteer().resolve(name)
+
+
+def find_companies(text: str) -> tuple[str, ...]:
+    """Canonical names of the technology companies named in ``text``, in order of mention."""
+    return default_gazetteer().find(text)
+
+
+def company_mentions(text: str) -> list[Mention]:
+    """Where ``text`` names employers, tech or not, with their canonical names."""
+    return default_gazetteer().mentions(text)

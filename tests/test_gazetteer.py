@@ -1,0 +1,144 @@
+"""The gazetteer finds technology companies by name without tripping over everyday words."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.gazetteer import (
+    Gazetteer,
+    company_mentions,
+    default_gazetteer,
+    find_companies,
+    resolve_company,
+)
+
+
+def test_the_gazetteer_holds_at_least_150_technology_companies():
+    assert len(default_gazetteer().companies) >= 150
+
+
+@pytest.mark.parametrize(
+    ("alias", "canonical"),
+    [
+        ("alphabet", "Google"),
+        ("Googlers", "Google"),
+        ("FACEBOOK", "Meta"),
+        ("Meta Platforms", "Meta"),
+        ("twitter", "X"),
+        ("X Corp.", "X"),
+        ("aws", "Amazon"),
+        ("Amazon Web Services", "Amazon"),
+        ("whole foods", "Whole Foods Market"),
+        ("bytedance", "ByteDance"),
+        ("tiktok", "TikTok"),
+        ("  Activision   Blizzard ", "Activision Blizzard"),
+        ("ZeniMax", "ZeniMax Media"),
+        ("Bethesda Softworks", "ZeniMax Media"),
+        ("Square, Inc.", "Block"),
+        ("TCS", "Tata Consultancy Services"),
+    ],
+)
+def test_resolve_company_maps_aliases_to_canonical_names_ignoring_case(alias, canonical):
+    assert resolve_company(alias) == canonical
+
+
+def test_resolve_company_returns_none_for_unknown_names():
+    assert resolve_company("Acme Widgets") is None
+    assert resolve_company("") is None
+
+
+def test_subsidiaries_that_keep_their_name_record_their_parent():
+    companies = default_gazetteer().companies
+    assert companies["Whole Foods Market"].parent == "Amazon"
+    assert companies["GitHub"].parent == "Microsoft"
+    assert companies["YouTube"].parent == "Google"
+    assert companies["TikTok"].parent == "ByteDance"
+    assert companies["Google"].parent is None
+
+
+def test_gig_platforms_are_marked():
+    companies = default_gazetteer().companies
+    assert companies["Uber"].gig and companies["Deliveroo"].gig and companies["Instacart"].gig
+    assert not companies["Microsoft"].gig
+
+
+def test_find_companies_lists_canonical_names_in_order_of_first_mention():
+    text = "Instagram staff joined Googlers and AWS engineers; later Facebook and Google replied."
+    assert find_companies(text) == ("Instagram", "Google", "Amazon", "Meta")
+
+
+def test_find_companies_finds_nothing_in_a_text_without_companies():
+    assert find_companies("The city council met on Tuesday to discuss bus routes.") == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She baked an apple pie and pressed Apple juice from the orchard.",
+        "Tourists love the Big Apple in December.",
+        "The metadata of every file was checked, and the meta-analysis agreed.",
+        "Fires are spreading through the Amazon rainforest and along the Amazon River.",
+        "Crowds filled Times Square and the town square.",
+        "The neighbourhood block party was a perfect match for the family.",
+        "X marks the spot on the map, and the variable x is unknown.",
+        "He went to see a tesla coil built by fans of Nikola Tesla.",
+        "A blizzard warning was issued as the Blizzard hit the coast.",
+        "The Oracle of Omaha bought more shares.",
+        "It was a normal workday for the Snap election candidates.",
+        "We zoom in on the details and Zoom out again.",
+    ],
+)
+def test_everyday_words_are_not_taken_for_companies(text):
+    assert find_companies(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Apple employees in Cupertino signed the letter.", ("Apple",)),
+        ("Elon Musk's X fired the team.", ("X",)),
+        ("X, formerly Twitter, changed its rules.", ("X",)),
+        ("Meta-owned Instagram staff walked out.", ("Meta", "Instagram")),
+        ("Workers at Amazon.com and ex-Google engineers met.", ("Amazon", "Google")),
+        ("Block Inc. and Match Group reported results.", ("Block", "Match Group")),
+        ("Gorillas riders and Bolt drivers struck.", ("Gorillas", "Bolt")),
+    ],
+)
+def test_companies_named_in_context_are_found(text, expected):
+    assert find_companies(text) == expected
+
+
+def test_employers_outside_tech_are_reported_as_such_and_win_over_shorter_names():
+    mentions = company_mentions(
+        "Sony Pictures workers and Sony engineers, then Starbucks baristas."
+    )
+    assert [(m.name, m.tech) for m in mentions] == [
+        ("Sony Pictures", False),
+        ("Sony", True),
+        ("Starbucks", False),
+    ]
+    assert find_companies("Starbucks baristas went on strike.") == ()
+
+
+def test_mentions_carry_offsets_into_the_text():
+    text = "Staff at GitHub protested."
+    (mention,) = company_mentions(text)
+    assert text[mention.start : mention.end] == "GitHub"
+
+
+def test_a_company_listed_twice_is_rejected():
+    data = {"companies": [{"name": "Acme"}, {"name": "Acme"}]}
+    with pytest.raises(ValueError, match="Acme"):
+        Gazetteer(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(default_gazetteer().companies)))
+def test_every_company_is_found_by_its_name_or_first_alias_in_plain_prose(name):
+    company = default_gazetteer().companies[name]
+    surface = company.aliases[0] if company.aliases else name
+    text = f"On Monday, staff at {surface} said they would meet again."
+    found = find_companies(text)
+    assert found[:1] == (name,)

@@ -1,0 +1,843 @@
+"""Relevance: tech workers acting together is relevant; look-alikes sharing its words are not.
+
+Every story here was written for these tests (none is taken from a news source): ordinary
+tech, business and labour news that must not raise an alert, and worker actions that must.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.records import Relevance
+from pipeline.relevance import judge_relevance
+
+ORDINARY_NEWS = [
+    (
+        "Apple unveils thinner MacBook Air with new M-series chip",
+        "Apple on Tuesday introduced a redesigned MacBook Air powered by its latest "
+        "processor. The company said the laptop will ship next month in four colors.",
+    ),
+    (
+        "Alphabet beats revenue estimates as cloud unit grows",
+        "Google parent Alphabet reported quarterly revenue above analyst expectations, driven"
+        " by strong growth in its cloud business. Shares rose 5% in after-hours trading.",
+    ),
+    (
+        "Meta to cut 5% of staff in performance-based layoffs",
+        "Meta Platforms plans to lay off about 3,600 employees it considers low performers, "
+        "according to an internal memo from chief executive Mark Zuckerberg. The cuts will be"
+        " completed by February.",
+    ),
+    (
+        "Dell orders staff back to the office five days a week",
+        "Dell Technologies told employees in a memo on Monday that they must work from "
+        "company offices five days a week starting in March. Executives said in-person "
+        "collaboration drives innovation.",
+    ),
+    (
+        "Hackers stole customer data from ticketing platform, company says",
+        "A cyberattack exposed the names and payment details of millions of customers, the "
+        "company said on Friday. It has notified regulators and hired an outside security "
+        "firm.",
+    ),
+    (
+        "Hotel workers in Chicago walk off the job over wages",
+        "Thousands of hotel housekeepers and cooks went on strike at more than a dozen "
+        "downtown hotels on Saturday, demanding higher pay and safer workloads, their union "
+        "said.",
+    ),
+    (
+        "Teachers strike shuts schools across the district",
+        "More than 20,000 teachers walked out of classrooms on Monday after contract talks "
+        "with the school board collapsed. Parents scrambled to find childcare.",
+    ),
+    (
+        "Dockworkers on East Coast begin first strike in decades",
+        "Tens of thousands of port workers from Maine to Texas went on strike at midnight, "
+        "halting cargo at dozens of ports as negotiations over automation stalled.",
+    ),
+    (
+        "Climate activists block entrance to tech giant's campus",
+        "About 50 activists chained themselves to the gates of a tech company's headquarters "
+        "on Thursday to protest its data centers' water use. Police arrested twelve "
+        "protesters.",
+    ),
+    (
+        "Residents rally against proposed data center",
+        "Hundreds of residents packed a county meeting to oppose a planned Microsoft data "
+        "center, saying it would strain the local power grid and raise electricity bills.",
+    ),
+    (
+        "Nvidia shares hit record after blowout earnings",
+        "Nvidia reported revenue that nearly doubled from a year earlier as demand for its AI"
+        " chips continued to outstrip supply. The stock climbed 8% on Thursday.",
+    ),
+    (
+        "Amazon announces 10,000 new jobs at warehouses ahead of holidays",
+        "Amazon said it will hire 10,000 seasonal workers across its fulfillment network and "
+        "raise average starting pay for warehouse employees to $20 an hour.",
+    ),
+    (
+        "Uber reports first annual profit",
+        "Uber Technologies posted its first full-year operating profit since going public, "
+        "helped by record ride bookings and growth in its delivery business.",
+    ),
+    (
+        "Google fined in Europe over advertising practices",
+        "European regulators fined Google nearly 3 billion euros on Wednesday, saying the "
+        "company abused its dominance in online advertising technology.",
+    ),
+    (
+        "Tesla recalls two million vehicles over Autopilot concerns",
+        "Tesla is recalling more than two million vehicles in the United States to fix a "
+        "system that is supposed to ensure drivers pay attention when using Autopilot, "
+        "federal regulators said.",
+    ),
+    (
+        "Microsoft CEO tells employees AI will reshape every job",
+        "In a memo to staff, Microsoft chief executive Satya Nadella said artificial "
+        "intelligence will change how every employee works and urged teams to adopt new tools"
+        " quickly.",
+    ),
+    (
+        "Salesforce to lay off 1,000 as it shifts to AI agents",
+        "Salesforce is cutting about 1,000 roles across sales and support, according to "
+        "people familiar with the plans, as the company invests in automated customer "
+        "service.",
+    ),
+    (
+        "Starbucks baristas at 100 stores join national strike",
+        "Baristas at more than 100 Starbucks stores walked off the job on Friday in a strike "
+        "organized by their union, which accuses the coffee chain of stalling contract talks.",
+    ),
+    (
+        "Autoworkers ratify new contract with Detroit automakers",
+        "Members of the United Auto Workers voted to approve new contracts with Ford, General"
+        " Motors and Stellantis, ending a six-week strike.",
+    ),
+    (
+        "Pilots at regional airline vote to authorize strike",
+        "Pilots represented by their union voted overwhelmingly to authorize a strike if "
+        "talks with management fail, though a walkout could be months away.",
+    ),
+    (
+        "Video game voice actors reach deal with studios",
+        "The actors' union announced a tentative agreement with major video game publishers, "
+        "ending a months-long strike over protections against artificial intelligence.",
+    ),
+    (
+        "OpenAI signs deal with defense contractor",
+        "OpenAI said it will work with a defense technology firm to build systems that "
+        "counter drone attacks, a shift from its earlier ban on military uses.",
+    ),
+    (
+        "City council bans police use of facial recognition",
+        "The city council voted 8-1 to prohibit police from using facial recognition "
+        "software, joining a growing list of cities restricting the technology.",
+    ),
+    (
+        "ICE expands detention capacity with new contracts",
+        "Immigration and Customs Enforcement has signed contracts for several new detention "
+        "facilities, according to government filings reviewed by reporters.",
+    ),
+    (
+        "Shareholders reject proposal on Amazon's warehouse safety",
+        "Amazon investors voted down a shareholder proposal asking for an independent audit "
+        "of warehouse working conditions at the company's annual meeting on Wednesday.",
+    ),
+    (
+        "Apple removes VPN apps from its store in Russia",
+        "Apple pulled several virtual private network apps from its App Store in Russia at "
+        "the request of the country's internet regulator, developers said.",
+    ),
+    (
+        "Twitter rival Bluesky passes 20 million users",
+        "The decentralized social network said sign-ups surged after changes at X, formerly "
+        "Twitter, drove some users to look for alternatives.",
+    ),
+    (
+        "Former Google engineer charged with stealing AI secrets",
+        "A former software engineer at Google was indicted on charges of stealing trade "
+        "secrets related to artificial intelligence chips while secretly working for "
+        "companies in China.",
+    ),
+    (
+        "Intel to build chip plant in Ohio with federal grants",
+        "Intel will receive billions in federal subsidies to build a semiconductor factory "
+        "near Columbus, which the company says will create 3,000 jobs.",
+    ),
+    (
+        "Nurses at three hospitals begin two-day strike",
+        "About 5,000 nurses walked off the job at three hospitals on Tuesday, saying chronic "
+        "understaffing puts patients at risk. Hospital executives called the strike "
+        "unnecessary.",
+    ),
+    (
+        "Samsung posts weaker profit on chip slump",
+        "Samsung Electronics said operating profit fell by a third in the last quarter as "
+        "memory chip prices dropped, though it expects a recovery next year.",
+    ),
+    (
+        "Protesters gather outside Tesla showroom in Berlin",
+        "Several hundred demonstrators marched to a Tesla showroom on Saturday, chanting "
+        "against Elon Musk's political activities. Police said the protest was peaceful.",
+    ),
+    (
+        "TikTok sues U.S. government over divestment law",
+        "TikTok and its parent company ByteDance filed a lawsuit challenging a law that would"
+        " force the sale of the app, arguing it violates free speech protections.",
+    ),
+    (
+        "Amazon CEO's annual letter to shareholders focuses on AI",
+        "In his annual letter to shareholders, Amazon chief executive Andy Jassy wrote that "
+        "generative AI will reinvent nearly every customer experience.",
+    ),
+    (
+        "Writers' strike disrupts late-night shows",
+        "Late-night television hosts went off the air as screenwriters continued their strike"
+        " against the major studios and streaming services, including Netflix and Amazon.",
+    ),
+    (
+        "Google to require employees to use AI coding tools",
+        "Google is asking its engineers to use internal AI assistants for routine coding "
+        "tasks, according to a company email seen by reporters. Managers will track adoption.",
+    ),
+    (
+        "Spotify raises subscription prices in several markets",
+        "Spotify will raise the monthly price of its premium plans in several European "
+        "countries, the streaming company said on Monday.",
+    ),
+    (
+        "Federal workers protest job cuts outside agency headquarters",
+        "Hundreds of federal employees and their supporters rallied in Washington against "
+        "mass layoffs ordered by the administration, which has enlisted tech executives to "
+        "cut spending.",
+    ),
+    (
+        "Microsoft strikes deal to buy nuclear power for data centers",
+        "Microsoft struck a 20-year agreement to buy electricity from a restarted nuclear "
+        "plant to power its artificial intelligence data centers.",
+    ),
+    (
+        "Lawmakers question Meta over chatbot policies",
+        "A group of senators sent a letter to Meta demanding answers about how its AI "
+        "chatbots interact with teenagers, after reports raised safety concerns.",
+    ),
+    (
+        "Deliveroo agrees to takeover by DoorDash",
+        "Deliveroo's board backed a takeover offer from DoorDash, creating one of the largest"
+        " food delivery companies outside China.",
+    ),
+    (
+        "Strike at Boeing supplier halts fuselage production",
+        "Machinists at a key Boeing supplier went on strike after rejecting a contract offer,"
+        " halting production of fuselages for the 737.",
+    ),
+    (
+        "Amazon bans employees from protesting on campus",
+        "Amazon told employees on Monday that they may no longer hold protests inside company"
+        " buildings, according to a policy update sent to staff.",
+    ),
+    (
+        "Tech workers warm to unions, survey finds",
+        "A growing share of software engineers say they would vote to unionize if given the "
+        "chance, according to a survey of 2,000 tech workers released on Tuesday.",
+    ),
+    (
+        "Striking writers picket outside Netflix",
+        "Striking screenwriters marched outside Netflix's offices in Los Angeles on Wednesday"
+        " as their walkout against the studios entered its second month.",
+    ),
+    (
+        "Tesla sues former engineers over battery secrets",
+        "Tesla has sued two former engineers, accusing them of taking confidential files "
+        "about its battery production to a rival startup.",
+    ),
+    (
+        "AI researchers sign letter calling for pause on giant models",
+        "More than 1,000 AI researchers and tech leaders signed an open letter urging labs "
+        "such as OpenAI and Google to pause training of their most powerful systems for six "
+        "months.",
+    ),
+    (
+        "IRS employees protest return-to-office order",
+        "Hundreds of IRS employees rallied outside the agency's offices on Friday against an "
+        "order to return to in-person work, as Elon Musk's cost-cutting team pushes for "
+        "deeper cuts at federal agencies. Tesla shares fell 3%.",
+    ),
+    (
+        "Engineers demand top salaries in AI talent war",
+        "Engineers with experience training large models are demanding pay packages worth "
+        "millions, as OpenAI, Google and Meta compete for a small pool of talent.",
+    ),
+    (
+        "Google warns staff not to leak details of AI project",
+        "Google warned employees not to share information about its next AI model and said "
+        "anyone who leaked details would be fired.",
+    ),
+    (
+        "Microsoft Teams outage disrupts work for millions",
+        "A global outage of Microsoft Teams disrupted meetings for millions of workers on "
+        "Wednesday before the company restored service.",
+    ),
+    (
+        "Strikes hit military sites",
+        "Air strikes on Tuesday targeted several military sites, officials said, and the "
+        "defense ministry promised a response.",
+    ),
+    (
+        "Senators urge Apple and Google to remove app",
+        "A group of senators urged Apple and Google to remove a messaging app from their "
+        "stores, citing national security risks.",
+    ),
+    (
+        "Amazon customers protest price increase for Prime",
+        "Prime subscribers flooded social media with complaints after Amazon raised the "
+        "annual fee, and some customers launched a petition demanding a refund.",
+    ),
+    (
+        "Uber drivers to be classified as employees in Spain",
+        "A Spanish court ruled that Uber drivers must be treated as employees, a decision the"
+        " company said it would appeal.",
+    ),
+    (
+        "Meta employees get new performance review system",
+        "Meta is changing how it rates employees, according to an internal memo, with more "
+        "workers expected to receive lower ratings this year.",
+    ),
+    (
+        "Former Twitter CEO launches new startup",
+        "Parag Agrawal, who was fired as Twitter's chief executive, has raised $30 million "
+        "for an AI startup, and several former Twitter engineers have joined him.",
+    ),
+    (
+        "Apple wins dismissal of shareholder lawsuit over China sales",
+        "A judge dismissed a lawsuit in which Apple shareholders claimed the company misled "
+        "investors about demand for iPhones in China.",
+    ),
+    (
+        "Google employees donate record sums to campaigns",
+        "Employees of Alphabet gave more than $5 million to candidates in the election cycle,"
+        " according to campaign finance records.",
+    ),
+    (
+        "Amazon to pay $30 million to settle FTC claims over Ring and Alexa",
+        "Amazon agreed to pay $30 million to settle allegations that employees of its Ring "
+        "unit accessed customer videos and that Alexa kept children's recordings.",
+    ),
+    (
+        "Activists project messages onto Google offices",
+        "A coalition of immigrant rights groups projected slogans onto Google's offices in "
+        "San Francisco to protest the company's cloud contracts with border agencies.",
+    ),
+    (
+        "Hollywood actors join writers on picket lines",
+        "Members of the Screen Actors Guild joined striking writers outside studios including"
+        " Netflix and Amazon on Friday, shutting down most film production.",
+    ),
+    (
+        "Video game industry layoffs top 10,000",
+        "More than 10,000 game developers lost their jobs last year as studios owned by "
+        "Microsoft, Embracer and others closed or cut staff.",
+    ),
+    (
+        "Chip plant workers injured in Arizona gas leak",
+        "Three workers at TSMC's Arizona factory were hospitalized after a chemical leak, the"
+        " company said, adding that production was not affected.",
+    ),
+    (
+        "Amazon shares slide as union fears weigh",
+        "Amazon stock fell 2% as analysts warned that labor costs could rise if more "
+        "warehouses unionize.",
+    ),
+    (
+        "Musk says Tesla will not tolerate union at German plant",
+        "Elon Musk said Tesla would not accept a collective agreement at its factory near "
+        "Berlin, after the IG Metall union said it had gained members there.",
+    ),
+    (
+        "Microsoft agrees to stay neutral in union campaigns at ZeniMax",
+        "Microsoft said it would remain neutral if employees at its game studios seek to "
+        "organize, under an agreement with the Communications Workers of America.",
+    ),
+    (
+        "Pentagon signs AI deal with Google and Microsoft",
+        "The Defense Department said it will use chatbots from Google and Microsoft in its "
+        "offices, the latest in a string of military contracts for big technology companies.",
+    ),
+    (
+        "Samsung heir acquitted in merger case",
+        "A South Korean court cleared Samsung Electronics chairman Lee Jae-yong of fraud "
+        "charges related to a 2015 merger.",
+    ),
+    (
+        "Apple store in Paris closes after robbery",
+        "An Apple store near the Opera was closed on Sunday after thieves smashed a window "
+        "and took dozens of iPhones, police said.",
+    ),
+    (
+        "Nvidia employees become millionaires as stock soars",
+        "Many Nvidia employees now hold shares worth millions, and some have started to "
+        "retire early, according to interviews with current and former staff.",
+    ),
+    (
+        "Former Google employees launch advocacy group on AI safety",
+        "A group of former Google and OpenAI employees launched a nonprofit to lobby "
+        "lawmakers on AI safety rules.",
+    ),
+    (
+        "Google CEO responds to questions at all-hands",
+        "Sundar Pichai answered employee questions about the company's AI strategy at a "
+        "regular all-hands meeting on Thursday.",
+    ),
+    (
+        "Amazon faces backlash from customers over price",
+        "Amazon faced backlash from shoppers after raising delivery fees, with many customers"
+        " complaining online.",
+    ),
+    (
+        "Workers at Google's data center in Iowa",
+        "Google says the new data center will employ about 200 workers when it opens next year.",
+    ),
+    (
+        "Uber drivers earn more after pay changes, company says",
+        "Uber said drivers in New York earned 10% more per hour after it changed how fares "
+        "are calculated.",
+    ),
+    (
+        "Microsoft employees can now work from anywhere",
+        "Microsoft will let employees work from home permanently, the company said, joining "
+        "other tech firms in embracing remote work.",
+    ),
+    (
+        "Google employee wins award for open-source work",
+        "A Google engineer received an award from the Linux Foundation for her work on "
+        "open-source security tools.",
+    ),
+    (
+        "Netflix actors strike: what shows are affected",
+        "The actors' strike against Hollywood studios has delayed production of several "
+        "Netflix series, the streaming company said.",
+    ),
+    (
+        "Former Meta employees say company ignored warnings",
+        "Two former Meta employees told senators that the company ignored internal research "
+        "about harm to teenagers.",
+    ),
+]
+
+WORKER_ACTIONS = [
+    (
+        "Microsoft workers protest cloud deal with military",
+        "Dozens of Microsoft employees gathered outside the company's Redmond campus on "
+        "Friday to demand that it cancel a cloud computing contract with the army.",
+    ),
+    (
+        "Google staff sign petition against AI weapons work",
+        "More than 2,000 Google employees have signed a petition asking executives to pledge "
+        "that the company will never build weapons systems.",
+    ),
+    (
+        "Amazon warehouse workers in Staten Island walk out over heat",
+        "Around 60 workers at an Amazon fulfillment center staged a walkout on Tuesday, "
+        "saying managers ignored complaints about temperatures inside the building.",
+    ),
+    (
+        "Uber and Lyft drivers strike across major cities",
+        "Thousands of Uber and Lyft drivers switched off their apps on Wednesday in a "
+        "coordinated strike demanding higher pay per mile and an end to unexplained "
+        "deactivations.",
+    ),
+    (
+        "Activision QA testers vote to unionize",
+        "Quality assurance testers at an Activision studio voted 19-4 to form a union, "
+        "becoming the latest group of game workers to organize.",
+    ),
+    (
+        "Apple retail employees in Oklahoma City unionize",
+        "Workers at an Apple store in Oklahoma City voted to join the Communications Workers "
+        "of America, the second Apple location in the U.S. to unionize.",
+    ),
+    (
+        "Meta content moderators sue over trauma",
+        "A group of former content moderators who reviewed posts for Meta filed a "
+        "class-action lawsuit claiming the work caused them lasting psychological harm.",
+    ),
+    (
+        "Deliveroo riders stage protest over pay cuts",
+        "Hundreds of Deliveroo riders protested outside the company's London office on Monday"
+        " against a new fee structure they say cuts their earnings.",
+    ),
+    (
+        "Samsung union launches first-ever strike",
+        "Members of Samsung Electronics' largest union walked off the job on Monday in the "
+        "first strike in the company's history, demanding a pay raise and more vacation days.",
+    ),
+    (
+        "Netflix engineers resign in protest over policy change",
+        "Three senior Netflix engineers resigned in protest after the company changed its "
+        "content policy, according to a letter they shared with colleagues.",
+    ),
+    (
+        "Instacart shoppers stage walkout during pandemic",
+        "Instacart shoppers across the country walked off the job on Monday, demanding hazard"
+        " pay and protective equipment as orders surged during the coronavirus outbreak.",
+    ),
+    (
+        "Hundreds of IBM employees sign open letter on diversity rollback",
+        "More than 500 IBM employees signed an open letter urging leadership to reverse the "
+        "company's decision to end its diversity programs.",
+    ),
+    (
+        "Tesla factory workers in Germany demand union contract",
+        "Workers at Tesla's plant near Berlin rallied on Thursday to demand a collective "
+        "bargaining agreement, saying production targets have made the line unsafe.",
+    ),
+    (
+        "DeepMind staff urge Google to drop military contracts",
+        "About 200 employees of Google DeepMind signed a letter calling on the company to end"
+        " its contracts with military organizations.",
+    ),
+    (
+        "Riot Games employees stage walkout over forced arbitration",
+        "Over 150 Riot Games employees walked out of the company's Los Angeles office on "
+        "Monday to protest its use of forced arbitration in harassment cases.",
+    ),
+    (
+        "Shipt workers protest new pay algorithm",
+        "Shipt shoppers in several cities held protests this week against a new pay algorithm"
+        " they say has cut their earnings by as much as 40 percent.",
+    ),
+    (
+        "Alibaba employees petition against 996 work schedule",
+        "Engineers at Alibaba circulated a petition against the 996 schedule of long working "
+        "hours, and hundreds of employees signed it within two days.",
+    ),
+    (
+        "Twitter employees file lawsuit over unpaid severance",
+        "A group of former Twitter employees filed a class action lawsuit accusing the "
+        "company of failing to pay the severance it promised before the layoffs.",
+    ),
+    (
+        "GitHub staff push back on ICE contract",
+        "GitHub employees are pressuring the company to cancel its contract with Immigration "
+        "and Customs Enforcement, and several staff members have resigned over the deal.",
+    ),
+    (
+        "Kickstarter union ratifies first contract",
+        "Kickstarter's union of about 85 workers ratified its first collective bargaining "
+        "agreement, which includes raises and limits on layoffs.",
+    ),
+    (
+        "Foxconn workers clash with guards over pay",
+        "Hundreds of workers at Foxconn's iPhone factory in Zhengzhou protested overnight "
+        "over delayed bonus payments, according to videos posted online.",
+    ),
+    (
+        "Google fires 28 workers who staged sit-in over Israel contract",
+        "Google dismissed 28 employees after a sit-in at its offices in New York and "
+        "Sunnyvale protesting Project Nimbus.",
+    ),
+    (
+        "Amazon workers in Alabama vote on union again",
+        "Warehouse workers at Amazon's Bessemer facility began voting on whether to join the "
+        "retail workers union, in a rerun of an election overturned by labor officials.",
+    ),
+    (
+        "Twitter staff quit en masse after Musk ultimatum",
+        "Hundreds of Twitter employees resigned on Thursday rather than commit to Elon Musk's"
+        " demand for extremely hardcore work.",
+    ),
+    (
+        "Salesforce employees protest at annual conference",
+        "A group of Salesforce workers held signs outside the company's Dreamforce conference"
+        " to protest its work with border authorities.",
+    ),
+    (
+        "Microsoft employees demand company drop HoloLens army contract",
+        "A group of Microsoft employees published a letter on Friday demanding that the "
+        "company cancel a $480 million contract to supply augmented reality headsets to the "
+        "U.S. Army.",
+    ),
+    (
+        "Walkout at Riot Games",
+        "Employees at Riot Games plan to walk out on Monday in protest of the company's "
+        "handling of harassment allegations.",
+    ),
+    (
+        "Amazon Labor Union files for election at second warehouse",
+        "The Amazon Labor Union filed a petition with the National Labor Relations Board to "
+        "hold a union election at another Staten Island warehouse.",
+    ),
+    (
+        "DoorDash couriers strike over pay",
+        "Couriers who deliver for DoorDash in several U.S. cities logged off on Friday in a "
+        "strike over low pay.",
+    ),
+    (
+        "Google contractors win raise after protest",
+        "Contract workers who rate search results for Google won a pay raise after months of "
+        "protest, their union said.",
+    ),
+    (
+        "Amazon workers in Germany strike on Prime Day",
+        "Amazon workers at seven warehouses in Germany went on strike on Tuesday, the Verdi "
+        "union said, demanding a collective wage agreement.",
+    ),
+    (
+        "Facebook cafeteria workers unionize",
+        "Cafeteria workers at Facebook's Menlo Park campus, who are employed by a contractor,"
+        " voted to join a union on Friday.",
+    ),
+    (
+        "Shuttle drivers for Apple and Google vote to unionize",
+        "Shuttle bus drivers for Apple and Google in Silicon Valley voted to unionize with "
+        "the Teamsters.",
+    ),
+    (
+        "Google employees stage die-in over cloud contract",
+        "About 40 Google employees staged a die-in at the company's New York office to "
+        "protest its cloud work for the Israeli government.",
+    ),
+    (
+        "Des employés de Google signent une lettre ouverte",
+        "Plus de 200 employés de Google DeepMind ont signé une lettre ouverte demandant à "
+        "l'entreprise de renoncer aux contrats militaires.",
+    ),
+    (
+        "Beschäftigte von Amazon streiken",
+        "Hunderte Beschäftigte von Amazon in Leipzig haben am Montag die Arbeit niedergelegt,"
+        " teilte die Gewerkschaft Verdi mit.",
+    ),
+    (
+        "Trabajadores de Glovo en huelga",
+        "Cientos de repartidores de Glovo iniciaron una huelga en Barcelona para exigir "
+        "mejores condiciones.",
+    ),
+    (
+        "Game developers at Blizzard form union",
+        "Developers at Blizzard Entertainment's World of Warcraft team announced they had "
+        "formed a union with the CWA, the latest group of game workers to organize.",
+    ),
+    (
+        "Ex-Twitter employees win arbitration",
+        "Hundreds of former Twitter employees who filed arbitration claims over unpaid "
+        "severance won an early ruling, their lawyer said.",
+    ),
+    (
+        "Microsoft workers launch campaign against AI contracts",
+        "A group of Microsoft employees launched a campaign calling on the company to stop "
+        "selling AI tools to the military.",
+    ),
+    (
+        "Amazon Employees for Climate Justice speak out",
+        "More than 350 Amazon employees publicly criticized the company's climate record, "
+        "violating its external communications policy.",
+    ),
+    (
+        "Google CEO apologizes after walkout",
+        "Google chief executive Sundar Pichai apologized to employees on Thursday after "
+        "thousands walked out of offices around the world.",
+    ),
+    (
+        "Blizzard staff share salaries to protest low pay",
+        "Blizzard employees shared their salaries in a spreadsheet this week to protest low "
+        "wages at the game company.",
+    ),
+    (
+        "Apple workers launch #AppleToo",
+        "A group of current and former Apple employees launched a movement called #AppleToo "
+        "to collect stories of harassment and discrimination at the company.",
+    ),
+    (
+        "YouTube contractors strike",
+        "Contract workers for YouTube Music who are employed by Cognizant went on strike in "
+        "Austin, demanding the right to bargain with Alphabet.",
+    ),
+    (
+        "DoorDash drivers decline low-paying orders",
+        "Thousands of DoorDash drivers are refusing to accept orders that pay less than $7 as"
+        " part of a campaign to push the company to raise pay.",
+    ),
+    (
+        "Ubisoft employees demand change after misconduct reports",
+        "More than 1,000 current and former Ubisoft employees signed a letter criticizing the"
+        " company's response to sexual misconduct allegations.",
+    ),
+    (
+        "Microsoft employees protest ICE contract",
+        "Microsoft employees have written an open letter to CEO Satya Nadella asking the "
+        "company to cancel its $19.4 million contract with ICE.",
+    ),
+    (
+        "Google employees protest China search engine",
+        "Hundreds of Google employees have signed a letter demanding more transparency about "
+        "a censored search engine the company is building for China.",
+    ),
+    (
+        "Amazon tech workers join warehouse workers in virtual walkout",
+        "Amazon tech workers held a virtual event with warehouse workers to protest the "
+        "firing of employees who spoke out about safety conditions.",
+    ),
+    (
+        "",
+        "Two engineers at Google quit over the company's work with the Pentagon, joining "
+        "about a dozen others who have resigned in protest.",
+    ),
+]
+
+_FILLER = (
+    "The company did not respond to a request for comment. Analysts expect revenue to grow "
+    "next year. The product will be available in stores in the spring. Executives said "
+    "demand remained strong. "
+)
+
+LONG_ORDINARY_NEWS = [
+    (
+        "Google wins Pentagon cloud contract",
+        "Google has won a share of a large Defense Department cloud contract, the Pentagon "
+        "said on Wednesday. " + _FILLER * 2 + "The company has had a complicated relationship "
+        "with the military. In 2018, thousands of Google employees signed a petition against "
+        "a drone imagery program, and the company let the contract lapse.",
+    ),
+    (
+        "Amazon opens new robotics warehouse",
+        "Amazon opened a highly automated warehouse in Louisiana on Tuesday. "
+        + _FILLER * 3
+        + "Labor groups have criticized the company's injury rates, and workers at a "
+        "warehouse in New York voted to unionize in 2022.",
+    ),
+    (
+        "Meta's earnings call: what to know",
+        "Meta Platforms reported better-than-expected earnings. "
+        + _FILLER * 4
+        + "The chief executive also addressed employee questions about the company's new "
+        "performance ratings at an all-hands meeting.",
+    ),
+    (
+        "Teamsters strike UPS",
+        "The Teamsters said 340,000 UPS workers would go on strike if no deal was reached by "
+        "Monday. The union represents drivers and package handlers at the delivery company, "
+        "which competes with Amazon.",
+    ),
+    (
+        "Los taxistas protestan contra Uber en Madrid",
+        "Cientos de taxistas se manifestaron en el centro de Madrid contra la llegada de Uber "
+        "y pidieron al gobierno regional más controles.",
+    ),
+]
+
+LONG_WORKER_ACTIONS = [
+    (
+        "Inside the fight over the cloud contract",
+        "For months, the tension had been building inside the company. Then, on Tuesday "
+        "morning, more than 300 Microsoft employees walked out of their offices in Redmond to "
+        "protest a cloud contract with a foreign military. " + _FILLER,
+    ),
+    (
+        "Des salariés d'Ubisoft en grève",
+        "Plusieurs centaines de salariés d'Ubisoft ont fait grève vendredi pour protester "
+        "contre l'obligation de revenir au bureau, à l'appel de plusieurs syndicats.",
+    ),
+    (
+        "",
+        "Tech Workers Coalition members at Google, Amazon and Microsoft held a joint rally on "
+        "Thursday, demanding that their employers end contracts with immigration authorities.",
+    ),
+    (
+        "Amazon drivers strike ahead of holidays",
+        "Drivers who deliver packages for Amazon walked off the job at several delivery "
+        "stations on Thursday, the Teamsters said, in what the union called the largest strike "
+        "against the company.",
+    ),
+]
+
+
+def _title(case: tuple[str, str]) -> str:
+    return case[0][:50] or case[1][:50]
+
+
+@pytest.mark.parametrize("story", ORDINARY_NEWS + LONG_ORDINARY_NEWS, ids=_title)
+def test_ordinary_news_is_not_relevant(story):
+    relevance = judge_relevance(*story)
+    assert not relevance.label, relevance.evidence
+
+
+@pytest.mark.parametrize("story", WORKER_ACTIONS + LONG_WORKER_ACTIONS, ids=_title)
+def test_tech_workers_acting_together_is_relevant(story):
+    relevance = judge_relevance(*story)
+    assert relevance.label
+    assert relevance.evidence
+
+
+def test_there_are_enough_stories_of_each_kind():
+    assert len(ORDINARY_NEWS) >= 40
+    assert len(WORKER_ACTIONS) >= 20
+
+
+def test_evidence_names_who_acted_how_and_against_which_employer():
+    relevance = judge_relevance(
+        "",
+        "On Monday more than 1,200 Salesforce employees signed a letter asking the company to "
+        "drop its contract with border authorities.",
+    )
+    assert isinstance(relevance, Relevance)
+    assert relevance.evidence[:2] == ("more than 1,200 Salesforce employees", "signed a letter")
+
+
+def test_evidence_adds_the_employer_when_the_workers_phrase_does_not_name_it():
+    relevance = judge_relevance(
+        "", "Hundreds of employees walked out of Wayfair's Boston headquarters on Wednesday."
+    )
+    assert relevance.evidence == ("Hundreds of employees", "walked out", "Wayfair")
+
+
+def test_scores_stay_in_range_and_the_threshold_sets_the_label():
+    story = ("", "A Microsoft employee disrupted the keynote to protest the contract.")
+    relevance = judge_relevance(*story)
+    assert 0.0 <= relevance.score <= 1.0
+    assert judge_relevance(*story, threshold=0.0).label
+    assert not judge_relevance(*story, threshold=1.01).label
+    assert judge_relevance(*story, threshold=relevance.score).label
+
+
+def test_one_worker_counts_less_than_a_group():
+    alone = judge_relevance("", "A Google engineer signed an open letter against the deal.")
+    group = judge_relevance("", "Forty Google engineers signed an open letter against the deal.")
+    assert alone.score < group.score
+
+
+def test_an_empty_story_is_not_relevant():
+    assert judge_relevance("", "") == Relevance(score=0.0, label=False, evidence=())
+
+
+def test_workers_told_by_management_to_stop_protesting_are_not_acting():
+    relevance = judge_relevance(
+        "", "Google told employees to stop protesting the contract inside its offices."
+    )
+    assert not relevance.label
+
+
+def test_denied_actions_do_not_count():
+    relevance = judge_relevance(
+        "", "Amazon employees did not walk out on Monday, the company said."
+    )
+    assert not relevance.label
+
+
+def test_shareholders_acting_on_an_ethics_issue_with_workers_are_relevant():
+    relevance = judge_relevance(
+        "Shareholders and employees press Amazon over facial recognition",
+        "A group of shareholders sent a letter to Amazon asking it to stop selling facial "
+        "recognition to police, joining hundreds of employees who signed a similar letter.",
+    )
+    assert relevance.label
+
+
+def test_a_letter_addressed_to_shareholders_is_not_a_shareholder_action():
+    relevance = judge_relevance(
+        "An open letter to Amazon shareholders",
+        "Vote for the proposal on face surveillance at the annual meeting, a civil liberties "
+        "group urged investors.",
+    )
+    assert not relevance.label

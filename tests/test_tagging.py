@@ -1,0 +1,214 @@
+"""Tagging speaks the archive's vocabulary: companies, actions, struggles, types, tags, workers."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.records import Tags
+from pipeline.tagging import issue_tags, parse_count, read_story, sentences, tag_story
+
+
+def test_tag_story_returns_archive_tags_for_a_clear_story():
+    tags = tag_story(
+        "Google staff sign petition against drone contract",
+        "More than 3,000 Google employees signed a petition asking the company to cancel "
+        "its work on a Pentagon drone imagery program.",
+    )
+    assert isinstance(tags, Tags)
+    assert tags.companies == ("Google",)
+    assert tags.actions == ("open_letter",)
+    assert tags.workers == 3000
+    assert "military_contracts" in tags.tags
+    assert "ethics" in tags.struggles
+    assert tags.employment_types == ("white_collar",)
+
+
+# --- companies -----------------------------------------------------------------------
+
+
+def test_several_companies_list_the_acting_workers_employer_first():
+    tags = tag_story(
+        "",
+        "Palantir's contract with immigration authorities runs on cloud servers, and on "
+        "Monday hundreds of Amazon employees signed a letter asking Amazon to drop Palantir "
+        "as a customer. Microsoft and Google declined to comment.",
+    )
+    assert tags.companies[0] == "Amazon"
+    assert set(tags.companies) == {"Amazon", "Palantir", "Microsoft", "Google"}
+
+
+def test_a_story_naming_no_company_has_no_companies():
+    tags = tag_story(
+        "Warehouse staff walk out",
+        "Dozens of workers at a distribution center walked out on Friday over heat.",
+    )
+    assert tags.companies == ()
+
+
+def test_subsidiary_workers_are_tagged_with_their_own_employer():
+    tags = tag_story("", "Whole Foods workers in Philadelphia voted to form a union on Tuesday.")
+    assert tags.companies == ("Whole Foods Market",)
+    assert "union_drive" in tags.actions
+
+
+# --- workers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "workers"),
+    [
+        ("More than 4,000 employees signed a letter to Google's chief executive.", 4000),
+        ("100 Microsoft employees walked out of the Redmond campus on Friday.", 100),
+        ("A dozen engineers at Salesforce resigned in protest over the contract.", 12),
+        ("Two dozen Uber drivers protested outside the company's office.", 24),
+        ("Twenty thousand Google employees walked out of their offices.", 20_000),
+        ("Almost a thousand Amazon employees signed the petition.", 1000),
+        ("Nearly 1.5k Meta staff signed an open letter to Mark Zuckerberg.", 1500),
+        ("Hundreds of Wayfair workers walked out on Wednesday.", None),
+        ("Thousands of Activision Blizzard employees signed an open letter.", None),
+    ],
+)
+def test_workers_counts_the_people_taking_part_when_stated(text, workers):
+    assert tag_story("", text).workers == workers
+
+
+def test_shareholders_and_customers_are_not_counted_as_workers():
+    tags = tag_story(
+        "Shareholders press Amazon on facial recognition",
+        "A group of 40 shareholders sent a letter to Amazon asking it to stop selling "
+        "facial recognition to police, and 2,000 customers signed a petition too.",
+    )
+    assert tags.workers is None
+    assert "open_letter" in tags.actions
+
+
+def test_jobs_cut_by_management_are_not_workers_taking_part():
+    tags = tag_story("", "Microsoft will cut 10,000 jobs, and 1,000 employees will be moved.")
+    assert tags.workers is None
+    assert tags.actions == ()
+    assert "layoffs" in tags.tags
+
+
+@pytest.mark.parametrize(
+    ("phrase", "count"),
+    [
+        ("more than 4,000", 4000),
+        ("a dozen", 12),
+        ("two dozen", 24),
+        ("twenty-five", 25),
+        ("three hundred", 300),
+        ("twenty thousand", 20_000),
+        ("almost a thousand", 1000),
+        ("over 800+", 800),
+        ("1.5k", 1500),
+        ("hundreds of", None),
+        ("several", None),
+    ],
+)
+def test_parse_count_reads_numbers_written_in_digits_or_words(phrase, count):
+    assert parse_count(phrase) == count
+
+
+# --- actions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Over 500 IBM employees signed a petition against the policy.", {"open_letter"}),
+        ("Hundreds of Netflix employees staged a walkout at the headquarters.", {"protest"}),
+        ("Hundreds of Netflix employees walked off the job in a one-day strike.", {"strike"}),
+        ("Netflix employees staged a walkout and a strike on Monday.", {"protest", "strike"}),
+        ("Dozens of Google workers held a sit-in at the office of an executive.", {"protest"}),
+        (
+            "Four Microsoft engineers resigned in protest over the army contract.",
+            {"protest", "resignation"},
+        ),
+        (
+            "Workers at an Apple store in Maryland voted to join a union.",
+            {"union_drive", "union_representation"},
+        ),
+        ("Tesla workers at the German plant are organizing a union drive.", {"union_drive"}),
+        (
+            "A group of former Twitter employees filed a class action over severance.",
+            {"legal_action"},
+        ),
+        ("Thousands of Deliveroo riders went on strike over pay.", {"strike"}),
+        ("Salesforce employees are demanding the company end the contract.", {"open_letter"}),
+    ],
+)
+def test_actions_follow_the_archive_vocabulary(text, expected):
+    assert set(tag_story("", text).actions) == expected
+
+
+def test_actions_of_activists_are_not_worker_actions():
+    tags = tag_story(
+        "Activists rally outside Amazon headquarters",
+        "Hundreds of activists protested outside Amazon's offices against its cloud deals.",
+    )
+    assert tags.actions == ()
+
+
+# --- struggles, employment types, issues ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        ("Amazon warehouse workers walked out over heat.", ("blue_collar",)),
+        ("Uber drivers went on strike for higher fares.", ("gig",)),
+        ("Google contractors signed a petition for higher pay.", ("contract",)),
+        ("Meta engineers signed an open letter to executives.", ("white_collar",)),
+    ],
+)
+def test_employment_types_describe_the_acting_workers(text, types):
+    assert tag_story("", text).employment_types == types
+
+
+def test_struggles_and_issue_tags_name_what_the_action_is_about():
+    tags = tag_story(
+        "Riot Games staff walk out",
+        "Riot Games employees walked out to protest forced arbitration in sexual harassment "
+        "cases and the company's retaliation against organizers.",
+    )
+    assert {"sexual_harassment", "retaliation", "forced_arbitration"} <= set(tags.tags)
+    assert {"discrimination", "unfair_labor_practices"} <= set(tags.struggles)
+
+
+def test_ice_the_agency_is_not_ice_the_frozen_water():
+    assert "ice" in issue_tags("Employees protested the contract with ICE.")
+    assert "ice" not in issue_tags("The CEO made a joke about ice cream at the event.")
+
+
+def test_return_to_office_and_layoffs_are_tagged():
+    assert {"return_to_office", "layoffs"} <= set(
+        issue_tags("Staff object to the return-to-office mandate after last year's layoffs.")
+    )
+
+
+# --- the reading underneath ------------------------------------------------------------
+
+
+def test_sentences_keep_abbreviations_inside_their_sentence():
+    text = "Workers at U.S. Steel struck. Then Amazon Inc. staff joined.\nA new line."
+    assert sentences(text) == [
+        "Workers at U.S. Steel struck.",
+        "Then Amazon Inc. staff joined.",
+        "A new line.",
+    ]
+
+
+def test_read_story_ties_each_action_to_who_took_it():
+    reading = read_story(
+        "",
+        "Amazon told employees they may not protest on campus. Hundreds of Amazon "
+        "employees signed a petition anyway, while activists rallied outside.",
+    )
+    by_phrase = {d.phrase: d for d in reading.deeds}
+    assert by_phrase["signed a petition"].actor == "worker"
+    assert by_phrase["rallied"].actor == "outsider"
+    assert by_phrase["protest"].value < by_phrase["signed a petition"].value
+
+
+def test_the_reading_is_shared_between_calls():
+    assert read_story("t", "Some text.") is read_story("t", "Some text.")
