@@ -1,0 +1,171 @@
+"""The ``picket`` command line through its public interface, against the demo site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.demo.server import DemoSite
+
+
+@pytest.fixture(scope="module")
+def demo_site():
+    with DemoSite() as site:
+        yield site
+
+
+@pytest.fixture
+def env(tmp_path: Path, demo_site: DemoSite) -> dict[str, str]:
+    """Settings that keep every file of the run under ``tmp_path`` and crawl the demo site."""
+    sources = {
+        "sources": [
+            {"id": "demo-rss", "kind": "feed", "url": f"{demo_site.base_url}/feeds/rss.xml"},
+            {"id": "demo-atom", "kind": "feed", "url": f"{demo_site.base_url}/feeds/atom.xml"},
+            {"id": "gone", "kind": "feed", "url": f"{demo_site.base_url}/feeds/missing.xml"},
+        ]
+    }
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump(sources))
+    (tmp_path / "watches.yaml").write_text("watches: []\n")
+    return {
+        "PICKET_SOURCES_FILE": str(tmp_path / "sources.yaml"),
+        "PICKET_WATCHES_FILE": str(tmp_path / "watches.yaml"),
+        "PICKET_DB_PATH": str(tmp_path / "picket.db"),
+        "PICKET_WORK_DIR": str(tmp_path / "work"),
+        "PICKET_OUTBOX_PATH": str(tmp_path / "outbox.db"),
+        "PICKET_ALERTS_DB": str(tmp_path / "alerts.db"),
+        "PICKET_ALERTS_OUTBOX_DIR": str(tmp_path / "mail"),
+        "PICKET_ALLOW_PRIVATE_ADDRESSES": "true",
+        "PICKET_DOWNLOAD_DELAY_S": "0",
+        "PICKET_RETRIES": "0",
+    }
+
+
+def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:
+    """Exit code and what the command printed: standard output, or on failure both streams."""
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout if result.exit_code == 0 else result.output
+
+
+def test_every_command_has_help():
+    for command in ("run", "demo", "search", "sources", "events", "eval", "export"):
+        code, output = invoke({}, command, "--help")
+        assert code == 0 and "Usage:" in output, command
+
+
+def test_wrong_setting_is_named_and_stops_the_run(env):
+    code, output = invoke({**env, "PICKET_TIMEOUT_S": "-3"}, "run")
+    assert code != 0
+    assert "PICKET_TIMEOUT_S" in output
+
+
+@pytest.mark.slow
+def test_run_twice_then_search_sources_events_export(env):
+    code, output = invoke(env, "run")
+    assert code == 0, output
+    summary = output.strip().splitlines()[-1]
+    assert "sources polled 3" in summary and "failed 1" in summary
+    new = int(summary.split("new stories ")[1].split(" ")[0])
+    assert new >= 50
+
+    # the second run is idempotent: feeds answer 304, nothing new is stored
+    code, output = invoke(env, "run", "--force")
+    assert code == 0, output
+    assert "not modified 2" in output and "new stories 0" in output
+
+    code, output = invoke(env, "search", "walkout", "--relevant", "--json", "--limit", "100")
+    rows = [json.loads(line) for line in output.splitlines()]
+    assert rows and all(r["relevance"]["label"] for r in rows)
+    dates = [r["published"] or "" for r in rows]
+    assert dates == sorted(dates, reverse=True)
+
+    code, output = invoke(env, "search", "--company", "Google", "--action", "protest", "--json")
+    rows = [json.loads(line) for line in output.splitlines()]
+    assert rows and all("Google" in r["tags"]["companies"] for r in rows)
+
+    code, output = invoke(env, "search", "no-such-words-anywhere")
+    assert "No stories found." in output
+
+    code, output = invoke(env, "search", "union", "--since", "2022-01-01", "--json")
+    rows = [json.loads(line) for line in output.splitlines()]
+    # a story without a date counts from when picket first saw it
+    assert rows and all((r["published"] or r["first_seen"]) >= "2022-01-01" for r in rows)
+
+    code, output = invoke(env, "sources")
+    assert code == 0
+    assert "demo-rss" in output and "gone" in output and "HTTP 404" in output
+
+    code, output = invoke(env, "events", "--days", "36500", "--json")
+    events = [json.loads(line) for line in output.splitlines()]
+    assert events and max(len(e["story_ids"]) for e in events) >= 2
+
+    code, output = invoke(env, "export", "--format", "cat-csv")
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert rows and set(rows[0]) >= {"date", "sources", "actions", "companies", "workers"}
+    assert all(r["description"] == "" and r["sources"].startswith("http") for r in rows)
+
+
+def test_bad_date_is_a_clear_error(env):
+    code, output = invoke(env, "search", "x", "--since", "last tuesday")
+    assert code != 0 and "is not a date" in output
+
+
+def test_run_with_a_broken_sources_file_names_the_entry(env, tmp_path):
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - id: x\n    kind: podcast\n    url: http://a.test/\n"
+    )
+    code, output = invoke(env, "sources")
+    assert code != 0
+    assert "sources.yaml" in output and "kind" in output
+
+
+def test_eval_prints_figures_and_json(tmp_path):
+    data = tmp_path / "labelled.jsonl"
+    items = [
+        {
+            "title": "More than 300 Acme Cloud engineers sign open letter against police contract",
+            "lede": "Employees at Microsoft signed a letter asking executives to cancel the deal.",
+            "label": 1,
+            "company": "Microsoft",
+            "actions": ["open letter"],
+        },
+        {
+            "title": "Microsoft reports record quarterly revenue",
+            "lede": "Cloud sales grew.",
+            "label": 0,
+        },
+    ]
+    data.write_text("\n".join(json.dumps(i) for i in items))
+    code, output = invoke({}, "eval", str(data), "--json")
+    assert code == 0
+    figures = json.loads(output.strip().splitlines()[-1])
+    assert set(figures) == {"relevance", "company", "action"}
+    assert figures["relevance"]["tp"] + figures["relevance"]["fn"] == 1
+    assert figures["company"]["n"] == 1
+
+
+def test_eval_reports_the_bad_line(tmp_path):
+    data = tmp_path / "broken.jsonl"
+    data.write_text('{"title": "a", "lede": "b", "label": 1}\n{not json\n')
+    code, output = invoke({}, "eval", str(data))
+    assert code != 0 and ":2" in output
+
+
+@pytest.mark.slow
+def test_demo_prints_relevant_stories_first_with_tags_and_events(env, tmp_path):
+    code, output = invoke(env, "demo")
+    assert code == 0, output
+    assert "Serving the demo news site at http://127.0.0.1:" in output
+    summary = next(line for line in output.splitlines() if line.startswith("sources polled 4"))
+    assert "failed 0" in summary
+    relevant = output.split("Relevant stories (")[1]
+    assert int(relevant.split(";")[0]) >= 20
+    assert "Google" in relevant and "open_letter" in relevant
+    assert "Events (" in output
+    assert (tmp_path / "demo" / "picket.db").exists()
