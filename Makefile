@@ -17,7 +17,7 @@ $(VENV)/.core: $(VENV)/bin/uv pyproject.toml constraints.txt
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.core
-	$(UV) pip install --quiet --python $(PY) -c constraints.txt -e '.[dev]'
+	$(UV) pip install --quiet --python $(PY) -c constraints.txt -e '.[dev,opensearch,elasticsearch,airflow]'
 	touch $@
 
 demo: $(VENV)/.core
@@ -34,8 +34,9 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Runs every bench/*.py benchmark and writes their figures and the goals to bench/RESULTS.md.
 bench: $(VENV)/.dev
-	$(PY) bench/extraction.py
+	$(PY) bench/report.py
 
 clean:
 	rm -rf var build *.egg-info .pytest_cache .ruff_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from contextlib import closing
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +13,7 @@ import click
 
 from pipeline.records import to_json
 from pipeline.settings import Settings, SettingsError, load_settings
-from pipeline.store import StoreError, StoryQuery, StoryStore, open_store
+from pipeline.store import StoreError, StoryQuery, StoryStore
 
 log = logging.getLogger("picket")
 
@@ -78,7 +78,10 @@ def run(obj: _Context, force: bool) -> None:
     """One pass over all enabled sources: crawl, extract, understand, store."""
     from pipeline.run import run_once
 
-    summary = run_once(obj.settings, force=force)
+    try:
+        summary = run_once(obj.settings, force=force)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(summary.line())
     if summary.nothing_ran:
         raise SystemExit(1)
@@ -193,7 +196,7 @@ def evaluate_command(obj: _Context, dataset: Path, as_json: bool) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["cat-csv"]), default="cat-csv", show_default=True
 )
-@click.option("--since", help="Events first seen on or after this date (YYYY-MM-DD).")
+@click.option("--since", help="Events with coverage on or after this date (YYYY-MM-DD).")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
 @pass_context
 def export(obj: _Context, fmt: str, since: str | None, output) -> None:
@@ -202,15 +205,15 @@ def export(obj: _Context, fmt: str, since: str | None, output) -> None:
 
     with _store(obj.settings) as store:
         found = store.recent_events(since=_parse_date(since), limit=100_000)
-        count = write_cat_csv(found, store, output)
+        count = write_cat_csv(found, store.get_story, output)
     log.info("exported %s events as %s", count, fmt)
 
 
-def _store(settings: Settings) -> closing[StoryStore]:
-    try:
-        return closing(open_store(settings))
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+def _store(settings: Settings) -> AbstractContextManager[StoryStore]:
+    """The configured store, closed after use; its errors end the command with their message."""
+    from pipeline.store.cli import opened_store
+
+    return opened_store(settings)
 
 
 def _load_sources(path: Path, loader):
@@ -220,3 +223,15 @@ def _load_sources(path: Path, loader):
         return loader(path)
     except (SourceConfigError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+from pipeline.alerts.cli import alerts, watches  # noqa: E402  (registered last, as a plug-in)
+
+main.add_command(watches)
+main.add_command(alerts)
+
+from pipeline.store.cli import index_group, kibana_group, stats_command  # noqa: E402
+
+main.add_command(index_group)
+main.add_command(kibana_group)
+main.add_command(stats_command)

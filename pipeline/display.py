@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.records import Event, Source, SourceHealth, Story
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-def _render(table: Table) -> str:
-    console = Console(width=160, record=True, file=None, force_terminal=False, color_system=None)
+
+def terminal_safe(value: str) -> str:
+    """``value`` without control characters, so no escape sequence reaches a terminal."""
+    return _CONTROL.sub("", value)
+
+
+def table_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A plain-text table; cells are shown as given, never read as rich markup."""
+    table = Table(box=box.SIMPLE)
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(terminal_safe(cell)) for cell in row))
+    console = Console(width=160, force_terminal=False, color_system=None)
     with console.capture() as capture:
         console.print(table)
     return capture.get().rstrip()
@@ -35,70 +50,63 @@ def stories_table(stories: Sequence[Story]) -> str:
     """One row per story: date, relevance, outlet, title, tags."""
     if not stories:
         return "No stories found."
-    table = Table(box=box.SIMPLE, show_lines=False)
-    for name in ("published", "rel", "outlet", "title", "companies", "actions", "tags"):
-        table.add_column(name, overflow="fold")
-    for story in stories:
-        table.add_row(
-            _day(story.published),
-            f"{'✔' if story.relevance.label else ' '} {story.relevance.score:.2f}",
-            story.outlet,
-            story.title + (" (duplicate)" if story.duplicate_of else ""),
-            _joined(story.tags.companies),
-            _joined(story.tags.actions),
-            _joined(story.tags.tags),
-        )
-    return _render(table)
+    return table_text(
+        ("published", "rel", "outlet", "title", "companies", "actions", "tags"),
+        (
+            (
+                _day(story.published),
+                f"{'✔' if story.relevance.label else ' '} {story.relevance.score:.2f}",
+                story.outlet,
+                story.title + (" (duplicate)" if story.duplicate_of else ""),
+                _joined(story.tags.companies),
+                _joined(story.tags.actions),
+                _joined(story.tags.tags),
+            )
+            for story in stories
+        ),
+    )
 
 
 def events_table(events: Sequence[Event]) -> str:
     """One row per event: when, how many stories and outlets, title, tags."""
     if not events:
         return "No events found."
-    table = Table(box=box.SIMPLE)
-    for name in ("first seen", "last seen", "stories", "outlets", "title", "companies", "actions"):
-        table.add_column(name, overflow="fold")
-    for event in events:
-        table.add_row(
-            _day(event.first_seen),
-            _day(event.last_seen),
-            str(len(event.story_ids)),
-            str(len(event.outlets)),
-            event.title,
-            _joined(event.tags.companies),
-            _joined(event.tags.actions),
-        )
-    return _render(table)
+    return table_text(
+        ("first seen", "last seen", "stories", "outlets", "title", "companies", "actions"),
+        (
+            (
+                _day(event.first_seen),
+                _day(event.last_seen),
+                str(len(event.story_ids)),
+                str(len(event.outlets)),
+                event.title,
+                _joined(event.tags.companies),
+                _joined(event.tags.actions),
+            )
+            for event in events
+        ),
+    )
 
 
 def sources_table(sources: Sequence[Source], health: Mapping[str, SourceHealth]) -> str:
     """One row per configured source with its crawl health."""
-    table = Table(box=box.SIMPLE)
-    for name in (
-        "id",
-        "kind",
-        "on",
-        "last attempt",
-        "last success",
-        "fails",
-        "status",
-        "items",
-        "next due",
-        "last error",
-    ):
-        table.add_column(name, overflow="fold")
+    columns = ("id", "kind", "on", "last attempt", "last success", "fails", "status", "items",
+               "next due", "last error")  # fmt: skip
+    rows = []
     for source in sources:
         h = health.get(source.id) or SourceHealth(source_id=source.id)
-        table.add_row(
-            source.id,
-            source.kind,
-            "yes" if source.enabled else "no",
-            _when(h.last_attempt),
-            _when(h.last_success),
-            str(h.consecutive_failures),
-            h.last_status or "never polled",
-            str(h.items_seen),
-            _when(h.next_due),
-            (h.last_error or "")[:80],
+        rows.append(
+            (
+                source.id,
+                source.kind,
+                "yes" if source.enabled else "no",
+                _when(h.last_attempt),
+                _when(h.last_success),
+                str(h.consecutive_failures),
+                h.last_status or "never polled",
+                str(h.items_seen),
+                _when(h.next_due),
+                (h.last_error or "")[:80],
+            )
         )
-    return _render(table)
+    return table_text(columns, rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -212,12 +213,18 @@ def to_json(record: Any) -> Any:
 
 def from_json(cls: type, data: Mapping[str, Any]) -> Any:
     """Rebuild a record of type ``cls`` from ``to_json`` output."""
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     kwargs = {}
     for f in dataclasses.fields(cls):
         if f.name in data:
             kwargs[f.name] = _decode(hints[f.name], data[f.name])
     return cls(**kwargs)
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """A record's field types, resolved once (resolving them costs more than decoding)."""
+    return typing.get_type_hints(cls)
 
 
 def _decode(hint: Any, value: Any) -> Any:

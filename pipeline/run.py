@@ -1,4 +1,4 @@
-"""One pass of picket's flow, ``picket run``: crawl the due sources, understand, store.
+"""One pass of picket's flow, ``picket run``: crawl the due sources, understand, store, alert.
 
 The Airflow DAGs call the same steps as separate tasks; this module strings them
 together for the command line and the demo.
@@ -9,16 +9,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from crawlers.crawl import crawl
+from crawlers.crawl import CrawlResult, crawl
 from crawlers.sources import load_sources
+from pipeline.alerts import AlertSummary, run_alerts
 from pipeline.health import fold_outcome, is_due
 from pipeline.process import ProcessedBatch, StoryProcessor
 from pipeline.records import CrawlOutcome, FetchedPage, Source
 from pipeline.settings import Settings
-from pipeline.store import StoryStore, open_store
+from pipeline.store import StoreError, StoryStore, UpsertResult, open_store
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,10 @@ class RunSummary:
     updated: int = 0
     relevant_new: int = 0
     duplicates: int = 0
+    refused: int = 0
+    pending_writes: int = 0  # waiting in the outbox for a search engine that was unreachable
+    alerts_sent: int = 0
+    alerts_pending: int = 0  # alert emails the mail server has not taken yet
 
     @property
     def nothing_ran(self) -> bool:
@@ -53,6 +58,18 @@ class RunSummary:
             f"pages {self.pages} ({self.failed_pages} unusable); "
             f"new stories {self.new} ({self.relevant_new} relevant, {self.duplicates} duplicates), "
             f"updated stories {self.updated}"
+            + (f"; {self.refused} stories refused by the store" if self.refused else "")
+            + (
+                f"; {self.pending_writes} writes wait in the outbox for the search engine "
+                "(the next run sends them)"
+                if self.pending_writes
+                else ""
+            )
+            + (
+                f"; alert emails {self.alerts_sent} sent, {self.alerts_pending} pending"
+                if self.alerts_sent or self.alerts_pending
+                else ""
+            )
         )
 
 
@@ -63,7 +80,7 @@ def run_once(
     force: bool = False,
     now: datetime | None = None,
 ) -> RunSummary:
-    """Crawl every enabled source that is due, then extract, understand and store."""
+    """Crawl every enabled source that is due; extract, understand, store; send due alerts."""
     now = now or datetime.now(UTC)
     if sources is None:
         sources = load_sources(settings.sources_file)
@@ -77,30 +94,86 @@ def run_once(
         if not due:
             log.warning("no source is enabled and due; nothing to do")
             return RunSummary(backing_off=backing_off)
-        result = crawl(
-            due,
-            settings=settings,
-            validators=store.validators(),
-            work_dir=settings.work_dir,
-            skip_urls=store.known_urls(),
-        )
+        result = crawl_sources(store, due, settings=settings)
         batch = understand_pages(store, result.pages, now=now, settings=settings)
-        upserted = store.upsert_stories(batch.stories.values())
-        store.save_signatures(batch.signatures)
-        store.upsert_events(batch.events.values())
-        record_health(store, result.outcomes, settings=settings)
-    new_ids = set(batch.stories)
-    return RunSummary(
-        sources_polled=len(result.outcomes),
-        not_modified=sum(o.status == "not_modified" for o in result.outcomes),
-        failed_sources=sum(o.status == "failed" for o in result.outcomes),
-        backing_off=backing_off,
+        upserted = store_batch(store, batch, result.outcomes, settings=settings)
+        pending_writes = store.pending_writes()
+        try:
+            alerts = run_alerts(settings, store, now=now)
+        except StoreError as exc:  # the stories are kept; the next run alerts them
+            log.warning("alerts wait for the next run: %s", exc)
+            alerts = AlertSummary()
+    summary = summarize(
+        result.outcomes,
         pages=len(result.pages),
+        batch=batch,
+        upserted=upserted,
+        backing_off=backing_off,
+        pending_writes=pending_writes,
+    )
+    return replace(summary, alerts_sent=alerts.sent, alerts_pending=alerts.pending)
+
+
+def crawl_sources(
+    store: StoryStore,
+    sources: Sequence[Source],
+    *,
+    settings: Settings,
+    since: datetime | None = None,
+) -> CrawlResult:
+    """Crawl ``sources`` with the stored feed validators, skipping articles already stored."""
+    return crawl(
+        sources,
+        settings=settings,
+        validators=store.validators(),
+        work_dir=settings.work_dir,
+        since=since,
+        skip_urls=store.known_urls(),
+    )
+
+
+def store_batch(
+    store: StoryStore,
+    batch: ProcessedBatch,
+    outcomes: Sequence[CrawlOutcome],
+    *,
+    settings: Settings,
+) -> UpsertResult:
+    """Store a batch's stories and events, then its sources' health and feed validators.
+
+    Health comes last: a feed's new validators are only kept once its stories are safe,
+    so a failed write is retried with a full fetch rather than a 304.
+    """
+    upserted = store.upsert_stories(batch.stories.values())
+    store.save_signatures(batch.signatures)
+    store.upsert_events(batch.events.values())
+    record_health(store, outcomes, settings=settings)
+    return upserted
+
+
+def summarize(
+    outcomes: Sequence[CrawlOutcome],
+    *,
+    pages: int,
+    batch: ProcessedBatch,
+    upserted: UpsertResult,
+    backing_off: int = 0,
+    pending_writes: int = 0,
+) -> RunSummary:
+    """The figures of one run, from what its crawl, processing and store steps returned."""
+    return RunSummary(
+        sources_polled=len(outcomes),
+        not_modified=sum(o.status == "not_modified" for o in outcomes),
+        failed_sources=sum(o.status == "failed" for o in outcomes),
+        backing_off=backing_off,
+        pages=pages,
         failed_pages=len(batch.failed),
         new=upserted.new,
         updated=upserted.updated,
-        relevant_new=sum(batch.stories[i].relevance.label for i in new_ids) if upserted.new else 0,
+        relevant_new=sum(s.relevance.label for s in batch.stories.values()) if upserted.new else 0,
         duplicates=batch.duplicates,
+        refused=upserted.refused,
+        pending_writes=pending_writes,
     )
 
 
@@ -111,6 +184,7 @@ def understand_pages(
     processor = StoryProcessor(
         stored=store.stories_since(now - DEDUP_WINDOW),
         events=store.recent_events(since=now - EVENT_WINDOW, limit=10_000),
+        lookup_event=store.get_event,
         now=now,
         threshold=settings.relevance_threshold,
     )

@@ -6,10 +6,11 @@ variable instead of failing somewhere deep in a crawl.
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,11 +47,77 @@ class Settings(BaseSettings):
     relevance_threshold: float = Field(0.5, ge=0.0, le=1.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # Search engine stores (PICKET_STORE=elasticsearch|opensearch): where the cluster is, how
+    # to sign in (basic auth, or an API key on Elasticsearch), TLS, the index name prefix,
+    # and the local outbox where writes wait while the engine cannot be reached.
+    search_url: str = "http://localhost:9200"
+    search_username: str | None = None
+    search_password: SecretStr | None = None
+    search_api_key: SecretStr | None = None
+    search_verify_certs: bool = True
+    search_ca_certs: Path | None = None
+    search_timeout_s: float = Field(30.0, gt=0)
+    search_bulk_size: int = Field(500, ge=1, le=10_000)
+    index_prefix: str = Field("picket", pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=100)
+    outbox_path: Path = Path("var/outbox.db")
+    kibana_username: str | None = None
+    kibana_password: SecretStr | None = None
+
+    # Alerts: the ledger of what was sent, the .eml outbox used when no SMTP host is set,
+    # how old a story may be and still be alerted, and where emails link to see the rest.
+    alerts_db: Path = Path("var/alerts.db")
+    alerts_outbox_dir: Path = Path("var/mail")
+    alerts_max_age_days: int = Field(7, ge=1)
+    kibana_url: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(None, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(30.0, gt=0)
+    mail_from: str = "picket <picket@localhost>"
+    unsubscribe_url: str | None = None
+
+    # Airflow: schedules (cron), sources per crawl task, and where tasks leave their batch
+    # files for the next task (a local folder, or file://, s3://... shared by all workers).
+    crawl_schedule: str = "*/15 * * * *"
+    alerts_schedule: str = "0 * * * *"
+    crawl_batch_size: int = Field(5, ge=1, le=500)
+    batch_path: str = "var/batches"
+
     @field_validator("contact_url")
     @classmethod
     def _contact_is_http(cls, value: str) -> str:
         if not value.startswith(("http://", "https://", "mailto:")):
             raise ValueError("must be an http(s) or mailto: URL people can reach you at")
+        return value
+
+    @field_validator("search_url")
+    @classmethod
+    def _search_is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be the http(s) URL of the Elasticsearch or OpenSearch cluster")
+        return value.rstrip("/")
+
+    @field_validator("unsubscribe_url")
+    @classmethod
+    def _unsubscribe_link(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://", "mailto:")):
+            raise ValueError("must be an http(s) or mailto: URL")
+        return value or None
+
+    @field_validator("kibana_url")
+    @classmethod
+    def _kibana_is_http(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be the http(s) URL of Kibana")
+        return value or None
+
+    @field_validator("mail_from")
+    @classmethod
+    def _sender_has_address(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError("must be an address like 'picket <alerts@example.org>'")
         return value
 
     @property

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from httpserver import LocalServer
+from opensearch_node import NodeUnavailable, OpenSearchNode, start_node
 from smtpserver import SmtpServer
 
 from crawlers.crawl import CrawlResult, crawl
@@ -45,3 +46,26 @@ def smtp_server() -> Iterator[SmtpServer]:
     """A real SMTP server on 127.0.0.1 (aiosmtpd) with a mailbox to read; stop()/start() it."""
     with SmtpServer() as server:
         yield server
+
+
+def _opensearch_node(base_path: Path, name: str) -> OpenSearchNode:
+    try:
+        return start_node(base_path, name=name)
+    except NodeUnavailable as exc:
+        pytest.skip(f"no OpenSearch node on this machine: {exc}")
+
+
+@pytest.fixture(scope="session")
+def opensearch_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenSearchNode]:
+    """One real OpenSearch node (from Maven Central) for the session, on 127.0.0.1."""
+    node = _opensearch_node(tmp_path_factory.mktemp("opensearch"), "picket-test")
+    yield node
+    node.stop()
+
+
+@pytest.fixture
+def own_opensearch_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenSearchNode]:
+    """A node for one test alone, which may stop and restart it."""
+    node = _opensearch_node(tmp_path_factory.mktemp("opensearch-own"), "picket-own")
+    yield node
+    node.stop()

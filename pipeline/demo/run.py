@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import closing
+from importlib import resources
 from pathlib import Path
 
+from pipeline.alerts.mailer import outbox_subjects
 from pipeline.demo.server import DemoSite
 from pipeline.display import events_table, stories_table
 from pipeline.records import Source
@@ -49,6 +51,10 @@ def demo_settings(settings: Settings, db_path: Path) -> Settings:
             "allow_private_addresses": True,
             "download_delay_s": 0.0,
             "store": "sqlite",
+            "watches_file": Path(str(resources.files("pipeline.demo") / "watches.yaml")),
+            "alerts_db": db_path.parent / "alerts.db",
+            "alerts_outbox_dir": db_path.parent / "mail",
+            "smtp_host": None,
         }
     )
 
@@ -64,10 +70,13 @@ def _start_site() -> DemoSite:
 def run_demo(settings: Settings, *, keep: bool, echo: Callable[[str], None]) -> None:
     """Serve the demo site, run one pass over it, and print what picket found."""
     db_path = settings.db_path.parent / "demo" / "picket.db"
-    if not keep:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     settings = demo_settings(settings, db_path)
+    if not keep:
+        for path in (db_path, settings.alerts_db):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        for email in settings.alerts_outbox_dir.glob("*.eml"):
+            email.unlink()
     with _start_site() as site:
         echo(f"Serving the demo news site at {site.base_url}")
         summary = run_once(settings, sources=demo_sources(site.base_url))
@@ -84,3 +93,6 @@ def run_demo(settings: Settings, *, keep: bool, echo: Callable[[str], None]) -> 
     echo(events_table(events))
     echo(f"\nThe demo database is {db_path}; search it with:")
     echo(f'  PICKET_DB_PATH={db_path} picket search "open letter" --relevant')
+    subjects = outbox_subjects(settings.alerts_outbox_dir)
+    echo(f"\nAlert emails for the demo watches, written to {settings.alerts_outbox_dir}/:")
+    echo("\n".join(f"  {subject}" for subject in subjects) or "  none")

@@ -27,6 +27,12 @@ def open_store(settings: Settings) -> StoryStore:
         from pipeline.store.sqlite import SQLiteStore
 
         return SQLiteStore(settings.db_path)
-    raise StoreError(
-        f"PICKET_STORE={settings.store} is not available in this version; use sqlite"
-    )
+    if settings.store == "elasticsearch":
+        from pipeline.store.elasticsearch import open_elasticsearch_store
+
+        return open_elasticsearch_store(settings)
+    if settings.store == "opensearch":
+        from pipeline.store.opensearch import open_opensearch_store
+
+        return open_opensearch_store(settings)
+    raise StoreError(f"PICKET_STORE={settings.store} is not a store picket knows")

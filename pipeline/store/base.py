@@ -47,6 +47,7 @@ class UpsertResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    refused: int = 0  # stories the store would not take; each is logged with the reason
 
 
 class StoryStore(Protocol):
@@ -88,5 +89,8 @@ class StoryStore(Protocol):
     def source_health(self) -> dict[str, SourceHealth]: ...
 
     def validators(self) -> dict[str, Validators]: ...
+
+    def pending_writes(self) -> int:
+        """Writes waiting in a local outbox for a store that could not be reached."""
 
     def close(self) -> None: ...

@@ -112,6 +112,7 @@ _SORTS = {
 }
 _FTS_TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
 _FTS_OPERATORS = {"AND", "OR", "NOT"}
+_FTS_MAX_DEPTH = 32  # FTS5's parser overflows its stack near 100 nested parentheses
 
 
 def utc_text(moment: datetime | None) -> str | None:
@@ -128,8 +129,9 @@ def fts_query(text: str) -> str:
 
     Words and "quoted phrases" are matched as given (every word must occur unless joined
     with OR); AND, OR, NOT and parentheses keep their meaning; other punctuation is quoted
-    away. Operators without two sides and unbalanced parentheses are dropped, so the
-    result is always valid FTS5 syntax (or empty).
+    away. Operators without two sides, unbalanced parentheses and parentheses nested
+    deeper than FTS5 can parse are dropped, so the result is always valid FTS5 syntax
+    (or empty).
     """
     parts: list[str] = []
     depth = 0
@@ -149,7 +151,7 @@ def fts_query(text: str) -> str:
                 depth -= 1
         else:
             phrase = "(" if token == "(" else '"' + " ".join(re.findall(r"\w+", token)) + '"'
-            if phrase == '""':
+            if phrase == '""' or (phrase == "(" and depth >= _FTS_MAX_DEPTH):
                 continue
             if operand_before:
                 parts.append("AND")
@@ -396,6 +398,10 @@ class SQLiteStore:
         return {
             row["url"]: Validators(row["url"], row["etag"], row["last_modified"]) for row in rows
         }
+
+    def pending_writes(self) -> int:
+        """Always 0: every write lands in the file or raises."""
+        return 0
 
     # --- plumbing ----------------------------------------------------------------
 

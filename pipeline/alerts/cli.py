@@ -1,0 +1,216 @@
+"""``picket watches ...`` and ``picket alerts ...``: manage watches, send and inspect alerts."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from pipeline.alerts.watches import DELIVERIES, WatchError, WatchSet, load_watches, parse_watch
+from pipeline.settings import Settings
+from pipeline.store import StoreError, StoryStore, open_store
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj.settings
+
+
+def _open_store(settings: Settings) -> closing[StoryStore]:
+    try:
+        return closing(open_store(settings))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _echo_problems(watch_set: WatchSet) -> None:
+    for problem in watch_set.problems:
+        click.echo(f"problem: {problem}", err=True)
+
+
+@click.group()
+def watches() -> None:
+    """Saved queries whose new matches picket emails (config/watches.yaml)."""
+
+
+@watches.command("list")
+@click.pass_context
+def list_watches(ctx: click.Context) -> None:
+    """The watches, how they deliver, and any that cannot be used."""
+    from pipeline.alerts.display import watches_table
+
+    settings = _settings(ctx)
+    watch_set = load_watches(settings.watches_file)
+    click.echo(watches_table(watch_set.watches))
+    _echo_problems(watch_set)
+
+
+@watches.command("add")
+@click.argument("name")
+@click.option("--query", "-q", required=True, help="e.g. 'companies:google AND walkout'.")
+@click.option("--recipient", "-r", multiple=True, help="Email address (repeatable).")
+@click.option("--delivery", type=click.Choice(DELIVERIES), default="instant", show_default=True)
+@click.option("--at", "at_time", default="08:00", show_default=True, help="Digest time, HH:MM.")
+@click.option("--weekday", default="monday", show_default=True, help="Weekly digest day.")
+@click.option("--timezone", default="UTC", show_default=True, help="e.g. Europe/Berlin.")
+@click.option("--max-stories", default=10, show_default=True, type=int)
+@click.option("--company", multiple=True, help="Only stories tagged with this company.")
+@click.option("--action", multiple=True, help="Only stories with this action.")
+@click.option("--struggle", multiple=True, help="Only stories with this struggle.")
+@click.option("--tag", multiple=True, help="Only stories with this issue tag.")
+@click.option("--outlet", multiple=True, help="Only stories from this outlet or domain.")
+@click.option("--min-score", type=click.FloatRange(0, 1), help="Minimum relevance score.")
+@click.option("--all-stories", is_flag=True, help="Also stories not judged relevant.")
+@click.option("--more-coverage", is_flag=True, help="Also tell further coverage of an event.")
+@click.option("--include-old", is_flag=True, help="Also alert stories older than the max age.")
+@click.pass_context
+def add_watch_command(
+    ctx: click.Context,
+    name: str,
+    query: str,
+    recipient: tuple[str, ...],
+    delivery: str,
+    at_time: str,
+    weekday: str,
+    timezone: str,
+    max_stories: int,
+    company: tuple[str, ...],
+    action: tuple[str, ...],
+    struggle: tuple[str, ...],
+    tag: tuple[str, ...],
+    outlet: tuple[str, ...],
+    min_score: float | None,
+    all_stories: bool,
+    more_coverage: bool,
+    include_old: bool,
+) -> None:
+    """Add a watch to the watches file (checked first; comments in the file are kept)."""
+    from pipeline.alerts.watchfile import WatchFileError, add_watch
+
+    settings = _settings(ctx)
+    filters: dict[str, object] = {
+        key: list(values)
+        for key, values in (
+            ("companies", company),
+            ("actions", action),
+            ("struggles", struggle),
+            ("tags", tag),
+            ("outlets", outlet),
+        )
+        if values
+    }
+    if min_score is not None:
+        filters["min_score"] = min_score
+    if all_stories:
+        filters["relevant_only"] = False
+    entry: dict[str, object] = {
+        "name": name,
+        "query": query,
+        "recipients": list(recipient),
+        "delivery": delivery,
+        "timezone": timezone,
+        "max_stories": max_stories,
+        "filters": filters,
+        "more_coverage": more_coverage,
+        "include_old": include_old,
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+    }
+    if delivery != "instant":
+        entry.update(at=at_time, weekday=weekday)
+    try:
+        watch = parse_watch(entry)
+        add_watch(settings.watches_file, watch)
+    except (WatchError, WatchFileError) as exc:
+        raise click.ClickException(f"watch {name!r} not added: {exc}") from exc
+    click.echo(f"added watch {name!r} to {settings.watches_file}")
+
+
+@watches.command("remove")
+@click.argument("name")
+@click.pass_context
+def remove_watch_command(ctx: click.Context, name: str) -> None:
+    """Remove a watch from the watches file (emails already queued are still sent)."""
+    from pipeline.alerts.watchfile import WatchFileError, remove_watch
+
+    settings = _settings(ctx)
+    try:
+        remove_watch(settings.watches_file, name)
+    except WatchFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"removed watch {name!r} from {settings.watches_file}")
+
+
+@watches.command("test")
+@click.argument("name")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 36500))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.pass_context
+def test_watch(ctx: click.Context, name: str, days: int, limit: int) -> None:
+    """The stored stories first seen in the last N days that the watch matches; sends nothing."""
+    from pipeline.alerts.service import preview_watch
+    from pipeline.display import stories_table
+
+    settings = _settings(ctx)
+    watch_set = load_watches(settings.watches_file)
+    watch = watch_set.get(name)
+    if watch is None:
+        problem = next((p for p in watch_set.problems if p.watch == name), None)
+        raise click.ClickException(str(problem) if problem else f"no watch is named {name!r}")
+    with _open_store(settings) as store:
+        found = preview_watch(store, watch, now=datetime.now(UTC), days=days)
+    click.echo(f"{len(found)} stories first seen in the last {days} days match {name!r}:")
+    click.echo(stories_table(found[:limit]))
+
+
+@click.group()
+def alerts() -> None:
+    """Email alerts: send what is due, see what is pending."""
+
+
+@alerts.command("run")
+@click.pass_context
+def run_alerts_command(ctx: click.Context) -> None:
+    """Match new stories to the watches, then send every alert that is due."""
+    from pipeline.alerts.service import run_alerts
+
+    settings = _settings(ctx)
+    with _open_store(settings) as store:
+        summary = run_alerts(settings, store, now=datetime.now(UTC))
+    for subject in summary.subjects:
+        click.echo(f"sent: {subject}")
+    click.echo(summary.line())
+    if not settings.smtp_host and summary.sent:
+        click.echo(
+            f"(no SMTP host is set: the emails are .eml files in {settings.alerts_outbox_dir})"
+        )
+
+
+@alerts.command("status")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.pass_context
+def status(ctx: click.Context, limit: int) -> None:
+    """Pending, sent and failed alert emails, and matches waiting for their digest."""
+    from pipeline.alerts.display import emails_table
+    from pipeline.alerts.ledger import Ledger
+
+    settings = _settings(ctx)
+    if not Path(settings.alerts_db).exists():
+        click.echo("No alerts yet.")
+        return
+    with closing(Ledger(settings.alerts_db)) as ledger:
+        counts = ledger.counts()
+        waiting = ledger.waiting_counts()
+        unsent = ledger.emails(("pending", "failed"), limit=limit)
+        sent = ledger.emails(("sent",), limit=limit)
+    click.echo(
+        f"emails: {counts['pending']} pending, {counts['sent']} sent, {counts['failed']} failed"
+    )
+    for watch, count in waiting.items():
+        click.echo(f"watch {watch!r}: {count} matches wait for the next email")
+    if unsent:
+        click.echo("\nPending and failed:")
+        click.echo(emails_table(unsent))
+    if sent:
+        click.echo("\nRecently sent:")
+        click.echo(emails_table(sent))

@@ -1,0 +1,307 @@
+"""The watch query language: parse it once, then compile it for each place it runs.
+
+A query is words and "quoted phrases" joined by ``AND`` (also implied by a space), ``OR``
+and ``NOT``, grouped with parentheses; ``AND`` binds tighter than ``OR``. ``field:value``
+matches a tag field exactly (case-insensitive), and ``title:``/``body:`` limit words to one
+part of the story. Words are stemmed, so ``strikes`` finds ``strike``.
+
+The parse gives an AST; ``to_engine_query`` turns it into Elasticsearch/OpenSearch query
+DSL (the percolator documents, and the filter of an email's Kibana link), ``to_sql`` into a
+condition over the table that ``pipeline.alerts.match`` builds, so one query means the
+same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+KEYWORD_FIELDS: tuple[str, ...] = (
+    "companies",
+    "actions",
+    "struggles",
+    "employment_types",
+    "tags",
+    "outlet",
+    "source_id",
+    "language",
+)
+"""Fields matched as exact values (any value of a list field)."""
+
+TEXT_FIELDS: dict[str, str] = {"title": "title", "body": "body", "text": "body"}
+"""Query field name -> indexed field for words limited to one part of the story."""
+
+SEARCHED_FIELDS: tuple[str, ...] = ("title", "body")
+"""The indexed fields a word without a field is looked for in (the story's title and text)."""
+
+ENGLISH_STOP_WORDS = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "a an and are as at be but by for if in into is it no not of on or such that the their "
+        "then there these they this to was will with"
+    ).split()
+)
+"""The stop words of the engines' ``english`` analyzer (Lucene's English set)."""
+
+STOP_TOKEN = "zzstopzz"
+"""Stands in for a stop word on the SQLite side: it keeps the word's place, as the engines do."""
+
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019\uff07][sS]\b")
+_STOP_WORD = re.compile(r"\b(?:" + "|".join(sorted(ENGLISH_STOP_WORDS)) + r")\b", re.IGNORECASE)
+
+OPERATORS = ("AND", "OR", "NOT")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+    | (?P<open>\()
+    | (?P<close>\))
+    | (?P<field>[A-Za-z_]+):
+    | (?P<phrase>"[^"]*")
+    | (?P<quote>")
+    | (?P<word>[^\s()"]+)
+    """,
+    re.VERBOSE,
+)
+
+
+class QuerySyntaxError(ValueError):
+    """A watch query that cannot be parsed; the message says where and why."""
+
+    def __init__(self, reason: str, query: str, position: int) -> None:
+        super().__init__(f"{reason} at position {position + 1} of {query!r}")
+        self.reason = reason
+        self.position = position
+
+
+# --- AST --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Words that must occur in this order (one word, or a quoted phrase), stemmed."""
+
+    text: str
+    field: str | None = None  # "title" or "body"; None means either
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    """An exact value of a tag field, compared case-insensitively."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: Node
+
+
+Node = Words | Keyword | And | Or | Not
+
+
+# --- parsing ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # open, close, op, field, phrase, word
+    text: str
+    position: int
+
+
+def _tokens(query: str) -> list[_Token]:
+    tokens = []
+    for found in _TOKEN.finditer(query):
+        kind = found.lastgroup or ""
+        text = found.group(kind)
+        if kind == "space":
+            continue
+        if kind == "quote":
+            raise QuerySyntaxError("unterminated quote", query, found.start())
+        if kind == "word" and text in OPERATORS:
+            kind = "op"
+        if kind == "field":
+            text = text.lower()
+        tokens.append(_Token(kind, text, found.start()))
+    return tokens
+
+
+class _Parser:
+    """Recursive descent over the tokens: or := and (OR and)*; and := not (AND? not)*."""
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.tokens = _tokens(query)
+        self.at = 0
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise QuerySyntaxError("the query is empty", self.query, 0)
+        node = self._or()
+        if self.at < len(self.tokens):
+            token = self.tokens[self.at]
+            raise QuerySyntaxError(f"unexpected {token.text!r}", self.query, token.position)
+        return node
+
+    def _peek(self) -> _Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def _error(self, reason: str) -> QuerySyntaxError:
+        token = self._peek()
+        return QuerySyntaxError(reason, self.query, token.position if token else len(self.query))
+
+    def _or(self) -> Node:
+        children = [self._and()]
+        while (token := self._peek()) and token.kind == "op" and token.text == "OR":
+            self.at += 1
+            children.append(self._and())
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def _and(self) -> Node:
+        children = [self._not()]
+        while (token := self._peek()) and not (token.kind == "close" or token.text == "OR"):
+            if token.kind == "op" and token.text == "AND":
+                self.at += 1
+            children.append(self._not())
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def _not(self) -> Node:
+        token = self._peek()
+        if token and token.kind == "op" and token.text == "NOT":
+            self.at += 1
+            return Not(self._not())
+        return self._operand()
+
+    def _operand(self) -> Node:
+        token = self._peek()
+        if token is None:
+            raise self._error("expected a word, a phrase or '(' at the end")
+        self.at += 1
+        if token.kind == "open":
+            node = self._or()
+            closing = self._peek()
+            if closing is None or closing.kind != "close":
+                raise QuerySyntaxError("unclosed '('", self.query, token.position)
+            self.at += 1
+            return node
+        if token.kind == "field":
+            return self._field(token)
+        if token.kind in ("phrase", "word"):
+            return _words(token, None, self.query)
+        self.at -= 1
+        raise self._error(f"expected a word, a phrase or '(' before {token.text!r}")
+
+    def _field(self, token: _Token) -> Node:
+        value = self._peek()
+        if value is None or value.kind not in ("phrase", "word"):
+            raise QuerySyntaxError(
+                f"{token.text}: needs a word or a quoted value", self.query, token.position
+            )
+        self.at += 1
+        if token.text in TEXT_FIELDS:
+            return _words(value, TEXT_FIELDS[token.text], self.query)
+        if token.text in KEYWORD_FIELDS:
+            text = value.text.strip('"').strip() if value.kind == "phrase" else value.text
+            if not text:
+                raise QuerySyntaxError(
+                    f"{token.text}: has an empty value", self.query, token.position
+                )
+            return Keyword(token.text, text)
+        known = ", ".join((*KEYWORD_FIELDS, *TEXT_FIELDS))
+        raise QuerySyntaxError(
+            f"unknown field {token.text!r} (known: {known})", self.query, token.position
+        )
+
+
+def _words(token: _Token, field: str | None, query: str) -> Words:
+    text = token.text[1:-1].strip() if token.kind == "phrase" else token.text
+    if not re.search(r"\w", text):
+        raise QuerySyntaxError(f"{token.text!r} has no words to search for", query, token.position)
+    return Words(" ".join(text.split()), field)
+
+
+def parse_query(query: str) -> Node:
+    """The AST of a watch query; raises ``QuerySyntaxError`` naming the problem and where."""
+    try:
+        return _Parser(query).parse()
+    except RecursionError:  # thousands of nested "(" or NOTs
+        raise QuerySyntaxError("the query nests too deeply", query, 0) from None
+
+
+# --- compilers --------------------------------------------------------------------
+
+
+def to_engine_query(node: Node) -> dict[str, Any]:
+    """Elasticsearch/OpenSearch query DSL with the same meaning (a percolator document)."""
+    if isinstance(node, Words):
+        if node.field:
+            return {"match_phrase": {node.field: node.text}}
+        return {
+            "multi_match": {"query": node.text, "fields": list(SEARCHED_FIELDS), "type": "phrase"}
+        }
+    if isinstance(node, Keyword):
+        return {"term": {node.field: {"value": node.value, "case_insensitive": True}}}
+    if isinstance(node, And):
+        return {"bool": {"filter": [to_engine_query(c) for c in node.children]}}
+    if isinstance(node, Or):
+        return {
+            "bool": {
+                "should": [to_engine_query(c) for c in node.children],
+                "minimum_should_match": 1,
+            }
+        }
+    return {"bool": {"must_not": [to_engine_query(node.child)]}}
+
+
+def to_sql(node: Node) -> tuple[str, list[str]]:
+    """A SQL condition on row ``d`` of the match table (``pipeline.alerts.match``)."""
+    if isinstance(node, Words):
+        words = fts_text(node.text).split()
+        while words and words[0] == STOP_TOKEN:
+            words.pop(0)
+        while words and words[-1] == STOP_TOKEN:
+            words.pop()
+        if not words:
+            return "0", []  # only stop words: the engines find nothing either
+        columns = node.field or "{" + " ".join(SEARCHED_FIELDS) + "}"
+        phrase = '"' + " ".join(words).replace('"', '""') + '"'
+        return (
+            "d.rowid IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)",
+            [f"{columns} : {phrase}"],
+        )
+    if isinstance(node, Keyword):
+        return (
+            f"EXISTS (SELECT 1 FROM json_each(d.{node.field}) WHERE value = ?)",
+            [node.value.lower()],
+        )
+    if isinstance(node, Not):
+        inner, params = to_sql(node.child)
+        return f"NOT ({inner})", params
+    joiner = " AND " if isinstance(node, And) else " OR "
+    parts = [to_sql(c) for c in node.children]
+    return (
+        "(" + joiner.join(sql for sql, _ in parts) + ")",
+        [p for _, params in parts for p in params],
+    )
+
+
+def fts_text(text: str) -> str:
+    """Text as the SQLite side indexes and searches it, analyzed like the ``english`` analyzer.
+
+    The Porter stemmer and lower-casing come from FTS5 itself; here possessives lose their
+    "'s" and stop words become a placeholder that keeps their position, so "letter to
+    protest" finds "letter of protest" on SQLite exactly as on the engines.
+    """
+    return _STOP_WORD.sub(STOP_TOKEN, _POSSESSIVE.sub("", text))

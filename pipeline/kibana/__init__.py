@@ -1,0 +1,1 @@
+"""Kibana saved objects for picket's story index, and ``picket kibana setup`` to import them."""

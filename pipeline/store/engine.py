@@ -1,0 +1,618 @@
+"""``StoryStore`` on Elasticsearch or OpenSearch, over a thin ``EngineTransport``.
+
+Stories live in a versioned index behind the ``picket-stories`` alias, events in
+``picket-events``, source health, feed validators and the crawl log in ``picket-sources``,
+alert watches (percolator queries) in ``picket-watches``. Writes go out as bulk requests
+with deterministic ids. When the engine cannot be reached, writes wait in a local
+``Outbox`` and are sent, oldest first, before anything newer: nothing is lost, nothing is
+duplicated. A run that cannot reach the engine at its start stops before crawling (nothing
+is lost: nothing was fetched); one that loses it midway parks its writes and finishes.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from pipeline.records import (
+    CrawlOutcome,
+    Event,
+    SourceHealth,
+    Story,
+    Validators,
+    from_json,
+    to_json,
+)
+from pipeline.settings import Settings
+from pipeline.store.base import StoreError, StoryQuery, UpsertResult
+from pipeline.store.bulk import BulkResult, send_bulk
+from pipeline.store.engine_bodies import (
+    BulkAction,
+    IndexNames,
+    comparable_document,
+    count_body,
+    crawl_document,
+    event_document,
+    event_from_document,
+    event_stats_body,
+    health_document,
+    health_from_document,
+    kind_query,
+    percolate_body,
+    search_body,
+    signature_of,
+    since_query,
+    stale_watches_query,
+    story_document,
+    story_from_document,
+    story_stats_body,
+    validators_document,
+    validators_from_document,
+    watch_document,
+)
+from pipeline.store.engine_setup import migrate_stories, setup_indices, stories_index
+from pipeline.store.outbox import Outbox, ParkedWrite
+from pipeline.store.stats import StoryStats, stats_from_aggregations
+from pipeline.store.transport import (
+    EngineHTTPError,
+    EngineTransport,
+    EngineUnavailable,
+    RetryPolicy,
+    call_with_retries,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PAGE_SIZE = 1000
+PERCOLATE_BATCH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """One write to make: a story to upsert, or any other bulk action."""
+
+    story: Story | None = None
+    action: BulkAction | None = None
+
+    def parked(self) -> ParkedWrite:
+        if self.story is not None:
+            return ParkedWrite("story", to_json(self.story))
+        assert self.action is not None
+        return ParkedWrite("action", self.action.to_json())
+
+    @classmethod
+    def from_parked(cls, parked: ParkedWrite) -> _Write:
+        if parked.kind == "story":
+            return cls(story=from_json(Story, parked.payload))
+        return cls(action=BulkAction.from_json(parked.payload))
+
+
+@dataclass(slots=True)
+class _Applied:
+    """What became of one batch of writes."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: int = 0
+    pending: list[int] = field(default_factory=list)  # positions to park again
+
+
+class EngineStore:
+    """Stories, events, source health and alert watches in Elasticsearch or OpenSearch."""
+
+    def __init__(
+        self,
+        transport: EngineTransport,
+        *,
+        outbox: Outbox,
+        names: IndexNames | None = None,
+        bulk_size: int = 500,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.transport = transport
+        self.names = names or IndexNames()
+        self.outbox = outbox
+        self.bulk_size = bulk_size
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._prepared = False
+        self._unreachable: str | None = None  # why writes are being parked, once they are
+        self._reached = False  # whether the engine answered at all in this store's life
+        self._wrote = False  # whether anything was written, so closing makes it searchable
+        self._health: dict[str, SourceHealth] | None = None  # as read (and written) so far
+        self._validators: dict[str, Validators] | None = None
+
+    def close(self) -> None:
+        if self._wrote and self._unreachable is None:
+            try:
+                self.refresh()  # a search right after a run sees what the run stored
+            except StoreError as exc:
+                log.warning("could not refresh %s: %s", self.names.prefix, exc)
+        waiting = self.outbox.pending()
+        if waiting:
+            log.warning(
+                "%s writes wait in the outbox at %s for %s; the next run sends them",
+                waiting,
+                self.outbox.path,
+                self.transport.engine,
+            )
+        self.outbox.close()
+        self.transport.close()
+
+    def __enter__(self) -> EngineStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing ----------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | bytes | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """One engine request, retried with backoff on 429, 5xx and connection failures."""
+        answer = call_with_retries(
+            lambda: self.transport.request(method, path, body=body, params=params),
+            policy=self.retry,
+            what=f"{self.transport.engine} {method} {path}",
+            sleep=self._sleep,
+        )
+        self._reached = True
+        return answer
+
+    def _prepare(self) -> None:
+        """Once per store: create the indices if this is a new cluster, flush the outbox."""
+        if self._prepared:
+            return
+        self._prepared = True
+        try:
+            if stories_index(self.request, self.names) is None:
+                log.info("no %s indices at %s yet; setting them up", self.names.prefix, self.url)
+                setup_indices(self.request, self.names)
+            self.flush_outbox()
+        except EngineUnavailable as exc:
+            self._now_unreachable(exc)
+
+    @property
+    def url(self) -> str:
+        return self.transport.url
+
+    def _now_unreachable(self, exc: EngineUnavailable) -> None:
+        if self._unreachable is None:
+            log.warning(
+                "%s at %s is unreachable (%s); writes wait in the outbox at %s and the next "
+                "run sends them",
+                self.transport.engine,
+                self.url,
+                exc,
+                self.outbox.path,
+            )
+        self._unreachable = str(exc)
+
+    def _read(
+        self,
+        what: str,
+        read: Callable[[], T],
+        *,
+        earlier: T | None = None,
+        midway: T | None = None,
+    ) -> T:
+        """What the engine says; once it is gone, what it said ``earlier`` in this run.
+
+        A run that loses the engine midway (it answered before) goes on with ``midway``,
+        given for state that only sharpens the run (dedup against older stories, events
+        to join), and parks its writes. An engine that never answered is an error: the
+        run stops before crawling, so nothing is fetched that could not be stored.
+        """
+        self._prepare()
+        if self._unreachable is None:
+            try:
+                return read()
+            except EngineUnavailable as exc:
+                self._now_unreachable(exc)
+        if earlier is not None:
+            log.warning("%s is unreachable; using %s as read earlier", self.transport.engine, what)
+            return earlier
+        if midway is not None and self._reached:
+            log.warning(
+                "%s is unreachable; going on without %s (this run dedups and groups events "
+                "only among its own stories)",
+                self.transport.engine,
+                what,
+            )
+            return midway
+        raise EngineUnavailable(
+            f"cannot read {what}: {self.transport.engine} at {self.url} is unreachable "
+            f"({self._unreachable})"
+        )
+
+    def _scan(
+        self, index: str, body: Mapping[str, Any], *, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every hit of a sorted search, page by page (``body`` must sort on a unique field)."""
+        after = None
+        seen = 0
+        while limit is None or seen < limit:
+            size = PAGE_SIZE if limit is None else min(PAGE_SIZE, limit - seen)
+            page = {**body, "size": size}
+            if after is not None:
+                page["search_after"] = after
+            hits = self.request("POST", f"/{quote(index)}/_search", body=page)["hits"]["hits"]
+            yield from hits
+            seen += len(hits)
+            if len(hits) < size:
+                return
+            after = hits[-1]["sort"]
+
+    def _get(self, index: str, doc_id: str) -> dict[str, Any] | None:
+        try:
+            found = self.request("GET", f"/{quote(index)}/_doc/{quote(doc_id, safe='')}")
+        except EngineHTTPError as exc:
+            if exc.status == 404 and exc.error_type is None:
+                return None
+            raise
+        return found.get("_source") if found.get("found") else None
+
+    def refresh(self) -> None:
+        """Make every write so far visible to searches (the engine does so within a second)."""
+        indices = ",".join((self.names.stories, self.names.events, self.names.sources))
+        self.request("POST", f"/{indices}/_refresh", params={"ignore_unavailable": True})
+
+    # --- admin -------------------------------------------------------------------
+
+    def setup(self) -> list[str]:
+        """``picket index setup``: templates, indices and alias, created or brought up to date."""
+        return setup_indices(self.request, self.names)
+
+    def migrate(self) -> str:
+        """``picket index migrate``: the next versioned story index, reindexed, alias swapped."""
+        return migrate_stories(self.request, self.names, sleep=self._sleep)
+
+    def pending_writes(self) -> int:
+        return self.outbox.pending()
+
+    def flush_outbox(self) -> int:
+        """Send the parked writes, oldest first; stop at the first that still cannot go."""
+        flushed = 0
+        while parked := self.outbox.oldest(self.bulk_size):
+            applied = self._apply([_Write.from_parked(p) for p in parked])
+            done = set(range(len(parked))) - set(applied.pending)
+            self.outbox.remove(parked[i].seq for i in sorted(done))
+            flushed += len(done)
+            if applied.pending:
+                log.warning(
+                    "the outbox keeps %s writes the engine could not take yet",
+                    self.outbox.pending(),
+                )
+                break
+        if flushed:
+            log.info(
+                "sent %s writes from the outbox to %s (%s stories still waiting)",
+                flushed,
+                self.transport.engine,
+                self.outbox.pending("story"),
+            )
+        return flushed
+
+    # --- writes ------------------------------------------------------------------
+
+    def _write(self, writes: Sequence[_Write]) -> _Applied:
+        """Apply ``writes`` now, or park them behind what already waits."""
+        if self._unreachable is None and not self.outbox.pending():
+            try:
+                applied = self._apply(writes)
+            except EngineUnavailable as exc:
+                self._now_unreachable(exc)
+            else:
+                self.outbox.park(writes[i].parked() for i in applied.pending)
+                return applied
+        self.outbox.park(write.parked() for write in writes)
+        return _Applied(pending=list(range(len(writes))))
+
+    def _apply(self, writes: Sequence[_Write]) -> _Applied:
+        """Turn writes into bulk actions and send them; stories keep their first sighting."""
+        story_ids = [w.story.id for w in writes if w.story is not None]
+        current = self._current_stories(story_ids) if story_ids else {}
+        applied = _Applied()
+        actions: list[BulkAction] = []
+        positions: list[int] = []  # which write each action came from
+        verdicts: dict[int, str] = {}
+        for position, write in enumerate(writes):
+            action = write.action
+            if write.story is not None:
+                action, verdict = self._story_action(write.story, current)
+                verdicts[position] = verdict
+                if action is None:
+                    applied.unchanged += 1
+                    continue
+            assert action is not None
+            actions.append(action)
+            positions.append(position)
+        if not actions:
+            return applied
+        result = send_bulk(self._send_bulk, actions, policy=self.retry, sleep=self._sleep)
+        self._wrote = True
+        self._count(result, positions, verdicts, applied)
+        return applied
+
+    def _story_action(
+        self, story: Story, current: dict[str, dict[str, Any]]
+    ) -> tuple[BulkAction | None, str]:
+        """Index a story unless it is stored unchanged; ``current`` learns the new version."""
+        existing = current.get(story.id)
+        if existing is not None:
+            story = replace(story, first_seen=datetime.fromisoformat(existing["first_seen_at"]))
+        elif story.first_seen is None:
+            story = replace(story, first_seen=datetime.now(UTC))
+        doc = story_document(story)
+        verdict = "new"
+        if existing is not None:
+            if comparable_document(existing) == comparable_document(doc):
+                return None, "unchanged"
+            if "signature" in existing:
+                doc["signature"] = existing["signature"]
+            verdict = "updated"
+        current[story.id] = doc
+        action = BulkAction("index", self.names.stories, story.id, doc, require_alias=True)
+        return action, verdict
+
+    @staticmethod
+    def _count(
+        result: BulkResult, positions: list[int], verdicts: dict[int, str], applied: _Applied
+    ) -> None:
+        for i in result.succeeded:
+            verdict = verdicts.get(positions[i])
+            if verdict == "new":
+                applied.new += 1
+            elif verdict == "updated":
+                applied.updated += 1
+        applied.refused += len(result.refused)
+        applied.pending.extend(positions[i] for i in result.pending)
+
+    def _current_stories(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        response = self.request(
+            "POST", f"/{quote(self.names.stories)}/_mget", body={"ids": list(dict.fromkeys(ids))}
+        )
+        return {d["_id"]: d["_source"] for d in response["docs"] if d.get("found")}
+
+    def _send_bulk(self, body: bytes) -> Any:
+        return self.request("POST", "/_bulk", body=body)
+
+    def _write_all(self, writes: Iterable[_Write]) -> _Applied:
+        total = _Applied()
+        for chunk in _batched(writes, self.bulk_size):
+            applied = self._write(chunk)
+            total.new += applied.new
+            total.updated += applied.updated
+            total.unchanged += applied.unchanged
+            total.refused += applied.refused
+            total.pending.extend(applied.pending)
+        return total
+
+    def upsert_stories(self, stories: Iterable[Story]) -> UpsertResult:
+        self._prepare()
+        applied = self._write_all(_Write(story=story) for story in stories)
+        return UpsertResult(
+            new=applied.new,
+            updated=applied.updated,
+            unchanged=applied.unchanged,
+            refused=applied.refused,
+        )
+
+    def save_signatures(self, signatures: Mapping[str, bytes]) -> None:
+        self._prepare()
+        self._write_all(
+            _Write(
+                action=BulkAction(
+                    "update",
+                    self.names.stories,
+                    story_id,
+                    {"signature": base64.b64encode(signature).decode("ascii")},
+                    require_alias=True,
+                )
+            )
+            for story_id, signature in signatures.items()
+        )
+
+    def upsert_events(self, events: Iterable[Event]) -> None:
+        self._prepare()
+        self._write_all(
+            _action(self.names.events, event.id, event_document(event)) for event in events
+        )
+
+    def record_outcomes(
+        self, health: Iterable[SourceHealth], outcomes: Sequence[CrawlOutcome]
+    ) -> None:
+        self._prepare()
+        health = list(health)
+        validators = [v for outcome in outcomes for v in outcome.validators]
+        self._health = {**(self._health or {}), **{h.source_id: h for h in health}}
+        self._validators = {**(self._validators or {}), **{v.url: v for v in validators}}
+        index = self.names.sources
+        writes = [_action(index, doc["id"], doc) for doc in map(health_document, health)]
+        writes += [_action(index, doc["id"], doc) for doc in map(validators_document, validators)]
+        writes += [_action(index, doc["id"], doc) for doc in map(crawl_document, outcomes)]
+        self._write_all(writes)
+
+    # --- reads -------------------------------------------------------------------
+
+    def get_story(self, story_id: str) -> Story | None:
+        self._prepare()
+        doc = self._get(self.names.stories, story_id)
+        return story_from_document(doc) if doc else None
+
+    def search(self, query: StoryQuery) -> list[Story]:
+        self._prepare()
+        body = search_body(query, size=query.limit)
+        hits = self._scan(self.names.stories, body, limit=query.limit)
+        return [story_from_document(hit["_source"]) for hit in hits]
+
+    def count(self, query: StoryQuery | None = None) -> int:
+        self._prepare()
+        path = f"/{quote(self.names.stories)}/_count"
+        return self.request("POST", path, body=count_body(query or StoryQuery()))["count"]
+
+    def recent(self, limit: int = 20) -> list[Story]:
+        return self.search(StoryQuery(limit=limit, sort="first_seen"))
+
+    def known_urls(self) -> set[str]:
+        def read() -> set[str]:
+            body = {"sort": [{"id": "asc"}], "_source": ["url", "canonical_url"]}
+            hits = self._scan(self.names.stories, body)
+            return {hit["_source"][key] for hit in hits for key in ("url", "canonical_url")}
+
+        return self._read("the stored story URLs", read)
+
+    def stories_since(self, since: datetime) -> list[tuple[Story, bytes | None]]:
+        def read() -> list[tuple[Story, bytes | None]]:
+            body = {
+                "query": since_query("first_seen_at", since),
+                "sort": [{"first_seen_at": "asc"}, {"id": "asc"}],
+            }
+            hits = self._scan(self.names.stories, body)
+            return [(story_from_document(h["_source"]), signature_of(h["_source"])) for h in hits]
+
+        return self._read("the recent stories", read, midway=[])
+
+    def get_event(self, event_id: str) -> Event | None:
+        self._prepare()
+        doc = self._get(self.names.events, event_id)
+        return event_from_document(doc) if doc else None
+
+    def recent_events(self, since: datetime | None = None, limit: int = 50) -> list[Event]:
+        def read() -> list[Event]:
+            body = {
+                "query": since_query("last_seen", since),
+                "sort": [{"last_seen": "desc"}, {"id": "asc"}],
+            }
+            hits = self._scan(self.names.events, body, limit=limit)
+            return [event_from_document(hit["_source"]) for hit in hits]
+
+        return self._read("the recent events", read, midway=[])
+
+    def source_health(self) -> dict[str, SourceHealth]:
+        def read() -> dict[str, SourceHealth]:
+            hits = self._scan(
+                self.names.sources, {"query": kind_query("health"), "sort": [{"id": "asc"}]}
+            )
+            self._health = {
+                h.source_id: h for h in (health_from_document(hit["_source"]) for hit in hits)
+            }
+            return dict(self._health)
+
+        return self._read("the source health", read, earlier=self._health)
+
+    def validators(self) -> dict[str, Validators]:
+        def read() -> dict[str, Validators]:
+            body = {"query": kind_query("validators"), "sort": [{"id": "asc"}]}
+            hits = self._scan(self.names.sources, body)
+            self._validators = {
+                v.url: v for v in (validators_from_document(hit["_source"]) for hit in hits)
+            }
+            return dict(self._validators)
+
+        return self._read("the feed validators", read, earlier=self._validators)
+
+    def stats(self, since: datetime | None, *, relevant_only: bool, top: int) -> StoryStats:
+        """``picket stats``: stories and events per week, the most frequent tags."""
+        self._prepare()
+        stories = self.request(
+            "POST",
+            f"/{quote(self.names.stories)}/_search",
+            body=story_stats_body(since, relevant_only=relevant_only, top=top),
+        )
+        events = self.request(
+            "POST", f"/{quote(self.names.events)}/_search", body=event_stats_body(since)
+        )
+        return stats_from_aggregations(stories, events)
+
+    # --- alert watches (percolator) ----------------------------------------------
+
+    def register_watches(self, queries: Mapping[str, Mapping[str, Any]]) -> None:
+        """Make the stored watches exactly ``queries`` (watch name -> engine query).
+
+        A query the engine cannot parse fails here, naming its watch, not at match time.
+        """
+        self._prepare()
+        index = self.names.watches
+        actions = [
+            BulkAction("index", index, name, watch_document(name, query))
+            for name, query in queries.items()
+        ]
+        if actions:
+            result = send_bulk(
+                lambda body: self.request("POST", "/_bulk", body=body, params={"refresh": "true"}),
+                actions,
+                policy=self.retry,
+                sleep=self._sleep,
+            )
+            if result.refused or result.pending:
+                problems = [r.describe() for r in result.refused]
+                problems += [
+                    f"{actions[i].doc_id}: not taken (engine busy)" for i in result.pending
+                ]
+                raise StoreError("cannot store watches: " + "; ".join(problems))
+        self.request(
+            "POST",
+            f"/{quote(index)}/_delete_by_query",
+            body=stale_watches_query(queries),
+            params={"refresh": "true", "conflicts": "proceed"},
+        )
+
+    def percolate(self, stories: Sequence[Story]) -> dict[str, list[str]]:
+        """Every story's id with the names of the stored watches it matches (maybe none)."""
+        self._prepare()
+        matches: dict[str, list[str]] = {story.id: [] for story in stories}
+        for batch in _batched(stories, PERCOLATE_BATCH):
+            documents = [story_document(_first_seen_set(s)) for s in batch]
+            body = percolate_body(documents, size=PAGE_SIZE)
+            for hit in self._scan(self.names.watches, body):
+                watch = hit["_source"]["watch"]
+                for slot in hit.get("fields", {}).get("_percolator_document_slot", []):
+                    matches[batch[slot].id].append(watch)
+        return {story_id: sorted(set(names)) for story_id, names in matches.items()}
+
+
+def _action(index: str, doc_id: str, doc: Mapping[str, Any]) -> _Write:
+    return _Write(action=BulkAction("index", index, doc_id, doc))
+
+
+def _first_seen_set(story: Story) -> Story:
+    return story if story.first_seen else replace(story, first_seen=datetime.now(UTC))
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def open_engine_store(transport: EngineTransport, settings: Settings) -> EngineStore:
+    """The engine store for ``transport`` with the settings' prefix, outbox and bulk size."""
+    try:
+        outbox = Outbox(settings.outbox_path)
+    except StoreError:
+        transport.close()
+        raise
+    return EngineStore(
+        transport,
+        outbox=outbox,
+        names=IndexNames(settings.index_prefix),
+        bulk_size=settings.search_bulk_size,
+    )

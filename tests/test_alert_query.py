@@ -1,0 +1,207 @@
+"""The watch query language: what parses, what is refused and why, and what matches."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pipeline.alerts.match import FtsMatcher, matching_stories
+from pipeline.alerts.query import (
+    And,
+    Keyword,
+    Not,
+    Or,
+    QuerySyntaxError,
+    Words,
+    parse_query,
+    to_engine_query,
+)
+from pipeline.alerts.watches import WatchFilters, parse_watch
+from pipeline.records import Relevance, Story, Tags
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("strike", Words("strike")),
+        ('"open letter"', Words("open letter")),
+        ("google walkout", And((Words("google"), Words("walkout")))),
+        ("google AND walkout", And((Words("google"), Words("walkout")))),
+        ("strike OR walkout", Or((Words("strike"), Words("walkout")))),
+        (
+            "a OR b c",  # AND binds tighter than OR
+            Or((Words("a"), And((Words("b"), Words("c"))))),
+        ),
+        ("(a OR b) c", And((Or((Words("a"), Words("b"))), Words("c")))),
+        ("NOT layoffs", Not(Words("layoffs"))),
+        ("strike NOT NOT union", And((Words("strike"), Not(Not(Words("union")))))),
+        ("companies:Google", Keyword("companies", "Google")),
+        ('companies:"Activision Blizzard"', Keyword("companies", "Activision Blizzard")),
+        ("Actions:strike", Keyword("actions", "strike")),
+        ("title:union", Words("union", "title")),
+        ('body:"walked off"', Words("walked off", "body")),
+        ("and or not", And((Words("and"), Words("or"), Words("not")))),  # lower case: words
+        ("10:30", Words("10:30")),
+    ],
+)
+def test_valid_queries_parse_to_their_meaning(query, expected):
+    assert parse_query(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("", "the query is empty"),
+        ("   ", "the query is empty"),
+        ("(strike", "unclosed '('"),
+        ("strike)", "unexpected ')'"),
+        ("AND strike", "expected a word"),
+        ("strike OR", "at the end"),
+        ("strike AND NOT", "at the end"),
+        ("()", "expected a word"),
+        ('"open letter', "unterminated quote"),
+        ("employer:google", "unknown field 'employer'"),
+        ("companies:", "needs a word or a quoted value"),
+        ('companies:""', "has an empty value"),
+        ("&&", "has no words"),
+    ],
+)
+def test_invalid_queries_say_what_is_wrong_and_where(query, reason):
+    with pytest.raises(QuerySyntaxError) as raised:
+        parse_query(query)
+    assert reason in str(raised.value)
+    assert "position" in str(raised.value)
+
+
+def test_engine_query_mirrors_the_ast():
+    ast = parse_query('companies:google AND ("open letter" OR title:walkout) NOT tags:ai')
+    assert to_engine_query(ast) == {
+        "bool": {
+            "filter": [
+                {"term": {"companies": {"value": "google", "case_insensitive": True}}},
+                {
+                    "bool": {
+                        "should": [
+                            {
+                                "multi_match": {
+                                    "query": "open letter",
+                                    "fields": ["title", "body"],
+                                    "type": "phrase",
+                                }
+                            },
+                            {"match_phrase": {"title": "walkout"}},
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                },
+                {
+                    "bool": {
+                        "must_not": [{"term": {"tags": {"value": "ai", "case_insensitive": True}}}]
+                    }
+                },
+            ]
+        }
+    }
+
+
+def story(n: int, title: str, text: str = "", **changes) -> Story:
+    base = Story(
+        id=f"s{n}",
+        url=f"https://news.example/{n}",
+        canonical_url=f"https://news.example/{n}",
+        source_id="example",
+        outlet="Example News",
+        title=title,
+        text=text,
+        relevance=Relevance(score=0.9, label=True),
+    )
+    return replace(base, **changes)
+
+
+STORIES = [
+    story(
+        1,
+        "Google workers stage walkout",
+        "Thousands walked off the job.",
+        tags=Tags(companies=("Google",), actions=("protest",)),
+    ),
+    story(
+        2,
+        "Amazon staff sign open letter",
+        "Employees are striking over climate.",
+        tags=Tags(companies=("Amazon",), actions=("open_letter",), tags=("climate_change",)),
+    ),
+    story(
+        3,
+        "Microsoft union vote",
+        "The letter was open to all.",
+        tags=Tags(companies=("Microsoft",), actions=("union_drive",)),
+        language="en",
+    ),
+    story(
+        4,
+        "Quarterly results",
+        "Revenue grew.",
+        outlet="Wire Service",
+        relevance=Relevance(score=0.1, label=False),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ("walkout", {"s1"}),
+        ("strikes", {"s2"}),  # stemmed: "striking" and "strikes" meet at "strike"
+        ('"open letter"', {"s2"}),  # a phrase: "letter was open" is not it
+        ('"open letters"', {"s2"}),
+        ("open letter", {"s2", "s3"}),  # two words anywhere
+        ("companies:google OR companies:AMAZON", {"s1", "s2"}),
+        ("actions:open_letter", {"s2"}),
+        ("tags:climate_change", {"s2"}),
+        ("union NOT companies:google", {"s3"}),
+        ("title:union", {"s3"}),
+        ("body:union", set()),
+        ('outlet:"wire service"', {"s4"}),
+        ("language:en", {"s3"}),
+        ("NOT (walkout OR union)", {"s2", "s4"}),
+    ],
+)
+def test_sqlite_matching_follows_the_query(query, ids):
+    watch = parse_watch({"name": "w", "query": query})
+    assert FtsMatcher().match([watch], STORIES) == {"w": ids}
+
+
+def test_filters_apply_after_the_query():
+    watch = replace(
+        parse_watch({"name": "w", "query": "NOT nothingmatchesthis"}),
+        filters=WatchFilters(companies=("google", "amazon"), min_score=0.5),
+    )
+    found = matching_stories(FtsMatcher(), [watch], STORIES)
+    assert [s.id for s in found["w"]] == ["s1", "s2"]
+    everything = replace(watch, filters=WatchFilters(relevant_only=False))
+    assert len(matching_stories(FtsMatcher(), [everything], STORIES)["w"]) == 4
+
+
+ANALYZED = [
+    story(11, "A letter of protest", "Google's workers signed it."),
+    story(12, "The walkout", "Workers at the café left."),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ('"letter to protest"', {"s11"}),  # a stop word keeps its place, like the engines
+        ('"letter protest"', set()),
+        ('"google workers"', {"s11"}),  # the possessive goes, like the engines
+        ('"the walkout"', {"s12"}),  # leading stop words drop out
+        ('"of the"', set()),  # only stop words: nothing, as on the engines
+        ("cafe", set()),  # accents are kept, as the english analyzer keeps them
+        ("café", {"s12"}),
+    ],
+)
+def test_sqlite_text_analysis_mirrors_the_english_analyzer(query, ids):
+    watch = parse_watch({"name": "w", "query": query})
+    assert FtsMatcher().match([watch], ANALYZED) == {"w": ids}

@@ -1,0 +1,173 @@
+"""Alert emails as a reader sees them: subject, per-story details, escaping, links, headers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from urllib.parse import unquote
+
+from pipeline.alerts.mailer import build_message, outbox_name, unsubscribe_link
+from pipeline.alerts.render import AlertItem, discover_url, http_url, render_alert, snippet
+from pipeline.alerts.watches import parse_watch
+from pipeline.records import Relevance, Story, Tags
+
+WATCH = parse_watch(
+    {"name": "Walkouts", "query": "walkout OR companies:google", "timezone": "America/New_York"}
+)
+
+
+def story(n: int, **changes) -> Story:
+    fields = {
+        "id": f"s{n}",
+        "url": f"https://news.example/{n}",
+        "canonical_url": f"https://news.example/{n}",
+        "source_id": "example",
+        "outlet": "Example News",
+        "title": f"Workers walk out, part {n}",
+        "text": "Hundreds of workers walked out on Thursday.",
+        "published": datetime(2024, 5, 2, 2, 0, tzinfo=UTC),
+        "relevance": Relevance(0.9, True, ("hundreds of workers walked out",)),
+        "tags": Tags(companies=("Google",), actions=("protest",), tags=("military_contracts",)),
+    }
+    fields.update(changes)
+    return Story(**fields)
+
+
+def test_subject_names_watch_count_and_top_headline():
+    items = [AlertItem(story(1)), AlertItem(story(2))]
+    rendered = render_alert(WATCH, items, total=7)
+    assert rendered.subject == "[picket] Walkouts: 7 new stories — Workers walk out, part 1"
+    one = render_alert(WATCH, [AlertItem(story(1, title="A\nsplit  title"))], total=1)
+    assert one.subject == "[picket] Walkouts: 1 new story — A split title"
+    more = render_alert(WATCH, [AlertItem(story(1), kind="more")], total=1)
+    assert "more coverage in 1 story" in more.subject
+
+
+def test_each_story_shows_outlet_date_link_snippet_tags_and_coverage():
+    rendered = render_alert(WATCH, [AlertItem(story(1), outlets=4)], total=1)
+    for part in (rendered.text, rendered.html):
+        assert "Example News" in part
+        assert "2024-05-01" in part  # 02:00 UTC is still May 1st in New York
+        assert "https://news.example/1" in part
+        assert "hundreds of workers walked out" in part
+        assert "military_contracts" in part and "Google" in part
+        assert "4 outlets cover this" in part
+    assert '<a href="https://news.example/1"' in rendered.html
+
+
+def test_markup_in_titles_and_bodies_is_shown_as_text():
+    hostile = story(
+        1,
+        title='<script>alert("x")</script> Walkout & more',
+        relevance=Relevance(0.9, True, ('<img src=x onerror="steal()">',)),
+        outlet="<b>Outlet</b>",
+    )
+    html = render_alert(WATCH, [AlertItem(hostile)], total=1).html
+    assert "<script>" not in html and "<img" not in html and "<b>Outlet" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Walkout &amp; more" in html
+    assert "&lt;img src=x onerror=&#34;steal()&#34;&gt;" in html
+
+
+def test_only_http_links_are_clickable():
+    for bad in ("javascript:alert(1)", "data:text/html,hi", "mailto:a@b.c", "//evil.example/x"):
+        assert http_url(bad) is None
+        html = render_alert(WATCH, [AlertItem(story(1, url=bad, canonical_url=bad))], total=1).html
+        assert "<a href" not in html
+    assert http_url("HTTPS://news.example/a") == "HTTPS://news.example/a"
+    html = render_alert(
+        WATCH,
+        [AlertItem(story(1, canonical_url='https://x.example/a?b=1&c=2"onmouseover=1'))],
+        total=1,
+    ).html
+    assert 'href="https://x.example/a?b=1&amp;c=2&#34;onmouseover=1"' in html
+
+
+def test_hidden_stories_point_to_the_rest():
+    items = [AlertItem(story(n)) for n in range(3)]
+    plain = render_alert(WATCH, items, total=12)
+    assert "and 9 more" in plain.text and 'picket watches test "Walkouts"' in plain.text
+    url = discover_url("https://kibana.example/", WATCH, data_view="picket-stories")
+    linked = render_alert(WATCH, items, total=12, rest_url=url)
+    assert url in linked.text
+    assert url.startswith(
+        "https://kibana.example/app/discover#/?_g=(time:(from:'now-30d',to:'now'))&_a=("
+    )
+    state = unquote(url)
+    assert "index:'picket-stories'" in state
+    assert "alias:'watch: Walkouts',disabled:!f,negate:!f" in state
+    assert "term:(companies:(value:'google',case_insensitive:!t))" in state
+    assert "more" not in render_alert(WATCH, items, total=3).text.split("--")[0].lower()
+
+
+def test_snippet_prefers_evidence_then_description_then_text():
+    assert snippet(story(1)) == "hundreds of workers walked out"
+    assert snippet(story(1, relevance=Relevance(), description="A summary.")) == "A summary."
+    long = story(1, relevance=Relevance(), text="word " * 200)
+    assert snippet(long).endswith("…") and len(snippet(long)) <= 290
+
+
+def test_message_has_both_parts_and_the_headers_mail_programs_need():
+    rendered = render_alert(WATCH, [AlertItem(story(1))], total=1)
+    raw = build_message(
+        rendered,
+        sender="picket <alerts@picket.example>",
+        recipient="reader@example.org",
+        message_id="<abc.1@picket.example>",
+        date=datetime(2024, 5, 2, 8, 0, tzinfo=UTC),
+        unsubscribe=unsubscribe_link(None, "picket <alerts@picket.example>", "Walkouts"),
+        watch_name="Walkouts",
+    )
+    message = message_from_bytes(raw, policy=policy.default)
+    assert message["Subject"] == rendered.subject
+    assert message["Message-ID"] == "<abc.1@picket.example>"
+    assert message["Date"] == "Thu, 02 May 2024 08:00:00 +0000"
+    assert message["List-Unsubscribe"].strip() == (
+        "<mailto:alerts@picket.example?subject=unsubscribe%20Walkouts>"
+    )
+    assert message.get_content_type() == "multipart/alternative"
+    for subtype, content in (("plain", rendered.text), ("html", rendered.html)):
+        assert message.get_body((subtype,)).get_content().replace("\r\n", "\n") == content
+    assert outbox_name(raw) == "abc.1@picket.example.eml"
+
+
+def test_unsubscribe_link_can_be_configured():
+    assert unsubscribe_link("https://picket.example/unsub", "a@b.example", "My watch") == (
+        "https://picket.example/unsub?watch=My+watch"
+    )
+    assert unsubscribe_link("mailto:list@b.example", "a@b.example", "w") == (
+        "mailto:list@b.example?subject=unsubscribe%20w"
+    )
+
+
+def test_smtp_settings_come_from_an_airflow_style_connection():
+    from types import SimpleNamespace
+
+    from pipeline.alerts.mailer import settings_from_connection, smtp_config_from_settings
+    from pipeline.settings import load_settings
+
+    base = load_settings()
+    connection = SimpleNamespace(
+        host="smtp.example.org",
+        port=587,
+        login="picket",
+        password="s3cret",
+        extra='{"disable_ssl": true, "from_email": "picket <alerts@example.org>", "timeout": 10}',
+    )
+    config = smtp_config_from_settings(settings_from_connection(base, connection))
+    assert (config.host, config.effective_port, config.security) == (
+        "smtp.example.org",
+        587,
+        "starttls",
+    )
+    assert (config.username, config.password, config.timeout_s) == ("picket", "s3cret", 10.0)
+    assert "s3cret" not in repr(config)
+    assert settings_from_connection(base, connection).mail_from == "picket <alerts@example.org>"
+    implicit = SimpleNamespace(
+        host="mail.example.org", port=None, login=None, password=None, extra=None
+    )
+    config = smtp_config_from_settings(settings_from_connection(base, implicit))
+    assert (config.security, config.effective_port, config.username) == ("tls", 465, None)
+    plain = SimpleNamespace(
+        host="relay", port=25, login="", password="", extra_dejson={"security": "none"}
+    )
+    assert smtp_config_from_settings(settings_from_connection(base, plain)).security == "none"

@@ -1,0 +1,240 @@
+"""Watches: a wrong one is reported with file, name and reason, the others keep working;
+``picket watches`` adds, removes, lists and tests them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.alerts.watches import load_watches, parse_watch
+from pipeline.cli import main
+from pipeline.records import Relevance, Story, Tags
+from pipeline.store.sqlite import SQLiteStore
+
+GOOD = """
+  - name: good
+    query: 'companies:google AND walkout'
+    recipients: [organizers@example.org]
+"""
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ("query: 'walkout AND'", "bad query"),
+        ("query: 'employer:google'", "unknown field 'employer'"),
+        (
+            "query: strike\n    recipients: [not-an-address]",
+            "'not-an-address' is not an email address",
+        ),
+        (
+            "query: strike\n    delivery: daily\n    timezone: Mars/Olympus",
+            "unknown time zone 'Mars/Olympus'",
+        ),
+        ("query: strike\n    delivery: monthly", "'delivery' must be one of"),
+        ("query: strike\n    delivery: daily\n    at: '25:00'", "'at' must be a time of day"),
+        ("query: strike\n    delivery: weekly\n    weekday: someday", "'weekday' must be one of"),
+        ("query: strike\n    recipient: [a@example.org]", "unknown key(s) recipient"),
+        ("query: strike\n    filters: {company: [Google]}", "unknown filter(s) company"),
+        ("query: strike\n    filters: {min_score: 2}", "'min_score' must be a number from 0 to 1"),
+        ("query: strike\n    max_stories: 0", "'max_stories' must be a whole number"),
+        ("recipients: [a@example.org]", "'query' is required"),
+    ],
+)
+def test_a_wrong_watch_is_reported_and_the_others_still_load(tmp_path, entry, reason):
+    path = tmp_path / "watches.yaml"
+    path.write_text(f"watches:\n  - name: broken\n    {entry}\n{GOOD}", encoding="utf-8")
+    loaded = load_watches(path)
+    assert [w.name for w in loaded.watches] == ["good"]
+    (problem,) = loaded.problems
+    assert problem.watch == "broken"
+    assert reason in problem.reason
+    assert str(problem).startswith(f"{path}: watch 'broken': ")
+
+
+def test_duplicate_names_and_unnamed_entries_are_reported(tmp_path):
+    path = tmp_path / "watches.yaml"
+    path.write_text(f"watches:\n{GOOD}{GOOD}  - query: strike\n", encoding="utf-8")
+    loaded = load_watches(path)
+    assert [w.name for w in loaded.watches] == ["good"]
+    assert [(p.watch, p.reason) for p in loaded.problems] == [
+        ("good", "another watch has the same name"),
+        ("#3", "'name' must be 1-80 letters, digits, spaces, '.', '_' or '-'"),
+    ]
+
+
+def test_a_broken_file_is_one_problem_and_a_missing_file_no_watches(tmp_path):
+    path = tmp_path / "watches.yaml"
+    path.write_text("watches: [\n", encoding="utf-8")
+    loaded = load_watches(path)
+    assert loaded.watches == ()
+    assert "cannot be read" in str(loaded.problems[0])
+    assert load_watches(tmp_path / "absent.yaml").watches == ()
+
+
+def test_a_full_watch_reads_every_option():
+    watch = parse_watch(
+        {
+            "name": "Letters weekly",
+            "query": "actions:open_letter",
+            "recipients": ["a@example.org", "b@example.org"],
+            "delivery": "weekly",
+            "weekday": "Friday",
+            "at": 630,  # YAML 1.1 reads an unquoted 10:30 as 630
+            "timezone": "Europe/Berlin",
+            "max_stories": 5,
+            "filters": {"companies": "Google", "min_score": 0.7, "relevant_only": False},
+            "more_coverage": True,
+            "include_old": True,
+            "max_age_days": 30,
+            "created": "2024-05-01",
+        }
+    )
+    assert watch.schedule.every == "weekly"
+    assert (watch.schedule.weekday, watch.schedule.at) == (4, time(10, 30))
+    assert watch.filters.companies == ("Google",)
+    assert watch.filters.min_score == 0.7 and not watch.filters.relevant_only
+    assert watch.created == datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def test_the_shipped_watches_file_is_valid():
+    shipped = load_watches(Path(__file__).parents[1] / "config" / "watches.yaml")
+    assert shipped.problems == ()
+    assert shipped.watches and not any(w.enabled for w in shipped.watches)
+    assert all(r.endswith("@example.org") for w in shipped.watches for r in w.recipients)
+
+
+def test_the_demo_watches_are_valid():
+    from importlib import resources
+
+    demo = resources.files("pipeline.demo").joinpath("watches.yaml")
+    loaded = load_watches(Path(str(demo)))
+    assert loaded.problems == () and len(loaded.watches) >= 2
+
+
+# --- the command line -----------------------------------------------------------------
+
+COMMENTED = """# My watches; this comment must survive edits.
+watches:
+  # Google first
+  - name: google
+    query: 'companies:google'
+    recipients: [a@example.org]
+
+  # then Amazon
+  - name: amazon
+    query: 'companies:amazon'   # inline comment
+    recipients: [b@example.org]
+"""
+
+
+@pytest.fixture
+def cli(tmp_path):
+    env = {
+        "PICKET_WATCHES_FILE": str(tmp_path / "watches.yaml"),
+        "PICKET_DB_PATH": str(tmp_path / "picket.db"),
+        "PICKET_ALERTS_DB": str(tmp_path / "alerts.db"),
+    }
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_add_and_remove_keep_comments_and_other_watches(cli, tmp_path):
+    path = tmp_path / "watches.yaml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    result = cli(
+        "watches",
+        "add",
+        "letters",
+        "--query",
+        '"open letter" OR petition',
+        "--recipient",
+        "c@example.org",
+        "--delivery",
+        "daily",
+        "--at",
+        "07:00",
+        "--timezone",
+        "Europe/Berlin",
+        "--company",
+        "Google",
+    )
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "# My watches; this comment must survive edits." in text
+    assert "# inline comment" in text
+    loaded = load_watches(path)
+    assert [w.name for w in loaded.watches] == ["google", "amazon", "letters"]
+    letters = loaded.get("letters")
+    assert letters.schedule.describe() == "daily at 07:00 Europe/Berlin"
+    assert letters.filters.companies == ("Google",)
+    assert letters.created is not None
+
+    assert cli("watches", "remove", "google").exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "# then Amazon" in text and "# My watches" in text
+    assert [w.name for w in load_watches(path).watches] == ["amazon", "letters"]
+    assert cli("watches", "remove", "letters").exit_code == 0
+    assert cli("watches", "remove", "amazon").exit_code == 0
+    assert load_watches(path).watches == ()
+    assert "# My watches" in path.read_text(encoding="utf-8")
+
+
+def test_add_creates_the_file_and_refuses_bad_or_duplicate_watches(cli, tmp_path):
+    assert cli("watches", "add", "w", "--query", "strike").exit_code == 0
+    assert [w.name for w in load_watches(tmp_path / "watches.yaml").watches] == ["w"]
+    again = cli("watches", "add", "w", "--query", "strike")
+    assert again.exit_code != 0 and "already exists" in again.output
+    bad = cli("watches", "add", "x", "--query", "strike AND", "--recipient", "a@example.org")
+    assert bad.exit_code != 0 and "bad query" in bad.output
+    zone = cli(
+        "watches", "add", "y", "--query", "s", "--delivery", "daily", "--timezone", "Nowhere/X"
+    )
+    assert zone.exit_code != 0 and "unknown time zone" in zone.output
+    assert [w.name for w in load_watches(tmp_path / "watches.yaml").watches] == ["w"]
+    assert "no watch is named" in cli("watches", "remove", "nope").output
+
+
+def test_list_shows_watches_and_problems(cli, tmp_path):
+    (tmp_path / "watches.yaml").write_text(
+        COMMENTED + "  - name: broken\n    query: 'a AND'\n", encoding="utf-8"
+    )
+    result = cli("watches", "list")
+    assert "google" in result.output and "amazon" in result.output
+    assert "watch 'broken': bad query" in result.output
+
+
+def test_watch_test_shows_matches_without_sending(cli, tmp_path):
+    (tmp_path / "watches.yaml").write_text(COMMENTED, encoding="utf-8")
+    now = datetime.now(UTC).replace(microsecond=0)
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories(
+            [
+                Story(
+                    id=f"s{n}",
+                    url=f"https://news.example/{n}",
+                    canonical_url=f"https://news.example/{n}",
+                    source_id="example",
+                    title=title,
+                    text="Workers acted together.",
+                    first_seen=now,
+                    relevance=Relevance(0.9, True),
+                    tags=Tags(companies=(company,)),
+                )
+                for n, (title, company) in enumerate(
+                    [("Googlers walk out", "Google"), ("Amazon staff letter", "Amazon")]
+                )
+            ]
+        )
+    result = cli("watches", "test", "google", "--days", "3")
+    assert "1 stories first seen in the last 3 days match 'google'" in result.output
+    assert "Googlers walk out" in result.output and "Amazon staff" not in result.output
+    assert not (tmp_path / "alerts.db").exists()
+    assert cli("watches", "test", "nope").exit_code != 0
