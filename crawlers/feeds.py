@@ -9,10 +9,10 @@ read here. An ill-formed feed is not an error: feedparser's ``bozo`` flag become
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import logging
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -204,11 +204,20 @@ def _from_iso(value: Any) -> datetime | None:
 # --- text ------------------------------------------------------------------------
 
 
+# Control characters: no text needs them, lxml refuses most, and terminals obey some.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_TAG = re.compile(r"<[^>]*>")
+
+
 def _text(markup: str, *, html: bool) -> str:
     """Plain text of a title or summary (HTML reduced to its text, scripts dropped)."""
+    markup = _CONTROL_CHARACTERS.sub(" ", markup)
     if html and ("<" in markup or "&" in markup):
-        with contextlib.suppress(lxml.etree.ParserError, ValueError):
+        try:
             fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+        except (lxml.etree.ParserError, ValueError, AssertionError):  # "<html>" trips an assert
+            markup = _TAG.sub(" ", markup)
+        else:
             lxml.etree.strip_elements(fragment, "script", "style", with_tail=False)
             markup = fragment.text_content()
     return " ".join(markup.split())

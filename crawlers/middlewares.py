@@ -5,7 +5,9 @@ a request for a non-http(s) URL or, unless allowed, a loopback, private or
 link-local address never leaves the machine; redirects pass through it again.
 ``BackoffRetryMiddleware`` replaces Scrapy's retry middleware: same settings,
 but it waits before each retry, as long as the server's Retry-After asks (up to
-a cap) or with exponential back-off.
+a cap) or with exponential back-off. ``RobotsTxtCachePolicy`` lets Scrapy's HTTP
+cache keep robots.txt files between crawls, so a poll every few minutes does not
+fetch each site's robots.txt again before its feed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.httpcache import DummyPolicy
+from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
 from crawlers.urls import host_of, is_fetchable_url, is_public_address
@@ -145,3 +150,21 @@ def retry_after_seconds(value: str, *, now: datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
+
+
+class RobotsTxtCachePolicy(DummyPolicy):
+    """Caches only the robots.txt requests of Scrapy's robots middleware, never pages or feeds.
+
+    How long an entry lives is ``HTTPCACHE_EXPIRATION_SECS`` (a day, the most RFC 9309
+    allows); server errors are not kept, so a site that failed is asked again next time.
+    """
+
+    def should_cache_request(self, request: Request) -> bool:
+        return (
+            request.callback is NO_CALLBACK
+            and bool(request.meta.get("dont_obey_robotstxt"))
+            and urlparse_cached(request).path == "/robots.txt"
+        )
+
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        return response.status < 500 and response.status != 429

@@ -2,8 +2,8 @@
 
 Every crawl is polite and bounded the same way: robots.txt obeyed, AutoThrottle
 on top of a per-domain delay and concurrency, retries with back-off, size and
-redirect caps, no cookies, no telnet console or remote control server, and no
-state left on disk.
+redirect caps, no cookies, no telnet console or remote control server. The only
+state left on disk is a day's cache of robots.txt files in the crawl's work folder.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pipeline.settings import Settings
 RETRY_HTTP_CODES = (408, 429, 500, 502, 503, 504)
 RETRY_BACKOFF_BASE_S = 1.0
 ROBOTSTXT_TOKEN = "picket"
+ROBOTS_CACHE_DIR = "robots-cache"
+ROBOTS_CACHE_S = 24 * 3600  # RFC 9309: a cached robots.txt should not be used longer than this
 
 _T = TypeVar("_T")
 
@@ -51,7 +53,10 @@ def scrapy_settings(settings: Settings, source: Source, *, results_path: Path) -
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,  # a code-execution server that leaves job files
-        "HTTPCACHE_ENABLED": False,
+        "HTTPCACHE_ENABLED": True,
+        "HTTPCACHE_POLICY": "crawlers.middlewares.RobotsTxtCachePolicy",
+        "HTTPCACHE_DIR": str(results_path.resolve().parent / ROBOTS_CACHE_DIR),
+        "HTTPCACHE_EXPIRATION_SECS": ROBOTS_CACHE_S,
         "JOBDIR": None,
         "STATS_DUMP": False,
         "DOWNLOADER_MIDDLEWARES": {

@@ -23,6 +23,7 @@ from copy import deepcopy
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
+import lxml.etree
 import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
@@ -93,6 +94,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+# Control characters: no text needs them, lxml refuses most, and terminals obey some.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 
 
@@ -235,9 +239,13 @@ def _canonical_link(tree: HtmlElement, url: str) -> str | None:
 
 def _html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment (a feed summary), one line per block."""
+    fragment = _CONTROL_CHARACTERS.sub(" ", fragment)
     if not fragment.strip():
         return ""
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (lxml.etree.ParserError, ValueError, AssertionError):  # "<html>" trips an assert
+        return " ".join(_TAG.sub(" ", fragment).split())
     for unwanted in root.xpath("//script | //style"):
         unwanted.drop_tree()
     for block in root.iter(*_BLOCK_TAGS):

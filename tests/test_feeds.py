@@ -305,6 +305,15 @@ def test_robots_txt_disallow_is_obeyed(local_server, run_crawl):
     assert len(local_server.requests_for("/robots.txt")) == 1
 
 
+def test_robots_txt_is_remembered_between_crawls(local_server, run_crawl):
+    source = feed_source(local_server, "/feeds/private.xml")
+    run_crawl(source)
+    again = by_path(run_crawl(source))
+    assert again["/private/hidden-report.html"].error == "not fetched: Forbidden by robots.txt"
+    assert len(local_server.requests_for("/robots.txt")) == 1
+    assert len(local_server.requests_for("/feeds/private.xml")) == 2
+
+
 def test_broken_feed_is_logged_with_its_source_and_still_followed(local_server, run_crawl, caplog):
     with caplog.at_level(logging.INFO):
         result = run_crawl(feed_source(local_server, "/feeds/broken.xml", id="broken-feed"))

@@ -171,11 +171,8 @@ def match_new_stories(
 
 def _show_recent_writes(store: StoryStore) -> None:
     """Let a search engine's searches see the stories this run just wrote (a no-op elsewhere)."""
-    refresh = getattr(store, "refresh", None)
-    if not callable(refresh):
-        return
     try:
-        refresh()
+        store.refresh()
     except StoreError as exc:  # no index yet, or unreachable: the read that follows tells
         log.debug("cannot refresh the store before matching: %s", exc)
 

@@ -93,4 +93,7 @@ class StoryStore(Protocol):
     def pending_writes(self) -> int:
         """Writes waiting in a local outbox for a store that could not be reached."""
 
+    def refresh(self) -> None:
+        """Make every write so far visible to searches (a no-op where it already is)."""
+
     def close(self) -> None: ...

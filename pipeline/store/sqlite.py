@@ -403,6 +403,9 @@ class SQLiteStore:
         """Always 0: every write lands in the file or raises."""
         return 0
 
+    def refresh(self) -> None:
+        """Nothing to do: a committed write is visible at once."""
+
     # --- plumbing ----------------------------------------------------------------
 
     def _execute(self, sql: str, params: Sequence[object]) -> list[sqlite3.Row]:
