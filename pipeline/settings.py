@@ -9,8 +9,9 @@ from __future__ import annotations
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -98,6 +99,23 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be the http(s) URL of the Elasticsearch or OpenSearch cluster")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _no_credentials_in_search_url(self) -> Settings:
+        """Move a user name and password written into the search URL to their own settings.
+
+        Messages and logs name the URL of an unreachable engine; kept there, the password
+        would be printed with it. Explicit ``PICKET_SEARCH_USERNAME``/``_PASSWORD`` win.
+        """
+        parts = urlsplit(self.search_url)
+        if parts.username is None and parts.password is None:
+            return self
+        if self.search_username is None and parts.username:
+            self.search_username = unquote(parts.username)
+        if self.search_password is None and parts.password is not None:
+            self.search_password = SecretStr(unquote(parts.password))
+        self.search_url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+        return self
 
     @field_validator("unsubscribe_url")
     @classmethod
