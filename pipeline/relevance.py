@@ -54,6 +54,8 @@ def _worker_score(reading: Reading) -> tuple[float, tuple[str, ...]]:
         return 0.0, ()
     best = ranked[0]
     second = next((d for d in ranked[1:] if d.phrase != best.phrase), None)
+    if second is not None and not (_is_group(best) or _is_group(second)):
+        second = None  # one worker's suit and its headline are one act, not corroboration
     score = 1 - (1 - best.value) * (1 - _CORROBORATION * (second.value if second else 0.0))
     if not best.lead and not any(d.lead and d.value > _LEAD_SUPPORT for d in ranked):
         score *= _OFF_LEAD
@@ -68,6 +70,10 @@ def _worker_score(reading: Reading) -> tuple[float, tuple[str, ...]]:
         if "ethics" in reading.struggles:
             score += _ETHICS_BONUS
     return min(score, 1.0), _evidence(best, second)
+
+
+def _is_group(deed: Deed) -> bool:
+    return deed.group is not None and deed.group.plural
 
 
 def _shareholder_score(reading: Reading) -> tuple[float, tuple[str, ...]]:

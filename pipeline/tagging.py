@@ -91,8 +91,8 @@ _WALKOUT_AS_STRIKE = re.compile(
     re.IGNORECASE,
 )
 _UNION_WON = re.compile(
-    r"\b(?:won|win|wins|winning|voted|vote|votes|joined|join|certified|recogni[sz]\w*|"
-    r"ratif\w+|bargain\w*|contract)\b",
+    r"\b(?:won|win|wins|winning|voted|vote|votes|joined|join|certified|recogni(?:[sz]\w*|tion)|"
+    r"ratif\w+|bargain\w*|contract|agreement|deal)\b",
     re.IGNORECASE,
 )
 
@@ -739,7 +739,7 @@ def _archive_actions(ranked: list[Deed]) -> tuple[str, ...]:
             actions.append("open_letter")
         elif deed.kind in ("union", "organizing") and (deed.kind == "union" or "union" in kinds):
             actions.append("union_drive")
-            if _UNION_WON.search(deed.phrase):
+            if any(_UNION_WON.search(d.phrase) for d in ranked if d.kind == "union"):
                 actions.append("union_representation")
         elif deed.kind == "legal":
             actions.append("legal_action")
