@@ -5,7 +5,7 @@ technology company act together on an issue and take it outside the group (lette
 petitions, protests, walkouts, strikes, union drives, group legal action, protest
 resignations, shareholders acting with or for workers), not initiated by management.
 
-The score is read off ``pipeline.tagging.read_story``: the best action that the story ties
+The score is read off ``pipeline.reading.read_story``: the best action that the story ties
 to a group of workers, weighted by how strong the act is, how surely it is theirs, how
 surely their employer is a tech company, whether they are several, and where in the story
 it is told. A second independent act corroborates; an act found only deep in the text,
@@ -17,8 +17,8 @@ No model file, no network: a few compiled regular expressions per story.
 
 from __future__ import annotations
 
+from pipeline.reading import Deed, Reading, read_story
 from pipeline.records import Relevance
-from pipeline.tagging import Deed, Reading, read_story
 
 _CORROBORATION = 0.3
 _OUTSIDERS_PRESENT = 0.7

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.reading import issue_tags, parse_count, read_story, sentences
 from pipeline.records import Tags
-from pipeline.tagging import issue_tags, parse_count, read_story, sentences, tag_story
+from pipeline.tagging import tag_story
 
 
 def test_tag_story_returns_archive_tags_for_a_clear_story():

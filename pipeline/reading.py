@@ -1,0 +1,697 @@
+"""Reading a story: who acted, how, and for which employer.
+
+``read_story`` finds worker groups ("more than 1,400 Salesforce employees"), the actions of
+the text (signed a letter, walked out, voted to unionize) and ties each action to the
+people who took it: workers, outsiders (activists, customers), shareholders or management.
+``pipeline.tagging`` turns that reading into the archive's vocabulary and
+``pipeline.relevance`` scores it. Pure, with one cached reading per story shared by both.
+
+Conventions worth knowing:
+- A group's ``count`` is the number stated for it: "a dozen" is 12, "almost a thousand"
+  is 1000, "hundreds of" or "thousands of" give no number.
+- ``companies`` lists the acting workers' employers first, then every other technology
+  company the story names.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from pipeline.gazetteer import Gazetteer, Mention, default_gazetteer
+
+_MAX_CHARS = 12_000
+_MAX_SEGMENTS = 60
+_LEAD_SENTENCES = 3
+_SINGLE_WORKER = 0.55
+_NEGATED = 0.35
+ACTING = 0.2
+_BACKGROUND = 0.6
+_PAST = re.compile(
+    r"\b(?:in (?:19|20)\d\d|years? ago|last year|in the past|previously|back in|"
+    r"has long|have long|in recent years|over the years|a (?:decade|year) ago)\b",
+    re.IGNORECASE,
+)
+_QUOTES = str.maketrans({'"': " ", "“": " ", "”": " ", "«": " ", "»": " "})
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]['’\"”)\]]))\s+(?=['‘\"“(\[]?[A-Z0-9À-Ý¿¡])")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|St|Jr|Sr|vs|No|Gov|Sen|Rep|Gen|Lt|"
+    r"Col|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|est)\.)$"
+)
+_STOP_WORDS = (
+    "a|an|the|and|or|but|nor|to|of|for|with|by|from|at|in|on|as|that|this|these|those|who|whom|"
+    "which|said|says|say|told|tells|asked|asks|than|our|your|my|is|are|was|were|be|been|being|"
+    "has|have|had|not|no|after|before|when|while|where|if|because|since|how|what|all|both|"
+    "other|into|onto|among|against|between|per|via|will|would|could|can|may|might|should|must|"
+    "do|does|did|it|they|them|we|he|she|you|so|such|also|only|just|even|most|any|each|every|"
+    "up|out|off|over|about|more|then|there|here|why|last|next|week|month|year|day|today|"
+    "yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
+_COUNT = (
+    r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s?[kK]\b)?|"
+    r"(?:(?:" + "|".join(_NUMBER_WORDS) + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|"
+    r"nine))?\s+)?(?:dozen|hundred|thousand)(?:\s+(?:thousand|hundred))?|"
+    + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an"))
+)
+_PRONOUN_SUBJECT = re.compile(
+    r"^\W*(?:they|the (?:workers|employees|staffers|group|organi[sz]ers|signatories|"
+    r"petitioners|protesters|strikers)|organi[sz]ers|many of them|some of them)\b",
+    re.IGNORECASE,
+)
+_DEFINITE_ACT = re.compile(
+    r"\b(?:the|their|this|that) (?:open )?(?:letter|petition|walkout|strike|protest|sit-in|"
+    r"union drive|campaign|demonstration|action)\b",
+    re.IGNORECASE,
+)
+_ANOTHER = re.compile(r"\banother\b|\b(?:a|one) second\b|\bboth\b", re.IGNORECASE)
+WALKOUT_AS_STRIKE = re.compile(
+    r"\bstrik(?:e|es|ing)\b|\bwalk(?:ed|ing|s)? (?:off|out of) (?:the|their) jobs?\b|"
+    r"\bwork stoppage",
+    re.IGNORECASE,
+)
+UNION_WON = re.compile(
+    r"\b(?:won|win|wins|winning|voted|vote|votes|joined|join|certified|recogni(?:[sz]\w*|tion)|"
+    r"ratif\w+|bargain\w*|contract|agreement|deal)\b",
+    re.IGNORECASE,
+)
+
+
+_RIGHT_LINK = re.compile(
+    r"\s*,?\s*(?:(?:and|or|&)\s+(?:[\w-]+\s+){0,2}?)?"
+    r"(?:(?:who|that)\s+\w+(?:\s+\w+){0,2}?\s+(?:at|for|in)\s+|working\s+(?:at|for|in)\s+|"
+    r"employed\s+(?:at|by)\s+|(?:at|of|for|from|with|inside|within|in|across)\s+)"
+    r"(?:(?:the|an?|its|their)\s+)?(?:[\w'’.&-]+\s+){0,3}?",
+    re.IGNORECASE,
+)
+_VENUE = re.compile(r"\b(?:on|via|through|using|in an? \w+ on)\s+$", re.IGNORECASE)
+_PLACE_TAIL = re.compile(r"\s+(?:at|in|of|from|inside)\s+(?:[\w'’-]+\s+){0,2}[\w'’-]+")
+_TAIL = re.compile(r"(?:['’]s)?(?:\s+[\w-]+){0,3}")
+_GENERIC_SINGULAR = re.compile(r"\b(?:every|each|any|no|the average|a typical)\s+$", re.I)
+_AGENT_AFTER = re.compile(
+    r"(?:(?:\s+[\w'’-]+){0,3}?\s+(?P<marker>by|from|among|involving|including)|\s+of)\s+",
+    re.IGNORECASE,
+)
+_INFINITIVE = re.compile(r"\s+(?:[\w'’-]+\s+)?(?:to|from)\b", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:would|could|might|if|whether|unless)\b", re.IGNORECASE)
+_UNKNOWN_ACRONYM = re.compile(
+    r"(?<![\w.])(?!(?:US|UK|EU|QA|AI|IT|HR|HQ|LGBTQ|BIPOC|DEI|TV|PR|UX|ML|R&D)\b)"
+    r"[A-Z]{2,6}\s+$"
+)
+_CAPPED_TRUST = {
+    **dict.fromkeys(
+        ("researcher", "scientist", "engineer", "programmer", "coder", "designer", "tester"), 0.45
+    ),
+    **dict.fromkeys(
+        ("driver", "courier", "technician", "mechanic", "moderator", "contractor"), 0.6
+    ),
+}
+
+
+def _trust_cap(head: str) -> float:
+    """How far a sentence or story may vouch for the employer of people named by ``head``.
+
+    "Employees" and "workers" in a story about Google are Google's; "researchers" or
+    "engineers" there may work anywhere (an open letter of AI researchers is not a
+    protest at their own employer).
+    """
+    return _CAPPED_TRUST.get(head.rstrip("s"), 1.0)
+
+
+_ATTRIBUTIVE_NOUN = re.compile(
+    r"(?:walk-?outs?|strikes?|sit-ins?|union\w*|work stoppages?)\b", re.IGNORECASE
+)
+_ATTRIBUTIVE_LINK = re.compile(r"(?:['’]s?)?\s+(?:(?:employee|worker|staff|workers['’])\s+)?")
+_OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
+LETTER_KINDS = frozenset({"open_letter", "letter", "proposal"})
+_PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
+
+
+def _is_singular(head: str) -> bool:
+    """Whether a worker noun names one person ("employee", not "staff" or "the union")."""
+    if head in _PLURAL_HEADS or head.endswith("union") or head.startswith(("mitarbeiter", "besch")):
+        return False
+    return not head.endswith(("s", "ten"))
+
+
+# --- lexicons ------------------------------------------------------------------------
+
+
+def _alternation(fragments: Iterable[str]) -> str:
+    return "(?:" + "|".join(fragments) + ")"
+
+
+def _word_pattern(fragments: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + _alternation(fragments) + r"(?![\w])", flags)
+
+
+def _vocabulary_pattern(fragments: Iterable[str]) -> re.Pattern[str]:
+    """Case-sensitive for all-capital fragments (acronyms), case-insensitive otherwise."""
+    parts = [
+        frag if re.fullmatch(r"[A-Z0-9\\.?:()\-+ ]+", frag) else f"(?i:{frag})"
+        for frag in fragments
+    ]
+    return re.compile(r"(?<![\w-])" + _alternation(parts) + r"(?![\w])")
+
+
+@dataclass(frozen=True, slots=True)
+class _ActionKind:
+    name: str
+    strength: float
+    self_tied: bool
+    pattern: re.Pattern[str]
+
+
+class _Lexicon:
+    """Every word list of ``data/cues.yaml`` and ``data/vocabulary.yaml``, compiled once."""
+
+    def __init__(self, cues: Mapping[str, Any], vocabulary: Mapping[str, Any]) -> None:
+        quant = (
+            rf"(?:(?:{_alternation(cues['approximations'])})\s+)?(?:{_COUNT})\+?|"
+            rf"(?:{_alternation(cues['vague_groups'])})\s+of|"
+            rf"{_alternation(cues['vague_counts'])}"
+        )
+        stop = _alternation((_STOP_WORDS, *cues["object_verbs"], *cues["worker_nouns"]))
+        mods = rf"(?P<mods>(?:(?!{stop}\b)[\w'’.&/+-]*[\w.&/+-]\s+){{0,4}})$"
+        self.counted = re.compile(rf"(?<![\w'’.&/+-])(?P<quant>{quant})\s+{mods}", re.IGNORECASE)
+        self.left = re.compile(rf"(?<![\w'’.&/+-]){mods}", re.IGNORECASE)
+        self.worker = _word_pattern(cues["worker_nouns"])
+        self.employer_bound = _word_pattern(cues["employer_bound_nouns"])
+        self.union = _word_pattern(cues["union_nouns"])
+        self.collective_head = re.compile(
+            r"[-\s]+" + _alternation(cues["collective_heads"]) + r"\b", re.IGNORECASE
+        )
+        self.outsider = _word_pattern(cues["outsider_nouns"])
+        self.shareholder = _word_pattern(cues["shareholder_nouns"])
+        self.management = _word_pattern(cues["management_nouns"])
+        self.outside_occupation = _word_pattern(cues["outside_occupations"])
+        self.outside_modifier = _word_pattern(cues["outside_modifiers"])
+        self.tech_context = _word_pattern(cues["tech_context"])
+        self.management_letter = _word_pattern(cues["management_letters"])
+        self.object_verb = re.compile(
+            r"\b" + _alternation(cues["object_verbs"]) + r"\s+(?:[\w'’.&-]+\s+){0,3}$",
+            re.IGNORECASE,
+        )
+        self.object_preposition = re.compile(
+            r"\b" + _alternation(cues["object_prepositions"]) + r"\s+(?:[\w'’.&-]+\s+){0,3}$",
+            re.IGNORECASE,
+        )
+        self.negation = re.compile(
+            r"(?:n't|\b" + _alternation(cues["negations"]) + r")\b(?:\s+[\w'’-]+){0,2}\s*$",
+            re.IGNORECASE,
+        )
+        self.actions = tuple(
+            _ActionKind(
+                name,
+                float(spec["strength"]),
+                bool(spec.get("self_tied", False)),
+                _word_pattern(spec["patterns"]),
+            )
+            for name, spec in cues["actions"].items()
+        )
+        self.any_action = _word_pattern(
+            pattern for spec in cues["actions"].values() for pattern in spec["patterns"]
+        )
+        self.tags = {tag: _vocabulary_pattern(words) for tag, words in vocabulary["tags"].items()}
+        self.struggles = {
+            name: (tuple(spec.get("tags") or ()), _vocabulary_pattern(spec["words"]))
+            for name, spec in vocabulary["struggles"].items()
+        }
+        self.employment_types = {
+            name: _vocabulary_pattern(words)
+            for name, words in vocabulary["employment_types"].items()
+        }
+
+
+def _load_yaml(name: str) -> Any:
+    return yaml.safe_load(resources.files("pipeline").joinpath("data", name).read_text("utf-8"))
+
+
+@functools.cache
+def lexicon() -> _Lexicon:
+    return _Lexicon(_load_yaml("cues.yaml"), _load_yaml("vocabulary.yaml"))
+
+
+# --- what a reading holds ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerGroup:
+    """People of one employer named together: "more than 1,400 Salesforce employees"."""
+
+    phrase: str
+    count: int | None
+    plural: bool
+    employer: str | None
+    trust: float
+    """How sure the reading is that the employer is a tech company (0 = outside tech)."""
+    words: str
+    """The phrase and its "at <company>" tail, for telling employment types apart."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deed:
+    """One action of the text and who took it."""
+
+    kind: str
+    phrase: str
+    strength: float
+    actor: str
+    """worker, outsider, shareholder, management, or none."""
+    actor_phrase: str
+    group: WorkerGroup | None
+    tie: float
+    weight: float
+    """Where in the story: 1.0 in the headline and first sentences, less further down,
+    and less again for background told in the past ("In 2018, employees ...")."""
+    lead: bool
+    """Told in the headline or the first three sentences."""
+    negated: bool
+
+    @property
+    def value(self) -> float:
+        """How much this act shows collective action by a group of tech workers (0..1)."""
+        group = self.group
+        if group is None or self.actor != "worker":
+            return 0.0
+        value = self.strength * self.tie * group.trust * self.weight
+        if not group.plural:
+            value *= _SINGLE_WORKER
+        if self.negated:
+            value *= _NEGATED
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """Everything ``read_story`` found, for tagging and for the relevance score."""
+
+    companies: tuple[str, ...]
+    deeds: tuple[Deed, ...]
+    issues: tuple[str, ...]
+    struggles: tuple[str, ...]
+    gig_companies: frozenset[str]
+
+    def worker_deeds(self, min_value: float = 0.0) -> list[Deed]:
+        """Deeds of worker groups of a (probably) tech employer, strongest first."""
+        deeds = [d for d in self.deeds if d.value > min_value]
+        return sorted(deeds, key=lambda d: d.value, reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Actor:
+    start: int
+    end: int
+    kind: str
+    phrase: str
+    group: WorkerGroup | None = None
+    employer_known: bool = True
+
+
+@dataclass(slots=True)
+class _Segment:
+    text: str
+    clean: str
+    weight: float
+    lead: bool
+    mentions: list[Mention]
+    employers: list[Mention]
+    """Tech companies named as more than the venue of a post ("said on Twitter")."""
+    actors: list[_Actor]
+    cues: list[tuple[_ActionKind, int, int]]
+    outside: bool
+    tech_context: bool
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences, keeping "U.S." and "Inc." inside theirs."""
+    out: list[str] = []
+    for paragraph in text.splitlines():
+        merged: list[str] = []
+        for piece in _SENTENCE_BREAK.split(paragraph.strip()):
+            if merged and _ABBREVIATION.search(merged[-1]):
+                merged[-1] = f"{merged[-1]} {piece}"
+            elif piece:
+                merged.append(piece)
+        out.extend(merged)
+    return out
+
+
+def _position_weight(index: int, sentence: str) -> float:
+    if index < _LEAD_SENTENCES:
+        return 1.0
+    weight = 0.9 if index < 6 else 0.75 if index < 12 else 0.55
+    return weight * (_BACKGROUND if _PAST.search(sentence) else 1.0)
+
+
+def parse_count(quantity: str) -> int | None:
+    """The number a quantity phrase states: "more than 4,000" -> 4000, "a dozen" -> 12."""
+    words = quantity.lower().replace("-", " ").split()
+    total, current, seen = 0, 0, False
+    for word in words:
+        digits = word.replace(",", "").rstrip("+")
+        if re.fullmatch(r"\d+(?:\.\d+)?k?", digits):
+            value = float(digits.rstrip("k")) * (1000 if digits.endswith("k") else 1)
+            current, seen = current + int(value), True
+        elif word in _NUMBER_WORDS:
+            current, seen = current + _NUMBER_WORDS[word], True
+        elif word in _MULTIPLIERS:
+            current = max(current, 1) * _MULTIPLIERS[word]
+            seen = True
+            if _MULTIPLIERS[word] >= 1000:
+                total, current = total + current, 0
+    return total + current if seen else None
+
+
+class _Reader:
+    """Reads one story; holds the lexicon and gazetteer for the duration of one call."""
+
+    def __init__(self, lexicon: _Lexicon, gazetteer: Gazetteer) -> None:
+        self.lex = lexicon
+        self.gaz = gazetteer
+
+    def read(self, title: str, text: str) -> Reading:
+        segments = self._segments(title, text)
+        story_tech = Counter(m.name for seg in segments for m in seg.employers)
+        if title.strip() and segments:
+            story_tech.update(m.name for m in segments[0].employers)
+        story_outside = any(seg.outside for seg in segments)
+        story_tech_context = any(seg.tech_context for seg in segments)
+        fallback = self._story_fallback(story_tech, story_outside, story_tech_context)
+        for seg in segments:
+            seg.actors = [self._settle_employer(a, seg, fallback) for a in seg.actors]
+        deeds = [deed for i, seg in enumerate(segments) for deed in self._deeds(segments, i)]
+        full = "\n".join(seg.text for seg in segments)
+        issues = issue_tags(full)
+        companies = self._companies(deeds, story_tech)
+        gig = frozenset(n for n in companies if (c := self.gaz.companies.get(n)) and c.gig)
+        return Reading(
+            companies=companies,
+            deeds=tuple(deeds),
+            issues=issues,
+            struggles=self._struggles(full, issues),
+            gig_companies=gig,
+        )
+
+    # segments and their actors
+
+    def _segments(self, title: str, text: str) -> list[_Segment]:
+        parts: list[tuple[str, float, bool]] = []
+        if title.strip():
+            parts.append((" ".join(title.split()), 1.0, True))
+        body = sentences(text[:_MAX_CHARS])
+        parts.extend((s, _position_weight(i, s), i < _LEAD_SENTENCES) for i, s in enumerate(body))
+        return [self._segment(*part) for part in parts[:_MAX_SEGMENTS]]
+
+    def _segment(self, text: str, weight: float, lead: bool) -> _Segment:
+        clean = text.translate(_QUOTES)
+        mentions = self.gaz.mentions(clean)
+        groups = self._worker_groups(text, clean, mentions)
+        taken = [(a.start, a.end) for a in groups]
+        others = [
+            _Actor(m.start(), m.end(), kind, text[m.start() : m.end()])
+            for kind, pattern in (
+                ("outsider", self.lex.outsider),
+                ("shareholder", self.lex.shareholder),
+                ("management", self.lex.management),
+            )
+            for m in pattern.finditer(clean)
+            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken)
+        ]
+        cues: list[tuple[_ActionKind, int, int]] = []
+        if self.lex.any_action.search(clean):
+            letters = [(m.start(), m.end()) for m in self.lex.management_letter.finditer(clean)]
+            cues = [
+                (kind, m.start(), m.end())
+                for kind in self.lex.actions
+                for m in kind.pattern.finditer(clean)
+                if not any(m.start() < e and s < m.end() for s, e in letters)
+            ]
+        outside = any(not m.tech for m in mentions) or bool(
+            self.lex.outside_occupation.search(clean)
+        )
+        return _Segment(
+            text=text,
+            clean=clean,
+            weight=weight,
+            lead=lead,
+            mentions=mentions,
+            employers=[
+                m
+                for m in mentions
+                if m.tech and not _VENUE.search(clean, max(0, m.start - 20), m.start)
+            ],
+            actors=sorted(groups + others, key=lambda a: a.start),
+            cues=cues,
+            outside=outside,
+            tech_context=bool(self.lex.tech_context.search(clean)),
+        )
+
+    def _worker_groups(self, text: str, clean: str, mentions: list[Mention]) -> list[_Actor]:
+        found: list[_Actor] = []
+        for pattern, bound in (
+            (self.lex.worker, False),
+            (self.lex.union, False),
+            (self.lex.employer_bound, True),
+        ):
+            for noun in pattern.finditer(clean):
+                if any(a.start <= noun.start() < a.end for a in found):
+                    continue
+                actor = self._worker_group(text, clean, noun, mentions, bound)
+                if actor is not None:
+                    found.append(actor)
+        return found
+
+    def _worker_group(
+        self, text: str, clean: str, noun: re.Match[str], mentions: list[Mention], bound: bool
+    ) -> _Actor | None:
+        if _GENERIC_SINGULAR.search(clean, max(0, noun.start() - 20), noun.start()):
+            return None
+        window = max(0, noun.start() - 90)
+        counted = self.lex.counted.search(clean, window, noun.start())
+        left = counted or self.lex.left.search(clean, window, noun.start())
+        start = left.start() if left else noun.start()
+        quant = counted.group("quant") if counted else ""
+        mods = clean[start : noun.start()]
+        tail_end = noun.end()
+        employer: Mention | None = None
+        for m in mentions:
+            if start <= m.start < noun.end() or m.start <= noun.start() < m.end:
+                employer = m
+        if employer is None:
+            for m in mentions:
+                if noun.end() <= m.start <= noun.end() + 70 and _RIGHT_LINK.fullmatch(
+                    clean[noun.end() : m.start]
+                ):
+                    employer = m
+                    tail = _TAIL.match(clean, m.end)
+                    tail_end = tail.end() if tail else m.end
+                    break
+        if employer is None and (
+            self.lex.outside_modifier.search(mods) or _UNKNOWN_ACRONYM.search(mods)
+        ):
+            employer = Mention("", start, noun.start(), tech=False)
+        if bound and (employer is None or not employer.tech):
+            return None
+        count = parse_count(quant) if quant else None
+        head = noun.group().lower()
+        plural = (count or 0) >= 2 or bool(quant and count is None) or not _is_singular(head)
+        if not plural and self.lex.collective_head.match(clean, noun.end()):
+            plural = True
+        if not plural and _ANOTHER.search(clean):
+            plural, count = True, count or 2
+        tail = _PLACE_TAIL.match(clean, tail_end)
+        words = clean[start : tail.end() if tail else tail_end]
+        group = WorkerGroup(
+            phrase=" ".join(text[start : noun.end()].split()),
+            count=count if (count or 0) >= 2 else None,
+            plural=plural,
+            employer=employer.name if employer and employer.tech else None,
+            trust=(1.0 if employer.tech else 0.0) if employer else _trust_cap(head),
+            words=words,
+        )
+        return _Actor(
+            start, noun.end(), "worker", group.phrase, group, employer_known=employer is not None
+        )
+
+    def _story_fallback(
+        self, story_tech: Counter[str], story_outside: bool, tech_context: bool
+    ) -> tuple[str | None, float]:
+        primary = story_tech.most_common(1)[0][0] if story_tech else None
+        if primary:
+            return primary, 0.35 if story_outside else 0.7
+        return None, 0.6 if tech_context and not story_outside else 0.15
+
+    def _settle_employer(
+        self, actor: _Actor, seg: _Segment, fallback: tuple[str | None, float]
+    ) -> _Actor:
+        """Give a worker group of no stated employer the one its sentence or story suggests."""
+        if actor.group is None or actor.employer_known:
+            return actor
+        tech = [m.name for m in seg.employers]
+        if tech and not seg.outside:
+            employer, trust = tech[0], 0.85
+        elif tech:
+            employer, trust = tech[0], 0.4
+        elif seg.outside:
+            employer, trust = None, 0.05
+        elif seg.tech_context:
+            employer, trust = fallback[0], max(fallback[1], 0.7)
+        else:
+            employer, trust = fallback
+        group = WorkerGroup(
+            actor.group.phrase,
+            actor.group.count,
+            actor.group.plural,
+            employer,
+            min(trust, actor.group.trust),
+            actor.group.words,
+        )
+        return _Actor(actor.start, actor.end, actor.kind, actor.phrase, group, employer_known=True)
+
+    # ties between actions and actors
+
+    def _deeds(self, segments: list[_Segment], index: int) -> list[Deed]:
+        seg = segments[index]
+        deeds = []
+        for kind, start, end in seg.cues:
+            actor, tie = self._actor_of(segments, index, kind, start, end)
+            negated = bool(self.lex.negation.search(seg.clean, max(0, start - 40), start))
+            deeds.append(
+                Deed(
+                    kind=kind.name,
+                    phrase=seg.text[start:end],
+                    strength=kind.strength,
+                    actor=actor.kind if actor else "none",
+                    actor_phrase=actor.phrase if actor else "",
+                    group=actor.group if actor else None,
+                    tie=tie,
+                    weight=seg.weight,
+                    lead=seg.lead,
+                    negated=negated,
+                )
+            )
+        return deeds
+
+    def _actor_of(
+        self, segments: list[_Segment], index: int, kind: _ActionKind, start: int, end: int
+    ) -> tuple[_Actor | None, float]:
+        seg = segments[index]
+        if kind.self_tied:
+            return self._implicit_group(seg, start, end), 1.0
+        agent = _AGENT_AFTER.match(seg.clean, end)
+        if agent:
+            for a in seg.actors:
+                if agent.end() <= a.start <= agent.end() + 12 and a.kind != "management":
+                    return a, 1.0
+            if (agent.group("marker") or "").lower() == "by":
+                return None, 0.0
+        owner = self._attributive_owner(seg, start)
+        if owner is not None:
+            return owner, 1.0
+        for a in reversed(seg.actors):
+            if a.end > start:
+                continue
+            if a.kind == "management" and self.lex.object_preposition.search(
+                seg.clean, max(0, a.start - 40), a.start
+            ):
+                continue
+            if a.kind != "worker":
+                return a, 1.0
+            tie = 1.0 if start - a.end <= 120 else 0.8
+            if self.lex.object_verb.search(seg.clean, max(0, a.start - 40), a.start):
+                tie = 0.3 if _INFINITIVE.match(seg.clean, a.end, start + 1) else 0.5
+            if _HYPOTHETICAL.search(seg.clean, max(0, a.start - 15, start - 45), start):
+                tie *= 0.6
+            return a, tie
+        following = next((a for a in seg.actors if a.start >= end), None)
+        opener = _OPENER.fullmatch(seg.clean, 0, start) and not any(
+            m.start < start for m in seg.mentions
+        )
+        if following is not None and opener:
+            return following, 0.8 if following.kind == "worker" else 1.0
+        earlier = [
+            (a, j)
+            for j in range(index - 1, -1, -1)
+            for a in reversed(segments[j].actors)
+            if a.kind == "worker"
+        ]
+        if not earlier:
+            return None, 0.0
+        nearest, j = earlier[0]
+        if _PRONOUN_SUBJECT.match(seg.clean) and index - j <= 2:
+            return nearest, 0.75
+        if _DEFINITE_ACT.search(seg.clean):
+            return nearest, 0.65
+        return None, 0.0
+
+    def _attributive_owner(self, seg: _Segment, start: int) -> _Actor | None:
+        """The workers behind "Google walkout" or "Amazon's strike": the company's own."""
+        if not _ATTRIBUTIVE_NOUN.match(seg.clean, start):
+            return None
+        for m in seg.mentions:
+            if m.tech and _ATTRIBUTIVE_LINK.fullmatch(seg.clean, m.end, start):
+                return self._implicit_group(seg, m.start, start, employer=m.name)
+        return None
+
+    def _implicit_group(
+        self, seg: _Segment, start: int, end: int, employer: str | None = None
+    ) -> _Actor:
+        tech = [employer] if employer else [m.name for m in seg.employers]
+        return _Actor(
+            start,
+            end,
+            "worker",
+            seg.text[start:end],
+            WorkerGroup(
+                phrase=seg.text[start:end],
+                count=None,
+                plural=True,
+                employer=tech[0] if tech else None,
+                trust=0.85 if tech and not seg.outside else 0.5,
+                words=seg.clean[start:end],
+            ),
+        )
+
+    # vocabulary
+
+    def _struggles(self, full: str, issues: tuple[str, ...]) -> tuple[str, ...]:
+        found = []
+        for name, (tags, pattern) in self.lex.struggles.items():
+            if any(t in issues for t in tags) or pattern.search(full):
+                found.append(name)
+        return tuple(found)
+
+    def _companies(self, deeds: list[Deed], story_tech: Counter[str]) -> tuple[str, ...]:
+        acting = sorted((d for d in deeds if d.value > ACTING), key=lambda d: -d.value)
+        employers = [d.group.employer for d in acting if d.group and d.group.employer]
+        return tuple(dict.fromkeys([*employers, *story_tech]))
+
+
+@functools.lru_cache(maxsize=256)
+def read_story(title: str, text: str) -> Reading:
+    """The reading of one story (cached, so relevance and tagging share it)."""
+    return _Reader(lexicon(), default_gazetteer()).read(title, text)
+
+
+def issue_tags(text: str) -> tuple[str, ...]:
+    """The issues at stake that ``text`` names, in the archive's tag vocabulary."""
+    lex = lexicon()
+    return tuple(tag for tag, pattern in lex.tags.items() if pattern.search(text))
