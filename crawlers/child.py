@@ -5,8 +5,11 @@ runs here, in a fresh process started by ``crawlers.crawl.crawl``. It reads the
 job, crawls each source with its own Scrapy crawler, and appends pages, one
 outcome per source and log records to OUT (see ``crawlers.results``).
 
-Sources whose first URL shares a host run one after another in the same lane,
-so two sources of one site never double its load; lanes run side by side.
+Feed sources with the default politeness are polled together by one crawler
+(``FeedBatchSpider``), whose downloader keeps each site's delay and concurrency.
+Every other source gets a crawler of its own; those whose first URL shares a host
+run one after another in the same lane, so two sources of one site never double its
+load; lanes, and the feed batch, run side by side.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING
 from crawlers.results import CrawlJob, ResultWriter, read_job
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.urls import host_of
-from pipeline.records import CrawlOutcome, Source
+from pipeline.records import CrawlOutcome, Politeness, Source
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -105,56 +108,72 @@ async def _crawl_all(
     writer: ResultWriter,
     results_path: Path,
 ) -> None:
-    lanes: dict[str, list[Source]] = defaultdict(list)
+    feeds = [s for s in job.sources if s.kind == "feed" and s.politeness == Politeness()]
+    lanes: dict[str, list[tuple[bool, list[Source]]]] = defaultdict(list)
     for source in job.sources:
-        lanes[host_of(source.urls[0])].append(source)
+        if source not in feeds:
+            lanes[host_of(source.urls[0])].append((False, [source]))
+    if feeds:
+        lanes[""].append((True, feeds))  # one crawler for them all, as one more lane
     parallel = asyncio.Semaphore(
         max(1, settings.concurrency_total // settings.concurrency_per_domain)
     )
 
-    async def run_lane(sources: list[Source]) -> None:
+    async def run_lane(crawls: list[tuple[bool, list[Source]]]) -> None:
         async with parallel:
-            for source in sources:
-                outcome = await _crawl_source(runner, source, job, settings, results_path)
-                writer.outcome(outcome)
+            for batch, sources in crawls:
+                outcomes = await _crawl(runner, sources, job, settings, results_path, batch=batch)
+                for outcome in outcomes:
+                    writer.outcome(outcome)
 
-    await asyncio.gather(*(run_lane(sources) for sources in lanes.values()))
+    await asyncio.gather(*(run_lane(crawls) for crawls in lanes.values()))
 
 
-async def _crawl_source(
+async def _crawl(
     runner: AsyncCrawlerRunner,
-    source: Source,
+    sources: list[Source],
     job: CrawlJob,
     settings: Settings,
     results_path: Path,
-) -> CrawlOutcome:
+    *,
+    batch: bool,
+) -> list[CrawlOutcome]:
+    """Crawl one source with the spider of its kind, or a ``batch`` of feed sources."""
     from scrapy.crawler import Crawler
 
     from crawlers.spiders import SPIDER_FOR_KIND
+    from crawlers.spiders.feed import FeedBatchSpider
 
     attempted_at = datetime.now(UTC)
-    crawler = Crawler(
-        SPIDER_FOR_KIND[source.kind],
-        scrapy_settings(settings, source, results_path=results_path),
+    first = sources[0]
+    spider, target = (
+        (FeedBatchSpider, {"sources": sources})
+        if batch
+        else (SPIDER_FOR_KIND[first.kind], {"source": first})
     )
+    # A batch only holds sources with the default politeness, so the first one's is theirs.
+    crawler = Crawler(spider, scrapy_settings(settings, first, results_path=results_path))
     try:
         await runner.crawl(
             crawler,
-            source=source,
+            **target,
             now=attempted_at,
             since=job.since,
             skip_urls=frozenset(job.skip_urls),
             validators={v.url: v for v in job.validators},
         )
-    except Exception as exc:  # one broken source must not stop the others
-        logger.exception("source %s: the crawler failed", source.id)
-        return CrawlOutcome(
-            source_id=source.id,
-            status="failed",
-            attempted_at=attempted_at,
-            error=f"crawler error: {type(exc).__name__}: {exc}",
-        )
-    return crawler.spider.tally.outcome(source.id, attempted_at)  # type: ignore[union-attr]
+    except Exception as exc:  # one broken crawler must not stop the others
+        logger.exception("sources %s: the crawler failed", ", ".join(s.id for s in sources))
+        return [
+            CrawlOutcome(
+                source_id=source.id,
+                status="failed",
+                attempted_at=attempted_at,
+                error=f"crawler error: {type(exc).__name__}: {exc}",
+            )
+            for source in sources
+        ]
+    return crawler.spider.outcomes(attempted_at)  # type: ignore[union-attr]
 
 
 if __name__ == "__main__":

@@ -20,14 +20,18 @@ log = logging.getLogger("picket")
 
 def _setup_logging(level: str) -> None:
     """Rich log lines on a terminal, plain timestamped lines otherwise (cron, Airflow, CI)."""
+    from pipeline.display import TerminalSafeFormatter
+
     if sys.stderr.isatty():
         from rich.logging import RichHandler
 
         handler: logging.Handler = RichHandler(show_path=False, rich_tracebacks=False)
-        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.setFormatter(TerminalSafeFormatter("%(message)s"))
     else:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(
+            TerminalSafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -19,6 +20,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def terminal_safe(value: str) -> str:
     """``value`` without control characters, so no escape sequence reaches a terminal."""
     return _CONTROL.sub("", value)
+
+
+class TerminalSafeFormatter(logging.Formatter):
+    """Log lines without control characters: text from the web cannot drive a terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record))
 
 
 def table_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

@@ -343,7 +343,18 @@ def _plausible(published: datetime | None, now: datetime) -> datetime | None:
 
 # --- text ----------------------------------------------------------------------------------
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Zero-width characters, soft hyphens, and the control characters no text needs and that
+# would drive a terminal (escape sequences) if a title were printed; tab and line breaks
+# are spacing, handled below.
+_INVISIBLE = dict.fromkeys(
+    [
+        *map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"),
+        *range(0x00, 0x09),
+        *range(0x0E, 0x1C),
+        *range(0x7F, 0x85),
+        *range(0x86, 0xA0),
+    ]
+)
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n"})
 _SPACES = re.compile(r"\s+")
 _BOILERPLATE_MAX_CHARS = 300

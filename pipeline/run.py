@@ -18,6 +18,7 @@ from pipeline.alerts import AlertSummary, run_alerts
 from pipeline.health import fold_outcome, is_due
 from pipeline.process import ProcessedBatch, StoryProcessor
 from pipeline.records import CrawlOutcome, FetchedPage, Source
+from pipeline.runlock import run_lock
 from pipeline.settings import Settings
 from pipeline.store import StoreError, StoryStore, UpsertResult, open_store
 
@@ -80,12 +81,16 @@ def run_once(
     force: bool = False,
     now: datetime | None = None,
 ) -> RunSummary:
-    """Crawl every enabled source that is due; extract, understand, store; send due alerts."""
+    """Crawl every enabled source that is due; extract, understand, store; send due alerts.
+
+    Raises ``RunInProgress`` (a ``StoreError``) when another run of this installation is
+    still going.
+    """
     now = now or datetime.now(UTC)
     if sources is None:
         sources = load_sources(settings.sources_file)
     enabled = [source for source in sources if source.enabled]
-    with closing(open_store(settings)) as store:
+    with run_lock(settings.work_dir), closing(open_store(settings)) as store:
         health = store.source_health()
         due = [s for s in enabled if force or is_due(health.get(s.id), now)]
         backing_off = len(enabled) - len(due)
@@ -139,14 +144,18 @@ def store_batch(
     *,
     settings: Settings,
 ) -> UpsertResult:
-    """Store a batch's stories and events, then its sources' health and feed validators.
+    """Store a batch's events and stories, then its sources' health and feed validators.
 
-    Health comes last: a feed's new validators are only kept once its stories are safe,
-    so a failed write is retried with a full fetch rather than a 304.
+    Each step is its own write, and a run can die between two. Events go first: a story
+    stored without its event would keep pointing at nothing (a stored story is not fetched
+    again), while an event stored without its stories gets them back when the next run
+    fetches those pages again and finds the event already holding them. Health comes
+    last: a feed's new validators are only kept once its stories are safe, so a failed
+    write is retried with a full fetch rather than a 304.
     """
+    store.upsert_events(batch.events.values())
     upserted = store.upsert_stories(batch.stories.values())
     store.save_signatures(batch.signatures)
-    store.upsert_events(batch.events.values())
     record_health(store, outcomes, settings=settings)
     return upserted
 

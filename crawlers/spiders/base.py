@@ -113,6 +113,10 @@ class SourceSpider(scrapy.Spider):
         crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
 
+    def outcomes(self, attempted_at: datetime) -> list[CrawlOutcome]:
+        """How the crawl went for the source (one outcome: a spider crawls one source)."""
+        return [self.tally.outcome(self.source.id, attempted_at)]
+
     def callback_failed(self, failure: Failure, response: Response) -> None:
         """A bug in a callback: Scrapy logs the traceback; the outcome names it too."""
         self.tally.errors.append(f"{response.url}: error in the crawler: {failure.value!r}")

@@ -46,6 +46,7 @@ ENGLISH_STOP_WORDS = frozenset(
 STOP_TOKEN = "zzstopzz"
 """Stands in for a stop word on the SQLite side: it keeps the word's place, as the engines do."""
 
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019\uff07][sS]\b")
 _STOP_WORD = re.compile(r"\b(?:" + "|".join(sorted(ENGLISH_STOP_WORDS)) + r")\b", re.IGNORECASE)
 
@@ -234,6 +235,10 @@ def _words(token: _Token, field: str | None, query: str) -> Words:
 
 def parse_query(query: str) -> Node:
     """The AST of a watch query; raises ``QuerySyntaxError`` naming the problem and where."""
+    if (control := _CONTROL_CHARACTER.search(query)) is not None:  # SQLite's FTS5 chokes on NUL
+        raise QuerySyntaxError(
+            "a control character or lone surrogate is not allowed", query, control.start()
+        )
     try:
         return _Parser(query).parse()
     except RecursionError:  # thousands of nested "(" or NOTs
