@@ -11,8 +11,9 @@ from httpserver import FailFirst, Gzip, Oversized, Redirect, Slow, Static, Statu
 
 from crawlers.feeds import parse_feed
 from crawlers.middlewares import retry_after_seconds
-from pipeline.records import Source, Validators
+from pipeline.records import Politeness, Source, Validators
 
+SLOWER = Politeness(delay_s=0.1)
 RSS_ARTICLES = {
     "/articles/first-open-letter.html",
     "/articles/second-walkout.html",
@@ -139,6 +140,37 @@ def test_atom_and_json_feeds_lead_to_their_articles(local_server, run_crawl):
         "/articles/json-shareholder-letter.html",
     }
     assert {p.entry.title for p in result.pages} >= {"Designers circulate a petition"}
+
+
+def test_feed_sources_crawled_together_keep_their_own_pages_bounds_and_outcomes(
+    local_server, run_crawl
+):
+    local_server.route("/feeds/gone.xml", Status(404))
+    rss = feed_source(local_server, id="rss", max_items=1)
+    atom = feed_source(local_server, "/feeds/atom.xml", id="atom")
+    gone = feed_source(local_server, "/feeds/gone.xml", id="gone")
+    polite = feed_source(local_server, "/feeds/feed.json", id="polite", politeness=SLOWER)
+    result = run_crawl(rss, atom, gone, polite)
+
+    outcomes = {o.source_id: o for o in result.outcomes}
+    assert [o.source_id for o in result.outcomes] == ["rss", "atom", "gone", "polite"]
+    assert (outcomes["rss"].status, outcomes["atom"].status, outcomes["polite"].status) == (
+        "ok",
+        "ok",
+        "ok",
+    )
+    assert (outcomes["gone"].status, outcomes["gone"].http_status) == ("failed", 404)
+    pages = {urlsplit(p.url).path: p.source_id for p in result.pages}
+    assert pages == {
+        "/articles/first-open-letter.html": "rss",  # the newest only: its max_items is 1
+        "/articles/atom-petition.html": "atom",
+        "/articles/atom-resignations.html": "atom",
+        "/articles/json-strike.html": "polite",
+        "/articles/json-shareholder-letter.html": "polite",
+    }
+    # rss, atom and gone share one crawler, which reads the site's robots.txt once;
+    # the source with its own politeness has a crawler, and a robots.txt read, of its own.
+    assert len(local_server.requests_for("/robots.txt")) == 2
 
 
 def test_conditional_get_round_trip(local_server, run_crawl):
