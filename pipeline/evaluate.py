@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.gazetteer import resolve_company
-from pipeline.relevance import judge_relevance
-from pipeline.tagging import tag_story
+from pipeline.reading import read_story
+from pipeline.relevance import judge_reading
+from pipeline.tagging import tags_of
 
 _LABEL_WORDS = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False}
 _NAME_PARTS = re.compile(r"[()/,;]")
@@ -170,7 +171,8 @@ def evaluate(items: Iterable[LabelledItem], *, threshold: float = 0.5) -> EvalRe
     company_hits = company_n = action_hits = action_n = 0
     misjudged = []
     for item in items:
-        relevance = judge_relevance(item.title, item.text, threshold=threshold)
+        reading = read_story(item.title, item.text)
+        relevance = judge_reading(reading, threshold=threshold)
         if relevance.label and item.label:
             tp += 1
         elif relevance.label:
@@ -183,7 +185,7 @@ def evaluate(items: Iterable[LabelledItem], *, threshold: float = 0.5) -> EvalRe
             misjudged.append(Misjudged(item.id, item.title, item.label, relevance.score))
         if not item.label or not (item.companies or item.actions):
             continue
-        tags = tag_story(item.title, item.text)
+        tags = tags_of(reading)
         if item.companies:
             company_n += 1
             company_hits += company_hit(item.companies, tags.companies)

@@ -1,12 +1,16 @@
 """Article extraction: a fetched page's main text and metadata, or its feed entry when it has none.
 
-trafilatura finds the main text, in precision mode and without reader comments. A few general
-repairs, each measured on the Zyte article-extraction benchmark (``bench/extraction.py``), make
-up for what that mode gets wrong on news pages:
+trafilatura finds the main text, in precision mode and without reader comments, first with its
+own heuristics alone (its fast mode). A few general repairs, each measured on the Zyte
+article-extraction benchmark (``bench/extraction.py``), make up for what that gets wrong on
+news pages:
 
 - a link list under a "Related" / "More stories" heading is dropped before extraction;
 - an article body split into sibling containers (ads between its chunks) is extracted whole;
 - an extraction that finds next to nothing is redone in trafilatura's balanced mode;
+- a text made mostly of link texts (a site's menus, not its article) is redone with
+  trafilatura's comparison against readability and jusText, which costs as much again as
+  the fast mode, so only such pages pay for it;
 - the headline and a date or reading-time line at the top, "Read more: ..." teasers and
   newsletter, sharing and comment prompts are dropped from the text.
 
@@ -20,14 +24,14 @@ import logging
 import re
 from collections import defaultdict
 from copy import deepcopy
-from datetime import UTC, datetime, timedelta
-from urllib.parse import urljoin
+from datetime import UTC, datetime
 
 import lxml.etree
 import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
+from pipeline.page_metadata import read_metadata
 from pipeline.records import Article, FeedEntry, FetchedPage
 
 LOGGER = logging.getLogger(__name__)
@@ -38,6 +42,8 @@ MIN_TEXT_CHARS = 200
 _SHORT_TEXT_CHARS = 1000  # a precision-mode text this short may have missed the article...
 _RECALL_GAIN = 3  # ...and is replaced when balanced mode finds this many times more
 _MIN_CHUNK_CHARS = 300  # paragraph text a container needs to count as a chunk of the body
+_MIN_PARAGRAPH_CHARS = 40  # shorter paragraphs (captions, bylines) do not count towards it
+_CHUNK_TAGS = ("div", "section", "article")
 _TEASER_MAX_WORDS = 25
 _PROMPT_MAX_WORDS = 40
 _DATELINE_MAX_WORDS = 12
@@ -93,7 +99,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 # Control characters: no text needs them, lxml refuses most, and terminals obey some.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _TAG = re.compile(r"<[^>]*>")
@@ -103,6 +108,7 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "bloc
 LISTING_HEADLINE_WORDS = 4
 LISTING_MIN_LINES = 5
 LISTING_LINK_SHARE = 0.9
+_NAVIGATION_LINK_SHARE = 0.5  # a main text more than this much link text is a site's menus
 
 
 class ExtractionError(ValueError):
@@ -137,13 +143,28 @@ def _is_listing(tree: HtmlElement, text: str) -> bool:
     Sitemaps and site crawls reach such pages; an article's paragraphs rarely start with
     the text of a link, a listing's headlines always do.
     """
-    anchors = {" ".join(a.text_content().split()) for a in tree.iter("a")}
-    headlines = [a for a in anchors if len(a.split()) >= LISTING_HEADLINE_WORDS]
-    lines = [line.strip().lstrip("-•* ").strip() for line in text.splitlines() if line.strip()]
+    headlines = [a for a in _link_texts(tree) if len(a.split()) >= LISTING_HEADLINE_WORDS]
+    lines = _text_lines(text)
     if len(lines) < LISTING_MIN_LINES or not headlines:
         return False
     opened_by_link = sum(any(line.startswith(h) for h in headlines) for line in lines)
     return opened_by_link >= LISTING_LINK_SHARE * len(lines)
+
+
+def _link_share(text: str, link_texts: set[str]) -> float:
+    """The share of ``text``'s characters in lines that are exactly the text of a link."""
+    lines = _text_lines(text)
+    linked = sum(len(line) for line in lines if line in link_texts)
+    return linked / max(1, sum(map(len, lines)))
+
+
+def _link_texts(tree: HtmlElement) -> set[str]:
+    return {" ".join(a.text_content().split()) for a in tree.iter("a")} - {""}
+
+
+def _text_lines(text: str) -> list[str]:
+    """The text's non-blank lines without list bullets."""
+    return [line.strip().lstrip("-•* ").strip() for line in text.splitlines() if line.strip()]
 
 
 def _fetch_problem(page: FetchedPage) -> str | None:
@@ -157,25 +178,17 @@ def _fetch_problem(page: FetchedPage) -> str | None:
 
 
 def _page_article(tree: HtmlElement, url: str, text: str, fetched_at: datetime) -> Article:
-    # htmldate discards dates after max_date: a page cannot be published after it was fetched
-    latest = (fetched_at + timedelta(days=1)).strftime("%Y-%m-%d")
-    date_config = {
-        "original_date": True,
-        "extensive_search": True,
-        "max_date": latest,
-        "outputformat": _DATE_FORMAT,
-    }
-    metadata = trafilatura.extract_metadata(deepcopy(tree), url, date_config)
+    metadata = read_metadata(tree, url, fetched_at=fetched_at)
     return Article(
         url=url,
-        title=metadata.title or "",
+        title=metadata.title,
         text=text,
-        authors=_authors(metadata.author),
-        published=_published(metadata.date),
-        language=_declared_language(tree),
-        canonical_url=_canonical_link(tree, url),
-        site_name=metadata.sitename or None,
-        description=metadata.description or None,
+        authors=metadata.authors,
+        published=metadata.published,
+        language=metadata.language,
+        canonical_url=metadata.canonical_url,
+        site_name=metadata.site_name,
+        description=metadata.description,
     )
 
 
@@ -193,48 +206,6 @@ def _entry_article(entry: FeedEntry | None, url: str, problem: str) -> Article:
         published=published,
         fallback=True,
     )
-
-
-def _authors(author: str | None) -> tuple[str, ...]:
-    """trafilatura joins several authors with "; "."""
-    names = (name.strip() for name in (author or "").split(";"))
-    return tuple(dict.fromkeys(name for name in names if name))
-
-
-def _published(date: str | None) -> datetime | None:
-    """An aware datetime; a date without a zone (or a bare day) is taken as UTC."""
-    if not date:
-        return None
-    try:
-        published = datetime.strptime(date, _DATE_FORMAT)
-    except ValueError:
-        try:
-            published = datetime.fromisoformat(date)
-        except ValueError:
-            LOGGER.debug("unreadable date %r", date)
-            return None
-    return published if published.utcoffset() is not None else published.replace(tzinfo=UTC)
-
-
-def _declared_language(tree: HtmlElement) -> str | None:
-    """The language tag the page declares (``<html lang>``, Content-Language, og:locale)."""
-    declared = tree.xpath(
-        "string(/html/@lang | /html/@xml:lang"
-        ' | //meta[translate(@http-equiv, "CONTENTLAGU", "contentlagu")="content-language"]'
-        '/@content | //meta[@property="og:locale"]/@content)',
-        namespaces={"xml": "http://www.w3.org/XML/1998/namespace"},
-    )
-    tag = declared.strip().split(",")[0].strip().replace("_", "-")
-    return tag or None
-
-
-def _canonical_link(tree: HtmlElement, url: str) -> str | None:
-    """The page's ``<link rel=canonical>``, else its og:url, made absolute."""
-    for query in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
-        for href in tree.xpath(query):
-            if href.strip():
-                return urljoin(url, href.strip())
-    return None
 
 
 def _html_to_text(fragment: str) -> str:
@@ -311,25 +282,38 @@ def extract_text(html: str, url: str | None = None) -> str:
 def _main_text(tree: HtmlElement, url: str | None) -> str:
     tree = deepcopy(tree)
     _drop_related_link_lists(tree)
-    text = _trafilatura_text(tree, url)
+    text = _repaired_text(tree, url, compare=False)
+    if text and _link_share(text, _link_texts(tree)) > _NAVIGATION_LINK_SHARE:
+        LOGGER.debug("%s: the text found is mostly links; comparing extractors", url)
+        text = _repaired_text(tree, url, compare=True)
+    return _clean_lines(text, _headlines(tree))
+
+
+def _repaired_text(tree: HtmlElement, url: str | None, *, compare: bool) -> str:
+    text = _trafilatura_text(tree, url, compare=compare)
     if text:
-        whole = deepcopy(tree)
-        if _join_missed_chunks(whole, text):
-            text = max(text, _trafilatura_text(whole, url), key=len)
+        whole = _with_missed_chunks(tree, text)
+        if whole is not None:
+            text = max(text, _trafilatura_text(whole, url, compare=compare), key=len)
     if len(text) < _SHORT_TEXT_CHARS:
-        balanced = _trafilatura_text(tree, url, precise=False)
+        balanced = _trafilatura_text(tree, url, precise=False, compare=compare)
         if len(balanced) >= _RECALL_GAIN * len(text):
             LOGGER.debug(
                 "%s: precision mode found %d characters, using balanced mode", url, len(text)
             )
             text = balanced
-    return _clean_lines(text, _headlines(tree))
+    return text
 
 
-def _trafilatura_text(tree: HtmlElement, url: str | None, *, precise: bool = True) -> str:
+def _trafilatura_text(
+    tree: HtmlElement, url: str | None, *, precise: bool = True, compare: bool = False
+) -> str:
+    """trafilatura's text of ``tree`` (which it copies, not changes); ``compare`` is its slow
+    mode, which also runs readability and jusText and keeps the best of the three."""
     document = trafilatura.bare_extraction(
         tree,
         url=url,
+        fast=not compare,
         favor_precision=precise,
         include_comments=False,
         include_tables=True,
@@ -340,56 +324,69 @@ def _trafilatura_text(tree: HtmlElement, url: str | None, *, precise: bool = Tru
 
 def _drop_related_link_lists(tree: HtmlElement) -> None:
     """Remove a list announced by a "Related" / "More stories" heading, and the heading."""
-    for heading in tree.xpath("//*[following-sibling::*[1][self::ul or self::ol]]"):
+    for links in list(tree.iter("ul", "ol")):
+        heading = links.getprevious()
+        while heading is not None and not isinstance(heading.tag, str):  # a comment
+            heading = heading.getprevious()
+        if heading is None:
+            continue
         label = " ".join(heading.text_content().split())
-        links = heading.getnext()
-        if links is not None and label and _RELATED_HEADING.fullmatch(label):
+        if label and _RELATED_HEADING.fullmatch(label):
             links.drop_tree()
             heading.drop_tree()
 
 
-def _join_missed_chunks(tree: HtmlElement, text: str) -> bool:
-    """Move body chunks the extraction missed into the chunk it found; True if any moved.
+def _with_missed_chunks(tree: HtmlElement, text: str) -> HtmlElement | None:
+    """A copy of ``tree`` with the body chunks the extraction missed moved into the chunk it
+    found; None when it missed none.
 
     Some sites split an article into several containers of the same tag and class, in
     different parents, with ads between them; trafilatura keeps only the first container.
     """
     found_text = " ".join(text.split())
-    joined = False
+    moves: list[tuple[HtmlElement, HtmlElement]] = []  # (chunk found, chunk missed after it)
     for chunks in _chunk_groups(tree):
-        found = [_chunk_found(chunk, found_text) for chunk in chunks]
+        found = [_chunk_found(paragraphs, found_text) for _, paragraphs in chunks]
         if not any(found) or all(found):
             continue
         first = found.index(True)
-        target = chunks[first]
-        for chunk, was_found in zip(chunks[first + 1 :], found[first + 1 :], strict=True):
-            if was_found or _nested(chunk, target):
-                continue
-            target.extend(list(chunk))
-            joined = True
-    return joined
+        target = chunks[first][0]
+        for (chunk, _), was_found in zip(chunks[first + 1 :], found[first + 1 :], strict=True):
+            if not was_found and not _nested(chunk, target):
+                moves.append((target, chunk))
+    if not moves:
+        return None
+    paths = tree.getroottree()
+    whole = deepcopy(tree)
+    copies = whole.getroottree()
+    moves = [tuple(copies.xpath(paths.getpath(e))[0] for e in move) for move in moves]
+    for target, chunk in moves:
+        target.extend(list(chunk))
+    return whole
 
 
-def _chunk_groups(tree: HtmlElement) -> list[list[HtmlElement]]:
-    groups: defaultdict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
-    for element in tree.iter("div", "section", "article"):
+def _chunk_groups(tree: HtmlElement) -> list[list[tuple[HtmlElement, list[str]]]]:
+    """Containers of one tag and class in different parents, each with its paragraphs."""
+    paragraphs: defaultdict[HtmlElement, list[str]] = defaultdict(list)
+    for p in tree.iter("p"):
+        text = " ".join(p.text_content().split())
+        if len(text) >= _MIN_PARAGRAPH_CHARS:
+            for container in p.iterancestors(*_CHUNK_TAGS):
+                paragraphs[container].append(text)
+    groups: defaultdict[tuple[str, str], list[tuple[HtmlElement, list[str]]]] = defaultdict(list)
+    for element in tree.iter(*_CHUNK_TAGS):  # document order
         css_class = element.get("class")
-        if css_class and sum(map(len, _paragraphs(element))) >= _MIN_CHUNK_CHARS:
-            groups[(element.tag, css_class)].append(element)
+        texts = paragraphs.get(element, [])
+        if css_class and sum(map(len, texts)) >= _MIN_CHUNK_CHARS:
+            groups[(element.tag, css_class)].append((element, texts))
     return [
         chunks
         for chunks in groups.values()
-        if len(chunks) > 1 and len({id(chunk.getparent()) for chunk in chunks}) > 1
+        if len(chunks) > 1 and len({id(chunk.getparent()) for chunk, _ in chunks}) > 1
     ]
 
 
-def _paragraphs(element: HtmlElement) -> list[str]:
-    texts = (" ".join(p.text_content().split()) for p in element.iter("p"))
-    return [text for text in texts if len(text) >= 40]
-
-
-def _chunk_found(chunk: HtmlElement, found_text: str) -> bool:
-    paragraphs = _paragraphs(chunk)
+def _chunk_found(paragraphs: list[str], found_text: str) -> bool:
     return sum(p[:60] in found_text for p in paragraphs) * 2 >= len(paragraphs)
 
 

@@ -16,9 +16,10 @@ from pipeline.dedup import DuplicateIndex, Signature, find_duplicate, fingerprin
 from pipeline.events import assign_event
 from pipeline.extract import ExtractionError, extract_article
 from pipeline.normalize import normalize_article
+from pipeline.reading import read_story
 from pipeline.records import Article, Event, FetchedPage, Story
-from pipeline.relevance import judge_relevance
-from pipeline.tagging import tag_story
+from pipeline.relevance import judge_reading
+from pipeline.tagging import tags_of
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +27,9 @@ log = logging.getLogger(__name__)
 def understand(article: Article, page: FetchedPage, *, now: datetime, threshold: float) -> Story:
     """The story an extracted article makes, with relevance and tags, before dedup."""
     story = normalize_article(article, page, now=now)
+    reading = read_story(story.title, story.text)
     return replace(
-        story,
-        relevance=judge_relevance(story.title, story.text, threshold=threshold),
-        tags=tag_story(story.title, story.text),
+        story, relevance=judge_reading(reading, threshold=threshold), tags=tags_of(reading)
     )
 
 

@@ -4,7 +4,7 @@
 the text (signed a letter, walked out, voted to unionize) and ties each action to the
 people who took it: workers, outsiders (activists, customers), shareholders or management.
 ``pipeline.tagging`` turns that reading into the archive's vocabulary and
-``pipeline.relevance`` scores it. Pure, with one cached reading per story shared by both.
+``pipeline.relevance`` scores it. Pure: a story is read once and both take that reading.
 
 Conventions worth knowing:
 - A group's ``count`` is the number stated for it: "a dozen" is 12, "almost a thousand"
@@ -331,10 +331,11 @@ class _Segment:
     mentions: list[Mention]
     employers: list[Mention]
     """Tech companies named as more than the venue of a post ("said on Twitter")."""
-    actors: list[_Actor]
     cues: list[tuple[_ActionKind, int, int]]
     outside: bool
     tech_context: bool
+    actors: list[_Actor] | None = None
+    """Who is named as acting: found when an action first needs them (most sentences have none)."""
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -386,6 +387,7 @@ class _Reader:
     def __init__(self, lexicon: _Lexicon, gazetteer: Gazetteer) -> None:
         self.lex = lexicon
         self.gaz = gazetteer
+        self.fallback: tuple[str | None, float] = (None, 0.0)  # the story's likely employer
 
     def read(self, title: str, text: str) -> Reading:
         segments = self._segments(title, text)
@@ -394,9 +396,7 @@ class _Reader:
             story_tech.update(m.name for m in segments[0].employers)
         story_outside = any(seg.outside for seg in segments)
         story_tech_context = any(seg.tech_context for seg in segments)
-        fallback = self._story_fallback(story_tech, story_outside, story_tech_context)
-        for seg in segments:
-            seg.actors = [self._settle_employer(a, seg, fallback) for a in seg.actors]
+        self.fallback = self._story_fallback(story_tech, story_outside, story_tech_context)
         deeds = [deed for i, seg in enumerate(segments) for deed in self._deeds(segments, i)]
         full = "\n".join(seg.text for seg in segments)
         issues = issue_tags(full)
@@ -423,18 +423,6 @@ class _Reader:
     def _segment(self, text: str, weight: float, lead: bool) -> _Segment:
         clean = text.translate(_QUOTES)
         mentions = self.gaz.mentions(clean)
-        groups = self._worker_groups(text, clean, mentions)
-        taken = [(a.start, a.end) for a in groups]
-        others = [
-            _Actor(m.start(), m.end(), kind, text[m.start() : m.end()])
-            for kind, pattern in (
-                ("outsider", self.lex.outsider),
-                ("shareholder", self.lex.shareholder),
-                ("management", self.lex.management),
-            )
-            for m in pattern.finditer(clean)
-            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken)
-        ]
         cues: list[tuple[_ActionKind, int, int]] = []
         if self.lex.any_action.search(clean):
             letters = [(m.start(), m.end()) for m in self.lex.management_letter.finditer(clean)]
@@ -458,11 +446,31 @@ class _Reader:
                 for m in mentions
                 if m.tech and not _VENUE.search(clean, max(0, m.start - 20), m.start)
             ],
-            actors=sorted(groups + others, key=lambda a: a.start),
             cues=cues,
             outside=outside,
             tech_context=bool(self.lex.tech_context.search(clean)),
         )
+
+    def _actors(self, seg: _Segment) -> list[_Actor]:
+        """The segment's worker groups, outsiders, shareholders and management, in order."""
+        if seg.actors is None:
+            groups = [
+                self._settle_employer(a, seg)
+                for a in self._worker_groups(seg.text, seg.clean, seg.mentions)
+            ]
+            taken = [(a.start, a.end) for a in groups]
+            others = [
+                _Actor(m.start(), m.end(), kind, seg.text[m.start() : m.end()])
+                for kind, pattern in (
+                    ("outsider", self.lex.outsider),
+                    ("shareholder", self.lex.shareholder),
+                    ("management", self.lex.management),
+                )
+                for m in pattern.finditer(seg.clean)
+                if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken)
+            ]
+            seg.actors = sorted(groups + others, key=lambda a: a.start)
+        return seg.actors
 
     def _worker_groups(self, text: str, clean: str, mentions: list[Mention]) -> list[_Actor]:
         found: list[_Actor] = []
@@ -539,9 +547,7 @@ class _Reader:
             return primary, 0.35 if story_outside else 0.7
         return None, 0.6 if tech_context and not story_outside else 0.15
 
-    def _settle_employer(
-        self, actor: _Actor, seg: _Segment, fallback: tuple[str | None, float]
-    ) -> _Actor:
+    def _settle_employer(self, actor: _Actor, seg: _Segment) -> _Actor:
         """Give a worker group of no stated employer the one its sentence or story suggests."""
         if actor.group is None or actor.employer_known:
             return actor
@@ -553,9 +559,9 @@ class _Reader:
         elif seg.outside:
             employer, trust = None, 0.05
         elif seg.tech_context:
-            employer, trust = fallback[0], max(fallback[1], 0.7)
+            employer, trust = self.fallback[0], max(self.fallback[1], 0.7)
         else:
-            employer, trust = fallback
+            employer, trust = self.fallback
         group = WorkerGroup(
             actor.group.phrase,
             actor.group.count,
@@ -598,7 +604,7 @@ class _Reader:
             return self._implicit_group(seg, start, end), 1.0
         agent = _AGENT_AFTER.match(seg.clean, end)
         if agent:
-            for a in seg.actors:
+            for a in self._actors(seg):
                 if agent.end() <= a.start <= agent.end() + 12 and a.kind != "management":
                     return a, 1.0
             if (agent.group("marker") or "").lower() == "by":
@@ -606,7 +612,7 @@ class _Reader:
         owner = self._attributive_owner(seg, start)
         if owner is not None:
             return owner, 1.0
-        for a in reversed(seg.actors):
+        for a in reversed(self._actors(seg)):
             if a.end > start:
                 continue
             if a.kind == "management" and self.lex.object_preposition.search(
@@ -621,21 +627,21 @@ class _Reader:
             if _HYPOTHETICAL.search(seg.clean, max(0, a.start - 15, start - 45), start):
                 tie *= 0.6
             return a, tie
-        following = next((a for a in seg.actors if a.start >= end), None)
+        following = next((a for a in self._actors(seg) if a.start >= end), None)
         opener = _OPENER.fullmatch(seg.clean, 0, start) and not any(
             m.start < start for m in seg.mentions
         )
         if following is not None and opener:
             return following, 0.8 if following.kind == "worker" else 1.0
-        earlier = [
+        earlier = (
             (a, j)
             for j in range(index - 1, -1, -1)
-            for a in reversed(segments[j].actors)
+            for a in reversed(self._actors(segments[j]))
             if a.kind == "worker"
-        ]
-        if not earlier:
+        )
+        nearest, j = next(earlier, (None, index))
+        if nearest is None:
             return None, 0.0
-        nearest, j = earlier[0]
         if _PRONOUN_SUBJECT.match(seg.clean) and index - j <= 2:
             return nearest, 0.75
         if _DEFINITE_ACT.search(seg.clean):
@@ -685,9 +691,8 @@ class _Reader:
         return tuple(dict.fromkeys([*employers, *story_tech]))
 
 
-@functools.lru_cache(maxsize=256)
 def read_story(title: str, text: str) -> Reading:
-    """The reading of one story (cached, so relevance and tagging share it)."""
+    """The reading of one story, for ``judge_reading`` and ``tags_of`` to share."""
     return _Reader(lexicon(), default_gazetteer()).read(title, text)
 
 

@@ -34,7 +34,11 @@ _SHAREHOLDERS_WITH_WORKERS = 0.7
 
 def judge_relevance(title: str, text: str, *, threshold: float = 0.5) -> Relevance:
     """Score a story in [0, 1], label it at ``threshold``, and say which phrases show it."""
-    reading = read_story(title, text)
+    return judge_reading(read_story(title, text), threshold=threshold)
+
+
+def judge_reading(reading: Reading, *, threshold: float = 0.5) -> Relevance:
+    """``judge_relevance`` of a story already read."""
     score, evidence = score_reading(reading)
     return Relevance(score=round(score, 3), label=score >= threshold, evidence=evidence)
 

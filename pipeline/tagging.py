@@ -20,6 +20,7 @@ from pipeline.reading import (
     UNION_WON,
     WALKOUT_AS_STRIKE,
     Deed,
+    Reading,
     WorkerGroup,
     lexicon,
     read_story,
@@ -29,7 +30,11 @@ from pipeline.records import Tags
 
 def tag_story(title: str, text: str) -> Tags:
     """The story's Collective Action in Tech tags (see the module docstring for conventions)."""
-    reading = read_story(title, text)
+    return tags_of(read_story(title, text))
+
+
+def tags_of(reading: Reading) -> Tags:
+    """``tag_story`` of a story already read."""
     acting = reading.worker_deeds(min_value=ACTING)
     groups = [d.group for d in acting if d.group is not None]
     counts = [g.count for g in groups if g.count]

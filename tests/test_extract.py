@@ -159,6 +159,28 @@ def test_authors_from_json_ld_are_split() -> None:
     assert article.published == datetime(2025, 3, 11, 7, 30, tzinfo=UTC)
 
 
+def with_under_headline(markup: str) -> str:
+    headline = "<h1>Engineers sign letter against border contract</h1>"
+    return article_html().replace(headline, f"{headline}\n{markup}")
+
+
+def test_a_byline_in_the_page_gives_the_author() -> None:
+    html = with_under_headline(
+        '<div class="byline"><span class="author">By Rosa Whitfield</span></div>'
+    )
+    article = extract_article(page_for(html))
+
+    assert article.authors == ("Rosa Whitfield",)
+
+
+def test_a_date_only_in_the_page_text_is_found() -> None:
+    article = extract_article(
+        page_for(with_under_headline("<div><span>10 March 2025</span></div>"))
+    )
+
+    assert article.published == datetime(2025, 3, 10, tzinfo=UTC)
+
+
 def test_page_without_declared_metadata_still_gives_title_and_text() -> None:
     html = article_html(lang="").replace(' lang=""', "")
     article = extract_article(page_for(html))

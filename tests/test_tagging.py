@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from pipeline import process
 from pipeline.reading import issue_tags, parse_count, read_story, sentences
-from pipeline.records import Tags
+from pipeline.records import Article, FetchedPage, Tags
 from pipeline.tagging import tag_story
 
 
@@ -211,5 +214,22 @@ def test_read_story_ties_each_action_to_who_took_it():
     assert by_phrase["protest"].value < by_phrase["signed a petition"].value
 
 
-def test_the_reading_is_shared_between_calls():
-    assert read_story("t", "Some text.") is read_story("t", "Some text.")
+def test_a_story_is_read_once_for_its_relevance_and_its_tags(monkeypatch):
+    reads = []
+
+    def counting_read(title: str, text: str):
+        reads.append(title)
+        return read_story(title, text)
+
+    monkeypatch.setattr(process, "read_story", counting_read)
+    url = "https://news.example.org/2025/walkout.html"
+    page = FetchedPage("news", url, url, 200, datetime(2025, 6, 2, tzinfo=UTC))
+    article = Article(
+        url=url,
+        title="Google engineers walk out over drone contract",
+        text="More than 3,000 Google engineers walked out on Thursday over a drone contract.",
+    )
+    story = process.understand(article, page, now=datetime(2025, 6, 2, tzinfo=UTC), threshold=0.5)
+    assert reads == [story.title]
+    assert story.relevance.label and "Google" in story.tags.companies
+    assert story.tags == tag_story(story.title, story.text)
