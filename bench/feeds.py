@@ -10,12 +10,15 @@ at a time) and, as an operator polling a thousand feeds would set it,
 default is 16). The second pass sends the validators the first one got back, so every
 healthy feed answers ``304 Not Modified``.
 
-Of the failing feeds, half answer 404 and half 500; a 500 is retried three times with
-1, 2 and 4 seconds of back-off, so no pass can be shorter than that. The passes measure
-feed polling: every item's article URL is handed to the crawler as already stored (as
-``picket run`` does with the stories it has), so no article page is fetched. Fetching
-20,000 articles politely is a different workload, bounded by the per-site delay rather
-than by picket.
+Of the failing feeds, half answer 404 and half 500. A 500 is retried three times, after
+0.25, 0.5 and 1 s of back-off (``PICKET_RETRY_MAX_WAIT_S``, 2 s by default, bounds what one
+request may wait in a crawl) and never sooner than its site's delay allows, so a pass lasts
+at least the 3 to 4 s from its last failing feed's first request to that feed's last retry.
+
+The passes measure feed polling: every item's article URL is handed to the crawler as
+already stored (as ``picket run`` does with the stories it has), so no article page is
+fetched. Fetching 20,000 articles politely is a different workload, bounded by the
+per-site delay rather than by picket.
 
     python bench/feeds.py [--feeds N] [--sites N] [--concurrency-total N] [--json]
 
@@ -312,7 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{plan.feeds} feeds of {ITEMS_PER_FEED} items on {plan.sites} loopback sites "
             f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}); "
             f"PICKET_CONCURRENCY_TOTAL={settings.concurrency_total}, "
-            f"PICKET_DOWNLOAD_DELAY_S={settings.download_delay_s:g}"
+            f"PICKET_DOWNLOAD_DELAY_S={settings.download_delay_s:g}, "
+            f"PICKET_RETRIES={settings.retries}, "
+            f"PICKET_RETRY_MAX_WAIT_S={settings.retry_max_wait_s:g}"
         )
         first, result = polling_pass(
             farm, sources, settings=settings, work_dir=Path(work), validators={}, skip_urls=known

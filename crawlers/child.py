@@ -108,10 +108,13 @@ async def _crawl_all(
     writer: ResultWriter,
     results_path: Path,
 ) -> None:
-    feeds = [s for s in job.sources if s.kind == "feed" and s.politeness == Politeness()]
+    default_politeness = Politeness()
+    feeds: list[Source] = []
     lanes: dict[str, list[tuple[bool, list[Source]]]] = defaultdict(list)
     for source in job.sources:
-        if source not in feeds:
+        if source.kind == "feed" and source.politeness == default_politeness:
+            feeds.append(source)
+        else:
             lanes[host_of(source.urls[0])].append((False, [source]))
     if feeds:
         lanes[""].append((True, feeds))  # one crawler for them all, as one more lane

@@ -9,11 +9,11 @@ or the child failed: the outcomes say so, and pages already fetched are kept.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -154,7 +154,8 @@ def _run_child(job_path: Path, out_path: Path, err_path: Path, collector: _Colle
                     collector.take(kind, payload)
                 if exited:
                     return process.returncode
-                time.sleep(POLL_INTERVAL_S)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(POLL_INTERVAL_S)  # returns as soon as the child exits
         finally:
             if process.poll() is None:
                 process.terminate()

@@ -5,9 +5,10 @@ a request for a non-http(s) URL or, unless allowed, a loopback, private or
 link-local address never leaves the machine; redirects pass through it again.
 ``BackoffRetryMiddleware`` replaces Scrapy's retry middleware: same settings,
 but it waits before each retry, as long as the server's Retry-After asks (up to
-a cap) or with exponential back-off. ``RobotsTxtCachePolicy`` lets Scrapy's HTTP
-cache keep robots.txt files between crawls, so a poll every few minutes does not
-fetch each site's robots.txt again before its feed.
+a cap) or with exponential back-off, and what one request waits in a crawl has a
+budget. ``RobotsTxtCachePolicy`` lets Scrapy's HTTP cache keep robots.txt files
+between crawls, so a poll every few minutes does not fetch each site's robots.txt
+again before its feed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.extensions.httpcache import DummyPolicy
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+WAITED_META = "picket_retry_waited_s"
 
 
 class RequestGuardMiddleware:
@@ -80,16 +83,27 @@ async def _non_public_address(host: str) -> str | None:
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries, with a wait before each one that honours Retry-After."""
+    """Scrapy's retries, with a wait before each one that honours Retry-After, on a budget.
 
-    max_wait_s: float
+    Each wait is the server's Retry-After, if it asks for no more than
+    ``PICKET_MAX_RETRY_AFTER_S``, else exponential back-off from
+    ``PICKET_RETRY_BACKOFF_BASE_S``. The waits of one request, plus the attempts that
+    timed out, add up to at most ``PICKET_RETRY_MAX_WAIT_S``: a retry that would need
+    more is not made in this crawl. The budget is small because a crawl ends only when
+    its last retry does, and a waiting retry holds one of its request slots; the next
+    poll asks again, and a source that keeps failing is backed off by its health.
+    """
+
+    max_retry_after_s: float
     backoff_base_s: float
+    max_total_wait_s: float
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         middleware = super().from_crawler(crawler)
-        middleware.max_wait_s = crawler.settings.getfloat("PICKET_MAX_RETRY_AFTER_S")
+        middleware.max_retry_after_s = crawler.settings.getfloat("PICKET_MAX_RETRY_AFTER_S")
         middleware.backoff_base_s = crawler.settings.getfloat("PICKET_RETRY_BACKOFF_BASE_S")
+        middleware.max_total_wait_s = crawler.settings.getfloat("PICKET_RETRY_MAX_WAIT_S")
         return middleware
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
@@ -98,42 +112,64 @@ class BackoffRetryMiddleware(RetryMiddleware):
         asked = retry_after_seconds(
             response.headers.get(b"Retry-After", b"").decode("latin-1"), now=datetime.now(UTC)
         )
-        if asked is not None and asked > self.max_wait_s:
+        if asked is not None and asked > self.max_retry_after_s:
             logger.warning(
                 "not retrying %s: Retry-After asks for %.0fs, more than the %.0fs we wait",
                 request.url,
                 asked,
-                self.max_wait_s,
+                self.max_retry_after_s,
             )
             return response
-        retry = self._retry_request(request, response_status_message(response.status))
-        if retry is None:
-            return response
-        await asyncio.sleep(asked if asked is not None else self._backoff(request))
-        return retry
+        reason = response_status_message(response.status)
+        return await self._retry_after_waiting(request, reason, asked, spent_s=0.0) or response
 
     async def process_exception(
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
         if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
-        retry = self._retry_request(request, exception)
-        if retry is not None:
-            await asyncio.sleep(self._backoff(request))
-        return retry
+        timed_out = isinstance(exception, DownloadTimeoutError)
+        spent_s = float(request.meta.get("download_timeout", 0.0)) if timed_out else 0.0
+        return await self._retry_after_waiting(request, exception, None, spent_s=spent_s)
 
-    def _retry_request(self, request: Request, reason: str | Exception) -> Request | None:
-        return get_retry_request(
+    async def _retry_after_waiting(
+        self, request: Request, reason: str | Exception, asked: float | None, *, spent_s: float
+    ) -> Request | None:
+        """The retry of ``request``, after its wait; None when it is not retried.
+
+        ``asked`` is the server's Retry-After; ``spent_s`` what the failed attempt cost
+        in waiting (its timeout, when it timed out).
+        """
+        wait = asked if asked is not None else self._backoff(request)
+        waited = request.meta.get(WAITED_META, 0.0) + spent_s
+        max_retry_times = request.meta.get("max_retry_times", self.max_retry_times)
+        retries_left = request.meta.get("retry_times", 0) < max_retry_times
+        if retries_left and waited + wait > self.max_total_wait_s:
+            logger.warning(
+                "not retrying %s (%s) in this crawl: after %.1fs spent waiting, a %.1fs wait "
+                "would pass the %.1fs a request may wait",
+                request.url,
+                reason,
+                waited,
+                wait,
+                self.max_total_wait_s,
+            )
+            return None
+        retry = get_retry_request(
             request,
             spider=self.crawler.spider,
             reason=reason,
-            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            max_retry_times=max_retry_times,
             give_up_log_level=self.give_up_log_level,
         )
+        if retry is None:
+            return None
+        retry.meta[WAITED_META] = waited + wait
+        await asyncio.sleep(wait)
+        return retry
 
     def _backoff(self, request: Request) -> float:
-        attempts = request.meta.get("retry_times", 0)
-        return min(self.backoff_base_s * 2**attempts, self.max_wait_s)
+        return self.backoff_base_s * 2 ** request.meta.get("retry_times", 0)
 
 
 def retry_after_seconds(value: str, *, now: datetime) -> float | None:

@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     max_bytes: int = Field(5_000_000, ge=10_000)
     retries: int = Field(3, ge=0, le=10)
     max_retry_after_s: float = Field(120.0, ge=0)
+    retry_max_wait_s: float = Field(
+        2.0,
+        ge=0,
+        description=(
+            "The most one request spends waiting on its retries within one crawl: back-off "
+            "pauses, Retry-After pauses and attempts that timed out. A retry that would pass "
+            "it is not made; the next poll asks again, so one failing feed cannot hold a pass."
+        ),
+    )
     max_redirects: int = Field(5, ge=0, le=20)
     poll_interval_min: int = Field(15, ge=1)
     allow_private_addresses: bool = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 import pytest
@@ -257,6 +258,38 @@ def test_retry_after_longer_than_we_wait_is_not_retried(local_server, run_crawl)
     result = run_crawl(feed_source(local_server), settings={"max_retry_after_s": 5})
     assert by_path(result)["/articles/second-walkout.html"].error == "HTTP 503"
     assert len(local_server.requests_for("/articles/second-walkout.html")) == 1
+
+
+def test_failing_feed_is_retried_three_times_with_growing_waits_then_given_up(
+    local_server, run_crawl
+):
+    local_server.route("/feeds/rss.xml", Status(500))
+    result = run_crawl(feed_source(local_server))
+    (outcome,) = result.outcomes
+    assert (outcome.status, outcome.http_status) == ("failed", 500)
+    attempts = [request.at for request in local_server.requests_for("/feeds/rss.xml")]
+    assert len(attempts) == 4  # the request and PICKET_RETRIES=3 retries
+    gaps = [later - earlier for earlier, later in pairwise(attempts)]
+    waits = (0.25, 0.5, 1.0)  # doubling back-off, 1.75 s in all: within the 2 s budget
+    assert all(gap >= wait * 0.95 for gap, wait in zip(gaps, waits, strict=True)), gaps
+    assert attempts[-1] - attempts[0] < 4.0  # not the 7 s that 1 + 2 + 4 s of back-off took
+
+
+def test_retry_after_past_the_wait_budget_is_left_to_the_next_poll(local_server, run_crawl):
+    local_server.route("/feeds/rss.xml", FailFirst(1, status=503, headers={"Retry-After": "5"}))
+    first = run_crawl(feed_source(local_server), settings={"retry_max_wait_s": 2})
+    assert (first.outcomes[0].status, first.outcomes[0].http_status) == ("failed", 503)
+    assert len(local_server.requests_for("/feeds/rss.xml")) == 1
+    second = run_crawl(feed_source(local_server))
+    assert second.outcomes[0].status == "ok"
+
+
+def test_timed_out_attempts_count_against_the_wait_budget(local_server, run_crawl):
+    local_server.route("/feeds/rss.xml", Slow(3.0))
+    result = run_crawl(feed_source(local_server), settings={"timeout_s": 1, "retry_max_wait_s": 2})
+    assert "timed out" in result.outcomes[0].error
+    # 1 s timed out + 0.25 s back-off fit in 2 s; another 1 s + 0.5 s would not.
+    assert len(local_server.requests_for("/feeds/rss.xml")) == 2
 
 
 def test_slow_article_times_out(local_server, run_crawl):

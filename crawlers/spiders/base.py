@@ -103,8 +103,9 @@ class SourceSpider(scrapy.Spider):
         super().__init__(name=source.id, **kwargs)
         self.source = source
         self.cutoff = publication_cutoff(since, source.max_age_days, now)
+        # Shared, not copied: a feed batch hands the same ones to a spider per feed.
         self.skip_urls = frozenset(skip_urls)
-        self.validators = dict(validators or {})
+        self.validators: Mapping[str, Validators] = validators or {}
         self.tally = SourceTally()
 
     @classmethod
