@@ -17,7 +17,7 @@ from crawlers.sources import load_sources
 from pipeline.alerts import AlertSummary, run_alerts
 from pipeline.health import fold_outcome, is_due
 from pipeline.process import ProcessedBatch, StoryProcessor
-from pipeline.records import CrawlOutcome, FetchedPage, Source
+from pipeline.records import CrawlOutcome, FetchedPage, Source, Story
 from pipeline.runlock import run_lock
 from pipeline.settings import Settings
 from pipeline.store import StoreError, StoryStore, UpsertResult, open_store
@@ -43,6 +43,7 @@ class RunSummary:
     relevant_new: int = 0
     duplicates: int = 0
     refused: int = 0
+    from_outbox: int = 0  # of the new stories, those an earlier run left in the outbox
     pending_writes: int = 0  # waiting in the outbox for a search engine that was unreachable
     alerts_sent: int = 0
     alerts_pending: int = 0  # alert emails the mail server has not taken yet
@@ -57,8 +58,9 @@ class RunSummary:
             f"sources polled {self.sources_polled}, not modified {self.not_modified}, "
             f"failed {self.failed_sources}, backing off {self.backing_off}; "
             f"pages {self.pages} ({self.failed_pages} unusable); "
-            f"new stories {self.new} ({self.relevant_new} relevant, {self.duplicates} duplicates), "
-            f"updated stories {self.updated}"
+            f"new stories {self.new} ({self.relevant_new} relevant, {self.duplicates} duplicates"
+            + (f", {self.from_outbox} sent from the outbox" if self.from_outbox else "")
+            + f"), updated stories {self.updated}"
             + (f"; {self.refused} stories refused by the store" if self.refused else "")
             + (
                 f"; {self.pending_writes} writes wait in the outbox for the search engine "
@@ -98,11 +100,20 @@ def run_once(
             log.info("%s sources are backing off after failures (use --force)", backing_off)
         if not due:
             log.warning("no source is enabled and due; nothing to do")
-            return RunSummary(backing_off=backing_off)
+            return summarize(
+                [],
+                pages=0,
+                batch=ProcessedBatch(),
+                upserted=UpsertResult(),
+                backing_off=backing_off,
+                pending_writes=store.pending_writes(),
+                sent_from_outbox=sent_from_outbox(store),
+            )
         result = crawl_sources(store, due, settings=settings)
         batch = understand_pages(store, result.pages, now=now, settings=settings)
         upserted = store_batch(store, batch, result.outcomes, settings=settings)
         pending_writes = store.pending_writes()
+        sent = sent_from_outbox(store)
         try:
             alerts = run_alerts(settings, store, now=now)
         except StoreError as exc:  # the stories are kept; the next run alerts them
@@ -115,6 +126,7 @@ def run_once(
         upserted=upserted,
         backing_off=backing_off,
         pending_writes=pending_writes,
+        sent_from_outbox=sent,
     )
     return replace(summary, alerts_sent=alerts.sent, alerts_pending=alerts.pending)
 
@@ -160,6 +172,12 @@ def store_batch(
     return upserted
 
 
+def sent_from_outbox(store: StoryStore) -> Sequence[Story]:
+    """The stories an earlier run left in a search engine store's outbox, which ``store``
+    has now indexed as new (none for a store without an outbox)."""
+    return getattr(store, "sent_from_outbox", ())
+
+
 def summarize(
     outcomes: Sequence[CrawlOutcome],
     *,
@@ -168,8 +186,14 @@ def summarize(
     upserted: UpsertResult,
     backing_off: int = 0,
     pending_writes: int = 0,
+    sent_from_outbox: Sequence[Story] = (),
 ) -> RunSummary:
-    """The figures of one run, from what its crawl, processing and store steps returned."""
+    """The figures of one run, from what its crawl, processing and store steps returned.
+
+    ``sent_from_outbox`` are stories an earlier run could not store, which this one did:
+    they count as new here, once, as the earlier run did not count them.
+    """
+    relevant_new = sum(s.relevance.label for s in batch.stories.values()) if upserted.new else 0
     return RunSummary(
         sources_polled=len(outcomes),
         not_modified=sum(o.status == "not_modified" for o in outcomes),
@@ -177,11 +201,12 @@ def summarize(
         backing_off=backing_off,
         pages=pages,
         failed_pages=len(batch.failed),
-        new=upserted.new,
+        new=upserted.new + len(sent_from_outbox),
         updated=upserted.updated,
-        relevant_new=sum(s.relevance.label for s in batch.stories.values()) if upserted.new else 0,
+        relevant_new=relevant_new + sum(s.relevance.label for s in sent_from_outbox),
         duplicates=batch.duplicates,
         refused=upserted.refused,
+        from_outbox=len(sent_from_outbox),
         pending_writes=pending_writes,
     )
 

@@ -26,7 +26,13 @@ from pipeline.batchfiles import read_batch, write_batch
 from pipeline.health import is_due
 from pipeline.process import ProcessedBatch
 from pipeline.records import CrawlOutcome, FetchedPage, Source, SourceHealth
-from pipeline.run import crawl_sources, store_batch, summarize, understand_pages
+from pipeline.run import (
+    crawl_sources,
+    sent_from_outbox,
+    store_batch,
+    summarize,
+    understand_pages,
+)
 from pipeline.settings import Settings, load_settings
 from pipeline.store import open_store
 
@@ -326,8 +332,14 @@ def index_batch(location: str, *, settings: Settings) -> dict[str, Any]:
     with closing(open_store(settings)) as store:
         upserted = store_batch(store, batch, outcomes, settings=settings)
         pending_writes = store.pending_writes()
+        sent = sent_from_outbox(store)
     summary = summarize(
-        outcomes, pages=pages, batch=batch, upserted=upserted, pending_writes=pending_writes
+        outcomes,
+        pages=pages,
+        batch=batch,
+        upserted=upserted,
+        pending_writes=pending_writes,
+        sent_from_outbox=sent,
     )
     log.info("%s", summary.line())
     return dataclasses.asdict(summary)

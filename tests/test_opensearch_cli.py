@@ -80,10 +80,16 @@ def test_index_setup_run_search_stats_migrate(env):
     assert code == 0 and output.strip()
 
 
-def test_run_stops_with_a_clear_message_when_the_engine_is_down_at_the_start(env):
+def test_run_parks_its_stories_and_says_so_when_the_engine_is_down_at_the_start(env):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     code, output = invoke({**env, "PICKET_SEARCH_URL": f"http://127.0.0.1:{port}"}, "run")
-    assert code == 1
+    assert code == 0, output
     assert "is unreachable" in output and f"127.0.0.1:{port}" in output
+    assert "new stories 0 " in output and "writes wait in the outbox" in output
+
+    code, output = invoke(env, "run", "--force")  # the engine is back: the outbox goes first
+    assert code == 0, output
+    new = int(output.strip().splitlines()[-1].split("new stories ")[1].split(" ")[0])
+    assert new >= 40 and f"{new} sent from the outbox" in output

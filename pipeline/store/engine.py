@@ -5,8 +5,8 @@ Stories live in a versioned index behind the ``picket-stories`` alias, events in
 alert watches (percolator queries) in ``picket-watches``. Writes go out as bulk requests
 with deterministic ids. When the engine cannot be reached, writes wait in a local
 ``Outbox`` and are sent, oldest first, before anything newer: nothing is lost, nothing is
-duplicated. A run that cannot reach the engine at its start stops before crawling (nothing
-is lost: nothing was fetched); one that loses it midway parks its writes and finishes.
+duplicated. A run that cannot reach the engine, from its start or from midway, reads what
+it needs from what waits in the outbox (``parked_reads``), parks its writes and finishes.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ from pipeline.store.engine_bodies import (
 )
 from pipeline.store.engine_setup import migrate_stories, setup_indices, stories_index
 from pipeline.store.outbox import Outbox, ParkedWrite
+from pipeline.store.parked_reads import ParkedState, parked_state
 from pipeline.store.stats import StoryStats, stats_from_aggregations
 from pipeline.store.transport import (
     EngineHTTPError,
@@ -100,7 +101,7 @@ class _Write:
 class _Applied:
     """What became of one batch of writes."""
 
-    new: int = 0
+    new: list[Story] = field(default_factory=list)  # the stories indexed for the first time
     updated: int = 0
     unchanged: int = 0
     refused: int = 0
@@ -128,10 +129,12 @@ class EngineStore:
         self._sleep = sleep
         self._prepared = False
         self._unreachable: str | None = None  # why writes are being parked, once they are
-        self._reached = False  # whether the engine answered at all in this store's life
         self._wrote = False  # whether anything was written, so closing makes it searchable
         self._health: dict[str, SourceHealth] | None = None  # as read (and written) so far
         self._validators: dict[str, Validators] | None = None
+        self._parked: ParkedState | None = None  # what waits in the outbox, once read
+        self._read_parked = False  # whether a read fell back to the outbox yet
+        self.sent_from_outbox: list[Story] = []  # stories the outbox held, now new in the index
 
     def close(self) -> None:
         if self._wrote and self._unreachable is None:
@@ -167,14 +170,12 @@ class EngineStore:
         params: Mapping[str, Any] | None = None,
     ) -> Any:
         """One engine request, retried with backoff on 429, 5xx and connection failures."""
-        answer = call_with_retries(
+        return call_with_retries(
             lambda: self.transport.request(method, path, body=body, params=params),
             policy=self.retry,
             what=f"{self.transport.engine} {method} {path}",
             sleep=self._sleep,
         )
-        self._reached = True
-        return answer
 
     def _prepare(self) -> None:
         """Once per store: create the indices if this is a new cluster, flush the outbox."""
@@ -185,7 +186,8 @@ class EngineStore:
             if stories_index(self.request, self.names) is None:
                 log.info("no %s indices at %s yet; setting them up", self.names.prefix, self.url)
                 setup_indices(self.request, self.names)
-            self.flush_outbox()
+            if self.flush_outbox():
+                self.refresh()  # the reads that follow see what was sent
         except EngineUnavailable as exc:
             self._now_unreachable(exc)
 
@@ -209,16 +211,16 @@ class EngineStore:
         self,
         what: str,
         read: Callable[[], T],
+        parked: Callable[[ParkedState], T],
         *,
         earlier: T | None = None,
-        midway: T | None = None,
     ) -> T:
-        """What the engine says; once it is gone, what it said ``earlier`` in this run.
+        """What the engine says; once it cannot be reached, what it said ``earlier`` in this
+        run, else what the ``parked`` writes say.
 
-        A run that loses the engine midway (it answered before) goes on with ``midway``,
-        given for state that only sharpens the run (dedup against older stories, events
-        to join), and parks its writes. An engine that never answered is an error: the
-        run stops before crawling, so nothing is fetched that could not be stored.
+        So a run goes on without the engine, whether it never answered or went away midway:
+        it crawls, dedups and groups events against its own stories and the parked ones
+        only, and parks its writes for the next run (see ``parked_reads``).
         """
         self._prepare()
         if self._unreachable is None:
@@ -229,18 +231,32 @@ class EngineStore:
         if earlier is not None:
             log.warning("%s is unreachable; using %s as read earlier", self.transport.engine, what)
             return earlier
-        if midway is not None and self._reached:
+        if not self._read_parked:
+            self._read_parked = True
             log.warning(
-                "%s is unreachable; going on without %s (this run dedups and groups events "
-                "only among its own stories)",
+                "%s at %s is unreachable; this run reads what waits in the outbox at %s "
+                "instead and dedups only against the %s stories waiting there",
                 self.transport.engine,
-                what,
+                self.url,
+                self.outbox.path,
+                self.outbox.pending("story"),
             )
-            return midway
-        raise EngineUnavailable(
-            f"cannot read {what}: {self.transport.engine} at {self.url} is unreachable "
-            f"({self._unreachable})"
-        )
+        if self._parked is None:
+            writes = [_Write.from_parked(p) for p in self.outbox.waiting()]
+            stories = [w.story for w in writes if w.story is not None]
+            actions = [w.action for w in writes if w.action is not None]
+            self._parked = parked_state(stories, actions, self.names)
+        return parked(self._parked)
+
+    def _engine_only(self, what: str) -> None:
+        """Prepare for what only the engine can do, and refuse it at once if the engine is
+        already known to be unreachable (rather than wait out every retry again)."""
+        self._prepare()
+        if self._unreachable is not None:
+            raise EngineUnavailable(
+                f"cannot {what}: {self.transport.engine} at {self.url} is unreachable "
+                f"({self._unreachable})"
+            )
 
     def _scan(
         self, index: str, body: Mapping[str, Any], *, limit: int | None = None
@@ -271,6 +287,7 @@ class EngineStore:
 
     def refresh(self) -> None:
         """Make every write so far visible to searches (the engine does so within a second)."""
+        self._engine_only("refresh the indices")
         indices = ",".join((self.names.stories, self.names.events, self.names.sources))
         self.request("POST", f"/{indices}/_refresh", params={"ignore_unavailable": True})
 
@@ -289,11 +306,14 @@ class EngineStore:
 
     def flush_outbox(self) -> int:
         """Send the parked writes, oldest first; stop at the first that still cannot go."""
-        flushed = 0
+        flushed = new_stories = 0
         while parked := self.outbox.oldest(self.bulk_size):
             applied = self._apply([_Write.from_parked(p) for p in parked])
             done = set(range(len(parked))) - set(applied.pending)
             self.outbox.remove(parked[i].seq for i in sorted(done))
+            self._parked = None
+            self.sent_from_outbox += applied.new
+            new_stories += len(applied.new)
             flushed += len(done)
             if applied.pending:
                 log.warning(
@@ -303,9 +323,11 @@ class EngineStore:
                 break
         if flushed:
             log.info(
-                "sent %s writes from the outbox to %s (%s stories still waiting)",
+                "sent %s writes from the outbox to %s, %s of them new stories (%s stories "
+                "still waiting)",
                 flushed,
                 self.transport.engine,
+                new_stories,
                 self.outbox.pending("story"),
             )
         return flushed
@@ -314,6 +336,7 @@ class EngineStore:
 
     def _write(self, writes: Sequence[_Write]) -> _Applied:
         """Apply ``writes`` now, or park them behind what already waits."""
+        self._parked = None  # what waits changes
         if self._unreachable is None and not self.outbox.pending():
             try:
                 applied = self._apply(writes)
@@ -332,12 +355,12 @@ class EngineStore:
         applied = _Applied()
         actions: list[BulkAction] = []
         positions: list[int] = []  # which write each action came from
-        verdicts: dict[int, str] = {}
+        verdicts: dict[int, tuple[str, Story]] = {}
         for position, write in enumerate(writes):
             action = write.action
             if write.story is not None:
                 action, verdict = self._story_action(write.story, current)
-                verdicts[position] = verdict
+                verdicts[position] = (verdict, write.story)
                 if action is None:
                     applied.unchanged += 1
                     continue
@@ -374,14 +397,18 @@ class EngineStore:
 
     @staticmethod
     def _count(
-        result: BulkResult, positions: list[int], verdicts: dict[int, str], applied: _Applied
+        result: BulkResult,
+        positions: list[int],
+        verdicts: dict[int, tuple[str, Story]],
+        applied: _Applied,
     ) -> None:
         for i in result.succeeded:
-            verdict = verdicts.get(positions[i])
-            if verdict == "new":
-                applied.new += 1
-            elif verdict == "updated":
-                applied.updated += 1
+            if positions[i] in verdicts:  # a story, "new" or "updated" (unchanged is not sent)
+                verdict, story = verdicts[positions[i]]
+                if verdict == "new":
+                    applied.new.append(story)
+                else:
+                    applied.updated += 1
         applied.refused += len(result.refused)
         applied.pending.extend(positions[i] for i in result.pending)
 
@@ -409,7 +436,7 @@ class EngineStore:
         self._prepare()
         applied = self._write_all(_Write(story=story) for story in stories)
         return UpsertResult(
-            new=applied.new,
+            new=len(applied.new),
             updated=applied.updated,
             unchanged=applied.unchanged,
             refused=applied.refused,
@@ -453,18 +480,18 @@ class EngineStore:
     # --- reads -------------------------------------------------------------------
 
     def get_story(self, story_id: str) -> Story | None:
-        self._prepare()
+        self._engine_only(f"read story {story_id}")
         doc = self._get(self.names.stories, story_id)
         return story_from_document(doc) if doc else None
 
     def search(self, query: StoryQuery) -> list[Story]:
-        self._prepare()
+        self._engine_only("search the stories")
         body = search_body(query, size=query.limit)
         hits = self._scan(self.names.stories, body, limit=query.limit)
         return [story_from_document(hit["_source"]) for hit in hits]
 
     def count(self, query: StoryQuery | None = None) -> int:
-        self._prepare()
+        self._engine_only("count the stories")
         path = f"/{quote(self.names.stories)}/_count"
         return self.request("POST", path, body=count_body(query or StoryQuery()))["count"]
 
@@ -477,7 +504,7 @@ class EngineStore:
             hits = self._scan(self.names.stories, body)
             return {hit["_source"][key] for hit in hits for key in ("url", "canonical_url")}
 
-        return self._read("the stored story URLs", read)
+        return self._read("the stored story URLs", read, ParkedState.known_urls)
 
     def stories_since(self, since: datetime) -> list[tuple[Story, bytes | None]]:
         def read() -> list[tuple[Story, bytes | None]]:
@@ -488,12 +515,14 @@ class EngineStore:
             hits = self._scan(self.names.stories, body)
             return [(story_from_document(h["_source"]), signature_of(h["_source"])) for h in hits]
 
-        return self._read("the recent stories", read, midway=[])
+        return self._read("the recent stories", read, lambda parked: parked.stories_since(since))
 
     def get_event(self, event_id: str) -> Event | None:
-        self._prepare()
-        doc = self._get(self.names.events, event_id)
-        return event_from_document(doc) if doc else None
+        def read() -> Event | None:
+            doc = self._get(self.names.events, event_id)
+            return event_from_document(doc) if doc else None
+
+        return self._read(f"event {event_id}", read, lambda parked: parked.events.get(event_id))
 
     def recent_events(self, since: datetime | None = None, limit: int = 50) -> list[Event]:
         def read() -> list[Event]:
@@ -504,7 +533,9 @@ class EngineStore:
             hits = self._scan(self.names.events, body, limit=limit)
             return [event_from_document(hit["_source"]) for hit in hits]
 
-        return self._read("the recent events", read, midway=[])
+        return self._read(
+            "the recent events", read, lambda parked: parked.recent_events(since, limit)
+        )
 
     def source_health(self) -> dict[str, SourceHealth]:
         def read() -> dict[str, SourceHealth]:
@@ -516,7 +547,9 @@ class EngineStore:
             }
             return dict(self._health)
 
-        return self._read("the source health", read, earlier=self._health)
+        return self._read(
+            "the source health", read, lambda parked: dict(parked.health), earlier=self._health
+        )
 
     def validators(self) -> dict[str, Validators]:
         def read() -> dict[str, Validators]:
@@ -527,11 +560,16 @@ class EngineStore:
             }
             return dict(self._validators)
 
-        return self._read("the feed validators", read, earlier=self._validators)
+        return self._read(
+            "the feed validators",
+            read,
+            lambda parked: dict(parked.validators),
+            earlier=self._validators,
+        )
 
     def stats(self, since: datetime | None, *, relevant_only: bool, top: int) -> StoryStats:
         """``picket stats``: stories and events per week, the most frequent tags."""
-        self._prepare()
+        self._engine_only("count stories and events")
         stories = self.request(
             "POST",
             f"/{quote(self.names.stories)}/_search",
@@ -549,7 +587,7 @@ class EngineStore:
 
         A query the engine cannot parse fails here, naming its watch, not at match time.
         """
-        self._prepare()
+        self._engine_only("store the alert watches")
         index = self.names.watches
         actions = [
             BulkAction("index", index, name, watch_document(name, query))
@@ -577,7 +615,7 @@ class EngineStore:
 
     def percolate(self, stories: Sequence[Story]) -> dict[str, list[str]]:
         """Every story's id with the names of the stored watches it matches (maybe none)."""
-        self._prepare()
+        self._engine_only("match stories against the alert watches")
         matches: dict[str, list[str]] = {story.id: [] for story in stories}
         for batch in _batched(stories, PERCOLATE_BATCH):
             documents = [story_document(_first_seen_set(s)) for s in batch]

@@ -70,6 +70,10 @@ class Outbox:
         ).fetchall()
         return [ParkedWrite(kind, json.loads(payload), seq) for seq, kind, payload in rows]
 
+    def waiting(self) -> list[ParkedWrite]:
+        """Every write that waits, oldest first: what a store reads when the engine cannot."""
+        return self.oldest(-1)  # SQLite reads a negative LIMIT as no limit
+
     def remove(self, seqs: Iterable[int]) -> None:
         """Forget writes the engine has taken (or refused for good)."""
         with self._transaction():
