@@ -36,6 +36,8 @@ class RunSummary:
     not_modified: int = 0
     failed_sources: int = 0
     backing_off: int = 0
+    not_due: int = 0  # healthy sources polled recently enough to wait for their next turn
+    enabled: int = 0
     pages: int = 0
     failed_pages: int = 0
     new: int = 0
@@ -50,13 +52,21 @@ class RunSummary:
 
     @property
     def nothing_ran(self) -> bool:
-        """True when no source could be polled at all: the only case that fails the run."""
-        return self.sources_polled == 0 or self.failed_sources == self.sources_polled
+        """True when no source is enabled, or every source polled failed: the run fails.
+
+        A run in which no source was due yet is not a failure: a scheduler may call
+        ``picket run`` more often than sources are due.
+        """
+        if self.sources_polled:
+            return self.failed_sources == self.sources_polled
+        return self.enabled == 0
 
     def line(self) -> str:
         return (
             f"sources polled {self.sources_polled}, not modified {self.not_modified}, "
-            f"failed {self.failed_sources}, backing off {self.backing_off}; "
+            f"failed {self.failed_sources}, backing off {self.backing_off}"
+            + (f", not due yet {self.not_due}" if self.not_due else "")
+            + "; "
             f"pages {self.pages} ({self.failed_pages} unusable); "
             f"new stories {self.new} ({self.relevant_new} relevant, {self.duplicates} duplicates"
             + (f", {self.from_outbox} sent from the outbox" if self.from_outbox else "")
@@ -95,23 +105,21 @@ def run_once(
     with run_lock(settings.work_dir), closing(open_store(settings)) as store:
         health = store.source_health()
         due = [s for s in enabled if force or is_due(health.get(s.id), now)]
-        backing_off = len(enabled) - len(due)
+        due_ids = {s.id for s in due}
+        waiting = [health[s.id] for s in enabled if s.id not in due_ids]
+        backing_off = sum(h.consecutive_failures > 0 for h in waiting)
         if backing_off:
             log.info("%s sources are backing off after failures (use --force)", backing_off)
-        if not due:
-            log.warning("no source is enabled and due; nothing to do")
-            return summarize(
-                [],
-                pages=0,
-                batch=ProcessedBatch(),
-                upserted=UpsertResult(),
-                backing_off=backing_off,
-                pending_writes=store.pending_writes(),
-                sent_from_outbox=sent_from_outbox(store),
-            )
-        result = crawl_sources(store, due, settings=settings)
-        batch = understand_pages(store, result.pages, now=now, settings=settings)
-        upserted = store_batch(store, batch, result.outcomes, settings=settings)
+        if due:
+            result = crawl_sources(store, due, settings=settings)
+            batch = understand_pages(store, result.pages, now=now, settings=settings)
+            upserted = store_batch(store, batch, result.outcomes, settings=settings)
+        else:
+            if enabled:
+                log.info("no source is due yet; sending only what waits to be sent")
+            else:
+                log.warning("no source is enabled in %s", settings.sources_file)
+            result, batch, upserted = CrawlResult([], []), ProcessedBatch(), UpsertResult()
         pending_writes = store.pending_writes()
         sent = sent_from_outbox(store)
         try:
@@ -128,7 +136,13 @@ def run_once(
         pending_writes=pending_writes,
         sent_from_outbox=sent,
     )
-    return replace(summary, alerts_sent=alerts.sent, alerts_pending=alerts.pending)
+    return replace(
+        summary,
+        not_due=len(waiting) - backing_off,
+        enabled=len(enabled),
+        alerts_sent=alerts.sent,
+        alerts_pending=alerts.pending,
+    )
 
 
 def crawl_sources(
