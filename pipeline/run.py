@@ -121,7 +121,7 @@ def run_once(
                 log.warning("no source is enabled in %s", settings.sources_file)
             result, batch, upserted = CrawlResult([], []), ProcessedBatch(), UpsertResult()
         pending_writes = store.pending_writes()
-        sent = sent_from_outbox(store)
+        sent = store.sent_from_outbox
         try:
             alerts = run_alerts(settings, store, now=now)
         except StoreError as exc:  # the stories are kept; the next run alerts them
@@ -184,12 +184,6 @@ def store_batch(
     store.save_signatures(batch.signatures)
     record_health(store, outcomes, settings=settings)
     return upserted
-
-
-def sent_from_outbox(store: StoryStore) -> Sequence[Story]:
-    """The stories an earlier run left in a search engine store's outbox, which ``store``
-    has now indexed as new (none for a store without an outbox)."""
-    return getattr(store, "sent_from_outbox", ())
 
 
 def summarize(

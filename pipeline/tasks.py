@@ -28,7 +28,6 @@ from pipeline.process import ProcessedBatch
 from pipeline.records import CrawlOutcome, FetchedPage, Source, SourceHealth
 from pipeline.run import (
     crawl_sources,
-    sent_from_outbox,
     store_batch,
     summarize,
     understand_pages,
@@ -332,7 +331,7 @@ def index_batch(location: str, *, settings: Settings) -> dict[str, Any]:
     with closing(open_store(settings)) as store:
         upserted = store_batch(store, batch, outcomes, settings=settings)
         pending_writes = store.pending_writes()
-        sent = sent_from_outbox(store)
+        sent = store.sent_from_outbox
     summary = summarize(
         outcomes,
         pages=pages,

@@ -1,12 +1,14 @@
 """The search engine is down when a run starts: the run still crawls, reading what it needs
 from the outbox, parks its writes and says so; the next run with the engine back sends
-them, counts them once as new and alerts them once."""
+them, counts them once as new and alerts them once, and keeps what the engine knew better
+(the events of the stories it already held, the failures of a dead source)."""
 
 from __future__ import annotations
 
 import shutil
 import socket
 from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -17,10 +19,19 @@ from engine_testing import open_test_store, unique_prefix
 from crawlers.crawl import crawl
 from pipeline.demo.run import demo_sources
 from pipeline.demo.server import DemoSite
-from pipeline.records import CrawlOutcome, Event, Relevance, SourceHealth, Story, Validators
+from pipeline.records import (
+    CrawlOutcome,
+    Event,
+    Relevance,
+    Source,
+    SourceHealth,
+    Story,
+    Validators,
+)
 from pipeline.run import run_once
 from pipeline.settings import Settings, load_settings
-from pipeline.store import StoreError, StoryQuery, open_store
+from pipeline.store import StoreError, StoryQuery, StoryStore, open_store
+from pipeline.store.engine import EngineStore
 from pipeline.store.outbox import Outbox
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -194,3 +205,72 @@ def test_stories_parked_at_a_dead_start_arrive_once_counted_once_alerted_once(
         assert store.count(StoryQuery(relevant=True)) == stored.count(StoryQuery(relevant=True))
         assert len(store.recent_events(limit=500)) == len(stored.recent_events(limit=500))
         assert store.source_health().keys() == stored.source_health().keys()
+
+
+def _join_a_lone_story_to_a_larger_event(store: EngineStore) -> None:
+    """Regroup in the engine, as a run knowing more than the demo corpus could have: the
+    story of a one-story event joins a larger event, as a duplicate of its first story."""
+    events = store.recent_events(limit=500)
+    larger = next(e for e in events if len(e.story_ids) >= 2)
+    lone = next(e for e in events if len(e.story_ids) == 1)
+    moved = store.get_story(lone.story_ids[0])
+    assert moved is not None and moved.duplicate_of is None
+    store.upsert_events([replace(larger, story_ids=(*larger.story_ids, moved.id))])
+    store.upsert_stories([replace(moved, event_id=larger.id, duplicate_of=larger.story_ids[0])])
+    store.request("DELETE", f"/{store.names.events}/_doc/{lone.id}")
+    store.refresh()
+
+
+def _grouping(store: StoryStore) -> tuple[dict[str, tuple], dict[str, set[str]]]:
+    """Each stored story's event and original, and each stored event's stories."""
+    stories = store.search(StoryQuery(limit=1000))
+    events = store.recent_events(limit=500)
+    return (
+        {s.id: (s.event_id, s.duplicate_of) for s in stories},
+        {e.id: set(e.story_ids) for e in events},
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.opensearch
+def test_stories_refetched_at_a_dead_start_keep_the_engines_events_and_source_health(
+    opensearch_node, tmp_path
+):
+    prefix = unique_prefix()
+    down = _engine_settings(tmp_path, closed_port_url(), prefix)
+    up = _engine_settings(tmp_path, opensearch_node.url, prefix)
+
+    with DemoSite() as site:
+        gone = Source(id="demo-gone", kind="feed", urls=(f"{site.base_url}/feeds/gone.xml",))
+        sources = [*demo_sources(site.base_url), gone]
+        atom_only = [s for s in sources if s.id in ("demo-atom", "demo-gone")]
+        stored = run_once(up, sources=atom_only)
+        with closing(open_store(up)) as store:
+            assert isinstance(store, EngineStore)
+            _join_a_lone_story_to_a_larger_event(store)
+            stories_before, events_before = _grouping(store)
+            failures_before = store.source_health()["demo-gone"].consecutive_failures
+
+        refetched = run_once(down, sources=sources)  # knows no stored URL, event or health
+        parked = stories_waiting(down.outbox_path)  # the stored stories and the others
+        sent = run_once(up, sources=sources, force=True)
+
+    assert stored.new > 20 and failures_before == 1
+    assert any(len(story_ids) >= 3 for story_ids in events_before.values())
+    assert refetched.new == 0 and parked > stored.new
+    assert sent.new == sent.from_outbox == parked - stored.new  # only the truly new ones
+    assert sent.pending_writes == 0
+
+    with closing(open_store(up)) as store:
+        store.refresh()
+        assert store.count() == parked
+        stories, events = _grouping(store)
+        health = store.source_health()["demo-gone"]
+    # every stored story keeps the engine's event and original, every event its stories
+    assert {s: stories[s] for s in stories_before} == stories_before
+    assert all(events[e] >= story_ids for e, story_ids in events_before.items())
+    # and stories and events agree: each story is held by its event, and by no other
+    held_by = [(s, e) for e, story_ids in events.items() for s in story_ids]
+    assert sorted(held_by) == sorted((s, e) for s, (e, _) in stories.items() if e)
+    # one failure per run, the dead start's included, rather than counting from nothing
+    assert (health.consecutive_failures, health.last_success) == (3, None)

@@ -93,6 +93,11 @@ class StoryStore(Protocol):
     def pending_writes(self) -> int:
         """Writes waiting in a local outbox for a store that could not be reached."""
 
+    @property
+    def sent_from_outbox(self) -> Sequence[Story]:
+        """The stories an earlier run left in the outbox that this store, while open, has
+        indexed as new: this run counts them, as that run did not (none without an outbox)."""
+
     def refresh(self) -> None:
         """Make every write so far visible to searches (a no-op where it already is)."""
 

@@ -6,7 +6,8 @@ alert watches (percolator queries) in ``picket-watches``. Writes go out as bulk 
 with deterministic ids. When the engine cannot be reached, writes wait in a local
 ``Outbox`` and are sent, oldest first, before anything newer: nothing is lost, nothing is
 duplicated. A run that cannot reach the engine, from its start or from midway, reads what
-it needs from what waits in the outbox (``parked_reads``), parks its writes and finishes.
+it needs from what waits in the outbox (``parked_reads``), parks its writes and finishes;
+when they are sent, what the engine already holds wins where it knew better (``reconcile``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from pipeline.store.engine_bodies import (
 from pipeline.store.engine_setup import migrate_stories, setup_indices, stories_index
 from pipeline.store.outbox import Outbox, ParkedWrite
 from pipeline.store.parked_reads import ParkedState, parked_state
+from pipeline.store.reconcile import StoredDocuments, fit_action, fit_story, ids_to_read
 from pipeline.store.stats import StoryStats, stats_from_aggregations
 from pipeline.store.transport import (
     EngineHTTPError,
@@ -79,7 +81,7 @@ PERCOLATE_BATCH = 100
 
 @dataclass(frozen=True, slots=True)
 class _Write:
-    """One write to make: a story to upsert, or any other bulk action."""
+    """One write to make: a story to upsert, or any other bulk action (neither: none left)."""
 
     story: Story | None = None
     action: BulkAction | None = None
@@ -95,6 +97,13 @@ class _Write:
         if parked.kind == "story":
             return cls(story=from_json(Story, parked.payload))
         return cls(action=BulkAction.from_json(parked.payload))
+
+    def fitted(self, stored: StoredDocuments, names: IndexNames) -> _Write:
+        """This replayed write fitted to what the engine holds (see ``reconcile``)."""
+        if self.story is not None:
+            return _Write(story=fit_story(self.story, stored.stories.get(self.story.id)))
+        assert self.action is not None
+        return _Write(action=fit_action(self.action, stored, names))
 
 
 @dataclass(slots=True)
@@ -308,7 +317,7 @@ class EngineStore:
         """Send the parked writes, oldest first; stop at the first that still cannot go."""
         flushed = new_stories = 0
         while parked := self.outbox.oldest(self.bulk_size):
-            applied = self._apply([_Write.from_parked(p) for p in parked])
+            applied = self._apply([_Write.from_parked(p) for p in parked], replayed=True)
             done = set(range(len(parked))) - set(applied.pending)
             self.outbox.remove(parked[i].seq for i in sorted(done))
             self._parked = None
@@ -348,10 +357,16 @@ class EngineStore:
         self.outbox.park(write.parked() for write in writes)
         return _Applied(pending=list(range(len(writes))))
 
-    def _apply(self, writes: Sequence[_Write]) -> _Applied:
-        """Turn writes into bulk actions and send them; stories keep their first sighting."""
-        story_ids = [w.story.id for w in writes if w.story is not None]
-        current = self._current_stories(story_ids) if story_ids else {}
+    def _apply(self, writes: Sequence[_Write], *, replayed: bool = False) -> _Applied:
+        """Turn writes into bulk actions and send them; stories keep their first sighting.
+
+        ``replayed`` writes, from the outbox, are first fitted to what the engine holds.
+        """
+        if replayed:
+            writes, current = self._fit_replayed(writes)
+        else:
+            story_ids = [w.story.id for w in writes if w.story is not None]
+            current = self._current(self.names.stories, story_ids)
         applied = _Applied()
         actions: list[BulkAction] = []
         positions: list[int] = []  # which write each action came from
@@ -364,7 +379,8 @@ class EngineStore:
                 if action is None:
                     applied.unchanged += 1
                     continue
-            assert action is not None
+            if action is None:  # a replayed event left claiming no story
+                continue
             actions.append(action)
             positions.append(position)
         if not actions:
@@ -412,9 +428,30 @@ class EngineStore:
         applied.refused += len(result.refused)
         applied.pending.extend(positions[i] for i in result.pending)
 
-    def _current_stories(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def _fit_replayed(
+        self, writes: Sequence[_Write]
+    ) -> tuple[list[_Write], dict[str, dict[str, Any]]]:
+        """Parked writes fitted to the stored documents (``reconcile``), and the stored
+        stories they write or claim."""
+        ids = ids_to_read(
+            [w.story for w in writes if w.story is not None],
+            [w.action for w in writes if w.action is not None],
+            self.names,
+        )
+        current = self._current(self.names.stories, ids.stories)
+        stored = StoredDocuments(
+            stories=current,
+            events=self._current(self.names.events, ids.events),
+            sources=self._current(self.names.sources, ids.sources),
+        )
+        return [w.fitted(stored, self.names) for w in writes], current
+
+    def _current(self, index: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored documents of ``index`` with these ids, by id (missing ones absent)."""
+        if not ids:
+            return {}
         response = self.request(
-            "POST", f"/{quote(self.names.stories)}/_mget", body={"ids": list(dict.fromkeys(ids))}
+            "POST", f"/{quote(index)}/_mget", body={"ids": list(dict.fromkeys(ids))}
         )
         return {d["_id"]: d["_source"] for d in response["docs"] if d.get("found")}
 

@@ -405,6 +405,11 @@ class SQLiteStore:
         """Always 0: every write lands in the file or raises."""
         return 0
 
+    @property
+    def sent_from_outbox(self) -> tuple[Story, ...]:
+        """Always none: this store has no outbox."""
+        return ()
+
     def refresh(self) -> None:
         """Nothing to do: a committed write is visible at once."""
 
