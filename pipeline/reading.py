@@ -15,18 +15,13 @@ Conventions worth knowing:
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from pipeline.gazetteer import Gazetteer, Mention, default_gazetteer
-from pipeline.wordgate import GatedPattern, TextWords
+from pipeline.lexicon import MULTIPLIERS, NUMBER_WORDS, ActionKind, Lexicon, lexicon
+from pipeline.wordgate import TextWords
 
 _MAX_CHARS = 12_000
 _MAX_SEGMENTS = 60
@@ -45,29 +40,6 @@ _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]['’\"”)\]]))\s+(?=['�
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|St|Jr|Sr|vs|No|Gov|Sen|Rep|Gen|Lt|"
     r"Col|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|est)\.)$"
-)
-_STOP_WORDS = (
-    "a|an|the|and|or|but|nor|to|of|for|with|by|from|at|in|on|as|that|this|these|those|who|whom|"
-    "which|said|says|say|told|tells|asked|asks|than|our|your|my|is|are|was|were|be|been|being|"
-    "has|have|had|not|no|after|before|when|while|where|if|because|since|how|what|all|both|"
-    "other|into|onto|among|against|between|per|via|will|would|could|can|may|might|should|must|"
-    "do|does|did|it|they|them|we|he|she|you|so|such|also|only|just|even|most|any|each|every|"
-    "up|out|off|over|about|more|then|there|here|why|last|next|week|month|year|day|today|"
-    "yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-)
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
-_COUNT = (
-    r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s?[kK]\b)?|"
-    r"(?:(?:" + "|".join(_NUMBER_WORDS) + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|"
-    r"nine))?\s+)?(?:dozen|hundred|thousand)(?:\s+(?:thousand|hundred))?|"
-    + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an"))
 )
 _PRONOUN_SUBJECT = re.compile(
     r"^\W*(?:they|the (?:workers|employees|staffers|group|organi[sz]ers|signatories|"
@@ -147,109 +119,6 @@ def _is_singular(head: str) -> bool:
     if head in _PLURAL_HEADS or head.endswith("union") or head.startswith(("mitarbeiter", "besch")):
         return False
     return not head.endswith(("s", "ten"))
-
-
-# --- lexicons ------------------------------------------------------------------------
-
-
-def _alternation(fragments: Iterable[str]) -> str:
-    return "(?:" + "|".join(fragments) + ")"
-
-
-def _word_pattern(fragments: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])" + _alternation(fragments) + r"(?![\w])", flags)
-
-
-def _vocabulary_pattern(fragments: Iterable[str]) -> re.Pattern[str]:
-    """Case-sensitive for all-capital fragments (acronyms), case-insensitive otherwise."""
-    parts = [
-        frag if re.fullmatch(r"[A-Z0-9\\.?:()\-+ ]+", frag) else f"(?i:{frag})"
-        for frag in fragments
-    ]
-    return re.compile(r"(?<![\w-])" + _alternation(parts) + r"(?![\w])")
-
-
-def _gated_vocabulary(fragments: Sequence[str]) -> GatedPattern:
-    """A vocabulary pattern searched in whole stories: gated on their words to go faster."""
-    return GatedPattern(_vocabulary_pattern(fragments), fragments)
-
-
-@dataclass(frozen=True, slots=True)
-class _ActionKind:
-    name: str
-    strength: float
-    self_tied: bool
-    pattern: re.Pattern[str]
-
-
-class _Lexicon:
-    """Every word list of ``data/cues.yaml`` and ``data/vocabulary.yaml``, compiled once."""
-
-    def __init__(self, cues: Mapping[str, Any], vocabulary: Mapping[str, Any]) -> None:
-        quant = (
-            rf"(?:(?:{_alternation(cues['approximations'])})\s+)?(?:{_COUNT})\+?|"
-            rf"(?:{_alternation(cues['vague_groups'])})\s+of|"
-            rf"{_alternation(cues['vague_counts'])}"
-        )
-        stop = _alternation((_STOP_WORDS, *cues["object_verbs"], *cues["worker_nouns"]))
-        mods = rf"(?P<mods>(?:(?!{stop}\b)[\w'’.&/+-]*[\w.&/+-]\s+){{0,4}})$"
-        self.counted = re.compile(rf"(?<![\w'’.&/+-])(?P<quant>{quant})\s+{mods}", re.IGNORECASE)
-        self.left = re.compile(rf"(?<![\w'’.&/+-]){mods}", re.IGNORECASE)
-        self.worker = _word_pattern(cues["worker_nouns"])
-        self.employer_bound = _word_pattern(cues["employer_bound_nouns"])
-        self.union = _word_pattern(cues["union_nouns"])
-        self.collective_head = re.compile(
-            r"[-\s]+" + _alternation(cues["collective_heads"]) + r"\b", re.IGNORECASE
-        )
-        self.outsider = _word_pattern(cues["outsider_nouns"])
-        self.shareholder = _word_pattern(cues["shareholder_nouns"])
-        self.management = _word_pattern(cues["management_nouns"])
-        self.outside_occupation = _word_pattern(cues["outside_occupations"])
-        self.outside_modifier = _word_pattern(cues["outside_modifiers"])
-        self.tech_context = _word_pattern(cues["tech_context"])
-        self.management_letter = _word_pattern(cues["management_letters"])
-        self.object_verb = re.compile(
-            r"\b" + _alternation(cues["object_verbs"]) + r"\s+(?:[\w'’.&-]+\s+){0,3}$",
-            re.IGNORECASE,
-        )
-        self.object_preposition = re.compile(
-            r"\b" + _alternation(cues["object_prepositions"]) + r"\s+(?:[\w'’.&-]+\s+){0,3}$",
-            re.IGNORECASE,
-        )
-        self.negation = re.compile(
-            r"(?:n't|\b" + _alternation(cues["negations"]) + r")\b(?:\s+[\w'’-]+){0,2}\s*$",
-            re.IGNORECASE,
-        )
-        self.actions = tuple(
-            _ActionKind(
-                name,
-                float(spec["strength"]),
-                bool(spec.get("self_tied", False)),
-                _word_pattern(spec["patterns"]),
-            )
-            for name, spec in cues["actions"].items()
-        )
-        self.any_action = _word_pattern(
-            pattern for spec in cues["actions"].values() for pattern in spec["patterns"]
-        )
-        self.tags = {tag: _gated_vocabulary(words) for tag, words in vocabulary["tags"].items()}
-        self.struggles = {
-            name: (tuple(spec.get("tags") or ()), _gated_vocabulary(spec["words"]))
-            for name, spec in vocabulary["struggles"].items()
-        }
-        self.employment_types = {
-            name: _vocabulary_pattern(words)
-            for name, words in vocabulary["employment_types"].items()
-        }
-
-
-def _load_yaml(name: str) -> Any:
-    return yaml.safe_load(resources.files("pipeline").joinpath("data", name).read_text("utf-8"))
-
-
-@functools.cache
-def lexicon() -> _Lexicon:
-    return _Lexicon(_load_yaml("cues.yaml"), _load_yaml("vocabulary.yaml"))
 
 
 # --- what a reading holds ----------------------------------------------------------------
@@ -337,7 +206,7 @@ class _Segment:
     mentions: list[Mention]
     employers: list[Mention]
     """Tech companies named as more than the venue of a post ("said on Twitter")."""
-    cues: list[tuple[_ActionKind, int, int]]
+    cues: list[tuple[ActionKind, int, int]]
     outside: bool
     tech_context: bool
     actors: list[_Actor] | None = None
@@ -377,12 +246,12 @@ def parse_count(quantity: str) -> int | None:
         if re.fullmatch(r"\d+(?:\.\d+)?k?", digits):
             value = float(digits.rstrip("k")) * (1000 if digits.endswith("k") else 1)
             current, seen = current + int(value), True
-        elif word in _NUMBER_WORDS:
-            current, seen = current + _NUMBER_WORDS[word], True
-        elif word in _MULTIPLIERS:
-            current = max(current, 1) * _MULTIPLIERS[word]
+        elif word in NUMBER_WORDS:
+            current, seen = current + NUMBER_WORDS[word], True
+        elif word in MULTIPLIERS:
+            current = max(current, 1) * MULTIPLIERS[word]
             seen = True
-            if _MULTIPLIERS[word] >= 1000:
+            if MULTIPLIERS[word] >= 1000:
                 total, current = total + current, 0
     return total + current if seen else None
 
@@ -390,7 +259,7 @@ def parse_count(quantity: str) -> int | None:
 class _Reader:
     """Reads one story; holds the lexicon and gazetteer for the duration of one call."""
 
-    def __init__(self, lexicon: _Lexicon, gazetteer: Gazetteer) -> None:
+    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer) -> None:
         self.lex = lexicon
         self.gaz = gazetteer
         self.fallback: tuple[str | None, float] = (None, 0.0)  # the story's likely employer
@@ -430,7 +299,7 @@ class _Reader:
     def _segment(self, text: str, weight: float, lead: bool) -> _Segment:
         clean = text.translate(_QUOTES)
         mentions = self.gaz.mentions(clean)
-        cues: list[tuple[_ActionKind, int, int]] = []
+        cues: list[tuple[ActionKind, int, int]] = []
         if self.lex.any_action.search(clean):
             letters = [(m.start(), m.end()) for m in self.lex.management_letter.finditer(clean)]
             cues = [
@@ -604,7 +473,7 @@ class _Reader:
         return deeds
 
     def _actor_of(
-        self, segments: list[_Segment], index: int, kind: _ActionKind, start: int, end: int
+        self, segments: list[_Segment], index: int, kind: ActionKind, start: int, end: int
     ) -> tuple[_Actor | None, float]:
         seg = segments[index]
         if kind.self_tied:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lexicon import lexicon
 from pipeline.reading import (
     ACTING,
     LETTER_KINDS,
@@ -22,7 +23,6 @@ from pipeline.reading import (
     Deed,
     Reading,
     WorkerGroup,
-    lexicon,
     read_story,
 )
 from pipeline.records import Tags
