@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 from pipeline.store.engine import EngineStore
-from pipeline.store.engine_bodies import IndexNames
+from pipeline.store.engine_mappings import IndexNames
 from pipeline.store.opensearch import OpenSearchTransport
 from pipeline.store.outbox import Outbox
 from pipeline.store.transport import RetryPolicy

@@ -26,7 +26,7 @@ from synthetic_stories import make_stories
 from pipeline.store import StoreError, StoryQuery
 from pipeline.store.elasticsearch import ElasticsearchTransport
 from pipeline.store.engine import EngineStore
-from pipeline.store.engine_bodies import IndexNames
+from pipeline.store.engine_mappings import IndexNames
 from pipeline.store.outbox import Outbox
 from pipeline.store.transport import EngineHTTPError
 

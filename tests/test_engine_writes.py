@@ -8,7 +8,7 @@ import json
 import pytest
 
 from pipeline.store.bulk import send_bulk
-from pipeline.store.engine_bodies import BulkAction
+from pipeline.store.engine_documents import BulkAction
 from pipeline.store.outbox import Outbox, ParkedWrite
 from pipeline.store.transport import (
     EngineHTTPError,

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.kibana.importer import KibanaClient, KibanaError, load_saved_objects, setup_kibana
-from pipeline.store.engine_bodies import STORY_PROPERTIES
+from pipeline.store.engine_mappings import STORY_PROPERTIES
 
 SAVED_SEARCHES = {
     "all relevant stories": "picket: relevant stories",

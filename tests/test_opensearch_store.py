@@ -11,7 +11,7 @@ from synthetic_stories import make_stories
 
 from pipeline.records import CrawlOutcome, Event, SourceHealth, Tags, Validators
 from pipeline.store import StoryQuery
-from pipeline.store.engine_bodies import MAPPING_VERSION
+from pipeline.store.engine_mappings import MAPPING_VERSION
 from pipeline.store.transport import EngineHTTPError
 
 pytestmark = pytest.mark.opensearch

@@ -10,9 +10,8 @@ import pytest
 
 from pipeline.health import MAX_BACKOFF, fold_outcome
 from pipeline.records import CrawlOutcome, Event, Relevance, SourceHealth, Story, Tags, Validators
-from pipeline.store.engine_bodies import (
+from pipeline.store.engine_documents import (
     BulkAction,
-    IndexNames,
     event_document,
     event_from_document,
     health_document,
@@ -20,6 +19,7 @@ from pipeline.store.engine_bodies import (
     story_document,
     validators_document,
 )
+from pipeline.store.engine_mappings import IndexNames
 from pipeline.store.reconcile import (
     StoredDocuments,
     fit_action,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.store.engine_bodies import BulkAction, bulk_ndjson
+from pipeline.store.engine_documents import BulkAction, bulk_ndjson
 from pipeline.store.transport import RetryPolicy, error_details, is_transient
 
 log = logging.getLogger(__name__)

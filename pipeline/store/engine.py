@@ -4,64 +4,57 @@ Stories live in a versioned index behind the ``picket-stories`` alias, events in
 ``picket-events``, source health, feed validators and the crawl log in ``picket-sources``,
 alert watches (percolator queries) in ``picket-watches``. Writes go out as bulk requests
 with deterministic ids. When the engine cannot be reached, writes wait in a local
-``Outbox`` and are sent, oldest first, before anything newer: nothing is lost, nothing is
-duplicated. A run that cannot reach the engine, from its start or from midway, reads what
-it needs from what waits in the outbox (``parked_reads``), parks its writes and finishes;
-when they are sent, what the engine already holds wins where it knew better (``reconcile``).
+``Outbox`` and are sent, oldest first, before anything newer (``engine_writes``): nothing
+is lost, nothing is duplicated. A run that cannot reach the engine, from its start or from
+midway, reads what it needs from what waits in the outbox (``parked_reads``), parks its
+writes and finishes; when they are sent, what the engine already holds wins where it knew
+better (``reconcile``).
 """
 
 from __future__ import annotations
 
 import base64
-import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from pipeline.records import (
-    CrawlOutcome,
-    Event,
-    SourceHealth,
-    Story,
-    Validators,
-    from_json,
-    to_json,
-)
+from pipeline.records import CrawlOutcome, Event, SourceHealth, Story, Validators
 from pipeline.settings import Settings
 from pipeline.store.base import StoreError, StoryQuery, UpsertResult
-from pipeline.store.bulk import BulkResult, send_bulk
-from pipeline.store.engine_bodies import (
+from pipeline.store.bulk import send_bulk
+from pipeline.store.engine_documents import (
     BulkAction,
-    IndexNames,
-    comparable_document,
-    count_body,
     crawl_document,
     event_document,
     event_from_document,
-    event_stats_body,
     health_document,
     health_from_document,
-    kind_query,
-    percolate_body,
-    search_body,
     signature_of,
-    since_query,
-    stale_watches_query,
     story_document,
     story_from_document,
-    story_stats_body,
     validators_document,
     validators_from_document,
     watch_document,
 )
+from pipeline.store.engine_mappings import IndexNames
+from pipeline.store.engine_queries import (
+    count_body,
+    event_stats_body,
+    kind_query,
+    percolate_body,
+    search_body,
+    since_query,
+    stale_watches_query,
+    story_stats_body,
+)
 from pipeline.store.engine_setup import migrate_stories, setup_indices, stories_index
-from pipeline.store.outbox import Outbox, ParkedWrite
-from pipeline.store.parked_reads import ParkedState, parked_state
-from pipeline.store.reconcile import StoredDocuments, fit_action, fit_story, ids_to_read
+from pipeline.store.engine_writes import EngineWriter, Write, batched
+from pipeline.store.outbox import Outbox
+from pipeline.store.parked_reads import ParkedState
 from pipeline.store.stats import StoryStats, stats_from_aggregations
 from pipeline.store.transport import (
     EngineHTTPError,
@@ -77,44 +70,6 @@ T = TypeVar("T")
 
 PAGE_SIZE = 1000
 PERCOLATE_BATCH = 100
-
-
-@dataclass(frozen=True, slots=True)
-class _Write:
-    """One write to make: a story to upsert, or any other bulk action (neither: none left)."""
-
-    story: Story | None = None
-    action: BulkAction | None = None
-
-    def parked(self) -> ParkedWrite:
-        if self.story is not None:
-            return ParkedWrite("story", to_json(self.story))
-        assert self.action is not None
-        return ParkedWrite("action", self.action.to_json())
-
-    @classmethod
-    def from_parked(cls, parked: ParkedWrite) -> _Write:
-        if parked.kind == "story":
-            return cls(story=from_json(Story, parked.payload))
-        return cls(action=BulkAction.from_json(parked.payload))
-
-    def fitted(self, stored: StoredDocuments, names: IndexNames) -> _Write:
-        """This replayed write fitted to what the engine holds (see ``reconcile``)."""
-        if self.story is not None:
-            return _Write(story=fit_story(self.story, stored.stories.get(self.story.id)))
-        assert self.action is not None
-        return _Write(action=fit_action(self.action, stored, names))
-
-
-@dataclass(slots=True)
-class _Applied:
-    """What became of one batch of writes."""
-
-    new: list[Story] = field(default_factory=list)  # the stories indexed for the first time
-    updated: int = 0
-    unchanged: int = 0
-    refused: int = 0
-    pending: list[int] = field(default_factory=list)  # positions to park again
 
 
 class EngineStore:
@@ -138,15 +93,28 @@ class EngineStore:
         self._sleep = sleep
         self._prepared = False
         self._unreachable: str | None = None  # why writes are being parked, once they are
-        self._wrote = False  # whether anything was written, so closing makes it searchable
         self._health: dict[str, SourceHealth] | None = None  # as read (and written) so far
         self._validators: dict[str, Validators] | None = None
-        self._parked: ParkedState | None = None  # what waits in the outbox, once read
         self._read_parked = False  # whether a read fell back to the outbox yet
-        self.sent_from_outbox: list[Story] = []  # stories the outbox held, now new in the index
+        self._writer = EngineWriter(
+            self.request,
+            engine=transport.engine,
+            names=self.names,
+            outbox=outbox,
+            bulk_size=bulk_size,
+            retry=self.retry,
+            sleep=sleep,
+            is_reachable=lambda: self._unreachable is None,
+            on_unreachable=self._now_unreachable,
+        )
+
+    @property
+    def sent_from_outbox(self) -> list[Story]:
+        """The stories the outbox held that this store, while open, indexed as new."""
+        return self._writer.sent_from_outbox
 
     def close(self) -> None:
-        if self._wrote and self._unreachable is None:
+        if self._writer.wrote and self._unreachable is None:
             try:
                 self.refresh()  # a search right after a run sees what the run stored
             except StoreError as exc:
@@ -250,12 +218,7 @@ class EngineStore:
                 self.outbox.path,
                 self.outbox.pending("story"),
             )
-        if self._parked is None:
-            writes = [_Write.from_parked(p) for p in self.outbox.waiting()]
-            stories = [w.story for w in writes if w.story is not None]
-            actions = [w.action for w in writes if w.action is not None]
-            self._parked = parked_state(stories, actions, self.names)
-        return parked(self._parked)
+        return parked(self._writer.parked())
 
     def _engine_only(self, what: str) -> None:
         """Prepare for what only the engine can do, and refuse it at once if the engine is
@@ -315,163 +278,13 @@ class EngineStore:
 
     def flush_outbox(self) -> int:
         """Send the parked writes, oldest first; stop at the first that still cannot go."""
-        flushed = new_stories = 0
-        while parked := self.outbox.oldest(self.bulk_size):
-            applied = self._apply([_Write.from_parked(p) for p in parked], replayed=True)
-            done = set(range(len(parked))) - set(applied.pending)
-            self.outbox.remove(parked[i].seq for i in sorted(done))
-            self._parked = None
-            self.sent_from_outbox += applied.new
-            new_stories += len(applied.new)
-            flushed += len(done)
-            if applied.pending:
-                log.warning(
-                    "the outbox keeps %s writes the engine could not take yet",
-                    self.outbox.pending(),
-                )
-                break
-        if flushed:
-            log.info(
-                "sent %s writes from the outbox to %s, %s of them new stories (%s stories "
-                "still waiting)",
-                flushed,
-                self.transport.engine,
-                new_stories,
-                self.outbox.pending("story"),
-            )
-        return flushed
+        return self._writer.flush_outbox()
 
     # --- writes ------------------------------------------------------------------
 
-    def _write(self, writes: Sequence[_Write]) -> _Applied:
-        """Apply ``writes`` now, or park them behind what already waits."""
-        self._parked = None  # what waits changes
-        if self._unreachable is None and not self.outbox.pending():
-            try:
-                applied = self._apply(writes)
-            except EngineUnavailable as exc:
-                self._now_unreachable(exc)
-            else:
-                self.outbox.park(writes[i].parked() for i in applied.pending)
-                return applied
-        self.outbox.park(write.parked() for write in writes)
-        return _Applied(pending=list(range(len(writes))))
-
-    def _apply(self, writes: Sequence[_Write], *, replayed: bool = False) -> _Applied:
-        """Turn writes into bulk actions and send them; stories keep their first sighting.
-
-        ``replayed`` writes, from the outbox, are first fitted to what the engine holds.
-        """
-        if replayed:
-            writes, current = self._fit_replayed(writes)
-        else:
-            story_ids = [w.story.id for w in writes if w.story is not None]
-            current = self._current(self.names.stories, story_ids)
-        applied = _Applied()
-        actions: list[BulkAction] = []
-        positions: list[int] = []  # which write each action came from
-        verdicts: dict[int, tuple[str, Story]] = {}
-        for position, write in enumerate(writes):
-            action = write.action
-            if write.story is not None:
-                action, verdict = self._story_action(write.story, current)
-                verdicts[position] = (verdict, write.story)
-                if action is None:
-                    applied.unchanged += 1
-                    continue
-            if action is None:  # a replayed event left claiming no story
-                continue
-            actions.append(action)
-            positions.append(position)
-        if not actions:
-            return applied
-        result = send_bulk(self._send_bulk, actions, policy=self.retry, sleep=self._sleep)
-        self._wrote = True
-        self._count(result, positions, verdicts, applied)
-        return applied
-
-    def _story_action(
-        self, story: Story, current: dict[str, dict[str, Any]]
-    ) -> tuple[BulkAction | None, str]:
-        """Index a story unless it is stored unchanged; ``current`` learns the new version."""
-        existing = current.get(story.id)
-        if existing is not None:
-            story = replace(story, first_seen=datetime.fromisoformat(existing["first_seen_at"]))
-        elif story.first_seen is None:
-            story = replace(story, first_seen=datetime.now(UTC))
-        doc = story_document(story)
-        verdict = "new"
-        if existing is not None:
-            if comparable_document(existing) == comparable_document(doc):
-                return None, "unchanged"
-            if "signature" in existing:
-                doc["signature"] = existing["signature"]
-            verdict = "updated"
-        current[story.id] = doc
-        action = BulkAction("index", self.names.stories, story.id, doc, require_alias=True)
-        return action, verdict
-
-    @staticmethod
-    def _count(
-        result: BulkResult,
-        positions: list[int],
-        verdicts: dict[int, tuple[str, Story]],
-        applied: _Applied,
-    ) -> None:
-        for i in result.succeeded:
-            if positions[i] in verdicts:  # a story, "new" or "updated" (unchanged is not sent)
-                verdict, story = verdicts[positions[i]]
-                if verdict == "new":
-                    applied.new.append(story)
-                else:
-                    applied.updated += 1
-        applied.refused += len(result.refused)
-        applied.pending.extend(positions[i] for i in result.pending)
-
-    def _fit_replayed(
-        self, writes: Sequence[_Write]
-    ) -> tuple[list[_Write], dict[str, dict[str, Any]]]:
-        """Parked writes fitted to the stored documents (``reconcile``), and the stored
-        stories they write or claim."""
-        ids = ids_to_read(
-            [w.story for w in writes if w.story is not None],
-            [w.action for w in writes if w.action is not None],
-            self.names,
-        )
-        current = self._current(self.names.stories, ids.stories)
-        stored = StoredDocuments(
-            stories=current,
-            events=self._current(self.names.events, ids.events),
-            sources=self._current(self.names.sources, ids.sources),
-        )
-        return [w.fitted(stored, self.names) for w in writes], current
-
-    def _current(self, index: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The stored documents of ``index`` with these ids, by id (missing ones absent)."""
-        if not ids:
-            return {}
-        response = self.request(
-            "POST", f"/{quote(index)}/_mget", body={"ids": list(dict.fromkeys(ids))}
-        )
-        return {d["_id"]: d["_source"] for d in response["docs"] if d.get("found")}
-
-    def _send_bulk(self, body: bytes) -> Any:
-        return self.request("POST", "/_bulk", body=body)
-
-    def _write_all(self, writes: Iterable[_Write]) -> _Applied:
-        total = _Applied()
-        for chunk in _batched(writes, self.bulk_size):
-            applied = self._write(chunk)
-            total.new += applied.new
-            total.updated += applied.updated
-            total.unchanged += applied.unchanged
-            total.refused += applied.refused
-            total.pending.extend(applied.pending)
-        return total
-
     def upsert_stories(self, stories: Iterable[Story]) -> UpsertResult:
         self._prepare()
-        applied = self._write_all(_Write(story=story) for story in stories)
+        applied = self._writer.write_all(Write(story=story) for story in stories)
         return UpsertResult(
             new=len(applied.new),
             updated=applied.updated,
@@ -481,8 +294,8 @@ class EngineStore:
 
     def save_signatures(self, signatures: Mapping[str, bytes]) -> None:
         self._prepare()
-        self._write_all(
-            _Write(
+        self._writer.write_all(
+            Write(
                 action=BulkAction(
                     "update",
                     self.names.stories,
@@ -496,8 +309,8 @@ class EngineStore:
 
     def upsert_events(self, events: Iterable[Event]) -> None:
         self._prepare()
-        self._write_all(
-            _action(self.names.events, event.id, event_document(event)) for event in events
+        self._writer.write_all(
+            Write.document(self.names.events, event.id, event_document(event)) for event in events
         )
 
     def record_outcomes(
@@ -508,11 +321,13 @@ class EngineStore:
         validators = [v for outcome in outcomes for v in outcome.validators]
         self._health = {**(self._health or {}), **{h.source_id: h for h in health}}
         self._validators = {**(self._validators or {}), **{v.url: v for v in validators}}
+        documents = [
+            *map(health_document, health),
+            *map(validators_document, validators),
+            *map(crawl_document, outcomes),
+        ]
         index = self.names.sources
-        writes = [_action(index, doc["id"], doc) for doc in map(health_document, health)]
-        writes += [_action(index, doc["id"], doc) for doc in map(validators_document, validators)]
-        writes += [_action(index, doc["id"], doc) for doc in map(crawl_document, outcomes)]
-        self._write_all(writes)
+        self._writer.write_all([Write.document(index, doc["id"], doc) for doc in documents])
 
     # --- reads -------------------------------------------------------------------
 
@@ -654,7 +469,7 @@ class EngineStore:
         """Every story's id with the names of the stored watches it matches (maybe none)."""
         self._engine_only("match stories against the alert watches")
         matches: dict[str, list[str]] = {story.id: [] for story in stories}
-        for batch in _batched(stories, PERCOLATE_BATCH):
+        for batch in batched(stories, PERCOLATE_BATCH):
             documents = [story_document(_first_seen_set(s)) for s in batch]
             body = percolate_body(documents, size=PAGE_SIZE)
             for hit in self._scan(self.names.watches, body):
@@ -664,18 +479,8 @@ class EngineStore:
         return {story_id: sorted(set(names)) for story_id, names in matches.items()}
 
 
-def _action(index: str, doc_id: str, doc: Mapping[str, Any]) -> _Write:
-    return _Write(action=BulkAction("index", index, doc_id, doc))
-
-
 def _first_seen_set(story: Story) -> Story:
     return story if story.first_seen else replace(story, first_seen=datetime.now(UTC))
-
-
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def open_engine_store(transport: EngineTransport, settings: Settings) -> EngineStore:

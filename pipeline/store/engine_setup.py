@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from pipeline.store.base import StoreError
-from pipeline.store.engine_bodies import (
+from pipeline.store.engine_mappings import (
     STORY_MAPPINGS,
     IndexNames,
     alias_swap_body,

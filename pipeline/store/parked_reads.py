@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.records import Event, SourceHealth, Story, Validators
-from pipeline.store.engine_bodies import (
+from pipeline.store.engine_documents import (
     BulkAction,
-    IndexNames,
     event_from_document,
     health_from_document,
     signature_of,
     validators_from_document,
 )
+from pipeline.store.engine_mappings import IndexNames
 
 
 @dataclass(frozen=True, slots=True)

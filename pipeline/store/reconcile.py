@@ -23,14 +23,14 @@ from typing import Any
 from pipeline.events import MAX_KEYWORDS, merge_tags
 from pipeline.health import MAX_BACKOFF
 from pipeline.records import Event, SourceHealth, Story
-from pipeline.store.engine_bodies import (
+from pipeline.store.engine_documents import (
     BulkAction,
-    IndexNames,
     event_document,
     event_from_document,
     health_document,
     health_from_document,
 )
+from pipeline.store.engine_mappings import IndexNames
 
 Document = Mapping[str, Any]
 

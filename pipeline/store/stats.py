@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.records import Event, Story
 from pipeline.store.base import StoryQuery, StoryStore
-from pipeline.store.engine_bodies import STAT_FIELDS
+from pipeline.store.engine_queries import STAT_FIELDS
 
 WeekCounts = tuple[tuple[date, int], ...]
 

@@ -1,9 +1,10 @@
 """The thin seam between the engine store and a search engine's Python client.
 
-An ``EngineTransport`` sends one REST request (the bodies come from ``engine_bodies``) and
-turns the client's exceptions into two of picket's own: ``EngineUnavailable`` when the
-engine cannot be reached, ``EngineHTTPError`` when it answered with an error status.
-``call_with_retries`` retries what may pass (429, 5xx, unreachable) with backoff.
+An ``EngineTransport`` sends one REST request (the bodies come from ``engine_mappings``,
+``engine_documents`` and ``engine_queries``) and turns the client's exceptions into two of
+picket's own: ``EngineUnavailable`` when the engine cannot be reached, ``EngineHTTPError``
+when it answered with an error status. ``call_with_retries`` retries what may pass (429,
+5xx, unreachable) with backoff.
 """
 
 from __future__ import annotations

@@ -11,30 +11,34 @@ from synthetic_stories import make_stories
 
 from pipeline.records import CrawlOutcome, Event, SourceHealth, Story, Tags, Validators
 from pipeline.store import TAG_FIELDS, StoreError, StoryQuery
-from pipeline.store.engine_bodies import (
-    EVENT_MAPPINGS,
-    EXACT_FILTER_FIELDS,
-    SORTS,
-    SOURCE_MAPPINGS,
-    STORY_MAPPINGS,
-    STORY_PROPERTIES,
-    TEXT_FIELDS,
-    WATCH_MAPPINGS,
+from pipeline.store.engine_documents import (
     BulkAction,
-    IndexNames,
     bulk_ndjson,
     crawl_document,
     event_document,
     event_from_document,
     health_document,
     health_from_document,
-    search_body,
     story_document,
     story_from_document,
-    story_query,
-    text_query,
     validators_document,
     validators_from_document,
+)
+from pipeline.store.engine_mappings import (
+    EVENT_MAPPINGS,
+    SOURCE_MAPPINGS,
+    STORY_MAPPINGS,
+    STORY_PROPERTIES,
+    WATCH_MAPPINGS,
+    IndexNames,
+)
+from pipeline.store.engine_queries import (
+    EXACT_FILTER_FIELDS,
+    SORTS,
+    TEXT_FIELDS,
+    search_body,
+    story_query,
+    text_query,
 )
 from pipeline.store.transport import with_query
 
