@@ -24,14 +24,14 @@ import logging
 import re
 from collections import defaultdict
 from copy import deepcopy
-from datetime import UTC, datetime
+from datetime import UTC
 
 import lxml.etree
 import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
-from pipeline.page_metadata import read_metadata
+from pipeline.page_metadata import page_article
 from pipeline.records import Article, FeedEntry, FetchedPage
 
 LOGGER = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def extract_article(page: FetchedPage) -> Article:
         text = _main_text(tree, url) if tree is not None else ""
         if tree is not None and len(text) >= MIN_TEXT_CHARS:
             if not _is_listing(tree, text):
-                return _page_article(tree, url, text, page.fetched_at)
+                return page_article(tree, url, text=text, fetched_at=page.fetched_at)
             problem = "a list of links to other pages, not an article"
         else:
             problem = f"too little main text ({len(text)} characters)" if text else "no main text"
@@ -175,21 +175,6 @@ def _fetch_problem(page: FetchedPage) -> str | None:
     if not page.body.strip():
         return "empty body"
     return None
-
-
-def _page_article(tree: HtmlElement, url: str, text: str, fetched_at: datetime) -> Article:
-    metadata = read_metadata(tree, url, fetched_at=fetched_at)
-    return Article(
-        url=url,
-        title=metadata.title,
-        text=text,
-        authors=metadata.authors,
-        published=metadata.published,
-        language=metadata.language,
-        canonical_url=metadata.canonical_url,
-        site_name=metadata.site_name,
-        description=metadata.description,
-    )
 
 
 def _entry_article(entry: FeedEntry | None, url: str, problem: str) -> Article:

@@ -9,7 +9,6 @@ markup only; the slower search through its text runs when that finds none.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
@@ -17,24 +16,16 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
+from pipeline.records import Article
+
 LOGGER = logging.getLogger(__name__)
 
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
-@dataclass(frozen=True, slots=True)
-class PageMetadata:
-    title: str = ""
-    authors: tuple[str, ...] = ()
-    published: datetime | None = None
-    language: str | None = None
-    canonical_url: str | None = None
-    site_name: str | None = None
-    description: str | None = None
-
-
-def read_metadata(tree: HtmlElement, url: str, *, fetched_at: datetime) -> PageMetadata:
-    """The metadata of the parsed page ``tree`` fetched from ``url`` at ``fetched_at``."""
+def page_article(tree: HtmlElement, url: str, *, text: str, fetched_at: datetime) -> Article:
+    """The article of the parsed page ``tree``, fetched from ``url`` at ``fetched_at``, with
+    its main ``text`` and the metadata the page gives."""
     found = trafilatura_metadata.examine_meta(tree)
     if found.author and " " not in found.author:  # a handle or a site name, not a byline
         found.author = None
@@ -46,8 +37,10 @@ def read_metadata(tree: HtmlElement, url: str, *, fetched_at: datetime) -> PageM
     found.author = found.author or trafilatura_metadata.extract_author(tree)
     found.sitename = found.sitename or trafilatura_metadata.extract_sitename(tree)
     found.clean_and_trim()
-    return PageMetadata(
+    return Article(
+        url=url,
         title=found.title or "",
+        text=text,
         authors=_authors(found.author),
         published=_published_date(tree, found.url or url, fetched_at),
         language=_declared_language(tree),
