@@ -171,11 +171,7 @@ def _backed_off(parked: SourceHealth, failures: int) -> datetime | None:
     if uncounted <= 0 or parked.next_due is None or parked.last_attempt is None:
         return parked.next_due
     wait = parked.next_due - parked.last_attempt
-    for _ in range(uncounted):
-        if wait >= MAX_BACKOFF:
-            break
-        wait *= 2
-    return parked.last_attempt + min(wait, MAX_BACKOFF)
+    return parked.last_attempt + min(wait * 2**uncounted, MAX_BACKOFF)
 
 
 def _later(moment: datetime | None, than: datetime | None) -> bool:
