@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import yaml
+
+from pipeline.wordgate import LiteralGate, trie_pattern
 
 _WORD_BEFORE = re.compile(r"([\w'’&.-]+)\W*$")
 _WORD_AFTER = re.compile(r"^[\s-]*([\w'’&-]+)")
@@ -84,14 +86,17 @@ class Gazetteer:
         for surface in data.get("outside_tech") or ():
             self._surface.setdefault(surface, (surface, False))
         self._patterns = tuple(patterns)
-        self._matcher = re.compile(r"(?<![\w&.])(?:" + _trie_pattern(self._surface) + r")(?![\w&])")
+        self.pattern_gate = LiteralGate(pattern for pattern, _ in patterns)
+        """Which sentences the context patterns ("Bolt drivers") could match."""
+        self._matcher = re.compile(r"(?<![\w&.])(?:" + trie_pattern(self._surface) + r")(?![\w&])")
 
     def resolve(self, name: str) -> str | None:
         """The canonical name for ``name`` or one of its aliases, ignoring case."""
         return self._lookup.get(" ".join(name.split()).casefold())
 
-    def mentions(self, text: str) -> list[Mention]:
-        """Every employer named in ``text``, tech or not, in text order."""
+    def mentions(self, text: str, *, patterns: bool = True) -> list[Mention]:
+        """Every employer named in ``text``, tech or not, in text order; ``patterns=False``
+        skips the context patterns (for sentences their ``pattern_gate`` did not mark)."""
         found: list[Mention] = []
         for match in self._matcher.finditer(text):
             surface = match.group()
@@ -99,7 +104,7 @@ class Gazetteer:
             if tech and self._vetoed(text, match.start(), match.end(), self._guards[surface]):
                 continue
             found.append(Mention(name, match.start(), match.end(), tech))
-        for pattern, name in self._patterns:
+        for pattern, name in self._patterns if patterns else ():
             for match in pattern.finditer(text):
                 if not any(m.start <= match.start() < m.end for m in found):
                     found.append(Mention(name, match.start(), match.end()))
@@ -121,32 +126,6 @@ class Gazetteer:
             if before and before.group(1).casefold() in guard.not_after:
                 return True
         return False
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """One regex alternation for many literal words, factored by common prefixes.
-
-    Python's ``re`` tries alternatives one by one; a prefix trie keeps a scan over a
-    long article linear in its length however many names the gazetteer holds.
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def render(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + render(child) for char, child in node.items() if char]
-        ends_here = "" in node
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends_here:
-            return "(?:" + body + ")?"
-        return body
-
-    return render(trie)
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.wordgate import GatedPattern
+from pipeline.wordgate import GatedPattern, LiteralGate
 
 _STOP_WORDS = (
     "a|an|the|and|or|but|nor|to|of|for|with|by|from|at|in|on|as|that|this|these|those|who|whom|"
@@ -122,6 +122,10 @@ class Lexicon:
         self.any_action = _word_pattern(
             pattern for spec in cues["actions"].values() for pattern in spec["patterns"]
         )
+        # the sentences of a story worth searching for these, from one scan of the story
+        self.action_gate = LiteralGate([self.any_action])
+        self.outside_occupation_gate = LiteralGate([self.outside_occupation])
+        self.tech_context_gate = LiteralGate([self.tech_context])
         self.tags = {tag: _gated_vocabulary(words) for tag, words in vocabulary["tags"].items()}
         self.struggles = {
             name: (tuple(spec.get("tags") or ()), _gated_vocabulary(spec["words"]))

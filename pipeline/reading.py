@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass
 
 from pipeline.gazetteer import Gazetteer, Mention, default_gazetteer
 from pipeline.lexicon import MULTIPLIERS, NUMBER_WORDS, ActionKind, Lexicon, lexicon
-from pipeline.wordgate import TextWords
+from pipeline.wordgate import Passages, TextWords
 
 _MAX_CHARS = 12_000
 _MAX_SEGMENTS = 60
@@ -213,6 +214,16 @@ class _Segment:
     """Who is named as acting: found when an action first needs them (most sentences have none)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Gates:
+    """The sentences of one story (by index) that each costly pattern could match."""
+
+    action: Container[int]
+    outside: Container[int]
+    tech_context: Container[int]
+    named: Container[int]  # by the gazetteer's context patterns
+
+
 # --- reading -------------------------------------------------------------------------------
 
 
@@ -222,12 +233,17 @@ def sentences(text: str) -> list[str]:
     for paragraph in text.splitlines():
         merged: list[str] = []
         for piece in _SENTENCE_BREAK.split(paragraph.strip()):
-            if merged and _ABBREVIATION.search(merged[-1]):
+            if merged and _ends_in_abbreviation(merged[-1]):
                 merged[-1] = f"{merged[-1]} {piece}"
             elif piece:
                 merged.append(piece)
         out.extend(merged)
     return out
+
+
+def _ends_in_abbreviation(text: str) -> bool:
+    # the longest abbreviation ("approx.") and the character before it are at most the last 8
+    return bool(_ABBREVIATION.search(text, max(0, len(text) - 8)))
 
 
 def _position_weight(index: int, sentence: str) -> float:
@@ -294,13 +310,26 @@ class _Reader:
             parts.append((" ".join(title.split()), 1.0, True))
         body = sentences(text[:_MAX_CHARS])
         parts.extend((s, _position_weight(i, s), i < _LEAD_SENTENCES) for i, s in enumerate(body))
-        return [self._segment(*part) for part in parts[:_MAX_SEGMENTS]]
+        parts = parts[:_MAX_SEGMENTS]
+        cleans = [part.translate(_QUOTES) for part, _, _ in parts]
+        passages = Passages.of(cleans)
+        gates = _Gates(
+            action=self.lex.action_gate.marked(passages),
+            outside=self.lex.outside_occupation_gate.marked(passages),
+            tech_context=self.lex.tech_context_gate.marked(passages),
+            named=self.gaz.pattern_gate.marked(passages),
+        )
+        return [
+            self._segment(i, text, clean, weight, lead, gates)
+            for i, ((text, weight, lead), clean) in enumerate(zip(parts, cleans, strict=True))
+        ]
 
-    def _segment(self, text: str, weight: float, lead: bool) -> _Segment:
-        clean = text.translate(_QUOTES)
-        mentions = self.gaz.mentions(clean)
+    def _segment(
+        self, index: int, text: str, clean: str, weight: float, lead: bool, gates: _Gates
+    ) -> _Segment:
+        mentions = self.gaz.mentions(clean, patterns=index in gates.named)
         cues: list[tuple[ActionKind, int, int]] = []
-        if self.lex.any_action.search(clean):
+        if index in gates.action and self.lex.any_action.search(clean):
             letters = [(m.start(), m.end()) for m in self.lex.management_letter.finditer(clean)]
             cues = [
                 (kind, m.start(), m.end())
@@ -308,8 +337,8 @@ class _Reader:
                 for m in kind.pattern.finditer(clean)
                 if not any(m.start() < e and s < m.end() for s, e in letters)
             ]
-        outside = any(not m.tech for m in mentions) or bool(
-            self.lex.outside_occupation.search(clean)
+        outside = any(not m.tech for m in mentions) or (
+            index in gates.outside and bool(self.lex.outside_occupation.search(clean))
         )
         return _Segment(
             text=text,
@@ -324,7 +353,7 @@ class _Reader:
             ],
             cues=cues,
             outside=outside,
-            tech_context=bool(self.lex.tech_context.search(clean)),
+            tech_context=index in gates.tech_context and bool(self.lex.tech_context.search(clean)),
         )
 
     def _actors(self, seg: _Segment) -> list[_Actor]:

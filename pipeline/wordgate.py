@@ -1,20 +1,31 @@
 """A cheap question before a costly regular expression: could any of its phrases be here?
 
 A word list compiled into one regular expression is tried at every character of a text,
-which for a whole article costs far more than looking its words up. Each fragment of the
-list starts with a word it cannot match without ("border" in ``border (?:wall|agents?)``,
-"immigra" in ``immigra\\w*``); when none of those starts a word of the text, the expression
-is not run. A fragment whose first word cannot be read off (it opens with a group or an
-escape, or its word is not ASCII) lets the expression always run, so the answer with the
-gate is the answer without it.
+which for a whole article costs far more than looking its words up. Two gates ask first,
+and each only ever skips a search that would have found nothing:
+
+- ``GatedPattern``, for many word lists searched in one whole story: each fragment of a
+  list starts with a word it cannot match without ("border" in ``border (?:wall|agents?)``,
+  "immigra" in ``immigra\\w*``); when none of those starts a word of the text, the
+  expression is not run. A fragment whose first word cannot be read off (it opens with a
+  group or an escape, or its word is not ASCII) is asked for the strings it must contain
+  instead, as the literal gate does; one with neither lets the expression always run.
+- ``LiteralGate``, for one pattern searched in each sentence of a story: every match
+  contains one of a few strings (" strike" in ``(?:a|the|...) strikes?``, "bolt" in
+  ``(?<!\\w)Bolt(?= drivers)``), read off the parsed pattern; one scan of the whole story
+  for those strings tells the sentences worth searching. A pattern without such strings
+  marks every sentence.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
+from re import _constants as sre  # the parsed form of patterns, stable since Python 3.11
+from re import _parser as sre_parser
+from typing import Any
 
 _LEADING_LITERAL = re.compile(r"[A-Za-z0-9 '’-]*")
 _QUANTIFIERS = ("?", "*", "{")
@@ -22,6 +33,13 @@ _WORD = re.compile(r"\w+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 # The four non-ASCII letters that Python's case-insensitive matching takes for ASCII ones.
 _IGNORECASE_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_MIN_LITERAL = 3  # shorter strings are in nearly every sentence: the gate would mark them all
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _folded(text: str) -> str:
+    """``text`` lowered as case-insensitive matching sees it (a dotless i is an i)."""
+    return text.translate(_IGNORECASE_ASCII).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +48,13 @@ class TextWords:
 
     words: frozenset[str]
     ordered: tuple[str, ...]  # sorted, to find the words that start with a prefix
+    folded: str  # the whole text, for fragments that are asked for strings rather than words
 
     @classmethod
     def of(cls, text: str) -> TextWords:
-        words = frozenset(_WORD.findall(text.translate(_IGNORECASE_ASCII).casefold()))
-        return cls(words, tuple(sorted(words)))
+        folded = _folded(text)
+        words = frozenset(_WORD.findall(folded))
+        return cls(words, tuple(sorted(words)), folded)
 
     def starts_a_word(self, prefix: str) -> bool:
         at = bisect.bisect_left(self.ordered, prefix)
@@ -48,22 +68,28 @@ class GatedPattern:
         self.pattern = pattern
         whole: set[str] = set()
         prefixes: set[str] = set()
+        strings: set[str] = set()
         self.always = False
         for fragment in fragments:
             first = _first_word(fragment)
-            if first is None:
+            if first is not None:
+                word, is_whole = first
+                (whole if is_whole else prefixes).add(word)
+            elif required := _selective(required_literals(fragment, pattern.flags)):
+                strings |= required
+            else:
                 self.always = True
                 break
-            word, is_whole = first
-            (whole if is_whole else prefixes).add(word)
         self._whole = frozenset(whole)
         self._prefixes = tuple(sorted(prefixes))
+        self._strings = tuple(sorted(strings))
 
     def could_match(self, words: TextWords) -> bool:
         return (
             self.always
             or not self._whole.isdisjoint(words.words)
             or any(words.starts_a_word(prefix) for prefix in self._prefixes)
+            or any(string in words.folded for string in self._strings)
         )
 
     def search(self, text: str, words: TextWords) -> re.Match[str] | None:
@@ -80,3 +106,111 @@ def _first_word(fragment: str) -> tuple[str, bool] | None:
     if word is None or len(word.group()) < 2:
         return None
     return word.group().casefold(), len(literal) > word.end()
+
+
+@dataclass(frozen=True, slots=True)
+class Passages:
+    """A story's sentences lowered and joined, scanned once by each ``LiteralGate``."""
+
+    text: str
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Passages:
+        folded = [_folded(text) for text in texts]
+        starts, at = [], 0
+        for text in folded:
+            starts.append(at)
+            at += len(text) + 1
+        return cls("\n".join(folded), tuple(starts))
+
+
+class LiteralGate:
+    """The sentences of a story where any of ``patterns`` could match."""
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        literals: set[str] = set()
+        for pattern in patterns:
+            required = _selective(required_literals(pattern.pattern, pattern.flags))
+            if required is None:
+                self._scan = None
+                return
+            literals |= required
+        self._scan = re.compile(trie_pattern(sorted(literals))) if literals else None
+
+    def marked(self, passages: Passages) -> Container[int]:
+        """Indexes of the passages holding one of the strings every match contains."""
+        if self._scan is None:
+            return range(len(passages.starts))
+        return {
+            bisect.bisect_right(passages.starts, found.start()) - 1
+            for found in self._scan.finditer(passages.text)
+        }
+
+
+def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Lowercase strings one of which every match of ``pattern`` contains; None when the
+    pattern has none (a match could be any word)."""
+    return _required(sre_parser.parse(pattern, flags))
+
+
+def _selective(strings: frozenset[str] | None) -> frozenset[str] | None:
+    """``strings`` when none is so short that nearly every text holds it."""
+    return strings if strings and min(map(len, strings)) >= _MIN_LITERAL else None
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """The most selective set of strings a match of the parsed ``items`` must contain."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, arg in items:
+        if op is sre.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            options.append(frozenset({_folded("".join(run))}))
+            run = []
+        inner: frozenset[str] | None = None
+        if op is sre.SUBPATTERN:
+            inner = _required(arg[-1])
+        elif op is sre.ATOMIC_GROUP:
+            inner = _required(arg)
+        elif op is sre.ASSERT:  # a lookahead or lookbehind that must hold
+            inner = _required(arg[1])
+        elif op in _REPEATS and arg[0] >= 1:
+            inner = _required(arg[2])
+        elif op is sre.BRANCH:
+            branches = [_required(branch) for branch in arg[1]]
+            if all(b is not None for b in branches):
+                inner = frozenset().union(*branches)
+        if inner:
+            options.append(inner)
+    if run:
+        options.append(frozenset({_folded("".join(run))}))
+    return max(options, key=lambda strings: min(map(len, strings)), default=None)
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation for many literal words, factored by common prefixes.
+
+    Python's ``re`` tries alternatives one by one; a prefix trie keeps a scan over a
+    long article linear in its length however many words there are.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + render(child) for char, child in node.items() if char]
+        ends_here = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends_here:
+            return "(?:" + body + ")?"
+        return body
+
+    return render(trie)

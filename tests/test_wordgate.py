@@ -1,4 +1,4 @@
-"""The word gate in front of vocabulary patterns: it may skip a search, never change one."""
+"""The gates in front of costly patterns: they may skip a search, never change one."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pipeline.wordgate import GatedPattern, TextWords
+from pipeline.wordgate import GatedPattern, LiteralGate, Passages, TextWords, required_literals
 
 FRAGMENTS = {
     "prefix": ["immigra\\w*", "deport\\w*"],
@@ -14,6 +14,7 @@ FRAGMENTS = {
     "whole first word": ["border (?:wall|agents?)", "H-1B"],
     "acronym": ["ICE"],
     "opens with a group": ["(?:trade|labour) unions?"],
+    "no string of its own": ["(?:a|an) \\w+ (?:is|was)"],
 }
 TEXTS = [
     "Engineers protested the deportation flights.",
@@ -50,8 +51,77 @@ def test_the_gate_skips_texts_without_the_first_words() -> None:
     assert gated.could_match(TextWords.of("Agents at the border."))
 
 
-def test_a_fragment_opening_with_a_group_keeps_the_gate_open() -> None:
+def test_a_fragment_opening_with_a_group_is_gated_on_the_strings_it_must_contain() -> None:
     fragments = ["immigra\\w*", "(?:trade|labour) unions?"]
     gated = GatedPattern(pattern_of(fragments), fragments)
 
+    assert not gated.could_match(TextWords.of("A reunion of trade negotiators."))
+    assert gated.could_match(TextWords.of("Trade unions joined the strike."))
+
+
+def test_a_fragment_without_a_word_or_string_keeps_the_gate_open() -> None:
+    fragments = ["immigra\\w*", "(?:a|an) \\w+ (?:is|was)"]
+    gated = GatedPattern(pattern_of(fragments), fragments)
+
     assert gated.could_match(TextWords.of("Nothing here names any of it."))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("(?:on|to|a|the) strikes?(?! (?:a|an) deal)", {" strike"}),
+        ("walk(?:ed|ing|s)? out", {"walk"}),
+        ("(?<!\\w)Bolt(?= (?:drivers|riders))", {"drivers", "riders"}),
+        ("(?<=Musk's )X\\b", {"musk's "}),
+        ("sit[- ]ins?|die[- ]ins?", {"sit", "die"}),
+        ("\\w+-ever", {"-ever"}),
+        ("\\w+ \\w+", {" "}),
+        ("strikes?|\\w+", None),
+    ],
+)
+def test_the_strings_every_match_contains(pattern: str, expected: set[str] | None) -> None:
+    found = required_literals(pattern, re.IGNORECASE)
+
+    assert (set(found) if found is not None else None) == expected
+
+
+SENTENCES = [
+    "Workers walked out of the Seattle office on Tuesday.",
+    "The company said nothing.",
+    "They plan to strike again, and a sit-in is next.",
+    "\u212aELVIN-sign capitals and a WALK-OUT in shouting type.",
+    "A general strike struck a deal.",
+    "Bolt drivers and Bolt the app.",
+    "",
+]
+PASSAGE_PATTERNS = [
+    re.compile(r"(?<![\w-])(?:walk(?:ed|ing|s)? out|walk[- ]?outs?|sit[- ]ins?)(?![\w])", re.I),
+    re.compile(r"(?<![\w-])(?:general|to) strikes?(?! (?:a|an) deal)(?![\w])", re.I),
+    re.compile(r"(?<!\w)Bolt(?= (?:drivers|riders))"),
+    re.compile(r"(?<![\w-])\w+ office(?![\w])", re.I),
+    re.compile(r"(?<![\w-])(?:a|an) \w+(?![\w])", re.I),  # its only string is " "
+]
+
+
+@pytest.mark.parametrize("pattern", PASSAGE_PATTERNS, ids=lambda p: p.pattern[:30])
+def test_the_literal_gate_marks_every_sentence_the_pattern_matches(pattern) -> None:
+    marked = LiteralGate([pattern]).marked(Passages.of(SENTENCES))
+
+    matching = {i for i, sentence in enumerate(SENTENCES) if pattern.search(sentence)}
+    assert matching
+    assert all(i in marked for i in matching)
+
+
+def test_the_literal_gate_skips_sentences_without_the_strings() -> None:
+    gate = LiteralGate([PASSAGE_PATTERNS[0]])
+
+    marked = gate.marked(Passages.of(SENTENCES))
+
+    assert 1 not in marked and 5 not in marked
+    assert {0, 2, 3} <= set(marked)
+
+
+def test_a_pattern_without_strings_marks_every_sentence() -> None:
+    marked = LiteralGate([PASSAGE_PATTERNS[4]]).marked(Passages.of(SENTENCES))
+
+    assert all(i in marked for i in range(len(SENTENCES)))
