@@ -345,17 +345,12 @@ def _plausible(published: datetime | None, now: datetime) -> datetime | None:
 
 # Zero-width characters, soft hyphens, and the control characters no text needs and that
 # would drive a terminal (escape sequences) if a title were printed; tab and line breaks
-# are spacing, handled below.
-_INVISIBLE = dict.fromkeys(
-    [
-        *map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"),
-        *range(0x00, 0x09),
-        *range(0x0E, 0x1C),
-        *range(0x7F, 0x85),
-        *range(0x86, 0xA0),
-    ]
+# are spacing, handled below. (A character class, not str.translate: on a long article
+# translate looks every character up, the expression only stops at these.)
+_INVISIBLE = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]"
 )
-_LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n"})
+_LINE_BREAKS = re.compile("[\r\u2028\u2029\x0b]")
 _SPACES = re.compile(r"\s+")
 _BOILERPLATE_MAX_CHARS = 300
 _BOILERPLATE = re.compile(
@@ -392,9 +387,9 @@ def clean_text(text: str) -> str:
     "Advertisement", "Share this article", "Sign up for our newsletter" or a cookie notice;
     the same words inside a longer paragraph are kept.
     """
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).replace("\r\n", "\n")
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).replace("\r\n", "\n")
     paragraphs = (
-        _SPACES.sub(" ", line).strip() for line in text.translate(_LINE_BREAKS).split("\n")
+        _SPACES.sub(" ", line).strip() for line in _LINE_BREAKS.sub("\n", text).split("\n")
     )
     return "\n\n".join(p for p in paragraphs if p and not _is_boilerplate(p))
 
@@ -405,7 +400,7 @@ def _is_boilerplate(paragraph: str) -> bool:
 
 def one_line(text: str | None) -> str:
     """``text`` with all whitespace runs, line breaks included, collapsed to one space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "").translate(_INVISIBLE)).strip()
+    return _SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))).strip()
 
 
 _WORD = re.compile(r"\w+")

@@ -36,7 +36,7 @@ _PAST = re.compile(
     r"has long|have long|in recent years|over the years|a (?:decade|year) ago)\b",
     re.IGNORECASE,
 )
-_QUOTES = str.maketrans({'"': " ", "“": " ", "”": " ", "«": " ", "»": " "})
+_QUOTES = re.compile('["“”«»]')
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]['’\"”)\]]))\s+(?=['‘\"“(\[]?[A-Z0-9À-Ý¿¡])")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|St|Jr|Sr|vs|No|Gov|Sen|Rep|Gen|Lt|"
@@ -311,7 +311,7 @@ class _Reader:
         body = sentences(text[:_MAX_CHARS])
         parts.extend((s, _position_weight(i, s), i < _LEAD_SENTENCES) for i, s in enumerate(body))
         parts = parts[:_MAX_SEGMENTS]
-        cleans = [part.translate(_QUOTES) for part, _, _ in parts]
+        cleans = [_QUOTES.sub(" ", part) for part, _, _ in parts]
         passages = Passages.of(cleans)
         gates = _Gates(
             action=self.lex.action_gate.marked(passages),

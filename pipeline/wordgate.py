@@ -32,14 +32,15 @@ _QUANTIFIERS = ("?", "*", "{")
 _WORD = re.compile(r"\w+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 # The four non-ASCII letters that Python's case-insensitive matching takes for ASCII ones.
-_IGNORECASE_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_IGNORECASE_ASCII = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_IGNORECASE_NON_ASCII = re.compile("[" + "".join(_IGNORECASE_ASCII) + "]")
 _MIN_LITERAL = 3  # shorter strings are in nearly every sentence: the gate would mark them all
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
 def _folded(text: str) -> str:
     """``text`` lowered as case-insensitive matching sees it (a dotless i is an i)."""
-    return text.translate(_IGNORECASE_ASCII).lower()
+    return _IGNORECASE_NON_ASCII.sub(lambda found: _IGNORECASE_ASCII[found.group()], text).lower()
 
 
 @dataclass(frozen=True, slots=True)
