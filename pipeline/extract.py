@@ -127,23 +127,30 @@ def extract_article(page: FetchedPage) -> Article:
     problem = _fetch_problem(page)
     if problem is None:
         tree = _parse(decode_body(page.body, page.content_type))
-        text = _main_text(tree, url) if tree is not None else ""
-        if tree is not None and len(text) >= MIN_TEXT_CHARS:
-            if not _is_listing(tree, text):
-                return page_article(tree, url, text=text, fetched_at=page.fetched_at)
-            problem = "a list of links to other pages, not an article"
+        if tree is None:
+            problem = "no main text"
         else:
-            problem = f"too little main text ({len(text)} characters)" if text else "no main text"
+            _drop_related_link_lists(tree)  # no part of the article: its text or its metadata
+            links = _link_texts(tree)
+            text = _main_text(tree, url, links)
+            if len(text) < MIN_TEXT_CHARS:
+                problem = (
+                    f"too little main text ({len(text)} characters)" if text else "no main text"
+                )
+            elif _is_listing(links, text):
+                problem = "a list of links to other pages, not an article"
+            else:
+                return page_article(tree, url, text=text, fetched_at=page.fetched_at)
     return _entry_article(page.entry, url, problem)
 
 
-def _is_listing(tree: HtmlElement, text: str) -> bool:
+def _is_listing(link_texts: set[str], text: str) -> bool:
     """Whether the main text is a front or section page: nearly every line opens with a link.
 
     Sitemaps and site crawls reach such pages; an article's paragraphs rarely start with
     the text of a link, a listing's headlines always do.
     """
-    headlines = [a for a in _link_texts(tree) if len(a.split()) >= LISTING_HEADLINE_WORDS]
+    headlines = [a for a in link_texts if len(a.split()) >= LISTING_HEADLINE_WORDS]
     lines = _text_lines(text)
     if len(lines) < LISTING_MIN_LINES or not headlines:
         return False
@@ -261,14 +268,17 @@ def _parse(html: str) -> HtmlElement | None:
 def extract_text(html: str, url: str | None = None) -> str:
     """The main text of an HTML page, one paragraph a line: exactly what picket stores."""
     tree = _parse(html)
-    return _main_text(tree, url) if tree is not None else ""
-
-
-def _main_text(tree: HtmlElement, url: str | None) -> str:
-    tree = deepcopy(tree)
+    if tree is None:
+        return ""
     _drop_related_link_lists(tree)
+    return _main_text(tree, url, _link_texts(tree))
+
+
+def _main_text(tree: HtmlElement, url: str | None, link_texts: set[str]) -> str:
+    """The main text of ``tree`` (without its related-link lists), whose links have
+    ``link_texts``."""
     text = _repaired_text(tree, url, compare=False)
-    if text and _link_share(text, _link_texts(tree)) > _NAVIGATION_LINK_SHARE:
+    if text and _link_share(text, link_texts) > _NAVIGATION_LINK_SHARE:
         LOGGER.debug("%s: the text found is mostly links; comparing extractors", url)
         text = _repaired_text(tree, url, compare=True)
     return _clean_lines(text, _headlines(tree))
