@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
@@ -68,6 +68,10 @@ class Signature:
     """A text's MinHash: ``NUM_PERM`` 32-bit minima, or none for a text without words."""
 
     values: tuple[int, ...]
+    _array: np.ndarray = field(init=False, repr=False, compare=False)  # for fast comparison
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_array", np.array(self.values, dtype=np.uint32))
 
     def to_bytes(self) -> bytes:
         """Little-endian 32-bit values, for a store to keep beside the story."""
@@ -84,8 +88,7 @@ class Signature:
         """The estimated Jaccard similarity of the two texts' shingle sets."""
         if not self.values or len(self.values) != len(other.values):
             return 0.0
-        same = sum(a == b for a, b in zip(self.values, other.values, strict=True))
-        return same / len(self.values)
+        return int(np.count_nonzero(self._array == other._array)) / len(self.values)
 
     def shingle_count(self) -> float:
         """How many distinct shingles the text had, estimated from the minima."""
