@@ -12,12 +12,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from pipeline.dedup import DuplicateIndex, Signature, find_duplicate, fingerprint, signature
+from pipeline.dedup import (
+    DuplicateIndex,
+    Fingerprint,
+    Signature,
+    find_duplicate,
+    fingerprint,
+    signature,
+)
 from pipeline.events import assign_event
 from pipeline.extract import ExtractionError, extract_article
 from pipeline.normalize import normalize_article
 from pipeline.reading import read_story
-from pipeline.records import Article, Event, FetchedPage, Story
+from pipeline.records import Article, Event, FetchedPage, KnownStory, Story
 from pipeline.relevance import judge_reading
 from pipeline.tagging import tags_of
 
@@ -47,7 +54,7 @@ class ProcessedBatch:
 class StoryProcessor:
     """Judges pages one by one against what is stored and what this batch already made.
 
-    ``stored`` are the stories a new one could repeat (with their saved signatures),
+    ``stored`` are the stories a new one could repeat (their signatures standing in for text),
     ``events`` the events a new story could join, and ``lookup_event`` fetches any other
     event by id (the original's event of a late duplicate, say).
     """
@@ -55,7 +62,7 @@ class StoryProcessor:
     def __init__(
         self,
         *,
-        stored: Iterable[tuple[Story, bytes | None]],
+        stored: Iterable[KnownStory],
         events: Sequence[Event],
         lookup_event: Callable[[str], Event | None],
         now: datetime,
@@ -66,10 +73,21 @@ class StoryProcessor:
         self._lookup_event = lookup_event
         self._event_of: dict[str, str | None] = {}
         self._index = DuplicateIndex()
-        for story, raw in stored:
-            sig = Signature.from_bytes(raw) if raw else signature(story.text)
-            self._index.add(fingerprint(story, sig))
-            self._event_of[story.id] = story.event_id
+        for known in stored:
+            sig = (
+                Signature.from_bytes(known.signature) if known.signature else signature(known.text)
+            )
+            self._index.add(
+                Fingerprint(
+                    story_id=known.id,
+                    content_hash=known.content_hash,
+                    signature=sig,
+                    first_seen=known.first_seen,
+                    title=known.title,
+                    duplicate_of=known.duplicate_of,
+                )
+            )
+            self._event_of[known.id] = known.event_id
         self._events = {event.id: event for event in events}
         self.batch = ProcessedBatch()
 

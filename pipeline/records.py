@@ -141,6 +141,37 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class KnownStory:
+    """What a run needs of a stored story to tell copies of it and join its event.
+
+    No text: the near-duplicate ``signature`` stands in for it. Only a story stored
+    without a signature comes with its ``text``, to compute one from.
+    """
+
+    id: str
+    title: str
+    content_hash: str
+    first_seen: datetime | None
+    event_id: str | None = None
+    duplicate_of: str | None = None
+    signature: bytes | None = None
+    text: str = ""
+
+    @classmethod
+    def of(cls, story: Story, signature: bytes | None) -> KnownStory:
+        return cls(
+            id=story.id,
+            title=story.title,
+            content_hash=story.content_hash,
+            first_seen=story.first_seen,
+            event_id=story.event_id,
+            duplicate_of=story.duplicate_of,
+            signature=signature,
+            text="" if signature else story.text,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One collective action as covered by one or more stories."""
 

@@ -224,7 +224,7 @@ def understand_pages(
 ) -> ProcessedBatch:
     """Extract, understand, dedup and cluster a crawl's pages against the stored state."""
     processor = StoryProcessor(
-        stored=store.stories_since(now - DEDUP_WINDOW),
+        stored=store.known_stories(now - DEDUP_WINDOW),
         events=store.recent_events(since=now - EVENT_WINDOW, limit=10_000),
         lookup_event=store.get_event,
         now=now,

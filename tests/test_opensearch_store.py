@@ -9,7 +9,7 @@ import pytest
 from engine_testing import drop_indices, open_test_store
 from synthetic_stories import make_stories
 
-from pipeline.records import CrawlOutcome, Event, SourceHealth, Tags, Validators
+from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Tags, Validators
 from pipeline.store import StoryQuery
 from pipeline.store.engine_mappings import MAPPING_VERSION
 from pipeline.store.transport import EngineHTTPError
@@ -142,6 +142,9 @@ def test_run_state_reads_return_what_was_written(store):
     )
     assert signatures[stories[0].id] == b"\x00sig\xff"
     assert signatures[stories[2].id] is None
+    known = {k.id: k for k in store.known_stories(datetime(2000, 1, 1, tzinfo=UTC))}
+    assert known[stories[0].id] == KnownStory.of(stories[0], b"\x00sig\xff")
+    assert known[stories[2].id] == KnownStory.of(stories[2], None)  # with its text, to sign
     assert store.get_event("event-1") == event
     assert store.recent_events(since=NOW - timedelta(days=1)) == [event]
     assert store.recent_events(since=NOW + timedelta(days=1)) == []

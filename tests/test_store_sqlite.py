@@ -10,6 +10,7 @@ import pytest
 from pipeline.records import (
     CrawlOutcome,
     Event,
+    KnownStory,
     Relevance,
     SourceHealth,
     Story,
@@ -156,6 +157,20 @@ def test_health_validators_and_known_urls(store):
     assert store.known_urls() == {"https://news.example/1?utm_source=x", "https://news.example/1"}
     store.save_signatures({"s1": b"\x01\x02"})
     assert store.stories_since(NOW - timedelta(days=1)) == [(make_story(1), b"\x01\x02")]
+
+
+def test_known_stories_carry_a_text_only_when_unsigned(store):
+    store.upsert_stories([make_story(1), make_story(2, event_id="e1", duplicate_of="s1")])
+    store.save_signatures({"s1": b"\x01\x02"})
+
+    known = store.known_stories(NOW - timedelta(days=1))
+
+    assert known == [
+        KnownStory.of(make_story(1), b"\x01\x02"),
+        KnownStory.of(make_story(2, event_id="e1", duplicate_of="s1"), None),
+    ]
+    assert known[0].text == "" and known[1].text == make_story(2).text
+    assert store.known_stories(NOW + timedelta(seconds=1)) == []
 
 
 def test_second_writer_gets_a_clear_busy_error(tmp_path):

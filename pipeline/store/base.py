@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from pipeline.records import CrawlOutcome, Event, SourceHealth, Story, Validators
+from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
 
 TAG_FIELDS: tuple[str, ...] = ("companies", "actions", "struggles", "employment_types", "tags")
 """The keyword-list fields of ``Tags`` that searches can filter on."""
@@ -70,6 +70,10 @@ class StoryStore(Protocol):
 
     def stories_since(self, since: datetime) -> list[tuple[Story, bytes | None]]:
         """Stories first seen after ``since`` with their near-duplicate signatures."""
+
+    def known_stories(self, since: datetime) -> list[KnownStory]:
+        """What dedup and events need of the stories first seen after ``since``, oldest
+        first: a run reads these, not the whole stories, to judge its new pages."""
 
     def save_signatures(self, signatures: Mapping[str, bytes]) -> None:
         """Keep each story's near-duplicate signature for later runs."""

@@ -22,17 +22,19 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from pipeline.records import CrawlOutcome, Event, SourceHealth, Story, Validators
+from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
 from pipeline.settings import Settings
 from pipeline.store.base import StoreError, StoryQuery, UpsertResult
 from pipeline.store.bulk import send_bulk
 from pipeline.store.engine_documents import (
+    KNOWN_STORY_FIELDS,
     BulkAction,
     crawl_document,
     event_document,
     event_from_document,
     health_document,
     health_from_document,
+    known_story_from_document,
     signature_of,
     story_document,
     story_from_document,
@@ -368,6 +370,24 @@ class EngineStore:
             return [(story_from_document(h["_source"]), signature_of(h["_source"])) for h in hits]
 
         return self._read("the recent stories", read, lambda parked: parked.stories_since(since))
+
+    def known_stories(self, since: datetime) -> list[KnownStory]:
+        def read() -> list[KnownStory]:
+            body = {
+                "query": since_query("first_seen_at", since),
+                "sort": [{"first_seen_at": "asc"}, {"id": "asc"}],
+                "_source": list(KNOWN_STORY_FIELDS),
+            }
+            hits = self._scan(self.names.stories, body)
+            known = [known_story_from_document(hit["_source"]) for hit in hits]
+            if unsigned := [k.id for k in known if not k.signature]:  # their texts, to sign
+                body = {"query": {"ids": {"values": unsigned}}, "sort": [{"id": "asc"}]}
+                hits = self._scan(self.names.stories, {**body, "_source": ["id", "body"]})
+                texts = {hit["_source"]["id"]: hit["_source"]["body"] for hit in hits}
+                known = [replace(k, text=texts.get(k.id, k.text)) for k in known]
+            return known
+
+        return self._read("the recent stories", read, lambda parked: parked.known_stories(since))
 
     def get_event(self, event_id: str) -> Event | None:
         def read() -> Event | None:

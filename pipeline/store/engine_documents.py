@@ -18,6 +18,7 @@ from typing import Any
 from pipeline.records import (
     CrawlOutcome,
     Event,
+    KnownStory,
     SourceHealth,
     Story,
     Tags,
@@ -110,6 +111,27 @@ def story_from_document(doc: Mapping[str, Any]) -> Story:
         "duplicate_of": doc.get("duplicate_of"),
     }
     return from_json(Story, record)
+
+
+KNOWN_STORY_FIELDS = (
+    "id", "title", "content_hash", "first_seen_at", "event_id", "duplicate_of", "signature"
+)  # fmt: skip
+"""The fields of a story document a ``KnownStory`` is read from."""
+
+
+def known_story_from_document(doc: Mapping[str, Any], text: str = "") -> KnownStory:
+    """The ``KnownStory`` of a story document read with ``KNOWN_STORY_FIELDS``."""
+    record = {
+        "id": doc["id"],
+        "title": doc["title"],
+        "content_hash": doc.get("content_hash", ""),
+        "first_seen": doc.get("first_seen_at"),
+        "event_id": doc.get("event_id"),
+        "duplicate_of": doc.get("duplicate_of"),
+        "signature": doc.get("signature") or None,
+        "text": text,
+    }
+    return from_json(KnownStory, record)
 
 
 def signature_of(doc: Mapping[str, Any]) -> bytes | None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from pipeline.records import Event, SourceHealth, Story, Validators
+from pipeline.records import Event, KnownStory, SourceHealth, Story, Validators
 from pipeline.store.engine_documents import (
     BulkAction,
     event_from_document,
@@ -49,6 +49,10 @@ class ParkedState:
             for story in self.stories.values()
             if story.first_seen is None or story.first_seen >= since
         ]
+
+    def known_stories(self, since: datetime) -> list[KnownStory]:
+        """What dedup and events need of ``stories_since``."""
+        return [KnownStory.of(story, signature) for story, signature in self.stories_since(since)]
 
     def recent_events(self, since: datetime | None, limit: int) -> list[Event]:
         """The parked events active after ``since``, most recently active first."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from pipeline.records import (
     CrawlOutcome,
     Event,
+    KnownStory,
     SourceHealth,
     Story,
     Validators,
@@ -286,6 +287,30 @@ class SQLiteStore:
             (utc_text(since),),
         ).fetchall()
         return [(_story(row["record"]), row["signature"]) for row in rows]
+
+    def known_stories(self, since: datetime) -> list[KnownStory]:
+        rows = self._db.execute(
+            """
+            SELECT id, title, content_hash, first_seen, event_id, duplicate_of, signature,
+                CASE WHEN signature IS NULL OR length(signature) = 0 THEN text ELSE '' END
+                AS text
+            FROM stories WHERE first_seen >= ? ORDER BY first_seen, id
+            """,
+            (utc_text(since),),
+        ).fetchall()
+        return [
+            KnownStory(
+                id=row["id"],
+                title=row["title"],
+                content_hash=row["content_hash"],
+                first_seen=datetime.fromisoformat(row["first_seen"]),
+                event_id=row["event_id"],
+                duplicate_of=row["duplicate_of"],
+                signature=row["signature"],
+                text=row["text"],
+            )
+            for row in rows
+        ]
 
     def save_signatures(self, signatures: Mapping[str, bytes]) -> None:
         with self._transaction():
