@@ -59,6 +59,12 @@ def _vocabulary_pattern(fragments: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + _alternation(parts) + r"(?![\w])")
 
 
+def _passage_gated(fragments: Sequence[str]) -> tuple[re.Pattern[str], LiteralGate]:
+    """A word list searched sentence by sentence, and the gate that says where it could match."""
+    pattern = _word_pattern(fragments)
+    return pattern, LiteralGate([pattern])
+
+
 def _gated_vocabulary(fragments: Sequence[str]) -> GatedPattern:
     """A vocabulary pattern searched in whole stories: gated on their words to go faster."""
     return GatedPattern(_vocabulary_pattern(fragments), fragments)
@@ -70,6 +76,7 @@ class ActionKind:
     strength: float
     self_tied: bool
     pattern: re.Pattern[str]
+    gate: LiteralGate  # whether a sentence could hold one of its phrases
 
 
 class Lexicon:
@@ -111,19 +118,12 @@ class Lexicon:
             re.IGNORECASE,
         )
         self.actions = tuple(
-            ActionKind(
-                name,
-                float(spec["strength"]),
-                bool(spec.get("self_tied", False)),
-                _word_pattern(spec["patterns"]),
-            )
+            ActionKind(name, float(spec["strength"]), bool(spec.get("self_tied", False)), *gated)
             for name, spec in cues["actions"].items()
-        )
-        self.any_action = _word_pattern(
-            pattern for spec in cues["actions"].values() for pattern in spec["patterns"]
+            if (gated := _passage_gated(spec["patterns"]))
         )
         # the sentences of a story worth searching for these, from one scan of the story
-        self.action_gate = LiteralGate([self.any_action])
+        self.action_gate = LiteralGate(kind.pattern for kind in self.actions)
         self.outside_occupation_gate = LiteralGate([self.outside_occupation])
         self.tech_context_gate = LiteralGate([self.tech_context])
         self.tags = {tag: _gated_vocabulary(words) for tag, words in vocabulary["tags"].items()}

@@ -198,6 +198,9 @@ class _Actor:
     employer_known: bool = True
 
 
+_Cue = tuple[ActionKind, int, int]  # an action's kind and where the sentence names it
+
+
 @dataclass(slots=True)
 class _Segment:
     text: str
@@ -207,7 +210,7 @@ class _Segment:
     mentions: list[Mention]
     employers: list[Mention]
     """Tech companies named as more than the venue of a post ("said on Twitter")."""
-    cues: list[tuple[ActionKind, int, int]]
+    cues: list[_Cue]
     outside: bool
     tech_context: bool
     actors: list[_Actor] | None = None
@@ -218,6 +221,7 @@ class _Segment:
 class _Gates:
     """The sentences of one story (by index) that each costly pattern could match."""
 
+    passages: Passages
     action: Container[int]
     outside: Container[int]
     tech_context: Container[int]
@@ -314,6 +318,7 @@ class _Reader:
         cleans = [_QUOTES.sub(" ", part) for part, _, _ in parts]
         passages = Passages.of(cleans)
         gates = _Gates(
+            passages=passages,
             action=self.lex.action_gate.marked(passages),
             outside=self.lex.outside_occupation_gate.marked(passages),
             tech_context=self.lex.tech_context_gate.marked(passages),
@@ -328,15 +333,7 @@ class _Reader:
         self, index: int, text: str, clean: str, weight: float, lead: bool, gates: _Gates
     ) -> _Segment:
         mentions = self.gaz.mentions(clean, patterns=index in gates.named)
-        cues: list[tuple[ActionKind, int, int]] = []
-        if index in gates.action and self.lex.any_action.search(clean):
-            letters = [(m.start(), m.end()) for m in self.lex.management_letter.finditer(clean)]
-            cues = [
-                (kind, m.start(), m.end())
-                for kind in self.lex.actions
-                for m in kind.pattern.finditer(clean)
-                if not any(m.start() < e and s < m.end() for s, e in letters)
-            ]
+        cues = self._cues(clean, gates.passages, index) if index in gates.action else []
         outside = any(not m.tech for m in mentions) or (
             index in gates.outside and bool(self.lex.outside_occupation.search(clean))
         )
@@ -355,6 +352,19 @@ class _Reader:
             outside=outside,
             tech_context=index in gates.tech_context and bool(self.lex.tech_context.search(clean)),
         )
+
+    def _cues(self, clean: str, passages: Passages, index: int) -> list[_Cue]:
+        """The actions sentence ``index`` names, except a management letter's words."""
+        cues = [
+            (kind, m.start(), m.end())
+            for kind in self.lex.actions
+            if kind.gate.could_match(passages, index)
+            for m in kind.pattern.finditer(clean)
+        ]
+        if cues and (letters := list(self.lex.management_letter.finditer(clean))):
+            spans = [(m.start(), m.end()) for m in letters]
+            cues = [c for c in cues if not any(c[1] < e and s < c[2] for s, e in spans)]
+        return cues
 
     def _actors(self, seg: _Segment) -> list[_Actor]:
         """The segment's worker groups, outsiders, shareholders and management, in order."""

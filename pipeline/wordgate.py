@@ -125,28 +125,43 @@ class Passages:
             at += len(text) + 1
         return cls("\n".join(folded), tuple(starts))
 
+    def passage(self, index: int) -> str:
+        """Passage ``index``, lowered."""
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[index] : end]
+
 
 class LiteralGate:
     """The sentences of a story where any of ``patterns`` could match."""
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
-        literals: set[str] = set()
+        strings: set[str] | None = set()
         for pattern in patterns:
             required = _selective(required_literals(pattern.pattern, pattern.flags))
             if required is None:
-                self._scan = None
-                return
-            literals |= required
-        self._scan = re.compile(trie_pattern(sorted(literals))) if literals else None
+                strings = None
+                break
+            strings |= required
+        self._strings = None if strings is None else tuple(sorted(strings))
+        self._scan = re.compile(trie_pattern(self._strings)) if self._strings else None
 
     def marked(self, passages: Passages) -> Container[int]:
         """Indexes of the passages holding one of the strings every match contains."""
-        if self._scan is None:
+        if self._strings is None:
             return range(len(passages.starts))
+        if self._scan is None:
+            return frozenset()
         return {
             bisect.bisect_right(passages.starts, found.start()) - 1
             for found in self._scan.finditer(passages.text)
         }
+
+    def could_match(self, passages: Passages, index: int) -> bool:
+        """Whether passage ``index`` holds one of the strings (for a gate asked of few)."""
+        if self._strings is None:
+            return True
+        text = passages.passage(index)
+        return any(string in text for string in self._strings)
 
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:

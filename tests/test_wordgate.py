@@ -125,3 +125,15 @@ def test_a_pattern_without_strings_marks_every_sentence() -> None:
     marked = LiteralGate([PASSAGE_PATTERNS[4]]).marked(Passages.of(SENTENCES))
 
     assert all(i in marked for i in range(len(SENTENCES)))
+
+
+@pytest.mark.parametrize("pattern", PASSAGE_PATTERNS, ids=lambda p: p.pattern[:30])
+def test_asking_one_passage_agrees_with_the_scan_of_all(pattern) -> None:
+    passages = Passages.of(SENTENCES)
+    gate = LiteralGate([pattern])
+
+    marked = gate.marked(passages)
+
+    assert [gate.could_match(passages, i) for i in range(len(SENTENCES))] == [
+        i in marked for i in range(len(SENTENCES))
+    ]
