@@ -125,10 +125,10 @@ class Passages:
             at += len(text) + 1
         return cls("\n".join(folded), tuple(starts))
 
-    def passage(self, index: int) -> str:
-        """Passage ``index``, lowered."""
+    def span(self, index: int) -> tuple[int, int]:
+        """Where passage ``index`` lies in ``text``."""
         end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
-        return self.text[self.starts[index] : end]
+        return self.starts[index], end
 
 
 class LiteralGate:
@@ -160,8 +160,9 @@ class LiteralGate:
         """Whether passage ``index`` holds one of the strings (for a gate asked of few)."""
         if self._strings is None:
             return True
-        text = passages.passage(index)
-        return any(string in text for string in self._strings)
+        return self._scan is not None and bool(
+            self._scan.search(passages.text, *passages.span(index))
+        )
 
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
