@@ -18,6 +18,7 @@ import binascii
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -403,6 +404,11 @@ def one_line(text: str | None) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))).strip()
 
 
+def clean_authors(names: Iterable[str]) -> tuple[str, ...]:
+    """Author names on one line each, without blanks and repeats."""
+    return tuple(dict.fromkeys(name for name in map(one_line, names) if name))
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -530,7 +536,7 @@ def normalize_article(
         outlet=outlet,
         domain=domain,
         description=description,
-        authors=tuple(dict.fromkeys(a for a in map(one_line, article.authors) if a)),
+        authors=clean_authors(article.authors),
         language=detect_language(f"{title}\n{description}\n{text}", article.language),
         published=published,
         first_seen=now,

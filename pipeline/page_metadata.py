@@ -4,6 +4,11 @@ trafilatura's metadata steps, in its order (meta tags, then JSON-LD, then the pa
 markup), limited to the fields picket keeps: categories, tags and the licence are not
 looked for. The publication date comes from htmldate, first from the page's structure and
 markup only; the slower search through its text runs when that finds none.
+
+Authors come from meta tags and JSON-LD. trafilatura's search of the markup for a byline
+(``class="author"`` and the like) costs about 4 ms on a page that declares none, a fifth
+of all picket does with a page, so it is a separate step, ``page_byline``, which the
+pipeline takes only for stories it judged relevant.
 """
 
 from __future__ import annotations
@@ -34,7 +39,6 @@ def page_article(tree: HtmlElement, url: str, *, text: str, fetched_at: datetime
     except Exception as exc:  # JSON-LD on the web is anything at all, and so are its errors
         LOGGER.debug("%s: unreadable JSON-LD: %s", url, exc)
     found.title = found.title or trafilatura_metadata.extract_title(tree)
-    found.author = found.author or trafilatura_metadata.extract_author(tree)
     found.sitename = found.sitename or trafilatura_metadata.extract_sitename(tree)
     found.clean_and_trim()
     return Article(
@@ -48,6 +52,11 @@ def page_article(tree: HtmlElement, url: str, *, text: str, fetched_at: datetime
         site_name=_site_name(found.sitename, found.url or url),
         description=found.description or None,
     )
+
+
+def page_byline(tree: HtmlElement) -> tuple[str, ...]:
+    """The authors a byline in the page's markup names (for a page that declares none)."""
+    return _authors(trafilatura_metadata.extract_author(tree))
 
 
 def _site_name(declared: str | None, url: str) -> str | None:

@@ -21,8 +21,8 @@ from pipeline.dedup import (
     signature,
 )
 from pipeline.events import assign_event
-from pipeline.extract import ExtractionError, extract_article
-from pipeline.normalize import normalize_article
+from pipeline.extract import ExtractionError, byline_authors, extract_article
+from pipeline.normalize import clean_authors, normalize_article
 from pipeline.reading import read_story
 from pipeline.records import Article, Event, FetchedPage, KnownStory, Story
 from pipeline.relevance import judge_reading
@@ -32,12 +32,17 @@ log = logging.getLogger(__name__)
 
 
 def understand(article: Article, page: FetchedPage, *, now: datetime, threshold: float) -> Story:
-    """The story an extracted article makes, with relevance and tags, before dedup."""
+    """The story an extracted article makes, with relevance and tags, before dedup.
+
+    A relevant story whose page declares no author gets the byline its markup names; that
+    search is too slow to make for every page (see ``pipeline.page_metadata``).
+    """
     story = normalize_article(article, page, now=now)
     reading = read_story(story.title, story.text)
-    return replace(
-        story, relevance=judge_reading(reading, threshold=threshold), tags=tags_of(reading)
-    )
+    relevance = judge_reading(reading, threshold=threshold)
+    if relevance.label and not story.authors and not story.fallback:
+        story = replace(story, authors=clean_authors(byline_authors(page)))
+    return replace(story, relevance=relevance, tags=tags_of(reading))
 
 
 @dataclass

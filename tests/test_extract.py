@@ -13,6 +13,7 @@ import pytest
 from pipeline.extract import (
     MIN_TEXT_CHARS,
     ExtractionError,
+    byline_authors,
     decode_body,
     extract_article,
     extract_text,
@@ -164,13 +165,15 @@ def with_under_headline(markup: str) -> str:
     return article_html().replace(headline, f"{headline}\n{markup}")
 
 
-def test_a_byline_in_the_page_gives_the_author() -> None:
-    html = with_under_headline(
-        '<div class="byline"><span class="author">By Rosa Whitfield</span></div>'
+def test_a_byline_in_the_markup_is_found_by_its_own_search() -> None:
+    page = page_for(
+        with_under_headline(
+            '<div class="byline"><span class="author">By Rosa Whitfield</span></div>'
+        )
     )
-    article = extract_article(page_for(html))
 
-    assert article.authors == ("Rosa Whitfield",)
+    assert extract_article(page).authors == ()  # too slow for every page: relevant ones only
+    assert byline_authors(page) == ("Rosa Whitfield",)
 
 
 def test_a_date_only_in_the_page_text_is_found() -> None:

@@ -1,0 +1,72 @@
+"""From an extracted page to a judged story: the byline search is kept for relevant stories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pipeline.extract import extract_article
+from pipeline.process import understand
+from pipeline.records import FetchedPage
+
+NOW = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
+BYLINE = '<div class="byline">By <span class="author">Rosa Whitfield</span></div>'
+
+
+def page(headline: str, paragraphs: list[str], *, head: str = "") -> FetchedPage:
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    html = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>{headline}</title>{head}</head>
+<body><article><h1>{headline}</h1>{BYLINE}<div class="story">{body}</div></article></body>
+</html>"""
+    url = "https://dailystack.example/news/story"
+    return FetchedPage(
+        source_id="dailystack",
+        url=url,
+        final_url=url,
+        status=200,
+        fetched_at=NOW,
+        body=html.encode("utf-8"),
+        content_type="text/html; charset=utf-8",
+    )
+
+
+WALKOUT = [
+    "Hundreds of Google employees walked out of the company's offices on Thursday to protest "
+    "a cloud contract with an immigration enforcement agency.",
+    "The employees, who organised the walkout over two weeks on internal mailing lists, "
+    "demanded that Google cancel the contract and publish its ethics review.",
+    "A Google spokesperson said the company respects its employees' right to speak up and "
+    "would meet with the organisers next week to hear their concerns in person.",
+]
+BAKE_SALE = [
+    "The village bakery sold out of its rye loaves by nine on Saturday morning, as it does "
+    "most weekends once the farmers' market opens in the square outside.",
+    "Its owner, who took over from her parents a decade ago, says the secret is a starter "
+    "that is older than she is and a wood oven that she lights before dawn every day.",
+    "Next month she plans a class for children on shaping pretzels and braided loaves.",
+]
+
+
+def judged(fetched: FetchedPage):
+    return understand(extract_article(fetched), fetched, now=NOW, threshold=0.5)
+
+
+def test_a_relevant_story_gets_the_byline_its_page_names() -> None:
+    story = judged(page("Google employees walk out over immigration contract", WALKOUT))
+
+    assert story.relevance.label
+    assert story.authors == ("Rosa Whitfield",)
+
+
+def test_other_stories_are_not_searched_for_a_byline() -> None:
+    story = judged(page("A village bakery sells out by nine", BAKE_SALE))
+
+    assert not story.relevance.label
+    assert story.authors == ()
+
+
+def test_declared_authors_are_kept_without_a_byline_search() -> None:
+    head = '<meta name="author" content="Tomás Ibarra">'
+    story = judged(page("Google employees walk out over immigration contract", WALKOUT, head=head))
+
+    assert story.authors == ("Tomás Ibarra",)
