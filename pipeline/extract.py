@@ -372,23 +372,33 @@ def _with_missed_chunks(tree: HtmlElement, text: str) -> HtmlElement | None:
 
 def _chunk_groups(tree: HtmlElement) -> list[list[tuple[HtmlElement, list[str]]]]:
     """Containers of one tag and class in different parents, each with its paragraphs."""
-    paragraphs: defaultdict[HtmlElement, list[str]] = defaultdict(list)
-    for p in tree.iter("p"):
-        text = " ".join(p.text_content().split())
-        if len(text) >= _MIN_PARAGRAPH_CHARS:
-            for container in p.iterancestors(*_CHUNK_TAGS):
-                paragraphs[container].append(text)
-    groups: defaultdict[tuple[str, str], list[tuple[HtmlElement, list[str]]]] = defaultdict(list)
+    by_class: defaultdict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
     for element in tree.iter(*_CHUNK_TAGS):  # document order
-        css_class = element.get("class")
-        texts = paragraphs.get(element, [])
-        if css_class and sum(map(len, texts)) >= _MIN_CHUNK_CHARS:
-            groups[(element.tag, css_class)].append((element, texts))
-    return [
-        chunks
-        for chunks in groups.values()
-        if len(chunks) > 1 and len({id(chunk.getparent()) for chunk, _ in chunks}) > 1
-    ]
+        if css_class := element.get("class"):
+            by_class[(element.tag, css_class)].append(element)
+    groups = []
+    for elements in by_class.values():
+        if not _in_several_parents(elements):  # most pages: no paragraph need be read
+            continue
+        chunks = [
+            (e, texts)
+            for e in elements
+            if sum(map(len, texts := _paragraphs(e))) >= _MIN_CHUNK_CHARS
+        ]
+        if _in_several_parents([chunk for chunk, _ in chunks]):
+            groups.append(chunks)
+    return groups
+
+
+def _in_several_parents(elements: list[HtmlElement]) -> bool:
+    # the parents themselves, not their id(): a freed proxy's id can come back for another
+    return len(elements) > 1 and len({e.getparent() for e in elements}) > 1
+
+
+def _paragraphs(container: HtmlElement) -> list[str]:
+    """The texts of the paragraphs in ``container`` long enough to be body text."""
+    texts = (" ".join(p.text_content().split()) for p in container.iter("p"))
+    return [text for text in texts if len(text) >= _MIN_PARAGRAPH_CHARS]
 
 
 def _chunk_found(paragraphs: list[str], found_text: str) -> bool:
