@@ -1,7 +1,8 @@
 """The word lists of ``data/cues.yaml`` and ``data/vocabulary.yaml``, compiled once.
 
 ``pipeline.reading`` reads stories with them and ``pipeline.tagging`` names employment
-types with them. Each list is one regular expression matched at word boundaries.
+types with them. Each list is one regular expression matched at word boundaries. The
+number words are here too, with ``parse_count``, which reads the head-count they spell.
 """
 
 from __future__ import annotations
@@ -40,6 +41,25 @@ _COUNT = (
     r"nine))?\s+)?(?:dozen|hundred|thousand)(?:\s+(?:thousand|hundred))?|"
     + "|".join(w for w in NUMBER_WORDS if w not in ("a", "an"))
 )
+
+
+def parse_count(quantity: str) -> int | None:
+    """The number a quantity phrase states: "more than 4,000" -> 4000, "a dozen" -> 12."""
+    words = quantity.lower().replace("-", " ").split()
+    total, current, seen = 0, 0, False
+    for word in words:
+        digits = word.replace(",", "").rstrip("+")
+        if re.fullmatch(r"\d+(?:\.\d+)?k?", digits):
+            value = float(digits.rstrip("k")) * (1000 if digits.endswith("k") else 1)
+            current, seen = current + int(value), True
+        elif word in NUMBER_WORDS:
+            current, seen = current + NUMBER_WORDS[word], True
+        elif word in MULTIPLIERS:
+            current = max(current, 1) * MULTIPLIERS[word]
+            seen = True
+            if MULTIPLIERS[word] >= 1000:
+                total, current = total + current, 0
+    return total + current if seen else None
 
 
 def _alternation(fragments: Iterable[str]) -> str:

@@ -21,7 +21,8 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from pipeline.gazetteer import Gazetteer, Mention, default_gazetteer
-from pipeline.lexicon import MULTIPLIERS, NUMBER_WORDS, ActionKind, Lexicon, lexicon
+from pipeline.lexicon import ActionKind, Lexicon, lexicon, parse_count
+from pipeline.sentences import sentences
 from pipeline.wordgate import Passages, TextWords
 
 _MAX_CHARS = 12_000
@@ -37,11 +38,6 @@ _PAST = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = re.compile('["“”«»]')
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]['’\"”)\]]))\s+(?=['‘\"“(\[]?[A-Z0-9À-Ý¿¡])")
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|St|Jr|Sr|vs|No|Gov|Sen|Rep|Gen|Lt|"
-    r"Col|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|est)\.)$"
-)
 _PRONOUN_SUBJECT = re.compile(
     r"^\W*(?:they|the (?:workers|employees|staffers|group|organi[sz]ers|signatories|"
     r"petitioners|protesters|strikers)|organi[sz]ers|many of them|some of them)\b",
@@ -231,49 +227,11 @@ class _Gates:
 # --- reading -------------------------------------------------------------------------------
 
 
-def sentences(text: str) -> list[str]:
-    """Split prose into sentences, keeping "U.S." and "Inc." inside theirs."""
-    out: list[str] = []
-    for paragraph in text.splitlines():
-        merged: list[str] = []
-        for piece in _SENTENCE_BREAK.split(paragraph.strip()):
-            if merged and _ends_in_abbreviation(merged[-1]):
-                merged[-1] = f"{merged[-1]} {piece}"
-            elif piece:
-                merged.append(piece)
-        out.extend(merged)
-    return out
-
-
-def _ends_in_abbreviation(text: str) -> bool:
-    # the longest abbreviation ("approx.") and the character before it are at most the last 8
-    return bool(_ABBREVIATION.search(text, max(0, len(text) - 8)))
-
-
 def _position_weight(index: int, sentence: str) -> float:
     if index < _LEAD_SENTENCES:
         return 1.0
     weight = 0.9 if index < 6 else 0.75 if index < 12 else 0.55
     return weight * (_BACKGROUND if _PAST.search(sentence) else 1.0)
-
-
-def parse_count(quantity: str) -> int | None:
-    """The number a quantity phrase states: "more than 4,000" -> 4000, "a dozen" -> 12."""
-    words = quantity.lower().replace("-", " ").split()
-    total, current, seen = 0, 0, False
-    for word in words:
-        digits = word.replace(",", "").rstrip("+")
-        if re.fullmatch(r"\d+(?:\.\d+)?k?", digits):
-            value = float(digits.rstrip("k")) * (1000 if digits.endswith("k") else 1)
-            current, seen = current + int(value), True
-        elif word in NUMBER_WORDS:
-            current, seen = current + NUMBER_WORDS[word], True
-        elif word in MULTIPLIERS:
-            current = max(current, 1) * MULTIPLIERS[word]
-            seen = True
-            if MULTIPLIERS[word] >= 1000:
-                total, current = total + current, 0
-    return total + current if seen else None
 
 
 class _Reader:

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from pipeline import process
-from pipeline.reading import issue_tags, parse_count, read_story, sentences
+from pipeline.lexicon import parse_count
+from pipeline.reading import issue_tags, read_story
 from pipeline.records import Article, FetchedPage, Tags
+from pipeline.sentences import sentences
 from pipeline.tagging import tag_story
 
 
