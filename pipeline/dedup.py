@@ -19,8 +19,8 @@ length is estimated from the signature itself, so a stored story needs no text t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -61,49 +61,71 @@ def _hash_parameters(kind: str) -> np.ndarray:
 _MULTIPLIERS = _hash_parameters("a")
 _OFFSETS = _hash_parameters("b")
 _SHIFT = np.uint64(32)
+_BAND_MIX = _hash_parameters("band")[0]
+_BAND_NUMBERS = _hash_parameters("number")[:BANDS]
 
 
-@dataclass(frozen=True, slots=True)
 class Signature:
-    """A text's MinHash: ``NUM_PERM`` 32-bit minima, or none for a text without words."""
+    """A text's MinHash: ``NUM_PERM`` 32-bit minima, or none for a text without words.
 
-    values: tuple[int, ...]
-    _array: np.ndarray = field(init=False, repr=False, compare=False)  # for fast comparison
+    The minima are kept as one numpy array, not a tuple of Python ints: a run holds the
+    signatures of every story in the dedup window, and 128 int objects each made that
+    index ten times larger (and slower to build) than the numbers in it.
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_array", np.array(self.values, dtype=np.uint32))
+    __slots__ = ("_array",)
+
+    def __init__(self, values: Iterable[int] | np.ndarray) -> None:
+        self._array = np.array(values, dtype=np.uint32)
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(self._array.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Signature) and np.array_equal(self._array, other._array)
+
+    def __hash__(self) -> int:
+        return hash(self._array.tobytes())
+
+    def __repr__(self) -> str:
+        return f"Signature({self.values!r})"
 
     def to_bytes(self) -> bytes:
         """Little-endian 32-bit values, for a store to keep beside the story."""
-        return np.array(self.values, dtype="<u4").tobytes()
+        return self._array.astype("<u4").tobytes()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Signature:
         """Read ``to_bytes`` output; ``ValueError`` if it was made with another size."""
         if len(data) not in (0, _SIGNATURE_BYTES):
             raise ValueError(f"a signature has {_SIGNATURE_BYTES} bytes, not {len(data)}")
-        return cls(tuple(np.frombuffer(data, dtype="<u4").tolist()))
+        return cls(np.frombuffer(data, dtype="<u4"))
 
     def jaccard(self, other: Signature) -> float:
         """The estimated Jaccard similarity of the two texts' shingle sets."""
-        if not self.values or len(self.values) != len(other.values):
+        if not len(self._array) or len(self._array) != len(other._array):
             return 0.0
-        return int(np.count_nonzero(self._array == other._array)) / len(self.values)
+        return int(np.count_nonzero(self._array == other._array)) / len(self._array)
 
     def shingle_count(self) -> float:
         """How many distinct shingles the text had, estimated from the minima."""
-        if not self.values:
+        if not len(self._array):
             return 0.0
-        return len(self.values) / (sum(self.values) / _HASH_RANGE) - 1
+        return len(self._array) / (int(self._array.sum(dtype=np.uint64)) / _HASH_RANGE) - 1
 
     def is_short(self) -> bool:
         """Whether the text is too short to be called a copy on its words alone."""
         return self.shingle_count() < SHORT_TEXT_SHINGLES
 
-    def bands(self) -> Iterator[int]:
-        """Keys of the LSH bands: texts that share one are worth comparing."""
-        for band in range(BANDS if self.values else 0):
-            yield hash((band, *self.values[band * ROWS : (band + 1) * ROWS]))
+    def bands(self) -> list[int]:
+        """Keys of the LSH bands (within one process): texts that share one are worth
+        comparing. Each band's four values are read as two 64-bit words and mixed with the
+        band's number; texts with equal values in a band always share its key."""
+        if not len(self._array):
+            return []
+        words = self._array.view(np.uint64).reshape(BANDS, ROWS // 2)
+        return ((words[:, 0] * _BAND_MIX) ^ words[:, 1] ^ _BAND_NUMBERS).tolist()
 
 
 def signature(text: str) -> Signature:
@@ -125,7 +147,7 @@ def signature(text: str) -> Signature:
     )
     # multiply-add-shift: a universal family mapping 32-bit keys to 32-bit values
     permuted = (hashes[:, None] * _MULTIPLIERS + _OFFSETS) >> _SHIFT
-    return Signature(tuple(permuted.min(axis=0).tolist()))
+    return Signature(permuted.min(axis=0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -412,9 +412,10 @@ def clean_authors(names: Iterable[str]) -> tuple[str, ...]:
 _WORD = re.compile(r"\w+")
 
 
-def words(text: str) -> list[str]:
+@lru_cache(maxsize=16)  # a story's text is tokenized for its content hash, then its signature
+def words(text: str) -> tuple[str, ...]:
     """The case-folded word tokens texts are compared by (hashes, shingles, keywords)."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return tuple(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def content_hash(text: str) -> str:
