@@ -242,7 +242,7 @@ def render(outcomes: Sequence[Outcome], machine: Mapping[str, str], *, when: dat
 def _number(value: float) -> str:
     if value >= 100 or value == int(value):
         return f"{value:,.0f}"
-    return f"{value:.3g}" if value < 1 else f"{value:.1f}"
+    return f"{value:.3g}" if value < 10 else f"{value:.1f}"  # a ratio of 1.54 is not 1.5
 
 
 def _unit(unit: str) -> str:
