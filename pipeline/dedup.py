@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from pipeline.normalize import words
-from pipeline.records import Story
+from pipeline.records import KnownStory, Story
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -171,6 +171,19 @@ def fingerprint(story: Story, sig: Signature | None = None) -> Fingerprint:
         first_seen=story.first_seen,
         title=story.title,
         duplicate_of=story.duplicate_of,
+    )
+
+
+def known_fingerprint(known: KnownStory) -> Fingerprint:
+    """The fingerprint of a stored story, from its saved signature (or its text without one)."""
+    raw = known.signature
+    return Fingerprint(
+        story_id=known.id,
+        content_hash=known.content_hash,
+        signature=Signature.from_bytes(raw) if raw else signature(known.text),
+        first_seen=known.first_seen,
+        title=known.title,
+        duplicate_of=known.duplicate_of,
     )
 
 

@@ -14,10 +14,9 @@ from datetime import datetime
 
 from pipeline.dedup import (
     DuplicateIndex,
-    Fingerprint,
-    Signature,
     find_duplicate,
     fingerprint,
+    known_fingerprint,
     signature,
 )
 from pipeline.events import assign_event
@@ -79,19 +78,7 @@ class StoryProcessor:
         self._event_of: dict[str, str | None] = {}
         self._index = DuplicateIndex()
         for known in stored:
-            sig = (
-                Signature.from_bytes(known.signature) if known.signature else signature(known.text)
-            )
-            self._index.add(
-                Fingerprint(
-                    story_id=known.id,
-                    content_hash=known.content_hash,
-                    signature=sig,
-                    first_seen=known.first_seen,
-                    title=known.title,
-                    duplicate_of=known.duplicate_of,
-                )
-            )
+            self._index.add(known_fingerprint(known))
             self._event_of[known.id] = known.event_id
         self._events = {event.id: event for event in events}
         self.batch = ProcessedBatch()
