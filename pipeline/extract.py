@@ -19,7 +19,6 @@ Nothing here knows about any particular site.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 from collections import defaultdict
@@ -31,6 +30,7 @@ import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
+from pipeline.html_tree import page_tree, parse_html
 from pipeline.page_metadata import page_article, page_byline
 from pipeline.records import Article, FeedEntry, FetchedPage
 
@@ -48,7 +48,6 @@ _TEASER_MAX_WORDS = 25
 _PROMPT_MAX_WORDS = 40
 _DATELINE_MAX_WORDS = 12
 _LEADING_LINES_CHECKED = 3
-_SNIFF_BYTES = 4096
 
 _RELATED_LABEL = (
     r"(?:read more|read also|also read|see more|see also|more|more from \S+(?: \S+)?"
@@ -88,17 +87,6 @@ _READING_TIME = re.compile(
 _WORD = re.compile(r"\w+")
 _LIST_ITEM = "- "
 
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
-# As browsers read labels (WHATWG Encoding): Latin-1 and ASCII mean windows-1252, and a
-# UTF-16/32 label on bytes without a byte-order mark is read as UTF-8.
-_CODEC_ALIASES = {"latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252"}
-_FALLBACK_CODEC = "cp1252"
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 # Control characters: no text needs them, lxml refuses most, and terminals obey some.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _TAG = re.compile(r"<[^>]*>")
@@ -126,7 +114,7 @@ def extract_article(page: FetchedPage) -> Article:
     url = page.final_url or page.url
     problem = _fetch_problem(page)
     if problem is None:
-        tree = _parse(decode_body(page.body, page.content_type))
+        tree = page_tree(page.body, page.content_type)
         if tree is None:
             problem = "no main text"
         else:
@@ -147,7 +135,7 @@ def extract_article(page: FetchedPage) -> Article:
 def byline_authors(page: FetchedPage) -> tuple[str, ...]:
     """The authors a byline in ``page``'s markup names: the slow search ``extract_article``
     leaves out, for the stories worth it (see ``pipeline.page_metadata``)."""
-    tree = _parse(decode_body(page.body, page.content_type)) if not _fetch_problem(page) else None
+    tree = page_tree(page.body, page.content_type) if not _fetch_problem(page) else None
     if tree is None:
         return ()
     _drop_related_link_lists(tree)
@@ -227,57 +215,12 @@ def _html_to_text(fragment: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-# --- decoding ----------------------------------------------------------------------------
-
-
-def decode_body(body: bytes, content_type: str = "") -> str:
-    """``body`` as text: byte-order mark, then the HTTP charset, then ``<meta charset>``.
-
-    Undeclared bytes are read as UTF-8 when they are valid UTF-8, else as windows-1252
-    (the web's default for unlabelled pages); undecodable bytes become U+FFFD.
-    """
-    for bom, codec in _BOMS:
-        if body.startswith(bom):
-            return body.decode(codec, errors="replace")
-    header = _HEADER_CHARSET.search(content_type)
-    meta = _META_CHARSET.search(body[:_SNIFF_BYTES])
-    labels = (
-        header[1] if header else None,
-        meta[1].decode("ascii", "replace") if meta else None,
-    )
-    for label in labels:
-        codec = _codec(label)
-        if codec:
-            return body.decode(codec, errors="replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode(_FALLBACK_CODEC, errors="replace")
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        LOGGER.debug("unknown charset %r", label)
-        return None
-    if name.startswith("utf-16") or name.startswith("utf-32"):
-        return "utf-8"
-    return _CODEC_ALIASES.get(name, name)
-
-
-def _parse(html: str) -> HtmlElement | None:
-    return trafilatura.load_html(html) if html.strip() else None
-
-
 # --- the main text -----------------------------------------------------------------------
 
 
 def extract_text(html: str, url: str | None = None) -> str:
     """The main text of an HTML page, one paragraph a line: exactly what picket stores."""
-    tree = _parse(html)
+    tree = parse_html(html)
     if tree is None:
         return ""
     _drop_related_link_lists(tree)

@@ -14,7 +14,6 @@ from pipeline.extract import (
     MIN_TEXT_CHARS,
     ExtractionError,
     byline_authors,
-    decode_body,
     extract_article,
     extract_text,
 )
@@ -265,26 +264,6 @@ def test_charset_declared_only_in_meta_is_used(meta: str) -> None:
     article = extract_article(page_for(body, content_type="text/html"))
 
     assert LEGACY_TEXT.strip() in article.text
-
-
-def test_http_charset_wins_over_meta_charset() -> None:
-    body = legacy_page('<meta charset="utf-8">').encode("cp1252")
-
-    assert "“Nous ne céderons pas”" in decode_body(body, "text/html; charset=windows-1252")
-
-
-def test_undeclared_bytes_are_utf8_when_valid_else_windows_1252() -> None:
-    assert decode_body("grève “générale”".encode()) == "grève “générale”"
-    assert decode_body("grève “générale”".encode("cp1252")) == "grève “générale”"
-
-
-def test_byte_order_mark_decides_the_encoding() -> None:
-    assert decode_body("grève".encode("utf-16"), "text/html; charset=iso-8859-1") == "grève"
-    assert decode_body(b"\xef\xbb\xbfgr\xc3\xa8ve", "text/html; charset=iso-8859-1") == "grève"
-
-
-def test_unknown_charset_label_is_ignored() -> None:
-    assert decode_body("grève".encode(), "text/html; charset=no-such-codec") == "grève"
 
 
 # --- falling back to the feed entry --------------------------------------------------------
