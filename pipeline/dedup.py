@@ -18,7 +18,7 @@ length is estimated from the signature itself, so a stored story needs no text t
 
 from __future__ import annotations
 
-import hashlib
+from hashlib import blake2b
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,7 +46,7 @@ def _hash_parameters(kind: str) -> np.ndarray:
     return np.array(
         [
             int.from_bytes(
-                hashlib.blake2b(
+                blake2b(
                     f"{kind}{i}".encode(), digest_size=8, person=b"picket-minhash"
                 ).digest(),
                 "little",
@@ -133,18 +133,14 @@ def signature(text: str) -> Signature:
     tokens = words(text)
     if not tokens:
         return Signature(())
-    shingles = {
-        " ".join(tokens[i : i + SHINGLE_WORDS])
-        for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))
-    }
-    hashes = np.fromiter(
-        (
-            int.from_bytes(hashlib.blake2b(s.encode(), digest_size=_HASH_BYTES).digest(), "little")
-            for s in shingles
-        ),
-        dtype=np.uint64,
-        count=len(shingles),
+    if len(tokens) < SHINGLE_WORDS:
+        shingles = {" ".join(tokens)}
+    else:
+        shingles = set(map(" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)))))
+    digests = b"".join(
+        [blake2b(shingle.encode(), digest_size=_HASH_BYTES).digest() for shingle in shingles]
     )
+    hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint64)
     # multiply-add-shift: a universal family mapping 32-bit keys to 32-bit values
     permuted = (hashes[:, None] * _MULTIPLIERS + _OFFSETS) >> _SHIFT
     return Signature(permuted.min(axis=0))
