@@ -18,10 +18,10 @@ length is estimated from the signature itself, so a stored story needs no text t
 
 from __future__ import annotations
 
-from hashlib import blake2b
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from hashlib import blake2b
 
 import numpy as np
 
@@ -46,9 +46,7 @@ def _hash_parameters(kind: str) -> np.ndarray:
     return np.array(
         [
             int.from_bytes(
-                blake2b(
-                    f"{kind}{i}".encode(), digest_size=8, person=b"picket-minhash"
-                ).digest(),
+                blake2b(f"{kind}{i}".encode(), digest_size=8, person=b"picket-minhash").digest(),
                 "little",
             )
             | 1
@@ -136,7 +134,8 @@ def signature(text: str) -> Signature:
     if len(tokens) < SHINGLE_WORDS:
         shingles = {" ".join(tokens)}
     else:
-        shingles = set(map(" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)))))
+        shifted = [tokens[i:] for i in range(SHINGLE_WORDS)]  # zip stops with the shortest
+        shingles = set(map(" ".join, zip(*shifted, strict=False)))
     digests = b"".join(
         [blake2b(shingle.encode(), digest_size=_HASH_BYTES).digest() for shingle in shingles]
     )
