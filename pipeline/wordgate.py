@@ -67,35 +67,49 @@ class GatedPattern:
 
     def __init__(self, pattern: re.Pattern[str], fragments: Iterable[str]) -> None:
         self.pattern = pattern
-        whole: set[str] = set()
-        prefixes: set[str] = set()
-        strings: set[str] = set()
-        self.always = False
-        for fragment in fragments:
-            first = _first_word(fragment)
-            if first is not None:
-                word, is_whole = first
-                (whole if is_whole else prefixes).add(word)
-            elif required := _selective(required_literals(fragment, pattern.flags)):
-                strings |= required
-            else:
-                self.always = True
-                break
-        self._whole = frozenset(whole)
-        self._prefixes = tuple(sorted(prefixes))
-        self._strings = tuple(sorted(strings))
+        self._fragments = tuple(_FragmentGate.of(fragment, pattern.flags) for fragment in fragments)
+        self.always = any(fragment.always for fragment in self._fragments)
 
     def could_match(self, words: TextWords) -> bool:
-        return (
-            self.always
-            or not self._whole.isdisjoint(words.words)
-            or any(words.starts_a_word(prefix) for prefix in self._prefixes)
-            or any(string in words.folded for string in self._strings)
-        )
+        return self.always or any(fragment.could_match(words) for fragment in self._fragments)
 
     def search(self, text: str, words: TextWords) -> re.Match[str] | None:
         """``pattern.search(text)``, skipped when ``words`` (of ``text``) rule it out."""
         return self.pattern.search(text) if self.could_match(words) else None
+
+
+@dataclass(frozen=True, slots=True)
+class _FragmentGate:
+    """What a text needs for one fragment of a word list to match in it: the word the
+    fragment starts with (whole, or the start of a word), and one string of each set of
+    ``strings`` anywhere ("office" for ``return[- ]to[- ]office``, whose first word
+    "return" is in many texts that have no such phrase)."""
+
+    word: str | None
+    whole: bool
+    strings: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, fragment: str, flags: int) -> _FragmentGate:
+        first = _first_word(fragment)
+        word, whole = first if first is not None else (None, False)
+        strings = tuple(
+            tuple(sorted(options))
+            for options in _required_options(sre_parser.parse(fragment, flags))
+            if _selective(options) and not (word and any(s in word for s in options))
+        )
+        return cls(word, whole, strings)
+
+    @property
+    def always(self) -> bool:
+        return self.word is None and not self.strings
+
+    def could_match(self, words: TextWords) -> bool:
+        if self.word is not None and not (
+            self.word in words.words if self.whole else words.starts_a_word(self.word)
+        ):
+            return False
+        return all(any(s in words.folded for s in options) for options in self.strings)
 
 
 def _first_word(fragment: str) -> tuple[str, bool] | None:
@@ -178,6 +192,11 @@ def _selective(strings: frozenset[str] | None) -> frozenset[str] | None:
 
 def _required(items: Any) -> frozenset[str] | None:
     """The most selective set of strings a match of the parsed ``items`` must contain."""
+    return max(_required_options(items), key=lambda strings: min(map(len, strings)), default=None)
+
+
+def _required_options(items: Any) -> list[frozenset[str]]:
+    """Sets of strings a match of the parsed ``items`` contains one of each of."""
     options: list[frozenset[str]] = []
     run: list[str] = []
     for op, arg in items:
@@ -204,7 +223,7 @@ def _required(items: Any) -> frozenset[str] | None:
             options.append(inner)
     if run:
         options.append(frozenset({_folded("".join(run))}))
-    return max(options, key=lambda strings: min(map(len, strings)), default=None)
+    return options
 
 
 def trie_pattern(words: Iterable[str]) -> str:

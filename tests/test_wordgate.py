@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from fuzzing import FUZZ, TRICKY_TEXT
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pipeline import lexicon as lexicon_module
 from pipeline.wordgate import GatedPattern, LiteralGate, Passages, TextWords, required_literals
 
 FRAGMENTS = {
@@ -15,6 +19,7 @@ FRAGMENTS = {
     "acronym": ["ICE"],
     "opens with a group": ["(?:trade|labour) unions?"],
     "no string of its own": ["(?:a|an) \\w+ (?:is|was)"],
+    "common first word": ["return[- ]to[- ](?:the[- ])?office", "in-office", "employee status"],
 }
 TEXTS = [
     "Engineers protested the deportation flights.",
@@ -25,6 +30,8 @@ TEXTS = [
     "Trade unions joined the strike.",
     "Nothing here names any of it.",
     "İMMİGRATİON in Turkish capitals, and ſtrange long s.",
+    "In the office, a return-to-office rule changed their employee status.",
+    "They return to work in the spring; the employee said nothing of status.",
 ]
 
 
@@ -48,7 +55,16 @@ def test_the_gate_skips_texts_without_the_first_words() -> None:
     gated = GatedPattern(pattern_of(["border (?:wall|agents?)"]), ["border (?:wall|agents?)"])
 
     assert not gated.could_match(TextWords.of("The borderline case, and a wall."))
-    assert gated.could_match(TextWords.of("Agents at the border."))
+    assert gated.could_match(TextWords.of("Agents at the border wall."))
+
+
+def test_the_gate_also_asks_for_the_strings_after_a_common_first_word() -> None:
+    fragments = ["return[- ]to[- ](?:the[- ])?office", "in-office"]
+    gated = GatedPattern(pattern_of(fragments), fragments)
+
+    assert not gated.could_match(TextWords.of("They return to work in the spring."))
+    assert gated.could_match(TextWords.of("A return to the office in May."))
+    assert gated.could_match(TextWords.of("Three in-office days."))
 
 
 def test_a_fragment_opening_with_a_group_is_gated_on_the_strings_it_must_contain() -> None:
@@ -137,3 +153,34 @@ def test_asking_one_passage_agrees_with_the_scan_of_all(pattern) -> None:
     assert [gate.could_match(passages, i) for i in range(len(SENTENCES))] == [
         i in marked for i in range(len(SENTENCES))
     ]
+
+
+def _vocabulary_words() -> list[str]:
+    lexicon = lexicon_module.lexicon()
+    gated = [*lexicon.tags.values(), *(pattern for _, pattern in lexicon.struggles.values())]
+    words = {w for g in gated for w in re.findall(r"[A-Za-z0-9]+", g.pattern.pattern)}
+    return sorted(words - {"w", "s", "d"})  # not the letters of \w, \s and \d
+
+
+VOCABULARY_WORDS = _vocabulary_words()
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(VOCABULARY_WORDS),
+            st.sampled_from(VOCABULARY_WORDS).map(str.upper),
+            st.sampled_from([" ", " ", "-", "\n", ", ", ". ", "’", "'s "]),
+            TRICKY_TEXT,
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_the_lexicon_vocabularies_gated_find_what_they_find_ungated(text: str) -> None:
+    lexicon = lexicon_module.lexicon()
+    words = TextWords.of(text)
+    for gated in [*lexicon.tags.values(), *(p for _, p in lexicon.struggles.values())]:
+        found = gated.search(text, words)
+        expected = gated.pattern.search(text)
+        assert (found and found.group()) == (expected and expected.group()), gated.pattern
