@@ -142,8 +142,7 @@ class Lexicon:
             for name, spec in cues["actions"].items()
             if (gated := _passage_gated(spec["patterns"]))
         )
-        # the sentences of a story worth searching for these, from one scan of the story
-        self.action_gate = LiteralGate(kind.pattern for kind in self.actions)
+        # the sentences of a story worth searching for these (see pipeline.wordgate)
         self.outside_occupation_gate = LiteralGate([self.outside_occupation])
         self.tech_context_gate = LiteralGate([self.tech_context])
         self.tags = {tag: _gated_vocabulary(words) for tag, words in vocabulary["tags"].items()}

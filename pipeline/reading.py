@@ -15,15 +15,16 @@ Conventions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from pipeline.gazetteer import Gazetteer, Mention, default_gazetteer
 from pipeline.lexicon import ActionKind, Lexicon, lexicon, parse_count
 from pipeline.sentences import sentences
-from pipeline.wordgate import Passages, TextWords
+from pipeline.wordgate import GateScan, LiteralGate, Passages, TextWords
 
 _MAX_CHARS = 12_000
 _MAX_SEGMENTS = 60
@@ -217,11 +218,22 @@ class _Segment:
 class _Gates:
     """The sentences of one story (by index) that each costly pattern could match."""
 
-    passages: Passages
-    action: Container[int]
+    actions: dict[int, list[ActionKind]]  # the action kinds each sentence could name
     outside: Container[int]
     tech_context: Container[int]
     named: Container[int]  # by the gazetteer's context patterns
+
+
+_OUTSIDE, _TECH_CONTEXT, _NAMED = "outside occupations", "tech context", "named in context"
+
+
+@functools.cache
+def _gate_scan(lex: Lexicon, gaz: Gazetteer) -> GateScan[ActionKind | str]:
+    gates: dict[ActionKind | str, LiteralGate] = {kind: kind.gate for kind in lex.actions}
+    gates[_OUTSIDE] = lex.outside_occupation_gate
+    gates[_TECH_CONTEXT] = lex.tech_context_gate
+    gates[_NAMED] = gaz.pattern_gate
+    return GateScan(gates)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -274,14 +286,12 @@ class _Reader:
         parts.extend((s, _position_weight(i, s), i < _LEAD_SENTENCES) for i, s in enumerate(body))
         parts = parts[:_MAX_SEGMENTS]
         cleans = [_QUOTES.sub(" ", part) for part, _, _ in parts]
-        passages = Passages.of(cleans)
-        gates = _Gates(
-            passages=passages,
-            action=self.lex.action_gate.marked(passages),
-            outside=self.lex.outside_occupation_gate.marked(passages),
-            tech_context=self.lex.tech_context_gate.marked(passages),
-            named=self.gaz.pattern_gate.marked(passages),
-        )
+        marked = _gate_scan(self.lex, self.gaz).marked(Passages.of(cleans))
+        actions: dict[int, list[ActionKind]] = {}
+        for kind in self.lex.actions:
+            for index in marked[kind]:
+                actions.setdefault(index, []).append(kind)
+        gates = _Gates(actions, marked[_OUTSIDE], marked[_TECH_CONTEXT], marked[_NAMED])
         return [
             self._segment(i, text, clean, weight, lead, gates)
             for i, ((text, weight, lead), clean) in enumerate(zip(parts, cleans, strict=True))
@@ -291,7 +301,7 @@ class _Reader:
         self, index: int, text: str, clean: str, weight: float, lead: bool, gates: _Gates
     ) -> _Segment:
         mentions = self.gaz.mentions(clean, patterns=index in gates.named)
-        cues = self._cues(clean, gates.passages, index) if index in gates.action else []
+        cues = self._cues(clean, gates.actions.get(index, ()))
         outside = any(not m.tech for m in mentions) or (
             index in gates.outside and bool(self.lex.outside_occupation.search(clean))
         )
@@ -311,14 +321,9 @@ class _Reader:
             tech_context=index in gates.tech_context and bool(self.lex.tech_context.search(clean)),
         )
 
-    def _cues(self, clean: str, passages: Passages, index: int) -> list[_Cue]:
-        """The actions sentence ``index`` names, except a management letter's words."""
-        cues = [
-            (kind, m.start(), m.end())
-            for kind in self.lex.actions
-            if kind.gate.could_match(passages, index)
-            for m in kind.pattern.finditer(clean)
-        ]
+    def _cues(self, clean: str, kinds: Iterable[ActionKind]) -> list[_Cue]:
+        """The actions of ``kinds`` the sentence names, except a management letter's words."""
+        cues = [(kind, m.start(), m.end()) for kind in kinds for m in kind.pattern.finditer(clean)]
         if cues and (letters := list(self.lex.management_letter.finditer(clean))):
             spans = [(m.start(), m.end()) for m in letters]
             cues = [c for c in cues if not any(c[1] < e and s < c[2] for s, e in spans)]

@@ -10,22 +10,22 @@ and each only ever skips a search that would have found nothing:
   expression is not run. A fragment whose first word cannot be read off (it opens with a
   group or an escape, or its word is not ASCII) is asked for the strings it must contain
   instead, as the literal gate does; one with neither lets the expression always run.
-- ``LiteralGate``, for one pattern searched in each sentence of a story: every match
+- ``LiteralGate``, for patterns searched in each sentence of a story: every match
   contains one of a few strings (" strike" in ``(?:a|the|...) strikes?``, "bolt" in
-  ``(?<!\\w)Bolt(?= drivers)``), read off the parsed pattern; one scan of the whole story
-  for those strings tells the sentences worth searching. A pattern without such strings
-  marks every sentence.
+  ``(?<!\\w)Bolt(?= drivers)``), read off the parsed pattern. ``GateScan`` asks all the
+  gates of a story at once: one scan of the whole story for their strings tells, for each,
+  the sentences worth searching. A pattern without such strings marks every sentence.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from re import _constants as sre  # the parsed form of patterns, stable since Python 3.11
 from re import _parser as sre_parser
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 _LEADING_LITERAL = re.compile(r"[A-Za-z0-9 '’-]*")
 _QUANTIFIERS = ("?", "*", "{")
@@ -36,6 +36,8 @@ _IGNORECASE_ASCII = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 _IGNORECASE_NON_ASCII = re.compile("[" + "".join(_IGNORECASE_ASCII) + "]")
 _MIN_LITERAL = 3  # shorter strings are in nearly every sentence: the gate would mark them all
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+Key = TypeVar("Key")
 
 
 def _folded(text: str) -> str:
@@ -125,7 +127,7 @@ def _first_word(fragment: str) -> tuple[str, bool] | None:
 
 @dataclass(frozen=True, slots=True)
 class Passages:
-    """A story's sentences lowered and joined, scanned once by each ``LiteralGate``."""
+    """A story's sentences lowered and joined, for a ``GateScan`` to scan once."""
 
     text: str
     starts: tuple[int, ...]
@@ -146,7 +148,8 @@ class Passages:
 
 
 class LiteralGate:
-    """The sentences of a story where any of ``patterns`` could match."""
+    """The strings one of which every match of any of ``patterns`` contains: ``strings`` is
+    None when a pattern has none (it could match in any sentence)."""
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
         strings: set[str] | None = set()
@@ -156,27 +159,42 @@ class LiteralGate:
                 strings = None
                 break
             strings |= required
-        self._strings = None if strings is None else tuple(sorted(strings))
-        self._scan = re.compile(trie_pattern(self._strings)) if self._strings else None
+        self.strings = None if strings is None else frozenset(strings)
 
-    def marked(self, passages: Passages) -> Container[int]:
-        """Indexes of the passages holding one of the strings every match contains."""
-        if self._strings is None:
-            return range(len(passages.starts))
-        if self._scan is None:
-            return frozenset()
-        return {
-            bisect.bisect_right(passages.starts, found.start()) - 1
-            for found in self._scan.finditer(passages.text)
-        }
 
-    def could_match(self, passages: Passages, index: int) -> bool:
-        """Whether passage ``index`` holds one of the strings (for a gate asked of few)."""
-        if self._strings is None:
-            return True
-        return self._scan is not None and bool(
-            self._scan.search(passages.text, *passages.span(index))
-        )
+class GateScan(Generic[Key]):
+    """Literal gates asked together: one scan of a story marks, for each gate, the
+    sentences that hold one of its strings.
+
+    The scan tries every position of the story for the longest string found there; the
+    strings that are prefixes of it are found there too, so a string marks its sentence for
+    their gates as well as its own.
+    """
+
+    def __init__(self, gates: Mapping[Key, LiteralGate]) -> None:
+        self._keys = tuple(gates)
+        self._everywhere = tuple(key for key, gate in gates.items() if gate.strings is None)
+        owners: dict[str, set[Key]] = {}
+        for key, gate in gates.items():
+            for string in gate.strings or ():
+                owners.setdefault(string, set()).add(key)
+        self._gates_of: dict[str, tuple[Key, ...]] = {}
+        for string in owners:
+            keys = {key for prefix in owners if string.startswith(prefix) for key in owners[prefix]}
+            self._gates_of[string] = tuple(keys)
+        self._scan = re.compile(f"(?=({trie_pattern(owners)}))") if owners else None
+
+    def marked(self, passages: Passages) -> dict[Key, Container[int]]:
+        """For each gate, the indexes of the passages that hold one of its strings."""
+        found: dict[Key, set[int]] = {key: set() for key in self._keys}
+        if self._scan is not None:
+            starts = passages.starts
+            for match in self._scan.finditer(passages.text):
+                index = bisect.bisect_right(starts, match.start()) - 1
+                for key in self._gates_of[match.group(1)]:
+                    found[key].add(index)
+        everywhere = range(len(passages.starts))
+        return {**found, **dict.fromkeys(self._everywhere, everywhere)}
 
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 import pytest
 from fuzzing import FUZZ, TRICKY_TEXT
@@ -10,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import lexicon as lexicon_module
-from pipeline.wordgate import GatedPattern, LiteralGate, Passages, TextWords, required_literals
+from pipeline.wordgate import (
+    GatedPattern,
+    GateScan,
+    LiteralGate,
+    Passages,
+    TextWords,
+    required_literals,
+)
 
 FRAGMENTS = {
     "prefix": ["immigra\\w*", "deport\\w*"],
@@ -119,9 +127,13 @@ PASSAGE_PATTERNS = [
 ]
 
 
+def marked_alone(pattern: re.Pattern[str], sentences: list[str]) -> Container[int]:
+    return GateScan({"only": LiteralGate([pattern])}).marked(Passages.of(sentences))["only"]
+
+
 @pytest.mark.parametrize("pattern", PASSAGE_PATTERNS, ids=lambda p: p.pattern[:30])
 def test_the_literal_gate_marks_every_sentence_the_pattern_matches(pattern) -> None:
-    marked = LiteralGate([pattern]).marked(Passages.of(SENTENCES))
+    marked = marked_alone(pattern, SENTENCES)
 
     matching = {i for i, sentence in enumerate(SENTENCES) if pattern.search(sentence)}
     assert matching
@@ -129,30 +141,40 @@ def test_the_literal_gate_marks_every_sentence_the_pattern_matches(pattern) -> N
 
 
 def test_the_literal_gate_skips_sentences_without_the_strings() -> None:
-    gate = LiteralGate([PASSAGE_PATTERNS[0]])
-
-    marked = gate.marked(Passages.of(SENTENCES))
+    marked = marked_alone(PASSAGE_PATTERNS[0], SENTENCES)
 
     assert 1 not in marked and 5 not in marked
     assert {0, 2, 3} <= set(marked)
 
 
 def test_a_pattern_without_strings_marks_every_sentence() -> None:
-    marked = LiteralGate([PASSAGE_PATTERNS[4]]).marked(Passages.of(SENTENCES))
+    marked = marked_alone(PASSAGE_PATTERNS[4], SENTENCES)
 
     assert all(i in marked for i in range(len(SENTENCES)))
 
 
-@pytest.mark.parametrize("pattern", PASSAGE_PATTERNS, ids=lambda p: p.pattern[:30])
-def test_asking_one_passage_agrees_with_the_scan_of_all(pattern) -> None:
-    passages = Passages.of(SENTENCES)
-    gate = LiteralGate([pattern])
+OVERLAPPING = {  # strings that are prefixes of others', or start inside them
+    "strike": re.compile(r"strikes?", re.I),
+    "strikes": re.compile(r"strikes", re.I),
+    "a strike": re.compile(r"(?:a|the) strike", re.I),
+    "trike": re.compile(r"trike", re.I),
+    "walkout": re.compile(r"walk[- ]?outs?", re.I),
+    "walk": re.compile(r"walk(?:ed|ing|s)? out", re.I),
+    "any": PASSAGE_PATTERNS[4],
+}
 
-    marked = gate.marked(passages)
 
-    assert [gate.could_match(passages, i) for i in range(len(SENTENCES))] == [
-        i in marked for i in range(len(SENTENCES))
-    ]
+def test_one_scan_of_many_gates_marks_what_each_gate_marks_alone() -> None:
+    gates = {name: LiteralGate([pattern]) for name, pattern in OVERLAPPING.items()}
+
+    together = GateScan(gates).marked(Passages.of(SENTENCES))
+
+    for name, pattern in OVERLAPPING.items():
+        alone = marked_alone(pattern, SENTENCES)
+        assert [i in together[name] for i in range(len(SENTENCES))] == [
+            i in alone for i in range(len(SENTENCES))
+        ], name
+        assert all(i in together[name] for i, s in enumerate(SENTENCES) if pattern.search(s))
 
 
 def _vocabulary_words() -> list[str]:
