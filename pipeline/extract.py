@@ -30,7 +30,7 @@ import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
-from pipeline.html_tree import page_tree, parse_html
+from pipeline.html_tree import PageHead, page_tree, parse_html
 from pipeline.page_metadata import page_article, page_byline
 from pipeline.records import Article, FeedEntry, FetchedPage
 
@@ -120,7 +120,8 @@ def extract_article(page: FetchedPage) -> Article:
         else:
             _drop_related_link_lists(tree)  # no part of the article: its text or its metadata
             links = _link_texts(tree)
-            text = _main_text(tree, url, links)
+            head = PageHead.of(tree)
+            text = _main_text(tree, head, url, links)
             if len(text) < MIN_TEXT_CHARS:
                 problem = (
                     f"too little main text ({len(text)} characters)" if text else "no main text"
@@ -128,7 +129,7 @@ def extract_article(page: FetchedPage) -> Article:
             elif _is_listing(links, text):
                 problem = "a list of links to other pages, not an article"
             else:
-                return page_article(tree, url, text=text, fetched_at=page.fetched_at)
+                return page_article(tree, head, url, text=text, fetched_at=page.fetched_at)
     return _entry_article(page.entry, url, problem)
 
 
@@ -224,17 +225,17 @@ def extract_text(html: str, url: str | None = None) -> str:
     if tree is None:
         return ""
     _drop_related_link_lists(tree)
-    return _main_text(tree, url, _link_texts(tree))
+    return _main_text(tree, PageHead.of(tree), url, _link_texts(tree))
 
 
-def _main_text(tree: HtmlElement, url: str | None, link_texts: set[str]) -> str:
-    """The main text of ``tree`` (without its related-link lists), whose links have
-    ``link_texts``."""
+def _main_text(tree: HtmlElement, head: PageHead, url: str | None, link_texts: set[str]) -> str:
+    """The main text of ``tree`` (without its related-link lists), whose head elements are
+    ``head`` and whose links have ``link_texts``."""
     text = _repaired_text(tree, url, compare=False)
     if text and _link_share(text, link_texts) > _NAVIGATION_LINK_SHARE:
         LOGGER.debug("%s: the text found is mostly links; comparing extractors", url)
         text = _repaired_text(tree, url, compare=True)
-    return _clean_lines(text, _headlines(tree))
+    return _clean_lines(text, _headlines(head))
 
 
 def _repaired_text(tree: HtmlElement, url: str | None, *, compare: bool) -> str:
@@ -352,13 +353,13 @@ def _nested(a: HtmlElement, b: HtmlElement) -> bool:
     return any(x is b for x in a.iterancestors()) or any(x is a for x in b.iterancestors())
 
 
-def _headlines(tree: HtmlElement) -> set[str]:
+def _headlines(head: PageHead) -> set[str]:
     """The page's headline as its ``<title>``, og/twitter titles and ``<h1>`` give it."""
-    candidates = tree.xpath(
-        "//title//text() | //h1"
-        ' | //meta[@property="og:title" or @name="twitter:title" or @name="title"]/@content'
-    )
-    texts = (c.text_content() if isinstance(c, HtmlElement) else str(c) for c in candidates)
+    texts = [
+        *(text for title in head.titles for text in title.itertext()),
+        *(heading.text_content() for heading in head.headings),
+        *head.meta_contents(property=["og:title"], name=["twitter:title", "title"]),
+    ]
     return {key for key in map(_word_key, texts) if key}
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
@@ -133,3 +135,55 @@ def _repaired(html: str, beginning: str) -> str:
         if "<html" in line and line.endswith("/>"):
             return FAULTY_HTML.sub(r"\1>", html, count=1)
     return html
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_CONTENT_LANGUAGE_LOWERED = str.maketrans("CONTENTLAGU", "contentlagu")  # as the XPath did
+
+
+@dataclass(frozen=True, slots=True)
+class PageHead:
+    """The elements of a page that name it (``<title>``, ``<h1>``, ``<meta>``, ``<link>``),
+    found anywhere in its document in one walk: each walk of a 700-element page costs
+    about 0.12 ms, and the XPath queries these answer made seven."""
+
+    root: HtmlElement  # the document's root element
+    titles: list[HtmlElement]
+    headings: list[HtmlElement]  # the <h1> elements
+    metas: list[HtmlElement]
+    links: list[HtmlElement]
+
+    @classmethod
+    def of(cls, tree: HtmlElement) -> PageHead:
+        root = tree.getroottree().getroot()
+        found: dict[str, list[HtmlElement]] = {"title": [], "h1": [], "meta": [], "link": []}
+        for element in root.iter(*found):
+            found[element.tag].append(element)
+        return cls(root, found["title"], found["h1"], found["meta"], found["link"])
+
+    def meta_contents(self, **attributes: Collection[str]) -> list[str]:
+        """The ``content`` of each ``<meta>`` with one of the given values for one of the
+        given attributes (``name=["title"]``), in document order."""
+        return [
+            content
+            for meta in self.metas
+            if any(meta.get(name) in values for name, values in attributes.items())
+            and (content := meta.get("content")) is not None
+        ]
+
+    def declared_language(self) -> str | None:
+        """The language tag the page declares first: ``<html lang>``, then the first
+        Content-Language or og:locale ``<meta>``."""
+        if self.root.tag == "html":
+            for name, value in self.root.attrib.items():
+                if name in ("lang", _XML_LANG):
+                    return value
+        for meta in self.metas:
+            content = meta.get("content")
+            if content is not None and (
+                meta.get("property") == "og:locale"
+                or (meta.get("http-equiv") or "").translate(_CONTENT_LANGUAGE_LOWERED)
+                == "content-language"
+            ):
+                return content
+        return None

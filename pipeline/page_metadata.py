@@ -21,6 +21,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
+from pipeline.html_tree import PageHead
 from pipeline.records import Article
 
 LOGGER = logging.getLogger(__name__)
@@ -28,9 +29,11 @@ LOGGER = logging.getLogger(__name__)
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
-def page_article(tree: HtmlElement, url: str, *, text: str, fetched_at: datetime) -> Article:
-    """The article of the parsed page ``tree``, fetched from ``url`` at ``fetched_at``, with
-    its main ``text`` and the metadata the page gives."""
+def page_article(
+    tree: HtmlElement, head: PageHead, url: str, *, text: str, fetched_at: datetime
+) -> Article:
+    """The article of the parsed page ``tree`` (whose head elements are ``head``), fetched
+    from ``url`` at ``fetched_at``, with its main ``text`` and the metadata the page gives."""
     found = trafilatura_metadata.examine_meta(tree)
     if found.author and " " not in found.author:  # a handle or a site name, not a byline
         found.author = None
@@ -47,8 +50,8 @@ def page_article(tree: HtmlElement, url: str, *, text: str, fetched_at: datetime
         text=text,
         authors=_authors(found.author),
         published=_published_date(tree, found.url or url, fetched_at),
-        language=_declared_language(tree),
-        canonical_url=_canonical_link(tree, url),
+        language=_language_tag(head.declared_language()),
+        canonical_url=_canonical_link(head, url),
         site_name=_site_name(found.sitename, found.url or url),
         description=found.description or None,
     )
@@ -105,22 +108,16 @@ def _aware(date: str) -> datetime | None:
     return published if published.utcoffset() is not None else published.replace(tzinfo=UTC)
 
 
-def _declared_language(tree: HtmlElement) -> str | None:
-    """The language tag the page declares (``<html lang>``, Content-Language, og:locale)."""
-    declared = tree.xpath(
-        "string(/html/@lang | /html/@xml:lang"
-        ' | //meta[translate(@http-equiv, "CONTENTLAGU", "contentlagu")="content-language"]'
-        '/@content | //meta[@property="og:locale"]/@content)',
-        namespaces={"xml": "http://www.w3.org/XML/1998/namespace"},
-    )
-    tag = declared.strip().split(",")[0].strip().replace("_", "-")
+def _language_tag(declared: str | None) -> str | None:
+    """The first of the tags a page declares (``en-US``, ``pt_BR`` as ``pt-BR``)."""
+    tag = (declared or "").strip().split(",")[0].strip().replace("_", "-")
     return tag or None
 
 
-def _canonical_link(tree: HtmlElement, url: str) -> str | None:
+def _canonical_link(head: PageHead, url: str) -> str | None:
     """The page's ``<link rel=canonical>``, else its og:url, made absolute."""
-    for query in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
-        for href in tree.xpath(query):
-            if href.strip():
-                return urljoin(url, href.strip())
+    canonical = [link.get("href") for link in head.links if link.get("rel") == "canonical"]
+    for href in [*canonical, *head.meta_contents(property=["og:url"])]:
+        if href is not None and href.strip():
+            return urljoin(url, href.strip())
     return None
