@@ -242,7 +242,10 @@ def test_airflow_ui_lists_picket_dags_and_a_successful_crawl(airflow_ui, browser
     assert "Import Errors" not in page
 
     browser.get(f"{airflow_ui.url}/dags/picket_crawl/runs/{airflow_ui.crawl_run_id}")
-    page = wait_for_text(browser, airflow_ui.crawl_run_id, "plan", "crawl", "process", "index")
-    assert "success" in page.lower()
+    # The task grid draws before the run's state and its task table arrive: wait for both.
+    page = wait_for_text(
+        browser, airflow_ui.crawl_run_id, "plan", "crawl", "process", "index", "4 Task Instances"
+    )
+    page = wait_for_text(browser, "Success")
     assert "failed" not in page.lower()
     browser.save_screenshot(str(ARTIFACTS / "airflow-picket-crawl-run.png"))
