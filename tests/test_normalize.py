@@ -10,17 +10,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pipeline.normalize import (
-    canonical_url,
-    choose_canonical,
     clean_text,
     content_hash,
     detect_language,
     normalize_article,
     outlet_and_domain,
-    story_id,
     to_utc,
 )
 from pipeline.records import Article, FeedEntry, FetchedPage
+from pipeline.urls import canonical_url, choose_canonical, story_id
 
 NOW = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
 
