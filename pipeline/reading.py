@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from pipeline.deeds import ACTING, Deed, Reading, WorkerGroup
 from pipeline.gazetteer import Gazetteer, Mention, default_gazetteer
 from pipeline.lexicon import ActionKind, Lexicon, lexicon, parse_count
 from pipeline.sentences import sentences
@@ -29,9 +30,6 @@ from pipeline.wordgate import GateScan, LiteralGate, Passages, TextWords
 _MAX_CHARS = 12_000
 _MAX_SEGMENTS = 60
 _LEAD_SENTENCES = 3
-_SINGLE_WORKER = 0.55
-_NEGATED = 0.35
-ACTING = 0.2
 _BACKGROUND = 0.6
 _PAST = re.compile(
     r"\b(?:in (?:19|20)\d\d|years? ago|last year|in the past|previously|back in|"
@@ -50,16 +48,6 @@ _DEFINITE_ACT = re.compile(
     re.IGNORECASE,
 )
 _ANOTHER = re.compile(r"\banother\b|\b(?:a|one) second\b|\bboth\b", re.IGNORECASE)
-WALKOUT_AS_STRIKE = re.compile(
-    r"\bstrik(?:e|es|ing)\b|\bwalk(?:ed|ing|s)? (?:off|out of) (?:the|their) jobs?\b|"
-    r"\bwork stoppage",
-    re.IGNORECASE,
-)
-UNION_WON = re.compile(
-    r"\b(?:won|win|wins|winning|voted|vote|votes|joined|join|certified|recogni(?:[sz]\w*|tion)|"
-    r"ratif\w+|bargain\w*|contract|agreement|deal)\b",
-    re.IGNORECASE,
-)
 
 
 _RIGHT_LINK = re.compile(
@@ -108,7 +96,6 @@ _ATTRIBUTIVE_NOUN = re.compile(
 )
 _ATTRIBUTIVE_LINK = re.compile(r"(?:['’]s?)?\s+(?:(?:employee|worker|staff|workers['’])\s+)?")
 _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
-LETTER_KINDS = frozenset({"open_letter", "letter", "proposal"})
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
 
 
@@ -117,72 +104,6 @@ def _is_singular(head: str) -> bool:
     if head in _PLURAL_HEADS or head.endswith("union") or head.startswith(("mitarbeiter", "besch")):
         return False
     return not head.endswith(("s", "ten"))
-
-
-# --- what a reading holds ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerGroup:
-    """People of one employer named together: "more than 1,400 Salesforce employees"."""
-
-    phrase: str
-    count: int | None
-    plural: bool
-    employer: str | None
-    trust: float
-    """How sure the reading is that the employer is a tech company (0 = outside tech)."""
-    words: str
-    """The phrase and its "at <company>" tail, for telling employment types apart."""
-
-
-@dataclass(frozen=True, slots=True)
-class Deed:
-    """One action of the text and who took it."""
-
-    kind: str
-    phrase: str
-    strength: float
-    actor: str
-    """worker, outsider, shareholder, management, or none."""
-    actor_phrase: str
-    group: WorkerGroup | None
-    tie: float
-    weight: float
-    """Where in the story: 1.0 in the headline and first sentences, less further down,
-    and less again for background told in the past ("In 2018, employees ...")."""
-    lead: bool
-    """Told in the headline or the first three sentences."""
-    negated: bool
-
-    @property
-    def value(self) -> float:
-        """How much this act shows collective action by a group of tech workers (0..1)."""
-        group = self.group
-        if group is None or self.actor != "worker":
-            return 0.0
-        value = self.strength * self.tie * group.trust * self.weight
-        if not group.plural:
-            value *= _SINGLE_WORKER
-        if self.negated:
-            value *= _NEGATED
-        return value
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """Everything ``read_story`` found, for tagging and for the relevance score."""
-
-    companies: tuple[str, ...]
-    deeds: tuple[Deed, ...]
-    issues: tuple[str, ...]
-    struggles: tuple[str, ...]
-    gig_companies: frozenset[str]
-
-    def worker_deeds(self, min_value: float = 0.0) -> list[Deed]:
-        """Deeds of worker groups of a (probably) tech employer, strongest first."""
-        deeds = [d for d in self.deeds if d.value > min_value]
-        return sorted(deeds, key=lambda d: d.value, reverse=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ No model file, no network: a few compiled regular expressions per story.
 
 from __future__ import annotations
 
-from pipeline.reading import Deed, Reading, read_story
+from pipeline.deeds import Deed, Reading
+from pipeline.reading import read_story
 from pipeline.records import Relevance
 
 _CORROBORATION = 0.3

@@ -14,18 +14,22 @@ from __future__ import annotations
 
 import re
 
+from pipeline.deeds import ACTING, Deed, Reading, WorkerGroup
 from pipeline.lexicon import lexicon
-from pipeline.reading import (
-    ACTING,
-    LETTER_KINDS,
-    UNION_WON,
-    WALKOUT_AS_STRIKE,
-    Deed,
-    Reading,
-    WorkerGroup,
-    read_story,
-)
+from pipeline.reading import read_story
 from pipeline.records import Tags
+
+_LETTER_KINDS = frozenset({"open_letter", "letter", "proposal"})
+_WALKOUT_AS_STRIKE = re.compile(
+    r"\bstrik(?:e|es|ing)\b|\bwalk(?:ed|ing|s)? (?:off|out of) (?:the|their) jobs?\b|"
+    r"\bwork stoppage",
+    re.IGNORECASE,
+)
+_UNION_WON = re.compile(
+    r"\b(?:won|win|wins|winning|voted|vote|votes|joined|join|certified|recogni(?:[sz]\w*|tion)|"
+    r"ratif\w+|bargain\w*|contract|agreement|deal)\b",
+    re.IGNORECASE,
+)
 
 
 def tag_story(title: str, text: str) -> Tags:
@@ -39,7 +43,7 @@ def tags_of(reading: Reading) -> Tags:
     groups = [d.group for d in acting if d.group is not None]
     counts = [g.count for g in groups if g.count]
     actions = _archive_actions(acting)
-    if any(d.actor == "shareholder" and d.kind in LETTER_KINDS for d in reading.deeds):
+    if any(d.actor == "shareholder" and d.kind in _LETTER_KINDS for d in reading.deeds):
         actions = tuple(dict.fromkeys((*actions, "open_letter")))
     return Tags(
         companies=reading.companies,
@@ -60,7 +64,7 @@ def _archive_actions(ranked: list[Deed]) -> tuple[str, ...]:
             actions.append("strike")
         elif deed.kind == "walkout":
             actions.append("protest")
-            if "strike" in kinds or WALKOUT_AS_STRIKE.search(phrases):
+            if "strike" in kinds or _WALKOUT_AS_STRIKE.search(phrases):
                 actions.append("strike")
         elif deed.kind in ("sit_in", "protest", "disruption"):
             actions.append("protest")
@@ -68,7 +72,7 @@ def _archive_actions(ranked: list[Deed]) -> tuple[str, ...]:
             actions.append("open_letter")
         elif deed.kind in ("union", "organizing") and (deed.kind == "union" or "union" in kinds):
             actions.append("union_drive")
-            if any(UNION_WON.search(d.phrase) for d in ranked if d.kind == "union"):
+            if any(_UNION_WON.search(d.phrase) for d in ranked if d.kind == "union"):
                 actions.append("union_representation")
         elif deed.kind == "legal":
             actions.append("legal_action")

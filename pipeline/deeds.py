@@ -1,0 +1,77 @@
+"""What reading a story finds: worker groups, the deeds of its text and who did them.
+
+``pipeline.reading`` makes a ``Reading``; ``pipeline.relevance`` scores it and
+``pipeline.tagging`` turns it into the archive's vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ACTING = 0.2
+"""The value above which a deed counts as a group of tech workers acting."""
+_SINGLE_WORKER = 0.55  # one employee acting is weaker evidence of collective action
+_NEGATED = 0.35  # "did not sign", "has no plans to strike"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerGroup:
+    """People of one employer named together: "more than 1,400 Salesforce employees"."""
+
+    phrase: str
+    count: int | None
+    plural: bool
+    employer: str | None
+    trust: float
+    """How sure the reading is that the employer is a tech company (0 = outside tech)."""
+    words: str
+    """The phrase and its "at <company>" tail, for telling employment types apart."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deed:
+    """One action of the text and who took it."""
+
+    kind: str
+    phrase: str
+    strength: float
+    actor: str
+    """worker, outsider, shareholder, management, or none."""
+    actor_phrase: str
+    group: WorkerGroup | None
+    tie: float
+    weight: float
+    """Where in the story: 1.0 in the headline and first sentences, less further down,
+    and less again for background told in the past ("In 2018, employees ...")."""
+    lead: bool
+    """Told in the headline or the first three sentences."""
+    negated: bool
+
+    @property
+    def value(self) -> float:
+        """How much this act shows collective action by a group of tech workers (0..1)."""
+        group = self.group
+        if group is None or self.actor != "worker":
+            return 0.0
+        value = self.strength * self.tie * group.trust * self.weight
+        if not group.plural:
+            value *= _SINGLE_WORKER
+        if self.negated:
+            value *= _NEGATED
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """Everything ``read_story`` found, for tagging and for the relevance score."""
+
+    companies: tuple[str, ...]
+    deeds: tuple[Deed, ...]
+    issues: tuple[str, ...]
+    struggles: tuple[str, ...]
+    gig_companies: frozenset[str]
+
+    def worker_deeds(self, min_value: float = 0.0) -> list[Deed]:
+        """Deeds of worker groups of a (probably) tech employer, strongest first."""
+        deeds = [d for d in self.deeds if d.value > min_value]
+        return sorted(deeds, key=lambda d: d.value, reverse=True)
