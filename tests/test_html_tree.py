@@ -11,7 +11,7 @@ import trafilatura
 from fuzzing import FUZZ, TRICKY_TEXT, html_documents
 from hypothesis import example, given
 
-from pipeline.html_tree import decode_body, page_tree, parse_html
+from pipeline.html_tree import PageHead, decode_body, page_tree, parse_html
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 BENCHMARK_PAGES = SHARED_DATA / "article-extraction-benchmark" / "html"
@@ -95,3 +95,43 @@ def test_benchmark_pages_parse_as_trafilatura_parses_them() -> None:
 def test_blank_bodies_have_no_tree() -> None:
     assert page_tree(b"") is None
     assert page_tree(b"  \r\n ") is None
+
+
+def head_of(html: str) -> PageHead:
+    tree = parse_html(html)
+    assert tree is not None
+    return PageHead.of(tree)
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<html lang="fr"><head><meta property="og:locale" content="en_US">', "fr"),
+        ('<html lang=""><head><meta property="og:locale" content="en_US">', ""),
+        ('<html><head><meta http-equiv="CONTENT-Language" content="de-AT">', "de-AT"),
+        (
+            '<html><head><meta property="og:locale"><meta property="og:locale" content="pt_BR">'
+            '<meta http-equiv="content-language" content="es">',
+            "pt_BR",
+        ),
+        ('<html><head><meta name="og:locale" content="it">', None),
+    ],
+)
+def test_the_declared_language_is_the_first_the_document_gives(
+    head: str, expected: str | None
+) -> None:
+    page = head_of(f"{head}</head><body><p>Workers walked out on Friday.</p></body></html>")
+
+    assert page.declared_language() == expected
+
+
+def test_meta_contents_match_exact_attribute_values_in_document_order() -> None:
+    page = head_of(
+        '<html><head><meta name="title" content="First"><meta name="Title" content="Case">'
+        '<meta property="og:title" content="Second"><meta name="title">'
+        '<meta name="twitter:title" content="Third"></head><body><p>x</p><p>y</p></body></html>'
+    )
+
+    found = page.meta_contents(property=["og:title"], name=["twitter:title", "title"])
+
+    assert found == ["First", "Second", "Third"]
