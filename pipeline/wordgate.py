@@ -6,10 +6,11 @@ and each only ever skips a search that would have found nothing:
 
 - ``GatedPattern``, for many word lists searched in one whole story: each fragment of a
   list starts with a word it cannot match without ("border" in ``border (?:wall|agents?)``,
-  "immigra" in ``immigra\\w*``); when none of those starts a word of the text, the
-  expression is not run. A fragment whose first word cannot be read off (it opens with a
-  group or an escape, or its word is not ASCII) is asked for the strings it must contain
-  instead, as the literal gate does; one with neither lets the expression always run.
+  "immigra" in ``immigra\\w*``) and contains strings it cannot match without ("wall" or
+  "agent"); when no fragment finds its word and its strings in the text, the expression is
+  not run. A fragment whose first word cannot be read off (it opens with a group or an
+  escape, or its word is not ASCII) is asked for its strings alone; one with neither lets
+  the expression always run.
 - ``LiteralGate``, for patterns searched in each sentence of a story: every match
   contains one of a few strings (" strike" in ``(?:a|the|...) strikes?``, "bolt" in
   ``(?<!\\w)Bolt(?= drivers)``), read off the parsed pattern. ``GateScan`` asks all the
