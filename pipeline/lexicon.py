@@ -79,12 +79,6 @@ def _vocabulary_pattern(fragments: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + _alternation(parts) + r"(?![\w])")
 
 
-def _passage_gated(fragments: Sequence[str]) -> tuple[re.Pattern[str], LiteralGate]:
-    """A word list searched sentence by sentence, and the gate that says where it could match."""
-    pattern = _word_pattern(fragments)
-    return pattern, LiteralGate([pattern])
-
-
 def _gated_vocabulary(fragments: Sequence[str]) -> GatedPattern:
     """A vocabulary pattern searched in whole stories: gated on their words to go faster."""
     return GatedPattern(_vocabulary_pattern(fragments), fragments)
@@ -97,6 +91,13 @@ class ActionKind:
     self_tied: bool
     pattern: re.Pattern[str]
     gate: LiteralGate  # whether a sentence could hold one of its phrases
+
+    @classmethod
+    def of(cls, name: str, spec: Mapping[str, Any]) -> ActionKind:
+        """The kind ``cues.yaml`` lists as ``name``, searched sentence by sentence."""
+        pattern = _word_pattern(spec["patterns"])
+        strength, self_tied = float(spec["strength"]), bool(spec.get("self_tied", False))
+        return cls(name, strength, self_tied, pattern, LiteralGate([pattern]))
 
 
 class Lexicon:
@@ -137,11 +138,7 @@ class Lexicon:
             r"(?:n't|\b" + _alternation(cues["negations"]) + r")\b(?:\s+[\w'’-]+){0,2}\s*$",
             re.IGNORECASE,
         )
-        self.actions = tuple(
-            ActionKind(name, float(spec["strength"]), bool(spec.get("self_tied", False)), *gated)
-            for name, spec in cues["actions"].items()
-            if (gated := _passage_gated(spec["patterns"]))
-        )
+        self.actions = tuple(ActionKind.of(name, spec) for name, spec in cues["actions"].items())
         # the sentences of a story worth searching for these (see pipeline.wordgate)
         self.outside_occupation_gate = LiteralGate([self.outside_occupation])
         self.tech_context_gate = LiteralGate([self.tech_context])

@@ -47,20 +47,23 @@ def pattern_of(fragments: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(fragments) + r")(?![\w])", re.IGNORECASE)
 
 
+def gated_on(fragments: list[str]) -> GatedPattern:
+    return GatedPattern(pattern_of(fragments), fragments)
+
+
 @pytest.mark.parametrize("kind", FRAGMENTS)
 @pytest.mark.parametrize("text", TEXTS)
 def test_a_gated_search_finds_exactly_what_the_pattern_finds(kind: str, text: str) -> None:
-    pattern = pattern_of(FRAGMENTS[kind])
-    gated = GatedPattern(pattern, FRAGMENTS[kind])
+    gated = gated_on(FRAGMENTS[kind])
 
     found = gated.search(text, TextWords.of(text))
 
-    expected = pattern.search(text)
+    expected = gated.pattern.search(text)
     assert (found and found.group()) == (expected and expected.group())
 
 
 def test_the_gate_skips_texts_without_the_first_words() -> None:
-    gated = GatedPattern(pattern_of(["border (?:wall|agents?)"]), ["border (?:wall|agents?)"])
+    gated = gated_on(["border (?:wall|agents?)"])
 
     assert not gated.could_match(TextWords.of("The borderline case, and a wall."))
     assert gated.could_match(TextWords.of("Agents at the border wall."))
@@ -68,7 +71,7 @@ def test_the_gate_skips_texts_without_the_first_words() -> None:
 
 def test_the_gate_also_asks_for_the_strings_after_a_common_first_word() -> None:
     fragments = ["return[- ]to[- ](?:the[- ])?office", "in-office"]
-    gated = GatedPattern(pattern_of(fragments), fragments)
+    gated = gated_on(fragments)
 
     assert not gated.could_match(TextWords.of("They return to work in the spring."))
     assert gated.could_match(TextWords.of("A return to the office in May."))
@@ -77,7 +80,7 @@ def test_the_gate_also_asks_for_the_strings_after_a_common_first_word() -> None:
 
 def test_a_fragment_opening_with_a_group_is_gated_on_the_strings_it_must_contain() -> None:
     fragments = ["immigra\\w*", "(?:trade|labour) unions?"]
-    gated = GatedPattern(pattern_of(fragments), fragments)
+    gated = gated_on(fragments)
 
     assert not gated.could_match(TextWords.of("A reunion of trade negotiators."))
     assert gated.could_match(TextWords.of("Trade unions joined the strike."))
@@ -85,7 +88,7 @@ def test_a_fragment_opening_with_a_group_is_gated_on_the_strings_it_must_contain
 
 def test_a_fragment_without_a_word_or_string_keeps_the_gate_open() -> None:
     fragments = ["immigra\\w*", "(?:a|an) \\w+ (?:is|was)"]
-    gated = GatedPattern(pattern_of(fragments), fragments)
+    gated = gated_on(fragments)
 
     assert gated.could_match(TextWords.of("Nothing here names any of it."))
 
