@@ -119,8 +119,8 @@ KNOWN_STORY_FIELDS = (
 """The fields of a story document a ``KnownStory`` is read from."""
 
 
-def known_story_from_document(doc: Mapping[str, Any], text: str = "") -> KnownStory:
-    """The ``KnownStory`` of a story document read with ``KNOWN_STORY_FIELDS``."""
+def known_story_from_document(doc: Mapping[str, Any]) -> KnownStory:
+    """The ``KnownStory`` of a story document read with ``KNOWN_STORY_FIELDS`` (no text)."""
     record = {
         "id": doc["id"],
         "title": doc["title"],
@@ -129,7 +129,6 @@ def known_story_from_document(doc: Mapping[str, Any], text: str = "") -> KnownSt
         "event_id": doc.get("event_id"),
         "duplicate_of": doc.get("duplicate_of"),
         "signature": doc.get("signature") or None,
-        "text": text,
     }
     return from_json(KnownStory, record)
 
