@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from pipeline.records import to_json
-from pipeline.settings import Settings, SettingsError, load_settings
+from pipeline.settings import ConfigError, Settings, load_settings, path_setting_error
 from pipeline.store import StoreError, StoryQuery, StoryStore
 
 log = logging.getLogger("picket")
@@ -49,16 +49,34 @@ class _Context:
 pass_context = click.make_pass_decorator(_Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _PicketGroup(click.Group):
+    """The command group that turns a user's mistake into its message and exit code 1.
+
+    A wrong setting or configuration file, a path picket cannot use and a store that
+    cannot do its work end any command, or its sub-commands, the same way: one
+    ``Error: ...`` message naming what to fix, never a traceback.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, StoreError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            settings = ctx.obj.settings if isinstance(ctx.obj, _Context) else None
+            named = path_setting_error(settings, exc)
+            if named is None:
+                raise
+            raise click.ClickException(str(named)) from exc
+
+
+@click.group(cls=_PicketGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 @click.version_option(package_name="picket")
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """picket finds news of tech workers acting together against their employer's conduct."""
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings = load_settings()
     _setup_logging(log_level or settings.log_level)
     ctx.obj = _Context(settings)
 
@@ -82,10 +100,7 @@ def run(obj: _Context, force: bool) -> None:
     """One pass over all enabled sources: crawl, extract, understand, store."""
     from pipeline.run import run_once
 
-    try:
-        summary = run_once(obj.settings, force=force)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    summary = run_once(obj.settings, force=force)
     click.echo(summary.line())
     if summary.nothing_ran:
         raise SystemExit(1)
@@ -153,7 +168,7 @@ def sources(obj: _Context) -> None:
     from crawlers.sources import load_sources
     from pipeline.display import sources_table
 
-    configured = _load_sources(obj.settings.sources_file, load_sources)
+    configured = load_sources(obj.settings.sources_file)
     with _store(obj.settings) as store:
         health = store.source_health()
     click.echo(sources_table(configured, health))
@@ -218,15 +233,6 @@ def _store(settings: Settings) -> AbstractContextManager[StoryStore]:
     from pipeline.store.cli import opened_store
 
     return opened_store(settings)
-
-
-def _load_sources(path: Path, loader):
-    from crawlers.sources import SourceConfigError
-
-    try:
-        return loader(path)
-    except (SourceConfigError, OSError) as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 from pipeline.alerts.cli import alerts, watches  # noqa: E402  (registered last, as a plug-in)

@@ -75,6 +75,32 @@ def test_a_broken_file_is_one_problem_and_a_missing_file_no_watches(tmp_path):
     assert load_watches(tmp_path / "absent.yaml").watches == ()
 
 
+def test_a_key_given_twice_makes_the_file_a_problem_naming_the_lines(tmp_path):
+    path = tmp_path / "watches.yaml"
+    path.write_text(
+        "watches:\n  - name: w\n    query: strike\n    query: walkout\n", encoding="utf-8"
+    )
+    loaded = load_watches(path)
+    assert loaded.watches == ()
+    (problem,) = loaded.problems
+    assert str(problem) == (
+        f"{path}: file: cannot be read: not valid YAML: line 4, column 5: "
+        "duplicate key 'query' (first given on line 3)"
+    )
+
+
+def test_a_watches_file_that_is_not_utf8_names_the_byte_offset(cli, tmp_path):
+    path = tmp_path / "watches.yaml"
+    path.write_bytes(b"watches:\n  - name: caf\xe9\n    query: strike\n")
+    (problem,) = load_watches(path).problems
+    assert "not UTF-8 text: byte 0xe9 at offset 22 (line 2)" in str(problem)
+    for args in (("watches", "add", "w", "--query", "strike"), ("watches", "remove", "w")):
+        result = cli(*args)
+        assert result.exit_code == 1
+        assert f"{path}: not UTF-8 text: byte 0xe9 at offset 22 (line 2)" in result.output
+    assert path.read_bytes().endswith(b"caf\xe9\n    query: strike\n")
+
+
 def test_a_full_watch_reads_every_option():
     watch = parse_watch(
         {

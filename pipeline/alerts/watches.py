@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from pipeline.alerts.query import Node, QuerySyntaxError, parse_query
 from pipeline.alerts.schedule import FREQUENCIES, WEEKDAYS, DigestSchedule
+from pipeline.configfile import ConfigFileError, read_yaml
 from pipeline.records import Story
+from pipeline.settings import ConfigError
 
 Delivery = Literal["instant", "hourly", "daily", "weekly"]
 DELIVERIES: tuple[str, ...] = ("instant", *FREQUENCIES)
@@ -49,7 +49,7 @@ _NAME = re.compile(r"^\w[\w .-]{0,79}$")
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
 
 
-class WatchError(ValueError):
+class WatchError(ConfigError):
     """One watch entry is wrong; the message says why."""
 
 
@@ -132,9 +132,9 @@ def load_watches(path: Path) -> WatchSet:
     if not path.exists():
         return WatchSet()
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return WatchSet(problems=(WatchProblem(path, None, f"cannot be read: {exc}"),))
+        document = read_yaml(path)
+    except ConfigFileError as exc:
+        return WatchSet(problems=(WatchProblem(path, None, f"cannot be read: {exc.reason}"),))
     return parse_watches(document, path)
 
 

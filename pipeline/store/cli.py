@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
-from pipeline.settings import Settings
+from pipeline.settings import Settings, split_credentials
 from pipeline.store import StoreError, StoryStore, open_store
 from pipeline.store.engine import EngineStore
 from pipeline.store.stats import StoryStats, gather_stats
@@ -104,13 +104,11 @@ def kibana_setup(
     url = url or settings.kibana_url
     if not url:
         raise click.UsageError("give --url or set PICKET_KIBANA_URL")
-    secret = settings.kibana_password
-    client = KibanaClient(
-        url,
-        username=username or settings.kibana_username,
-        password=password or (secret.get_secret_value() if secret else None),
-        space=space,
-    )
+    if split_credentials(url)[1] is None:  # else the client signs in as the URL says
+        secret = settings.kibana_password
+        username = username or settings.kibana_username
+        password = password or (secret.get_secret_value() if secret else None)
+    client = KibanaClient(url, username=username, password=password, space=space)
     try:
         report = setup_kibana(client, prefix=settings.index_prefix)
     except KibanaError as exc:
