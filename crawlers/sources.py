@@ -131,8 +131,10 @@ def parse_sources(document: Any, *, origin: str) -> list[Source]:
             continue
         seen[record.id] = index
         records.append(record)
+    if len(problems) == 1:
+        raise SourceConfigError(problems[0])
     if problems:
-        raise SourceConfigError("invalid sources:\n  " + "\n  ".join(problems))
+        raise SourceConfigError(f"{len(problems)} invalid sources:\n  " + "\n  ".join(problems))
     return records
 
 

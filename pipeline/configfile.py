@@ -88,7 +88,14 @@ def read_text(path: Path) -> str:
 
 def parse_yaml(text: str, origin: object) -> Any:
     """The YAML document in ``text`` (None when empty); ``origin`` names it in errors."""
-    loader = StrictLoader(text)
+    try:
+        loader = StrictLoader(text)
+    except yaml.reader.ReaderError as exc:  # the reader checks every character first
+        line = text.count("\n", 0, exc.position) + 1
+        raise ConfigFileError(
+            origin,
+            f"not valid YAML: line {line}: the character U+{exc.character:04X} is not allowed",
+        ) from None
     loader.name = str(origin)
     try:
         return loader.get_single_data()

@@ -91,8 +91,12 @@ def _entries(text: str, path: Path) -> list[Any]:
         raise WatchFileError(str(exc)) from exc
     if document is None:
         return []
-    if not isinstance(document, dict) or not isinstance(document.get("watches") or [], list):
-        raise WatchFileError(f"{path}: expected a mapping with a 'watches' list")
+    if (
+        not isinstance(document, dict)
+        or set(document) - {"watches"}
+        or not isinstance(document.get("watches") or [], list)
+    ):
+        raise WatchFileError(f"{path}: expected a mapping with one key, a 'watches' list")
     return list(document.get("watches") or [])
 
 
