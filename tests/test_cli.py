@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from picket_env import isolated_env
 
 from pipeline.cli import main
 from pipeline.demo.server import DemoSite
@@ -33,18 +34,7 @@ def env(tmp_path: Path, demo_site: DemoSite) -> dict[str, str]:
     }
     (tmp_path / "sources.yaml").write_text(yaml.safe_dump(sources))
     (tmp_path / "watches.yaml").write_text("watches: []\n")
-    return {
-        "PICKET_SOURCES_FILE": str(tmp_path / "sources.yaml"),
-        "PICKET_WATCHES_FILE": str(tmp_path / "watches.yaml"),
-        "PICKET_DB_PATH": str(tmp_path / "picket.db"),
-        "PICKET_WORK_DIR": str(tmp_path / "work"),
-        "PICKET_OUTBOX_PATH": str(tmp_path / "outbox.db"),
-        "PICKET_ALERTS_DB": str(tmp_path / "alerts.db"),
-        "PICKET_ALERTS_OUTBOX_DIR": str(tmp_path / "mail"),
-        "PICKET_ALLOW_PRIVATE_ADDRESSES": "true",
-        "PICKET_DOWNLOAD_DELAY_S": "0",
-        "PICKET_RETRIES": "0",
-    }
+    return {**isolated_env(tmp_path), "PICKET_RETRIES": "0"}
 
 
 def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:

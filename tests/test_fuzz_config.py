@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from fuzzing import FUZZ, TRICKY_TEXT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from picket_env import isolated_env
 
 from crawlers.sources import SourceConfigError, load_sources
 from pipeline.alerts.watches import WATCH_KEYS, Watch, WatchSet, load_watches, parse_watch
@@ -223,12 +224,7 @@ def test_a_real_picket_process_prints_one_line_and_exits_1(
     (tmp_path / "latin1.yaml").write_bytes(b"sources:\n  - id: caf\xe9\n")
     (tmp_path / "twice.yaml").write_text("sources:\n  - {id: a, kind: feed, kind: site}\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PICKET_")}
-    env.update(
-        PICKET_SOURCES_FILE=str(tmp_path / "twice.yaml"),
-        PICKET_DB_PATH=str(tmp_path / "picket.db"),
-        PICKET_WORK_DIR=str(tmp_path / "work"),
-        PICKET_ALERTS_DB=str(tmp_path / "alerts.db"),
-    )
+    env.update(isolated_env(tmp_path), PICKET_SOURCES_FILE=str(tmp_path / "twice.yaml"))
     env[setting] = value.format(tmp=tmp_path)
     finished = subprocess.run(
         [sys.executable, "-c", PICKET, command],

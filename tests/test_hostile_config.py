@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from annotated_types import Ge, Gt, Le, Lt
 from click.testing import CliRunner
+from picket_env import isolated_env
 
 from crawlers.sources import SourceConfigError
 from pipeline.alerts.mailer import MailError, OutboxMailer, settings_from_connection
@@ -36,18 +37,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "sources.yaml").write_text(
         f"sources:\n  - {{id: a, kind: feed, url: 'http://127.0.0.1:{dead_port()}/f'}}\n"
     )
-    return {
-        "PICKET_SOURCES_FILE": str(tmp_path / "sources.yaml"),
-        "PICKET_WATCHES_FILE": str(tmp_path / "watches.yaml"),
-        "PICKET_DB_PATH": str(tmp_path / "picket.db"),
-        "PICKET_WORK_DIR": str(tmp_path / "work"),
-        "PICKET_OUTBOX_PATH": str(tmp_path / "outbox.db"),
-        "PICKET_ALERTS_DB": str(tmp_path / "alerts.db"),
-        "PICKET_ALERTS_OUTBOX_DIR": str(tmp_path / "mail"),
-        "PICKET_ALLOW_PRIVATE_ADDRESSES": "true",
-        "PICKET_DOWNLOAD_DELAY_S": "0",
-        "PICKET_RETRIES": "0",
-    }
+    return {**isolated_env(tmp_path), "PICKET_RETRIES": "0"}
 
 
 def refused(env: dict[str, str], *args: str) -> str:
@@ -113,7 +103,6 @@ def test_a_broken_sources_file_ends_every_command_that_reads_it_the_same_way(env
         ("PICKET_DB_PATH", "/proc/nonexistent/x.db", ("search", "walkout")),
         ("PICKET_DB_PATH", "{tmp}/a-file/x.db", ("events",)),
         ("PICKET_WORK_DIR", "/proc/x", ("run",)),
-        ("PICKET_ALERTS_DB", "/proc/x/alerts.db", ("alerts", "run")),
     ],
 )
 def test_a_path_picket_cannot_use_names_its_variable(env, tmp_path, variable, value, command):
@@ -121,6 +110,13 @@ def test_a_path_picket_cannot_use_names_its_variable(env, tmp_path, variable, va
     value = value.format(tmp=tmp_path)
     line = refused({**env, variable: value}, *command)
     assert line.startswith(f"Error: {variable}={value}: cannot use ")
+
+
+@pytest.mark.parametrize("value", ["/proc/x/alerts.db", "{tmp}"])
+def test_an_alert_ledger_picket_cannot_open_is_named(env, tmp_path, value):
+    value = value.format(tmp=tmp_path)
+    line = refused({**env, "PICKET_ALERTS_DB": value}, "alerts", "run")
+    assert line.startswith(f"Error: cannot open the alert ledger PICKET_ALERTS_DB={value}: ")
 
 
 def test_the_engine_outbox_path_is_named_too(env):
