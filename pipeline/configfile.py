@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.settings import ConfigError
+from pipeline.settings import ConfigError, not_utf8
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 MAX_NESTING = 100
@@ -78,12 +78,7 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ConfigFileError(
-            path,
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {line})"
-            " cannot be decoded; save the file as UTF-8",
-        ) from None
+        raise ConfigFileError(path, not_utf8(exc)) from None
 
 
 def parse_yaml(text: str, origin: object) -> Any:

@@ -223,6 +223,18 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise _settings_error(exc) from exc
+    except UnicodeDecodeError as exc:  # the environment is text already: it is the .env file
+        env_file = Path(str(Settings.model_config.get("env_file"))).absolute()
+        raise SettingsError(f"{env_file}: {not_utf8(exc)}") from None
+
+
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    """Where text that should be UTF-8 is not: the offset and line of its first bad byte."""
+    line = exc.object.count(b"\n", 0, exc.start) + 1
+    return (
+        f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start} "
+        f"(line {line}) cannot be decoded; save the file as UTF-8"
+    )
 
 
 def updated_settings(settings: Settings, **changes: object) -> Settings:

@@ -210,3 +210,13 @@ def test_the_ranges_leave_the_defaults_and_ordinary_values_alone():
         60,
     )
     assert Settings() == load_settings()
+
+
+def test_a_dotenv_file_that_is_not_utf8_names_itself_and_the_byte(env, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_bytes(b"PICKET_LOG_LEVEL=INFO\nPICKET_MAIL_FROM=caf\xe9 <a@b.c>\n")
+    line = refused(env, "sources")
+    assert line == (
+        f"Error: {tmp_path / '.env'}: not UTF-8 text: byte 0xe9 at offset 42 (line 2) "
+        "cannot be decoded; save the file as UTF-8"
+    )
