@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -188,14 +188,14 @@ def test_add_and_remove_keep_comments_and_other_watches(cli, tmp_path):
 
 
 def test_add_creates_the_file_and_refuses_bad_or_duplicate_watches(cli, tmp_path):
-    assert cli("watches", "add", "w", "--query", "strike").exit_code == 0
+    assert cli("watches", "add", "w", "--query", "strike", "-r", "a@example.org").exit_code == 0
     assert [w.name for w in load_watches(tmp_path / "watches.yaml").watches] == ["w"]
-    again = cli("watches", "add", "w", "--query", "strike")
+    again = cli("watches", "add", "w", "--query", "strike", "-r", "a@example.org")
     assert again.exit_code != 0 and "already exists" in again.output
     bad = cli("watches", "add", "x", "--query", "strike AND", "--recipient", "a@example.org")
     assert bad.exit_code != 0 and "bad query" in bad.output
     zone = cli(
-        "watches", "add", "y", "--query", "s", "--delivery", "daily", "--timezone", "Nowhere/X"
+        "watches", "add", "y", "-q", "s", "-r", "a@b.org", "--delivery", "daily", "--timezone", "X"
     )
     assert zone.exit_code != 0 and "unknown time zone" in zone.output
     assert [w.name for w in load_watches(tmp_path / "watches.yaml").watches] == ["w"]
@@ -238,3 +238,114 @@ def test_watch_test_shows_matches_without_sending(cli, tmp_path):
     assert "Googlers walk out" in result.output and "Amazon staff" not in result.output
     assert not (tmp_path / "alerts.db").exists()
     assert cli("watches", "test", "nope").exit_code != 0
+
+
+@pytest.mark.parametrize(
+    ("recipients", "reason"),
+    [
+        ("", "'recipients' must list at least one email address, or the watch never mails"),
+        ("\n    recipients: []", "'recipients' must list at least one email address"),
+        ("\n    recipients: [nobody, also-nobody]", "'nobody' is not an email address"),
+    ],
+)
+def test_a_watch_that_could_never_mail_is_an_error(tmp_path, recipients, reason):
+    path = tmp_path / "watches.yaml"
+    path.write_text(f"watches:\n  - name: mute\n    query: strike{recipients}\n{GOOD}", "utf-8")
+    loaded = load_watches(path)
+    assert [w.name for w in loaded.watches] == ["good"]
+    (problem,) = loaded.problems
+    assert (problem.watch, reason in problem.reason) == ("mute", True), problem.reason
+
+
+def test_add_refuses_a_watch_without_recipients(cli, tmp_path):
+    result = cli("watches", "add", "mute", "--query", "strike")
+    assert result.exit_code != 0
+    assert "watch 'mute' not added: 'recipients' must list at least one" in result.output
+    assert not (tmp_path / "watches.yaml").exists()
+
+
+def _google_story(n: int, title: str, first_seen: datetime, **changes) -> Story:
+    return Story(
+        id=f"g{n}",
+        url=f"https://news.example/g{n}",
+        canonical_url=f"https://news.example/g{n}",
+        source_id="example",
+        title=title,
+        text="Google workers acted together.",
+        first_seen=first_seen,
+        relevance=Relevance(0.9, True),
+        tags=Tags(companies=("Google",)),
+        **changes,
+    )
+
+
+def test_watch_test_marks_what_the_next_run_really_sends(cli, tmp_path):
+    now = datetime.now(UTC).replace(microsecond=0)
+    created = now - timedelta(hours=2)
+    (tmp_path / "watches.yaml").write_text(
+        "watches:\n  - name: google\n    query: 'companies:google'\n"
+        f"    recipients: [a@example.org]\n    created: '{created.isoformat()}'\n",
+        encoding="utf-8",
+    )
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories(
+            [
+                _google_story(1, "Before the watch", now - timedelta(hours=3)),
+                _google_story(2, "Told already", now - timedelta(hours=1)),
+            ]
+        )
+    assert "sent: [picket] google: 1 new story — Told already" in cli("alerts", "run").output
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories(
+            [
+                _google_story(3, "Fresh walkout", now - timedelta(minutes=30)),
+                _google_story(
+                    4,
+                    "Old news found late",
+                    now - timedelta(minutes=20),
+                    published=now - timedelta(days=40),
+                ),
+            ]
+        )
+    result = cli("watches", "test", "google", "--days", "3")
+    assert "4 stories first seen in the last 3 days match 'google'; the next alert run sends 1" in (
+        result.output
+    )
+    rows = {
+        title: line.split()[0] + " " + line.split()[1]
+        for line in result.output.splitlines()
+        for title in ("Before the watch", "Told already", "Fresh walkout", "Old news found late")
+        if title in line
+    }
+    assert rows == {
+        "Before the watch": "before watch",
+        "Told already": "already sent",
+        "Fresh walkout": "will send",
+        "Old news found late": "too old",
+    }
+    assert f"first seen since {created.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in result.output
+    assert "before watch: first seen before the watch existed" in result.output
+    # the forecast holds: the next run sends exactly the story marked "will send"
+    assert "sent: [picket] google: 1 new story — Fresh walkout" in cli("alerts", "run").output
+    assert "already sent" in cli("watches", "test", "google", "--since", f"{now:%Y-%m-%d}").output
+
+
+def test_a_new_watch_explains_that_stored_stories_are_before_it(cli, tmp_path):
+    (tmp_path / "watches.yaml").write_text(COMMENTED, encoding="utf-8")
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories([_google_story(1, "Googlers walk out", datetime.now(UTC))])
+    result = cli("watches", "test", "google")
+    assert "the next alert run sends 0 of them" in result.output
+    assert "before watch" in result.output
+    assert not (tmp_path / "alerts.db").exists()
+
+
+def test_an_alert_run_that_checks_nothing_says_why(cli, tmp_path):
+    SQLiteStore(tmp_path / "picket.db").close()
+    nothing = cli("alerts", "run")
+    assert "0 new stories checked" in nothing.output
+    assert "No enabled watch in" in nothing.output and "picket watches add" in nothing.output
+    (tmp_path / "watches.yaml").write_text(COMMENTED, encoding="utf-8")
+    quiet = cli("alerts", "run").output
+    assert "No story was checked: none was first seen since the last alert run." in quiet
+    assert "Watches only see stories first seen after they were created" in quiet
