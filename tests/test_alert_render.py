@@ -78,6 +78,7 @@ def test_each_story_shows_outlet_date_link_snippet_tags_and_coverage():
         assert "4 outlets cover this" in part
     assert '<a href="https://news.example/1"' in rendered.html
     lines = [line.strip() for line in rendered.text.splitlines()]
+    assert "Example News, 2024-05-01 · about 1,400 workers · 4 outlets cover this" in lines
     assert "Company: Google" in lines
     assert "Action: protest, open letter" in lines
     assert "Issue: unfair labour practices, military contracts" in lines
@@ -95,7 +96,8 @@ def test_the_story_is_told_by_its_own_words_not_the_worker_group():
     rendered = render_alert(WATCH, [AlertItem(told)], total=1)
     assert "Staff at the cloud unit signed a letter against the contract." in rendered.text
     assert "Google Cloud engineers" not in rendered.text
-    assert "Workers:" not in rendered.text  # no head-count line when none is known
+    (outlet_line,) = [line for line in rendered.text.splitlines() if "Example News" in line]
+    assert "workers" not in outlet_line  # no head-count when none is known
 
 
 def test_markup_in_titles_and_bodies_is_shown_as_text():
