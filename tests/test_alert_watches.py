@@ -326,3 +326,20 @@ def test_an_alert_run_that_checks_nothing_says_why(cli, tmp_path):
     quiet = cli("alerts", "run").output
     assert "No story was checked: none was first seen since the last alert run." in quiet
     assert "Watches only see stories first seen after they were created" in quiet
+
+
+def test_a_switched_off_watch_is_said_to_send_nothing():
+    from pipeline.alerts.forecast import WATCH_OFF, WILL_SEND, forecast_matches
+    from pipeline.alerts.ledger import WatchState
+    from pipeline.settings import load_settings
+
+    now = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
+    entry = {"name": "w", "query": "companies:google", "recipients": ["a@example.org"]}
+    fresh = [_story(1, "Googlers walk out", now - timedelta(hours=1))]
+    state = WatchState(now - timedelta(days=1))
+    for enabled, outlook in ((True, WILL_SEND), (False, WATCH_OFF)):
+        watch = parse_watch({**entry, "enabled": enabled})
+        (forecast,) = forecast_matches(
+            watch, fresh, state=state, matches={}, seen=set(), settings=load_settings(), now=now
+        )
+        assert forecast.outlook == outlook

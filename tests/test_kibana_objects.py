@@ -150,7 +150,11 @@ def test_the_dashboard_shows_issues_over_time_events_and_the_largest_actions():
     assert event["params"]["orderBy"]["columnId"] in columns and event["params"]["size"] == 10
     table = objects["picket-events-table"]
     assert data_view_of(table) == "picket-events"
-    assert objects["picket-events"]["attributes"]["timeFieldName"] == "@timestamp"
+    events_view = objects["picket-events"]["attributes"]
+    assert events_view["timeFieldName"] == "@timestamp"  # an event's first_seen
+    labels = json.loads(events_view["fieldAttrs"])
+    assert labels["@timestamp"]["customLabel"] == "first seen"
+    assert set(labels) <= MAPPED_BY_DATA_VIEW["picket-events"]
     assert {"companies", "actions", "outlets", "workers"} <= set(table["attributes"]["columns"])
     assert table["attributes"]["sort"] == [["first_seen", "desc"]]
     dashboard = objects["picket-overview"]

@@ -26,15 +26,17 @@ GROUPED = "same event told"
 BEFORE_WATCH = "before watch"
 TOO_OLD = "too old"
 CHECKED = "checked earlier"
+WATCH_OFF = "watch off"
 
 OUTLOOK_MEANINGS: dict[str, str] = {
-    WILL_SEND: "the next alert run emails it",
+    WILL_SEND: "the next alert run emails it (a digest watch at its next digest time)",
     WAITING: "matched, waits for the watch's next email (digest)",
     SENT: "already emailed",
     GROUPED: "another story of the same event was emailed or is waiting",
     BEFORE_WATCH: "first seen before the watch existed; a watch only sees stories after",
     TOO_OLD: "published before the watch's age limit (include_old: true to get it)",
-    CHECKED: "an earlier run checked it before this watch was added",
+    CHECKED: "an earlier alert run checked it before this watch was added or changed",
+    WATCH_OFF: "the watch is switched off (enabled: false); alert runs skip it",
 }
 
 
@@ -70,6 +72,8 @@ def forecast_matches(
             outlook = TOO_OLD
         elif story.id in seen:
             outlook = CHECKED
+        elif not watch.enabled:
+            outlook = WATCH_OFF
         else:
             outlook = WILL_SEND
         forecasts.append(Forecast(story, outlook))
