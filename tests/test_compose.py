@@ -252,3 +252,10 @@ def test_the_env_example_documents_the_mail_settings() -> None:
     ):
         assert re.search(rf"^#? ?{name}=", text, re.MULTILINE), name
         assert f"${{{name}" in COMPOSE.read_text(encoding="utf-8"), name
+
+
+def test_the_readme_spells_compose_commands_the_v2_way() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = r"docker-compose\s+(?:up|down|ps|logs|run|exec|restart|stop|start|build|config|pull)"
+    assert re.findall(commands, text) == []
+    assert "docker compose up -d" in text
