@@ -90,6 +90,20 @@ def story_keywords(story: Story) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def undated_events(events: Iterable[Event], stories: Iterable[Story]) -> frozenset[str]:
+    """The ids of ``events`` of which none of ``stories`` (those given) has a publication date.
+
+    Such an event's span is only when picket first saw its stories, which for an old
+    article found today is today: shown as a date, it would pass for today's news.
+    """
+    given = {story.id: story.published is not None for story in stories}
+    return frozenset(
+        event.id
+        for event in events
+        if any(i in given for i in event.story_ids) and not any(map(given.get, event.story_ids))
+    )
+
+
 def merge_tags(a: Tags, b: Tags) -> Tags:
     """Both tag sets in one: each list is ``a``'s then ``b``'s new values; the larger count."""
     stated = [n for n in (a.workers, b.workers) if n is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.demo.server import DemoSite
+from pipeline.records import Event, Relevance, SourceHealth, Story, Tags
+from pipeline.store.sqlite import SQLiteStore
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +172,59 @@ def test_demo_prints_relevant_stories_first_with_tags_and_events(env, tmp_path):
     assert "Google" in relevant and "open_letter" in relevant
     assert "Events (" in output
     assert (tmp_path / "demo" / "picket.db").exists()
+
+
+def _stored_archive(env: dict[str, str]) -> None:
+    """A store of older news: two 2019 actions, one story without a date, and the health of a
+    source the sources file does not list."""
+    found = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    stories, events = [], []
+    for n, published in enumerate((datetime(2019, 5, 7, tzinfo=UTC), None)):
+        story = Story(
+            id=f"s{n}",
+            url=f"https://news.example/{n}",
+            canonical_url=f"https://news.example/{n}",
+            source_id="old-feed",
+            title=f"Staff walk out, part {n}",
+            text="Hundreds of workers walked out.",
+            published=published,
+            first_seen=found,
+            relevance=Relevance(0.9, True),
+            tags=Tags(companies=("Riot Games",), actions=("protest",)),
+            event_id=f"e{n}",
+        )
+        stories.append(story)
+        when = published or found - timedelta(days=400)
+        events.append(Event(id=f"e{n}", first_seen=when, last_seen=when, title=story.title,
+                            story_ids=(story.id,), tags=story.tags))  # fmt: skip
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        store.upsert_stories(stories)
+        store.upsert_events(events)
+        health = SourceHealth(source_id="old-feed", last_success=found, last_status="ok (200)")
+        store.record_outcomes([health], [])
+
+
+def test_events_and_stats_without_a_window_show_a_store_of_older_news(env):
+    _stored_archive(env)
+    code, output = invoke(env, "events")
+    assert code == 0, output
+    assert "All 2 events, of any date" in output
+    assert "2019-05-07" in output and "date unknown" in output
+
+    code, output = invoke(env, "events", "--days", "30")
+    assert "No events found." in output
+
+    code, output = invoke(env, "stats")
+    assert output.startswith("every date (--days N for the last N days): 2 stories, 2 events")
+    code, output = invoke(env, "stats", "--days", "30")
+    assert output.startswith("last 30 days: 0 stories, 0 events")
+
+
+def test_sources_lists_the_databases_sources_beside_the_configured_ones(env):
+    _stored_archive(env)
+    code, output = invoke(env, "sources")
+    assert code == 0, output
+    lines = output.splitlines()
+    assert "never polled" in next(line for line in lines if "demo-rss" in line)
+    old = next(line for line in lines if "old-feed" in line)
+    assert "not configured" in old and "2026-03-01 09:00" in old

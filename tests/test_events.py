@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from pipeline.events import assign_event, event_id_for, merge_tags, story_keywords
+from pipeline.events import (
+    assign_event,
+    event_id_for,
+    merge_tags,
+    story_keywords,
+    undated_events,
+)
 from pipeline.records import Event, Relevance, Story, Tags
 
 NOW = datetime(2024, 10, 1, tzinfo=UTC)
@@ -308,3 +314,15 @@ def test_keywords_leave_out_the_company_and_the_common_vocabulary() -> None:
     keywords = story_keywords(COVENTRY_A)
     assert "coventry" in keywords and "gmb" in keywords
     assert not {"amazon", "workers", "strike", "the", "union"} & set(keywords)
+
+
+def test_an_event_is_undated_when_none_of_its_stories_has_a_date() -> None:
+    undated = replace(COVENTRY_A, published=None)
+    alone = assign_event(undated, [], now=NOW)
+    with_dated = assign_event(COVENTRY_B, [alone], now=NOW)  # type: ignore[list-item]
+    other = assign_event(LEIPZIG, [], now=NOW)
+    assert alone is not None and with_dated is not None and other is not None
+    stories = [undated, COVENTRY_B]
+    assert undated_events([alone], stories) == {alone.id}
+    assert undated_events([with_dated], stories) == set()
+    assert undated_events([other], stories) == set()  # none of its stories given: not judged
