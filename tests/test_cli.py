@@ -161,7 +161,7 @@ def test_eval_reports_the_bad_line(tmp_path):
 
 
 @pytest.mark.slow
-def test_demo_prints_relevant_stories_first_with_tags_and_events(env, tmp_path):
+def test_demo_prints_what_it_found_as_the_readme_quotes_it(env, tmp_path):
     code, output = invoke(env, "demo")
     assert code == 0, output
     assert "Serving the demo news site at http://127.0.0.1:" in output
@@ -172,6 +172,16 @@ def test_demo_prints_relevant_stories_first_with_tags_and_events(env, tmp_path):
     assert "Google" in relevant and "open_letter" in relevant
     assert "Events (" in output
     assert (tmp_path / "demo" / "picket.db").exists()
+
+    # the README quotes this run: its summary line, its counts and its follow-up commands
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    assert summary in readme
+    stories = int(relevant.split(";")[0])
+    events = int(output.split("Events (")[1].split(")")[0])
+    assert f"the relevant stories it found ({stories})" in readme
+    assert f"the {events} events they form" in readme
+    for command in ("search", "events", "stats", "sources"):
+        assert f"picket.db picket {command}" in output
 
 
 def _stored_archive(env: dict[str, str]) -> None:
