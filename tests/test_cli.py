@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from synthetic_stories import one_story
 
 from pipeline.cli import main
 from pipeline.demo.server import DemoSite
-from pipeline.records import Event, Relevance, SourceHealth, Story, Tags
+from pipeline.records import Event, SourceHealth, Tags
 from pipeline.store.sqlite import SQLiteStore
 
 
@@ -190,16 +191,11 @@ def _stored_archive(env: dict[str, str]) -> None:
     found = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     stories, events = [], []
     for n, published in enumerate((datetime(2019, 5, 7, tzinfo=UTC), None)):
-        story = Story(
-            id=f"s{n}",
-            url=f"https://news.example/{n}",
-            canonical_url=f"https://news.example/{n}",
+        story = one_story(
+            f"s{n}",
+            published,
             source_id="old-feed",
             title=f"Staff walk out, part {n}",
-            text="Hundreds of workers walked out.",
-            published=published,
-            first_seen=found,
-            relevance=Relevance(0.9, True),
             tags=Tags(companies=("Riot Games",), actions=("protest",)),
             event_id=f"e{n}",
         )

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from synthetic_stories import one_story
+
 from pipeline.display import events_table, sources_table, stories_table
-from pipeline.records import Event, Source, SourceHealth, Story, Tags
+from pipeline.records import Event, Source, SourceHealth, Tags
 
 
 def test_titles_are_not_markup_and_lose_terminal_escapes():
-    story = Story(
-        id="s1",
-        url="https://x.test/1",
-        canonical_url="https://x.test/1",
-        source_id="x",
+    story = one_story(
+        "s1",
+        datetime(2024, 1, 2, tzinfo=UTC),
         title="[bold red]Workers[/] strike \x1b[2J\x1b]0;owned\x07 at <b>Acme</b>",
-        text="",
-        outlet="X",
-        published=datetime(2024, 1, 2, tzinfo=UTC),
         tags=Tags(companies=("[link=file:///etc/passwd]Acme[/link]",)),
     )
     table = stories_table([story])
@@ -29,22 +26,8 @@ def test_titles_are_not_markup_and_lose_terminal_escapes():
     assert "2024-01-02" in table
 
 
-def _story(published: datetime | None) -> Story:
-    return Story(
-        id="s1",
-        url="https://x.test/1",
-        canonical_url="https://x.test/1",
-        source_id="x",
-        title="Workers walk out",
-        text="",
-        outlet="X",
-        published=published,
-        first_seen=datetime(2026, 3, 1, tzinfo=UTC),
-    )
-
-
 def test_a_story_without_a_date_says_so_instead_of_passing_for_new():
-    table = stories_table([_story(None)])
+    table = stories_table([one_story("s1", None)])
     assert "date unknown" in table
     assert "2026-03-01" not in table
 

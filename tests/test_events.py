@@ -103,13 +103,13 @@ ICE_LETTER = _story(
     tags=Tags(companies=("Microsoft",), actions=("open_letter",), tags=("ice", "immigration")),
     outlet="Outlet One",
 )
-ICE_LETTER_LATER = _story(
-    "ice-letter-later",
-    "Over 100 Microsoft workers ask Nadella to drop ICE cloud contract",
-    "Microsoft employees signed a letter asking Satya Nadella to cancel the cloud contract with "
-    "Immigration and Customs Enforcement over the separation of children at the border.",
-    datetime(2018, 6, 20, 12, tzinfo=UTC),
-    tags=Tags(companies=("Microsoft",), actions=("open_letter",), tags=("ice", "immigration")),
+ICE_LETTER_LATER = replace(
+    ICE_LETTER,
+    id="ice-letter-later",
+    title="Over 100 Microsoft workers ask Nadella to drop ICE cloud contract",
+    text="Microsoft employees signed a letter asking Satya Nadella to cancel the cloud contract "
+    "with Immigration and Customs Enforcement over the separation of children at the border.",
+    published=datetime(2018, 6, 20, 12, tzinfo=UTC),
     outlet="Outlet Two",
 )
 FACE_RECOGNITION_LETTER = _story(

@@ -6,25 +6,12 @@ import csv
 import io
 from datetime import UTC, datetime
 
+from synthetic_stories import one_story
+
 from pipeline.export import write_cat_csv
-from pipeline.records import Event, Relevance, Story, Tags
+from pipeline.records import Event, Story, Tags
 
 FOUND = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-def _story(sid: str, published: datetime | None, **fields: object) -> Story:
-    return Story(
-        id=sid,
-        url=f"https://news.example/{sid}",
-        canonical_url=f"https://news.example/{sid}",
-        source_id="example",
-        title=f"Story {sid}",
-        text="",
-        published=published,
-        first_seen=FOUND,
-        relevance=Relevance(0.9, True),
-        **fields,  # type: ignore[arg-type]
-    )
 
 
 def _rows(events: list[Event], stories: list[Story]) -> list[dict[str, str]]:
@@ -36,7 +23,7 @@ def _rows(events: list[Event], stories: list[Story]) -> list[dict[str, str]]:
 
 def test_an_event_gets_its_first_storys_date_and_its_originals_as_sources():
     voted = datetime(2020, 2, 18, 15, tzinfo=UTC)
-    stories = [_story("a", voted), _story("b", None, duplicate_of="a")]
+    stories = [one_story("a", voted), one_story("b", None, duplicate_of="a")]
     event = Event(
         id="e1",
         first_seen=voted,
@@ -53,5 +40,5 @@ def test_an_event_gets_its_first_storys_date_and_its_originals_as_sources():
 
 def test_an_event_whose_stories_carry_no_date_leaves_the_date_to_the_reviewer():
     event = Event(id="e1", first_seen=FOUND, last_seen=FOUND, title="x", story_ids=("a",))
-    (row,) = _rows([event], [_story("a", None)])
+    (row,) = _rows([event], [one_story("a", None)])
     assert row["date"] == ""
