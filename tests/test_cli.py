@@ -179,7 +179,7 @@ def test_demo_prints_what_it_found_as_the_readme_quotes_it(env, tmp_path):
     assert summary in readme
     stories = int(relevant.split(";")[0])
     events = int(output.split("Events (")[1].split(")")[0])
-    assert f"the relevant stories it found ({stories})" in readme
+    assert f"the relevant stories it found ({stories}," in readme
     assert f"the {events} events they form" in readme
     for command in ("search", "events", "stats", "sources"):
         assert f"picket.db picket {command}" in output

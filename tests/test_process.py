@@ -118,3 +118,15 @@ def test_each_event_of_the_demo_corpus_is_one_action() -> None:
     merged = [e for e in events if len(e.story_ids) > 1]
     assert len(merged) >= 2  # a reprint or a second outlet's report joins its original
     assert len(events) >= 24
+
+
+def test_a_copy_reached_by_two_sources_counts_as_one_duplicate() -> None:
+    pages = {article["slug"]: fetched for article, fetched in demo_pages()}
+    processor = StoryProcessor(
+        stored=[], events=[], lookup_event=lambda _: None, now=NOW, threshold=0.5
+    )
+    original = processor.add_page(pages["google-walkout-sexual-misconduct"])
+    for _ in ("from the feed", "from the sitemap"):
+        copy = processor.add_page(pages["google-walkout-sexual-misconduct-syndicated"])
+        assert copy is not None and original is not None and copy.duplicate_of == original.id
+    assert processor.batch.duplicates == 1
