@@ -278,3 +278,11 @@ def test_smtp_settings_come_from_an_airflow_style_connection():
         host="relay", port=25, login="", password="", extra_dejson={"security": "none"}
     )
     assert smtp_config_from_settings(settings_from_connection(base, plain)).security == "none"
+
+
+def test_a_story_without_a_date_says_so_rather_than_showing_when_it_was_found():
+    undated = story(1, published=None, first_seen=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    rendered = render_alert(WATCH, [AlertItem(undated)], total=1)
+    for part in (rendered.text, rendered.html):
+        assert "date unknown" in part
+        assert "2026-03-01" not in part and "2026-02-28" not in part

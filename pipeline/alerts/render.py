@@ -170,13 +170,13 @@ def snippet(story: Story) -> str:
 
 def _story_view(item: AlertItem, zone: ZoneInfo) -> dict[str, object]:
     story = item.story
-    when = story.published or story.first_seen
+    when = story.published
     tags = story.tags
     return {
         "title": _one_line(story.title) or story.canonical_url,
         "url": http_url(story.canonical_url) or http_url(story.url),
         "outlet": story.outlet or story.domain or story.source_id,
-        "date": when.astimezone(zone).strftime("%Y-%m-%d") if when else "",
+        "date": when.astimezone(zone).strftime("%Y-%m-%d") if when else "date unknown",
         "snippet": snippet(story),
         "workers": head_count(tags.workers),
         "tag_groups": [
