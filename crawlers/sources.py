@@ -140,13 +140,23 @@ def parse_sources(document: Any, *, origin: str) -> list[Source]:
 
 def _describe_entry(origin: str, index: int, entry: Any) -> str:
     entry_id = entry.get("id") if isinstance(entry, dict) else None
-    return f"{origin}: sources[{index}]" + (f" (id {entry_id!r})" if entry_id else "")
+    return f"{origin}: sources[{index}]" + (
+        f" (id {_printable(repr(entry_id))})" if entry_id else ""
+    )
 
 
 def _field_problem(error: Any) -> str:
     # The only whole-entry check is the url/urls choice, so an empty location means that.
-    location = ".".join(str(part) for part in error["loc"]) or "url/urls"
+    location = ".".join(_printable(part) for part in error["loc"]) or "url/urls"
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown field (check the spelling)"
     return f"field {location}: {message}"
+
+
+def _printable(name: Any, limit: int = 60) -> str:
+    """A key or id as it can be shown on one line: line breaks escaped, long ones cut."""
+    text = str(name)
+    if not text.isprintable():
+        text = repr(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -124,7 +124,7 @@ def test_the_watches_loader_reports_any_file_as_watches_and_problems(data: bytes
     assert all("\n" not in str(p) and str(p).startswith(str(path)) for p in loaded.problems)
 
 
-NEW_WATCH = parse_watch({"name": "fuzzed", "query": "walkout"})
+NEW_WATCH = parse_watch({"name": "fuzzed", "query": "walkout", "recipients": ["a@example.org"]})
 
 
 @FUZZ
