@@ -199,8 +199,8 @@ class Settings(BaseSettings):
 def split_credentials(url: str) -> tuple[str, str | None, str | None]:
     """``url`` without the user name and password written into it, and those two.
 
-    Every URL picket prints or logs goes through here first, and the credentials are
-    sent as authentication instead, never as part of the URL.
+    The search engine's and Kibana's URLs go through here before they are used, printed
+    or logged; their credentials are sent as authentication, never as part of the URL.
     """
     try:
         parts = urlsplit(url)
@@ -284,7 +284,7 @@ def _problem(error: Any) -> str:
     field = Settings.model_fields.get(name)
     allowed = _range(field.metadata) if field else ""
     if allowed and error["type"] in _OUT_OF_RANGE:
-        message = f"must be {allowed}, not {error['input']!r}"
+        message = f"must be {allowed}, not {str(error['input'])[:40]!r}"
     return f"PICKET_{name.upper()}: {message}"
 
 
