@@ -37,7 +37,7 @@ GOOD = """
         ("query: strike\n    delivery: monthly", "'delivery' must be one of"),
         ("query: strike\n    delivery: daily\n    at: '25:00'", "'at' must be a time of day"),
         ("query: strike\n    delivery: weekly\n    weekday: someday", "'weekday' must be one of"),
-        ("query: strike\n    recipient: [a@example.org]", "unknown key(s) recipient"),
+        ("query: strike\n    recipient: [a@example.org]", "unknown key(s) 'recipient'"),
         ("query: strike\n    filters: {company: [Google]}", "unknown filter(s) company"),
         ("query: strike\n    filters: {min_score: 2}", "'min_score' must be a number from 0 to 1"),
         ("query: strike\n    max_stories: 0", "'max_stories' must be a whole number"),

@@ -170,7 +170,7 @@ def parse_watch(entry: Any) -> Watch:
         raise WatchError("must be a mapping of keys like name, query, recipients")
     unknown = set(entry) - WATCH_KEYS
     if unknown:
-        raise WatchError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        raise WatchError(f"unknown key(s) {', '.join(sorted(map(repr, map(str, unknown))))}")
     name = entry.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise WatchError("'name' must be 1-80 letters, digits, spaces, '.', '_' or '-'")
