@@ -32,6 +32,8 @@ from pipeline.settings import Settings
 if TYPE_CHECKING:
     from scrapy.crawler import AsyncCrawlerRunner
 
+    from crawlers.spiders.sitemap import SitemapAllowance
+
 logger = logging.getLogger(__name__)
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -108,6 +110,8 @@ async def _crawl_all(
     writer: ResultWriter,
     results_path: Path,
 ) -> None:
+    from crawlers.spiders.sitemap import SitemapAllowance
+
     default_politeness = Politeness()
     feeds: list[Source] = []
     lanes: dict[str, list[tuple[bool, list[Source]]]] = defaultdict(list)
@@ -121,11 +125,14 @@ async def _crawl_all(
     parallel = asyncio.Semaphore(
         max(1, settings.concurrency_total // settings.concurrency_per_domain)
     )
+    sitemap_allowance = SitemapAllowance()  # shared: the bound is the whole crawl's
 
     async def run_lane(crawls: list[tuple[bool, list[Source]]]) -> None:
         async with parallel:
             for batch, sources in crawls:
-                outcomes = await _crawl(runner, sources, job, settings, results_path, batch=batch)
+                outcomes = await _crawl(
+                    runner, sources, job, settings, results_path, batch, sitemap_allowance
+                )
                 for outcome in outcomes:
                     writer.outcome(outcome)
 
@@ -138,14 +145,15 @@ async def _crawl(
     job: CrawlJob,
     settings: Settings,
     results_path: Path,
-    *,
     batch: bool,
+    sitemap_allowance: SitemapAllowance,
 ) -> list[CrawlOutcome]:
     """Crawl one source with the spider of its kind, or a ``batch`` of feed sources."""
     from scrapy.crawler import Crawler
 
     from crawlers.spiders import SPIDER_FOR_KIND
     from crawlers.spiders.feed import FeedBatchSpider
+    from crawlers.spiders.sitemap import SitemapSpider
 
     attempted_at = datetime.now(UTC)
     first = sources[0]
@@ -154,6 +162,8 @@ async def _crawl(
         if batch
         else (SPIDER_FOR_KIND[first.kind], {"source": first})
     )
+    if spider is SitemapSpider:
+        target["sitemap_allowance"] = sitemap_allowance
     # A batch only holds sources with the default politeness, so the first one's is theirs.
     crawler = Crawler(spider, scrapy_settings(settings, first, results_path=results_path))
     try:

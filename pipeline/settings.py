@@ -51,6 +51,15 @@ class Settings(BaseSettings):
         ),
     )
     max_redirects: int = Field(5, ge=0, le=20)
+    crawl_time_budget_s: float = Field(
+        1800.0,
+        gt=0,
+        le=86_400,
+        description=(
+            "The longest one crawler may run (a source, or the batch of feeds polled together): "
+            "past it, the crawler stops, keeps what it fetched and notes why in source health."
+        ),
+    )
     poll_interval_min: int = Field(15, ge=1)
     allow_private_addresses: bool = False
 

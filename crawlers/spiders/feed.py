@@ -124,5 +124,13 @@ class FeedBatchSpider(scrapy.Spider):
         if isinstance(member, FeedSpider):
             member.callback_failed(failure, response)
 
+    def closed(self, reason: str) -> None:
+        """Sources whose feeds had not all answered when the crawl was stopped are unfinished."""
+        budget_s = self.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        for member in self.members.values():
+            answered = member.tally.ok + member.tally.not_modified + member.tally.failed
+            if answered < len(member.source.urls):
+                member.stop_unfinished(reason, budget_s=budget_s)
+
     def outcomes(self, attempted_at: datetime) -> list[CrawlOutcome]:
         return [member.outcomes(attempted_at)[0] for member in self.members.values()]
