@@ -1,4 +1,4 @@
-"""The crawl child process: ``python -m crawlers.child JOB OUT``.
+"""The crawl child process: ``python -m crawlers.child JOB OUT [PARENT_PID]``.
 
 Scrapy's Twisted reactor cannot be started twice in one process, so every crawl
 runs here, in a fresh process started by ``crawlers.crawl.crawl``. It reads the
@@ -10,6 +10,9 @@ Feed sources with the default politeness are polled together by one crawler
 Every other source gets a crawler of its own; those whose first URL shares a host
 run one after another in the same lane, so two sources of one site never double its
 load; lanes, and the feed batch, run side by side.
+
+Given its parent's process id, the child ends when that process does
+(``crawlers.lifeline``): a killed run leaves no crawl behind.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crawlers.lifeline import die_with_parent
 from crawlers.results import CrawlJob, ResultWriter, read_job
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.urls import host_of
@@ -57,7 +61,9 @@ class _StreamHandler(logging.Handler):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    job_path, out_path = argv if argv is not None else sys.argv[1:]
+    job_path, out_path, *parent = argv if argv is not None else sys.argv[1:]
+    if parent:
+        die_with_parent(int(parent[0]))
     job = read_job(Path(job_path))
     settings = Settings(**job.settings)
     writer = ResultWriter(out_path)
