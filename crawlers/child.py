@@ -44,6 +44,9 @@ ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 CHATTY_LOGGERS = ("scrapy", "twisted", "protego", "filelock")
 # At DEBUG this logger prints every item, page bodies included.
 ITEM_LOGGER = "scrapy.core.scraper"
+# Log a robots.txt that could not be fetched: at ERROR with the whole traceback, and the
+# retry middleware's "gave up" line before it.
+ROBOTS_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry")
 
 
 class _StreamHandler(logging.Handler):
@@ -58,6 +61,27 @@ class _StreamHandler(logging.Handler):
             self._writer.log(record)
         except (OSError, ValueError, TypeError):
             self.handleError(record)
+
+
+class _RobotsTxtFailureInOneLine(logging.Filter):
+    """Makes a robots.txt that could not be fetched one warning line, without a traceback.
+
+    A site that cannot be reached is the source's failure, reported with it; its robots.txt
+    failing first is worth a line, not two screens.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not isinstance(record.args, dict):
+            return True
+        request = record.args.get("request")
+        if "f_exception" in record.args:
+            record.msg = "robots.txt of %s could not be fetched: %s"
+            record.args = (host_of(getattr(request, "url", "")), record.args["f_exception"])
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            return True
+        meta = getattr(request, "meta", {})
+        return not meta.get("dont_obey_robotstxt")  # a robots.txt retry: the line above says it
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,6 +109,8 @@ def _configure_logging(writer: ResultWriter, level: str) -> None:
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(level if level == "DEBUG" else "WARNING")
     logging.getLogger(ITEM_LOGGER).setLevel("INFO" if level == "DEBUG" else "WARNING")
+    for name in ROBOTS_LOGGERS:
+        logging.getLogger(name).addFilter(_RobotsTxtFailureInOneLine())
 
 
 def _run_reactor(
