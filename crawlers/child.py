@@ -36,6 +36,7 @@ from pipeline.settings import Settings
 if TYPE_CHECKING:
     from scrapy.crawler import AsyncCrawlerRunner
 
+    from crawlers.spiders.google_news import GoogleNews
     from crawlers.spiders.sitemap import SitemapAllowance
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,8 @@ async def _crawl_all(
     writer: ResultWriter,
     results_path: Path,
 ) -> None:
+    from crawlers.linkcache import CACHE_NAME, ResolvedLinks
+    from crawlers.spiders.google_news import GoogleNews
     from crawlers.spiders.sitemap import SitemapAllowance
 
     default_politeness = Politeness()
@@ -158,17 +161,30 @@ async def _crawl_all(
         max(1, settings.concurrency_total // settings.concurrency_per_domain)
     )
     sitemap_allowance = SitemapAllowance()  # shared: the bound is the whole crawl's
+    google_news = GoogleNews(
+        settings.google_news_url, ResolvedLinks(results_path.resolve().parent / CACHE_NAME)
+    )
 
     async def run_lane(crawls: list[tuple[bool, list[Source]]]) -> None:
         async with parallel:
             for batch, sources in crawls:
                 outcomes = await _crawl(
-                    runner, sources, job, settings, results_path, batch, sitemap_allowance
+                    runner,
+                    sources,
+                    job,
+                    settings,
+                    results_path,
+                    batch,
+                    sitemap_allowance,
+                    google_news,
                 )
                 for outcome in outcomes:
                     writer.outcome(outcome)
 
-    await asyncio.gather(*(run_lane(crawls) for crawls in lanes.values()))
+    try:
+        await asyncio.gather(*(run_lane(crawls) for crawls in lanes.values()))
+    finally:
+        google_news.resolved.close()
 
 
 async def _crawl(
@@ -179,12 +195,13 @@ async def _crawl(
     results_path: Path,
     batch: bool,
     sitemap_allowance: SitemapAllowance,
+    google_news: GoogleNews,
 ) -> list[CrawlOutcome]:
     """Crawl one source with the spider of its kind, or a ``batch`` of feed sources."""
     from scrapy.crawler import Crawler
 
     from crawlers.spiders import SPIDER_FOR_KIND
-    from crawlers.spiders.feed import FeedBatchSpider
+    from crawlers.spiders.feed import FeedBatchSpider, FeedSpider
     from crawlers.spiders.sitemap import SitemapSpider
 
     attempted_at = datetime.now(UTC)
@@ -196,6 +213,8 @@ async def _crawl(
     )
     if spider is SitemapSpider:
         target["sitemap_allowance"] = sitemap_allowance
+    if spider in (FeedSpider, FeedBatchSpider):
+        target["google_news"] = google_news
     # A batch only holds sources with the default politeness, so the first one's is theirs.
     crawler = Crawler(spider, scrapy_settings(settings, first, results_path=results_path))
     try:

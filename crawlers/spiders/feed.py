@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 
 from crawlers.feeds import parse_feed
 from crawlers.spiders.base import SourceSpider, newest_first
+from crawlers.spiders.google_news import GoogleNews, ResolvesGoogleNewsLinks
 from pipeline.records import CrawlOutcome, Source, Validators
 
 if TYPE_CHECKING:
@@ -36,8 +37,12 @@ FEED_ACCEPT = (
 )
 
 
-class FeedSpider(SourceSpider):
+class FeedSpider(ResolvesGoogleNewsLinks, SourceSpider):
     """Crawls a ``kind: feed`` source."""
+
+    def __init__(self, *, google_news: GoogleNews | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.google_news = google_news
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.urls:
@@ -66,11 +71,8 @@ class FeedSpider(SourceSpider):
         self.tally.entry_point("ok", http_status=response.status, validators=validators)
         self.tally.items_seen += len(parsed.entries)
         for entry in newest_first(parsed.entries, lambda e: e.published):
-            if self.too_old(entry.published):
-                continue
-            request = self.article_request(entry.link, entry=entry)
-            if request is not None:
-                yield request
+            if not self.too_old(entry.published):
+                yield from self.entry_requests(entry)
 
     def _request_headers(self, feed_url: str) -> dict[str, str]:
         headers = {"Accept": FEED_ACCEPT}
