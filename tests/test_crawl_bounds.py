@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from httpserver import LocalServer, RecordedRequest, Reply, Slow
+from test_hostile_fetch import settings_in as quick_settings_in
 
 from crawlers.spiders.sitemap import MAX_SITEMAPS_PER_SOURCE
 from pipeline.records import Source
@@ -46,17 +47,7 @@ class EndlessIndex:
 
 
 def settings_in(folder: Path, **overrides: object) -> Settings:
-    return load_settings(
-        db_path=folder / "picket.db",
-        work_dir=folder / "work",
-        watches_file=folder / "no-watches.yaml",
-        alerts_db=folder / "alerts.db",
-        allow_private_addresses=True,
-        download_delay_s=0,
-        retries=0,
-        timeout_s=10,
-        **overrides,
-    )
+    return quick_settings_in(folder, allow_private_addresses=True, timeout_s=10, **overrides)
 
 
 def health_of(settings: Settings):

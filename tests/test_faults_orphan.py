@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from httpserver import LocalServer, Slow, Text
+from test_faults_busy import environment
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -77,20 +78,9 @@ def slow_feed(local_server: LocalServer) -> str:
 def test_the_crawler_dies_with_a_killed_run_and_holds_its_lock_until_then(
     kill: signal.Signals, slow_feed: str, local_server: LocalServer, tmp_path: Path
 ) -> None:
-    sources = tmp_path / "sources.yaml"
-    sources.write_text(
-        yaml.safe_dump({"sources": [{"id": "slow", "kind": "feed", "url": slow_feed}]})
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PICKET_")}
-    env.update(
-        PICKET_DB_PATH=str(tmp_path / "picket.db"),
-        PICKET_WORK_DIR=str(tmp_path / "work"),
-        PICKET_SOURCES_FILE=str(sources),
-        PICKET_WATCHES_FILE=str(tmp_path / "no-watches.yaml"),
-        PICKET_ALERTS_DB=str(tmp_path / "alerts.db"),
-        PICKET_ALLOW_PRIVATE_ADDRESSES="true",
-        PICKET_DOWNLOAD_DELAY_S="0",
-    )
+    env = environment(tmp_path, local_server)
+    feed = {"id": "slow", "kind": "feed", "url": slow_feed}
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": [feed]}), encoding="utf-8")
     with (tmp_path / "run.log").open("wb") as log:
         run = subprocess.Popen(
             [sys.executable, "-c", PICKET, "run", "--force"],

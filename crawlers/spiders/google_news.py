@@ -55,6 +55,7 @@ class ResolvesGoogleNewsLinks(_Base):
     """Turns a feed entry into its article request, at the publisher's URL when it can."""
 
     google_news: GoogleNews | None = None
+    asking_google: int = 0  # links being resolved, which count against ``max_items``
 
     def entry_requests(self, entry: FeedEntry) -> Iterator[scrapy.Request]:
         google = self.google_news
@@ -66,6 +67,9 @@ class ResolvesGoogleNewsLinks(_Base):
         if url is None:
             decoded = decode_offline(gid)
             if decoded.needs_google:
+                if self.tally.articles_requested + self.asking_google >= self.source.max_items:
+                    return
+                self.asking_google += 1
                 yield scrapy.Request(
                     f"{google.url}/articles/{gid}",
                     callback=self.google_article_page,
@@ -77,19 +81,20 @@ class ResolvesGoogleNewsLinks(_Base):
             if decoded.url is None:
                 yield from self._keep_google_link(entry, "the link holds no publisher URL")
                 return
-            url = decoded.url
-            google.resolved.put(gid, url)
-        yield from self._article(url, dataclasses.replace(entry, link=url))
+            yield from self._at_publisher(decoded.url, entry, gid=gid)
+            return
+        yield from self._at_publisher(url, entry)
 
     def google_article_page(
         self, response: Response, entry: FeedEntry, gid: str
     ) -> Iterator[scrapy.Request]:
         """Google's article page: its signature and timestamp go to ``batchexecute``."""
-        assert self.google_news is not None, "only Google News links are asked for"
-        params = decoding_params(response.body.decode("utf-8", errors="replace"))
+        params = decoding_params(_text(response))
         if params is None:
+            self.asking_google -= 1
             yield from self._keep_google_link(entry, "Google's page has no decoding parameters")
             return
+        assert self.google_news is not None, "only Google News links are asked for"
         yield scrapy.FormRequest(
             self.google_news.url + BATCHEXECUTE_PATH,
             formdata=batchexecute_form(gid, *params),
@@ -102,18 +107,26 @@ class ResolvesGoogleNewsLinks(_Base):
     def google_news_answer(
         self, response: Response, entry: FeedEntry, gid: str
     ) -> Iterator[scrapy.Request]:
-        assert self.google_news is not None, "only Google News links are asked for"
-        url = url_from_batchexecute(response.body.decode("utf-8", errors="replace"))
+        self.asking_google -= 1
+        url = url_from_batchexecute(_text(response))
         if url is None:
             yield from self._keep_google_link(entry, "Google's answer holds no URL")
             return
-        self.google_news.resolved.put(gid, url)
-        yield from self._article(url, dataclasses.replace(entry, link=url))
+        yield from self._at_publisher(url, entry, gid=gid)
 
     def google_news_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request  # type: ignore[attr-defined]
         _, error = describe_failure(failure)
+        self.asking_google -= 1
         yield from self._keep_google_link(request.cb_kwargs["entry"], f"{request.url}: {error}")
+
+    def _at_publisher(
+        self, url: str, entry: FeedEntry, *, gid: str | None = None
+    ) -> Iterator[scrapy.Request]:
+        """The article request at the publisher's ``url``; ``gid`` is cached when given."""
+        if gid is not None and self.google_news is not None:
+            self.google_news.resolved.put(gid, url)
+        yield from self._article(url, dataclasses.replace(entry, link=url))
 
     def _keep_google_link(self, entry: FeedEntry, why: str) -> Iterator[scrapy.Request]:
         logger.warning(
@@ -125,3 +138,7 @@ class ResolvesGoogleNewsLinks(_Base):
         request = self.article_request(url, entry=entry)
         if request is not None:
             yield request
+
+
+def _text(response: Response) -> str:
+    return response.body.decode("utf-8", errors="replace")
