@@ -2,7 +2,9 @@
 
 A 304 records ``not_modified`` and costs nothing more. A feed that parses badly
 is logged and its readable entries are still followed. Entries older than the
-crawl's cutoff, already stored, or beyond ``max_items`` are not fetched.
+crawl's cutoff, already stored, or beyond ``max_items`` are not fetched. An entry that
+links to a Google News article page is fetched at the publisher's URL it stands for
+(``crawlers.spiders.google_news``).
 
 ``FeedBatchSpider`` polls many feed sources in one Scrapy crawler, each source still
 judged by its own ``FeedSpider``: starting and stopping a crawler costs tens of
