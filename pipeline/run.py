@@ -103,7 +103,7 @@ def run_once(
     if sources is None:
         sources = load_sources(settings.sources_file)
     enabled = [source for source in sources if source.enabled]
-    with run_lock(settings.work_dir), closing(open_store(settings)) as store:
+    with run_lock(settings.work_dir) as lock_fd, closing(open_store(settings)) as store:
         health = store.source_health()
         due = [s for s in enabled if force or is_due(health.get(s.id), now)]
         due_ids = {s.id for s in due}
@@ -112,7 +112,7 @@ def run_once(
         if backing_off:
             log.info("%s sources are backing off after failures (use --force)", backing_off)
         if due:
-            result = crawl_sources(store, due, settings=settings)
+            result = crawl_sources(store, due, settings=settings, inherited_fds=(lock_fd,))
             batch = understand_pages(store, result.pages, now=now, settings=settings)
             upserted = store_batch(store, batch, result.outcomes, settings=settings)
         else:
@@ -152,8 +152,12 @@ def crawl_sources(
     *,
     settings: Settings,
     since: datetime | None = None,
+    inherited_fds: Sequence[int] = (),
 ) -> CrawlResult:
-    """Crawl ``sources`` with the stored feed validators, skipping articles already stored."""
+    """Crawl ``sources`` with the stored feed validators, skipping articles already stored.
+
+    ``inherited_fds`` stay open in the crawler process (see ``crawl``).
+    """
     return crawl(
         sources,
         settings=settings,
@@ -161,6 +165,7 @@ def crawl_sources(
         work_dir=settings.work_dir,
         since=since,
         skip_urls=store.known_urls(),
+        inherited_fds=inherited_fds,
     )
 
 

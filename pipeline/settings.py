@@ -74,7 +74,20 @@ class Settings(BaseSettings):
         ),
     )
     max_redirects: int = Field(5, ge=0, le=20)
+    crawl_time_budget_s: float = Field(
+        1800.0,
+        gt=0,
+        le=86_400,
+        description=(
+            "The longest one crawler may run (a source, or the batch of feeds polled together): "
+            "past it, the crawler stops, keeps what it fetched and notes why in source health."
+        ),
+    )
     poll_interval_min: int = Field(15, ge=1, le=10_080)
+    google_news_url: str = Field(
+        "https://news.google.com",
+        description="Where Google News is: its article links are resolved to the publisher's.",
+    )
     allow_private_addresses: bool = False
 
     relevance_threshold: float = Field(0.5, ge=0.0, le=1.0)
@@ -140,6 +153,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://", "mailto:")):
             raise ValueError("must be an http(s) or mailto: URL people can reach you at")
         return value
+
+    @field_validator("google_news_url")
+    @classmethod
+    def _google_news_is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be the http(s) URL of Google News")
+        return value.rstrip("/")
 
     @field_validator("search_url")
     @classmethod

@@ -39,16 +39,17 @@ and the terms of every similar deal are published.</p>
 
 
 def settings_in(folder: Path, **overrides: object) -> Settings:
-    return load_settings(
-        db_path=folder / "picket.db",
-        work_dir=folder / "work",
-        watches_file=folder / "no-watches.yaml",
-        alerts_db=folder / "alerts.db",
-        download_delay_s=0,
-        retries=0,
-        timeout_s=5,
-        **overrides,
-    )
+    """Settings keeping everything in ``folder``, quick to crawl; ``overrides`` win."""
+    defaults = {
+        "db_path": folder / "picket.db",
+        "work_dir": folder / "work",
+        "watches_file": folder / "no-watches.yaml",
+        "alerts_db": folder / "alerts.db",
+        "download_delay_s": 0,
+        "retries": 0,
+        "timeout_s": 5,
+    }
+    return load_settings(**{**defaults, **overrides})
 
 
 @pytest.fixture
