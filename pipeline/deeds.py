@@ -1,6 +1,6 @@
 """What reading a story finds: worker groups, the deeds of its text and who did them.
 
-``pipeline.reading`` makes a ``Reading``; ``pipeline.relevance`` scores it and
+``pipeline.reading`` makes a ``Reading``; ``pipeline.relevance`` judges it and
 ``pipeline.tagging`` turns it into the archive's vocabulary.
 """
 

@@ -24,7 +24,7 @@ from pipeline.extract import ExtractionError, byline_authors, extract_article
 from pipeline.normalize import clean_authors, normalize_article
 from pipeline.reading import read_story
 from pipeline.records import Article, Event, FetchedPage, KnownStory, Story
-from pipeline.relevance import judge_reading
+from pipeline.relevance import judge_story
 from pipeline.tagging import tags_of
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def understand(article: Article, page: FetchedPage, *, now: datetime, threshold:
     """
     story = normalize_article(article, page, now=now)
     reading = read_story(story.title, story.text)
-    relevance = judge_reading(reading, threshold=threshold)
+    relevance = judge_story(story.title, story.text, reading, threshold=threshold)
     if relevance.label and not story.authors and not story.fallback:
         story = replace(story, authors=clean_authors(byline_authors(page)))
     return replace(story, relevance=relevance, tags=tags_of(reading))
