@@ -4,9 +4,10 @@
 the same way when ``pipeline.training`` fits the model and when ``pipeline.model``
 scores a story with it:
 
-- ``reader:*``, ``best:*``, ``kind:*``, ``act:*``, ``issue:*``, ``struggle:*``: what
-  ``pipeline.reading`` found (the rule score, the strongest worker deed and how surely it
-  is a group of tech workers, the kinds of acts and who took them, the issues named);
+- ``reader:*``, ``best:*``, ``kind:*``, ``act:*``, ``trust:*``, ``issue:*``,
+  ``struggle:*``: what ``pipeline.reading`` found (the rule score, the strongest worker
+  deed and how surely it is a group of tech workers, the kinds of acts and who took them,
+  whether the employer is surely in tech, employers outside tech, the issues named);
 - ``w:*``: word unigrams and bigrams of the headline and the lead (its first
   ``LEAD_WORDS`` words, as the labelled stories give them), with the companies the
   reader found written as ``company`` and numbers as ``0``, so "Google staff walk out"
@@ -87,14 +88,28 @@ def reading_features(reading: Reading) -> dict[str, float]:
         )
         found["reader:acting"] = min(sum(d.value > ACTING for d in ranked), 5) / 5
     for deed in reading.deeds:
-        key = f"kind:{deed.kind}"
-        found[key] = max(found.get(key, 0.0), deed.value)
+        lead = ":lead" if deed.lead else ""
         actor = deed.actor if deed.actor in _ACTORS else "none"
-        key = f"act:{actor}{':lead' if deed.lead else ''}"
-        found[key] = max(found.get(key, 0.0), deed.strength * deed.weight)
+        _keep_max(found, f"kind:{deed.kind}", deed.value)
+        _keep_max(found, f"act:{actor}{lead}", deed.strength * deed.weight)
+        if actor == "worker" and deed.group is not None:
+            _keep_max(
+                found, f"trust:{_trust_band(deed.group.trust)}{lead}", deed.strength * deed.tie
+            )
     found.update((f"issue:{issue}", 1.0) for issue in reading.issues)
     found.update((f"struggle:{name}", 1.0) for name in reading.struggles)
     found["reader:companies"] = min(len(reading.companies), 4) / 4
+    found["reader:outside"] = float(reading.outside)
+    found["reader:tech_context"] = float(reading.tech_context)
     if reading.gig_companies:
         found["reader:gig"] = 1.0
     return found
+
+
+def _keep_max(found: dict[str, float], key: str, value: float) -> None:
+    found[key] = max(found.get(key, 0.0), value)
+
+
+def _trust_band(trust: float) -> str:
+    """How sure the reader is that acting workers' employer is a tech company, in words."""
+    return "low" if trust < 0.3 else "mid" if trust < 0.8 else "high"

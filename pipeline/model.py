@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -61,13 +61,15 @@ class LinearModel:
         """How likely the story is relevant, calibrated on held-out labelled stories."""
         return _sigmoid(self.platt_slope * self.decision(features) + self.platt_offset)
 
-    def strongest(self, features: Mapping[str, float], prefix: str, count: int) -> list[str]:
-        """The ``count`` features starting with ``prefix`` that raise the score most."""
+    def strongest(
+        self, features: Mapping[str, float], names: Iterable[str], count: int
+    ) -> list[str]:
+        """The ``count`` features among ``names`` that raise the score most."""
         index, weights = self.index, self.weights
         pushes = [
-            (float(weights[index[name]]) * value, name)
-            for name, value in features.items()
-            if name.startswith(prefix) and name in index
+            (float(weights[index[name]]) * features[name], name)
+            for name in names
+            if name in index and name in features
         ]
         pushes.sort(reverse=True)
         return [name for push, name in pushes[:count] if push > 0]

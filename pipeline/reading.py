@@ -195,6 +195,8 @@ class _Reader:
             issues=issues,
             struggles=self._struggles(full, words, issues),
             gig_companies=gig,
+            outside=story_outside,
+            tech_context=story_tech_context,
         )
 
     # segments and their actors

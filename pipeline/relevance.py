@@ -12,12 +12,19 @@ from __future__ import annotations
 
 from pipeline.deeds import Reading
 from pipeline.features import TEXT_PREFIX, story_features
+from pipeline.lexicon import STOP_WORDS
 from pipeline.model import LinearModel, default_model
 from pipeline.reader_score import score_reading
 from pipeline.reading import read_story
 from pipeline.records import Relevance
 
 _MODEL_EVIDENCE = 3
+
+
+def _telling(name: str) -> bool:
+    """Whether a word feature says something by itself ("walked out", not "of the")."""
+    words = name.removeprefix(TEXT_PREFIX).split()
+    return not all(w in STOP_WORDS or w in ("0", "company") for w in words)
 
 
 def judge_relevance(title: str, text: str, *, threshold: float = 0.5) -> Relevance:
@@ -40,6 +47,7 @@ def judge_story(
     label = score >= threshold
     _, evidence = score_reading(reading)
     if not evidence and label:
-        strongest = model.strongest(features, TEXT_PREFIX, _MODEL_EVIDENCE)
+        words = (n for n in features if n.startswith(TEXT_PREFIX) and _telling(n))
+        strongest = model.strongest(features, words, _MODEL_EVIDENCE)
         evidence = tuple(name.removeprefix(TEXT_PREFIX) for name in strongest)
     return Relevance(score=score, label=label, evidence=evidence)
