@@ -96,11 +96,11 @@ def cv_json(result: CrossValidation) -> dict[str, Any]:
 
 
 def format_cv(result: CrossValidation) -> str:
-    """``format_report`` of the pooled report, then each fold's figures and their spread."""
-    lines = [
-        f"grouped cross-validation, {len(result.folds)} folds (no event on both sides)",
-        format_report(result.pooled),
-    ]
+    """``format_report`` of the pooled report, with each fold's figures and their spread
+    before the list of misjudged items."""
+    summary, _, misjudged = format_report(result.pooled).partition("\nmisjudged:")
+    lines = [f"grouped cross-validation, {len(result.folds)} folds (no event on both sides)"]
+    lines.append(summary)
     for number, fold in enumerate(result.folds, start=1):
         lines.append(
             f"fold {number}  precision {fold.precision:.3f}  recall {fold.recall:.3f}  "
@@ -115,4 +115,6 @@ def format_cv(result: CrossValidation) -> str:
             f"extra negatives: {result.extra_alerts} of {result.extra_negatives} "
             "ordinary pages judged relevant"
         )
+    if misjudged:
+        lines.append("misjudged:" + misjudged)
     return "\n".join(lines)
