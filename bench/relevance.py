@@ -72,13 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     stories = args.data / "stories_train.jsonl"
     pages_dir = args.data / "article-extraction-benchmark"
-    if not stories.is_file() or not (pages_dir / "html").is_dir():
-        print(
-            f"labelled data not found in {args.data} (expected stories_train.jsonl and "
-            "article-extraction-benchmark/html); it lives in ../shared/data, or pass --data DIR",
-            file=sys.stderr,
-        )
-        return 2
+    missing = [str(p) for p in (stories, pages_dir / "html") if not p.exists()]
+    if missing:
+        sys.exit(f"labelled data missing: {', '.join(missing)} (pass --data DIR)")
     logging.basicConfig(level=logging.ERROR)
     from pipeline.crossval import cross_validate
     from pipeline.evaluate import load_dataset, load_pages

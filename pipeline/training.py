@@ -1,4 +1,4 @@
-"""Fitting the relevance model on labelled stories, and judging it by grouped cross-validation.
+"""Fitting the relevance model on labelled stories, and the grouped folds that judge it.
 
 ``fit`` learns a logistic regression over ``pipeline.features`` (the reader's findings and
 the lead's words seen in at least ``MIN_DF`` stories), then calibrates it with Platt's
@@ -72,10 +72,10 @@ def train(
     items: Sequence[LabelledItem], extra_negatives: Sequence[LabelledItem] = (), **info: Any
 ) -> LinearModel:
     """The model ``picket model train`` writes: fitted on the items and extra negatives."""
-    everything = [*items, *(replace(item, label=False) for item in extra_negatives)]
-    examples = examples_of(everything)
     import sklearn
 
+    everything = [*items, *(replace(item, label=False) for item in extra_negatives)]
+    examples = examples_of(everything)
     made = {
         **info,
         "stories": len(items),
@@ -89,7 +89,9 @@ def train(
     return fit(examples, info=made)
 
 
-def fit(examples: Sequence[Example], *, c: float = C, info: dict[str, Any] | None = None):
+def fit(
+    examples: Sequence[Example], *, c: float = C, info: dict[str, Any] | None = None
+) -> LinearModel:
     """A calibrated ``LinearModel`` learned from ``examples``."""
     names = _feature_names(examples)
     matrix, labels, groups = _design(examples, names)
