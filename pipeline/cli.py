@@ -275,7 +275,8 @@ def model_train(corpus: tuple[Path, ...], negatives: Path | None, output: Path |
     trained.save(folder)
     click.echo(
         f"trained on {len(items)} stories ({sum(i.label for i in items)} relevant) and "
-        f"{len(pages)} extra negatives: {len(trained.names)} features, written to {folder}"
+        f"{len(pages)} extra negatives: {len(trained.relevance.names)} features, "
+        f"written to {folder}"
     )
 
 

@@ -3,9 +3,10 @@
 The items are split into folds with every story of one ``event`` on the same side (an
 item with no event key is its own group, except that a relevant one's id less its last
 part, the outlet, stands in for it: "pos-acme-walkout-2019-wired" and
-"pos-acme-walkout-2019-verge" are one event). A model is trained on all folds but one
-(``pipeline.training.fit``) and judges that one; the counts of all folds are summed into
-one report, and the spread of the per-fold figures says how much they move.
+"pos-acme-walkout-2019-verge" are one event). Models are trained on all folds but one
+(``pipeline.training.fit`` for relevance, ``fit_actions`` for the actions) and judge that
+one; the counts of all folds are summed into one report, and the spread of the per-fold
+figures says how much they move.
 Needs scikit-learn (the ``train`` extra).
 """
 
@@ -16,10 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pipeline.evaluate import EvalReport, LabelledItem, format_report, report_json, tally
+from pipeline.evaluate import (
+    EvalReport,
+    LabelledItem,
+    format_report,
+    judge_item,
+    report_json,
+    tally,
+)
 from pipeline.reading import read_story
-from pipeline.relevance import judge_story
-from pipeline.training import SEED, examples_of, fit, group_folds
+from pipeline.training import SEED, examples_of, fit, fit_actions, group_folds
 
 _FIGURES = ("precision", "recall", "f1", "company_hit_rate", "action_hit_rate")
 
@@ -57,15 +64,17 @@ def cross_validate(
     reports, extra_alerts = [], 0
     for held_out in group_folds(examples, folds, seed):
         held = set(held_out.tolist())
-        model = fit([ex for i, ex in enumerate(examples) if i not in held])
+        kept = [i for i in range(len(everything)) if i not in held]
+        model = fit([examples[i] for i in kept])
+        actions = fit_actions([everything[i] for i in kept], [readings[i] for i in kept])
         judged = []
         for i in sorted(held):
-            item, reading = everything[i], readings[i]
-            relevance = judge_story(
-                item.title, item.text, reading, threshold=threshold, model=model
+            judged.append(
+                judge_item(
+                    everything[i], readings[i], threshold=threshold, model=model, actions=actions
+                )
             )
-            judged.append((item, reading, relevance))
-            extra_alerts += i in extra and relevance.label
+            extra_alerts += i in extra and judged[-1][1].label
         reports.append(tally(judged, threshold))
     return CrossValidation(_pool(reports, threshold), tuple(reports), len(extra), extra_alerts)
 

@@ -30,13 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.action_model import ActionModel, story_tags
 from pipeline.deeds import Reading
 from pipeline.gazetteer import resolve_company
 from pipeline.model import LinearModel
 from pipeline.reading import read_story
-from pipeline.records import Relevance
+from pipeline.records import Relevance, Tags
 from pipeline.relevance import judge_story
-from pipeline.tagging import tags_of
 
 _LABEL_WORDS = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False}
 _NAME_PARTS = re.compile(r"[()/,;]")
@@ -211,24 +211,33 @@ def _strings(value: Any, field: str, where: str) -> tuple[str, ...]:
 # --- scoring ---------------------------------------------------------------------------
 
 
-def evaluate(
-    items: Iterable[LabelledItem], *, threshold: float = 0.5, model: LinearModel | None = None
-) -> EvalReport:
-    """Judge and tag every item (with ``model``, the shipped one by default) and count."""
-    judged = []
-    for item in items:
-        reading = read_story(item.title, item.text)
-        relevance = judge_story(item.title, item.text, reading, threshold=threshold, model=model)
-        judged.append((item, reading, relevance))
-    return tally(judged, threshold)
+def evaluate(items: Iterable[LabelledItem], *, threshold: float = 0.5) -> EvalReport:
+    """Judge and tag every item with the shipped models and count agreements."""
+    return tally((judge_item(item, threshold=threshold) for item in items), threshold)
 
 
-def tally(judged: Iterable[tuple[LabelledItem, Reading, Relevance]], threshold: float):
-    """The agreements of each judgement and its reading's tags with the item's labels."""
+def judge_item(
+    item: LabelledItem,
+    reading: Reading | None = None,
+    *,
+    threshold: float = 0.5,
+    model: LinearModel | None = None,
+    actions: ActionModel | None = None,
+) -> tuple[LabelledItem, Relevance, Tags]:
+    """An item's judgement, and its tags as a relevant story's (the tagging is measured on
+    the items labelled relevant); the shipped models unless others are given."""
+    reading = reading or read_story(item.title, item.text)
+    relevance = judge_story(item.title, item.text, reading, threshold=threshold, model=model)
+    tags = story_tags(item.title, item.text, reading, relevant=True, model=actions)
+    return item, relevance, tags
+
+
+def tally(judged: Iterable[tuple[LabelledItem, Relevance, Tags]], threshold: float) -> EvalReport:
+    """The agreements of each judgement and its tags with the item's labels."""
     tp = fp = fn = tn = 0
     company_hits = company_n = action_hits = action_n = 0
     misjudged = []
-    for item, reading, relevance in judged:
+    for item, relevance, tags in judged:
         if relevance.label and item.label:
             tp += 1
         elif relevance.label:
@@ -241,7 +250,6 @@ def tally(judged: Iterable[tuple[LabelledItem, Reading, Relevance]], threshold: 
             misjudged.append(Misjudged(item.id, item.title, item.label, relevance.score))
         if not item.label or not (item.companies or item.actions):
             continue
-        tags = tags_of(reading)
         if item.companies:
             company_n += 1
             company_hits += company_hit(item.companies, tags.companies)
@@ -279,10 +287,10 @@ def _company_keys(name: str) -> set[str]:
 
 def action_hit(labelled: Iterable[str], predicted: Iterable[str]) -> bool:
     """Whether one of the labelled actions is among the predicted ones."""
-    return bool({_action_key(a) for a in labelled} & {_action_key(a) for a in predicted})
+    return bool({action_key(a) for a in labelled} & {action_key(a) for a in predicted})
 
 
-def _action_key(action: str) -> str:
+def action_key(action: str) -> str:
     return re.sub(r"[\s_-]+", "_", action.strip().casefold())
 
 

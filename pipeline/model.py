@@ -76,9 +76,6 @@ class LinearModel:
 
     def save(self, folder: Path) -> None:
         """Write ``relevance.npz`` and ``relevance.json`` into ``folder``."""
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / WEIGHTS_FILE).open("wb") as out:
-            np.savez_compressed(out, weights=self.weights.astype(np.float32))
         meta = {
             "format": FORMAT,
             "intercept": self.intercept,
@@ -86,8 +83,7 @@ class LinearModel:
             "info": dict(self.info),
             "features": list(self.names),
         }
-        text = json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=False)
-        (folder / META_FILE).write_text(text + "\n", encoding="utf-8")
+        write_arrays(folder / WEIGHTS_FILE, folder / META_FILE, meta, weights=self.weights)
 
 
 def _sigmoid(value: float) -> float:
@@ -97,21 +93,37 @@ def _sigmoid(value: float) -> float:
     return odds / (1 + odds)
 
 
+def write_arrays(npz: Path, meta_file: Path, meta: Mapping[str, Any], **arrays: Any) -> None:
+    """Save a model: its arrays as float32 in ``npz``, the rest as JSON in ``meta_file``."""
+    npz.parent.mkdir(parents=True, exist_ok=True)
+    with npz.open("wb") as out:
+        np.savez_compressed(out, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
+    text = json.dumps(dict(meta), ensure_ascii=False, indent=1)
+    meta_file.write_text(text + "\n", encoding="utf-8")
+
+
+def read_arrays(
+    npz: Path, meta_file: Path, form: str, *names: str
+) -> tuple[dict[str, Any], list[np.ndarray]]:
+    """Load what ``write_arrays`` saved (JSON of format ``form``), without running code."""
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        with np.load(npz, allow_pickle=False) as arrays:
+            found = [np.asarray(arrays[name], dtype=np.float64) for name in names]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"{npz.parent}: cannot read the model ({exc})") from exc
+    if not isinstance(meta, dict) or meta.get("format") != form:
+        raise ModelError(f"{meta_file}: not a {form} model")
+    features = meta.get("features")
+    if not isinstance(features, list) or found[0].shape[-1] != len(features):
+        raise ModelError(f"{npz}: its weights do not match the features of {meta_file.name}")
+    return meta, found
+
+
 def load_model(folder: Path) -> LinearModel:
     """The model saved in ``folder``; ``ModelError`` when its files are missing or wrong."""
-    try:
-        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        with np.load(folder / WEIGHTS_FILE, allow_pickle=False) as arrays:
-            weights = np.asarray(arrays["weights"], dtype=np.float64)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelError(f"{folder}: cannot read the relevance model ({exc})") from exc
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelError(f"{folder / META_FILE}: not a {FORMAT} model")
+    meta, (weights,) = read_arrays(folder / WEIGHTS_FILE, folder / META_FILE, FORMAT, "weights")
     names = tuple(meta["features"])
-    if weights.shape != (len(names),):
-        raise ModelError(
-            f"{folder / WEIGHTS_FILE}: {weights.shape[0]} weights for {len(names)} features"
-        )
     return LinearModel(
         names=names,
         weights=weights,

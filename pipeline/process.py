@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from pipeline.action_model import story_tags
 from pipeline.dedup import (
     DuplicateIndex,
     find_duplicate,
@@ -25,7 +26,6 @@ from pipeline.normalize import clean_authors, normalize_article
 from pipeline.reading import read_story
 from pipeline.records import Article, Event, FetchedPage, KnownStory, Story
 from pipeline.relevance import judge_story
-from pipeline.tagging import tags_of
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ def understand(article: Article, page: FetchedPage, *, now: datetime, threshold:
     relevance = judge_story(story.title, story.text, reading, threshold=threshold)
     if relevance.label and not story.authors and not story.fallback:
         story = replace(story, authors=clean_authors(byline_authors(page)))
-    return replace(story, relevance=relevance, tags=tags_of(reading))
+    tags = story_tags(story.title, story.text, reading, relevant=relevance.label)
+    return replace(story, relevance=relevance, tags=tags)
 
 
 @dataclass

@@ -21,11 +21,13 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.action_model import ACTIONS, ActionModel, action_features
 from pipeline.deeds import Reading
-from pipeline.evaluate import LabelledItem
+from pipeline.evaluate import LabelledItem, action_key
 from pipeline.features import TEXT_PREFIX, story_features
 from pipeline.model import LinearModel
 from pipeline.reading import read_story
+from pipeline.tagging import tags_of
 
 DEFAULT_CORPUS = (
     Path("../shared/data/stories_train.jsonl"),
@@ -36,6 +38,7 @@ SEED = 20_240_501
 MIN_DF = 2
 C = 3.0
 CALIBRATION_FOLDS = 5
+_CERTAIN = 10.0  # the log-odds of an action every (or no) training story has
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +71,28 @@ def event_group(item: LabelledItem, position: int) -> str:
     return f"item:{position}:{item.id}"
 
 
+@dataclass(frozen=True)
+class Trained:
+    """The models ``picket model train`` writes, side by side in one folder."""
+
+    relevance: LinearModel
+    actions: ActionModel
+
+    def save(self, folder: Path) -> None:
+        self.relevance.save(folder)
+        self.actions.save(folder)
+
+
 def train(
     items: Sequence[LabelledItem], extra_negatives: Sequence[LabelledItem] = (), **info: Any
-) -> LinearModel:
-    """The model ``picket model train`` writes: fitted on the items and extra negatives."""
+) -> Trained:
+    """The models ``picket model train`` writes: relevance learned from the items and extra
+    negatives, actions from the relevant items' action labels."""
     import sklearn
 
     everything = [*items, *(replace(item, label=False) for item in extra_negatives)]
-    examples = examples_of(everything)
+    readings = [read_story(item.title, item.text) for item in everything]
+    examples = examples_of(everything, readings)
     made = {
         **info,
         "stories": len(items),
@@ -86,7 +103,38 @@ def train(
         "seed": SEED,
         "scikit_learn": sklearn.__version__,
     }
-    return fit(examples, info=made)
+    relevance = fit(examples, info=made)
+    return Trained(relevance, fit_actions(everything, readings))
+
+
+def fit_actions(items: Sequence[LabelledItem], readings: Sequence[Reading]) -> ActionModel:
+    """One logistic regression per archive action, on the relevant items with action labels."""
+    chosen = [
+        (item, reading)
+        for item, reading in zip(items, readings, strict=True)
+        if item.label and item.actions
+    ]
+    examples = [
+        Example(
+            action_features(item.title, item.text, reading, tags_of(reading).actions),
+            True,
+            item.id,
+        )
+        for item, reading in chosen
+    ]
+    names = _feature_names(examples)
+    matrix, _, _ = _design(examples, names)
+    rows, intercepts = [], []
+    for action in ACTIONS:
+        labels = np.array([action in {action_key(a) for a in item.actions} for item, _ in chosen])
+        if labels.all() or not labels.any():  # one class: a constant, no weights
+            rows.append(np.zeros(len(names)))
+            intercepts.append(_CERTAIN if labels.all() else -_CERTAIN)
+            continue
+        weights, intercept = _logistic(matrix, labels.astype(int), C)
+        rows.append(weights)
+        intercepts.append(intercept)
+    return ActionModel(tuple(names), ACTIONS, np.array(rows), np.array(intercepts))
 
 
 def fit(

@@ -8,6 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pipeline.action_model import (
+    ACTIONS,
+    action_features,
+    default_action_model,
+    load_action_model,
+    story_tags,
+)
 from pipeline.crossval import cross_validate, cv_json, format_cv
 from pipeline.evaluate import LabelledItem, load_dataset, load_pages
 from pipeline.features import story_features
@@ -20,7 +27,16 @@ from pipeline.model import (
     shipped_model_folder,
 )
 from pipeline.reading import read_story
-from pipeline.training import DEFAULT_CORPUS, Example, event_group, fit, group_folds, train
+from pipeline.tagging import tags_of
+from pipeline.training import (
+    DEFAULT_CORPUS,
+    Example,
+    event_group,
+    fit,
+    fit_actions,
+    group_folds,
+    train,
+)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PAGES = SHARED / "article-extraction-benchmark"
@@ -134,6 +150,34 @@ def test_cross_validation_reports_the_pooled_folds_and_their_spread():
     assert "grouped cross-validation, 3 folds" in format_cv(result)
 
 
+def test_the_action_model_learns_each_action_from_its_labels(tmp_path):
+    stories = [
+        ("Staff walk out", "Hundreds of Google employees walked out over the contract.", "protest"),
+        ("Drivers strike", "Uber drivers went on strike across the city.", "strike"),
+        ("Letter", "More than 300 Microsoft employees signed an open letter.", "open_letter"),
+    ]
+    items = [
+        LabelledItem(title, text, True, actions=(action,), id=f"a{n}-{copy}")
+        for n, (title, text, action) in enumerate(stories)
+        for copy in range(3)
+    ]
+    model = fit_actions(items, [read_story(i.title, i.text) for i in items])
+    model.save(tmp_path)
+    again = load_action_model(tmp_path)
+    assert again.actions == ACTIONS
+    for title, text, action in stories:
+        reading = read_story(title, text)
+        features = action_features(title, text, reading, tags_of(reading).actions)
+        assert action in again.actions_of(features)
+
+
+def test_a_story_judged_not_relevant_keeps_the_reader_s_tags():
+    title, text = "Rain", "Heavy rain is expected across the region this weekend."
+    reading = read_story(title, text)
+    assert story_tags(title, text, reading, relevant=False) == tags_of(reading)
+    assert story_tags(title, text, reading, relevant=True).actions
+
+
 # --- the shipped model against the labelled corpus -------------------------------------
 
 
@@ -154,9 +198,13 @@ def test_retraining_from_the_corpus_gives_the_shipped_predictions():
     assert shipped.info["corpus"] == [p.name for p in paths]
     assert shipped.info["extra_negatives"] == len(pages)
     retrained = train(items, pages, corpus=[p.name for p in paths])
-    assert retrained.names == shipped.names
+    assert retrained.relevance.names == shipped.names
+    shipped_actions = default_action_model()
     for item in items[::7]:
-        features = story_features(item.title, item.text, read_story(item.title, item.text))
-        assert retrained.probability(features) == pytest.approx(
+        reading = read_story(item.title, item.text)
+        features = story_features(item.title, item.text, reading)
+        assert retrained.relevance.probability(features) == pytest.approx(
             shipped.probability(features), abs=1e-4
         ), item.id
+        with_tags = action_features(item.title, item.text, reading, tags_of(reading).actions)
+        assert retrained.actions.actions_of(with_tags) == shipped_actions.actions_of(with_tags)
