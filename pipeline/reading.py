@@ -493,7 +493,7 @@ class _Reader:
 
 
 def read_story(title: str, text: str) -> Reading:
-    """The reading of one story, for ``judge_reading`` and ``tags_of`` to share."""
+    """The reading of one story, for ``judge_story`` and ``tags_of`` to share."""
     return _Reader(lexicon(), default_gazetteer()).read(title, text)
 
 
