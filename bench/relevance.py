@@ -5,8 +5,8 @@ Grouped 5-fold cross-validation (``pipeline.crossval``) over the labelled real s
 the 181 article-extraction benchmark pages as extra negatives: a model trained on four
 folds judges the fifth. It prints precision, recall, F1, company and action hit rates
 with their spread across folds, and how many of the ordinary pages were judged relevant
-(out of fold). Then it times, with the shipped model, loading the model, reading a story
-(the rule reader) and scoring it with the model, per story.
+(out of fold). Then it times, with the shipped models, loading them, reading a story (the
+rule reader) and scoring it with them (relevance and actions), per story.
 
     python bench/relevance.py [--data DIR] [--folds N] [--json]
 
@@ -41,21 +41,30 @@ if __name__ == "pipeline":
 
 
 def timings(items: Sequence) -> dict[str, float]:
-    """Milliseconds to load the shipped model, and per story to read and to score."""
-    from pipeline.features import story_features
+    """Milliseconds to load the shipped models, and per story to read and to score (its
+    relevance, and its actions as a relevant story's)."""
+    from pipeline.action_model import load_action_model, story_tags
     from pipeline.model import load_model, shipped_model_folder
     from pipeline.reading import read_story
+    from pipeline.relevance import judge_story
 
     started = time.perf_counter()
     model = load_model(shipped_model_folder())
+    actions = load_action_model(shipped_model_folder())
     load_ms = 1000 * (time.perf_counter() - started)
     started = time.perf_counter()
     readings = [read_story(item.title, item.text) for item in items]
     read_s = time.perf_counter() - started
+    tags_s = 0.0
+    for item, reading in zip(items, readings, strict=True):  # the reader's tags: not counted
+        begun = time.perf_counter()
+        story_tags(item.title, item.text, reading, relevant=False)
+        tags_s += time.perf_counter() - begun
     started = time.perf_counter()
     for item, reading in zip(items, readings, strict=True):
-        model.probability(story_features(item.title, item.text, reading))
-    score_s = time.perf_counter() - started
+        judge_story(item.title, item.text, reading, model=model)
+        story_tags(item.title, item.text, reading, relevant=True, model=actions)
+    score_s = time.perf_counter() - started - tags_s
     return {
         "model_load_ms": round(load_ms, 2),
         "read_ms": round(1000 * read_s / len(items), 3),
