@@ -238,7 +238,7 @@ def _labelled(datasets: tuple[Path, ...], negatives: Path | None):
 
 @main.group()
 def model() -> None:
-    """The learned relevance model shipped in pipeline/data/model/."""
+    """The learned relevance and action models shipped in pipeline/data/model/."""
 
 
 @model.command("train")
@@ -260,7 +260,7 @@ def model() -> None:
     help="Folder to write the model to (default: the one picket ships).",
 )
 def model_train(corpus: tuple[Path, ...], negatives: Path | None, output: Path | None) -> None:
-    """Train the relevance model on labelled stories, deterministically, and write it."""
+    """Train the relevance and action models on labelled stories, deterministically."""
     from pipeline.model import shipped_model_folder
     from pipeline.training import DEFAULT_CORPUS, train
 
