@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from pipeline.records import to_json
-from pipeline.settings import Settings, SettingsError, load_settings
+from pipeline.settings import ConfigError, Settings, load_settings, path_setting_error
 from pipeline.store import StoreError, StoryQuery, StoryStore
 
 log = logging.getLogger("picket")
@@ -49,16 +49,34 @@ class _Context:
 pass_context = click.make_pass_decorator(_Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _PicketGroup(click.Group):
+    """The command group that turns a user's mistake into its message and exit code 1.
+
+    A wrong setting or configuration file, a path picket cannot use and a store that
+    cannot do its work end any command, or its sub-commands, the same way: one
+    ``Error: ...`` message naming what to fix, never a traceback.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, StoreError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            settings = ctx.obj.settings if isinstance(ctx.obj, _Context) else None
+            named = path_setting_error(settings, exc)
+            if named is None:
+                raise
+            raise click.ClickException(str(named)) from exc
+
+
+@click.group(cls=_PicketGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 @click.version_option(package_name="picket")
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """picket finds news of tech workers acting together against their employer's conduct."""
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings = load_settings()
     _setup_logging(log_level or settings.log_level)
     ctx.obj = _Context(settings)
 
@@ -82,10 +100,7 @@ def run(obj: _Context, force: bool) -> None:
     """One pass over all enabled sources: crawl, extract, understand, store."""
     from pipeline.run import run_once
 
-    try:
-        summary = run_once(obj.settings, force=force)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    summary = run_once(obj.settings, force=force)
     click.echo(summary.line())
     if summary.nothing_ran:
         raise SystemExit(1)
@@ -153,29 +168,53 @@ def sources(obj: _Context) -> None:
     from crawlers.sources import load_sources
     from pipeline.display import sources_table
 
-    configured = _load_sources(obj.settings.sources_file, load_sources)
+    configured = load_sources(obj.settings.sources_file)
     with _store(obj.settings) as store:
         health = store.source_health()
     click.echo(sources_table(configured, health))
 
 
 @main.command()
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 36500))
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--days", type=click.IntRange(1, 36500), help="Only events active in the last N days."
+)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_context
-def events(obj: _Context, days: int, limit: int, as_json: bool) -> None:
-    """Recent events (one collective action, all its stories), most recently active first."""
-    since = datetime.now(UTC) - timedelta(days=days)
+def events(obj: _Context, days: int | None, limit: int, as_json: bool) -> None:
+    """Events (one collective action, all its stories), most recently active first.
+
+    Without --days, events of any date: a store of older news still shows its events.
+    """
+    from pipeline.events import undated_events
+    from pipeline.store.base import stories_of_events
+
+    since = datetime.now(UTC) - timedelta(days=days) if days else None
     with _store(obj.settings) as store:
         found = store.recent_events(since=since, limit=limit)
+        undated = () if as_json else undated_events(found, stories_of_events(store, found))
     if as_json:
         for event in found:
             click.echo(json.dumps(to_json(event), ensure_ascii=False))
         return
     from pipeline.display import events_table
 
-    click.echo(events_table(found))
+    if found:
+        click.echo(_events_heading(len(found), days=days, limit=limit))
+    click.echo(events_table(found, undated))
+
+
+def _events_heading(count: int, *, days: int | None, limit: int) -> str:
+    """Which events the table holds, so a short list is not taken for all there is."""
+    events = "1 event" if count == 1 else f"{count} events"
+    if days:
+        return f"{events} active in the last {days} days, most recently active first:"
+    if count < limit:
+        return f"All {events}, of any date, most recently active first:"
+    return (
+        f"The {events} most recently active, of any date "
+        "(--limit N shows more, --days N only recent ones):"
+    )
 
 
 @main.command("eval")
@@ -302,15 +341,6 @@ def _store(settings: Settings) -> AbstractContextManager[StoryStore]:
     from pipeline.store.cli import opened_store
 
     return opened_store(settings)
-
-
-def _load_sources(path: Path, loader):
-    from crawlers.sources import SourceConfigError
-
-    try:
-        return loader(path)
-    except (SourceConfigError, OSError) as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 from pipeline.alerts.cli import alerts, watches  # noqa: E402  (registered last, as a plug-in)

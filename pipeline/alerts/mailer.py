@@ -26,9 +26,14 @@ from urllib.parse import quote, urlencode, urlsplit
 from pydantic import SecretStr
 
 from pipeline.alerts.render import RenderedAlert
-from pipeline.settings import Settings
+from pipeline.settings import Settings, updated_settings
 
 log = logging.getLogger(__name__)
+
+_MESSAGE_POLICY = policy.SMTP.clone(refold_source="none")
+"""SMTP line endings; a header set raw (List-Unsubscribe) is written as given, never refolded
+into encoded words that mail programs cannot read as a link."""
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 
 Security = Literal["none", "starttls", "tls"]
 DEFAULT_PORTS: dict[str, int] = {"none": 25, "starttls": 587, "tls": 465}
@@ -85,7 +90,8 @@ def settings_from_connection(settings: Settings, connection: Any) -> Settings:
     Reads ``host``, ``port``, ``login``, ``password`` and the extras Airflow's SMTP
     provider uses: ``disable_ssl`` (implicit TLS unless true), ``disable_tls`` (STARTTLS
     unless true), ``timeout`` and ``from_email``; an extra ``security`` (none, starttls,
-    tls) overrides the two flags.
+    tls) overrides the two flags. The values are checked as settings are, so a sender
+    with a line break stops here, not in the first email.
     """
     extra = _connection_extra(connection)
     security = extra.get("security")
@@ -107,7 +113,7 @@ def settings_from_connection(settings: Settings, connection: Any) -> Settings:
         update["smtp_timeout_s"] = float(extra["timeout"])
     if extra.get("from_email"):
         update["mail_from"] = str(extra["from_email"])
-    return settings.model_copy(update=update)
+    return updated_settings(settings, **update)
 
 
 class SmtpMailer:
@@ -169,7 +175,9 @@ class OutboxMailer:
             partial.write_bytes(message)
             partial.replace(target)
         except OSError as exc:
-            raise MailError(f"cannot write to the outbox {self.folder}: {exc}") from exc
+            raise MailError(
+                f"cannot write to the outbox PICKET_ALERTS_OUTBOX_DIR={self.folder}: {exc}"
+            ) from exc
 
 
 def open_mailer(settings: Settings) -> Mailer:
@@ -189,13 +197,14 @@ def build_message(
     watch_name: str,
 ) -> bytes:
     """The whole email as bytes: headers, a plain-text part and an HTML alternative."""
-    message = EmailMessage(policy=policy.SMTP)
+    message = EmailMessage(policy=_MESSAGE_POLICY)
     message["Subject"] = rendered.subject
     message["From"] = sender
     message["To"] = recipient
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
-    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    # RFC 2369: one <URL> in plain ASCII; percent-encoded, it needs no folding or encoding
+    message.set_raw("List-Unsubscribe", f"<{quote(unsubscribe, safe=_URL_SAFE)}>")
     message["Auto-Submitted"] = "auto-generated"
     message["X-Picket-Watch"] = watch_name
     message.set_content(rendered.text, cte="quoted-printable")

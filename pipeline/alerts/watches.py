@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from pipeline.alerts.query import Node, QuerySyntaxError, parse_query
 from pipeline.alerts.schedule import FREQUENCIES, WEEKDAYS, DigestSchedule
+from pipeline.configfile import ConfigFileError, read_yaml
 from pipeline.records import Story
+from pipeline.settings import ConfigError
 
 Delivery = Literal["instant", "hourly", "daily", "weekly"]
 DELIVERIES: tuple[str, ...] = ("instant", *FREQUENCIES)
@@ -49,7 +49,7 @@ _NAME = re.compile(r"^\w[\w .-]{0,79}$")
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
 
 
-class WatchError(ValueError):
+class WatchError(ConfigError):
     """One watch entry is wrong; the message says why."""
 
 
@@ -132,9 +132,9 @@ def load_watches(path: Path) -> WatchSet:
     if not path.exists():
         return WatchSet()
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return WatchSet(problems=(WatchProblem(path, None, f"cannot be read: {exc}"),))
+        document = read_yaml(path)
+    except ConfigFileError as exc:
+        return WatchSet(problems=(WatchProblem(path, None, f"cannot be read: {exc.reason}"),))
     return parse_watches(document, path)
 
 
@@ -154,7 +154,7 @@ def parse_watches(document: Any, path: Path) -> WatchSet:
     for number, entry in enumerate(entries, start=1):
         label = _label(entry, number)
         try:
-            watch = parse_watch(entry)
+            watch = require_recipients(parse_watch(entry))
             if any(w.name == watch.name for w in watches):
                 raise WatchError("another watch has the same name")
         except WatchError as exc:
@@ -170,7 +170,7 @@ def parse_watch(entry: Any) -> Watch:
         raise WatchError("must be a mapping of keys like name, query, recipients")
     unknown = set(entry) - WATCH_KEYS
     if unknown:
-        raise WatchError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        raise WatchError(f"unknown key(s) {', '.join(sorted(map(repr, map(str, unknown))))}")
     name = entry.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise WatchError("'name' must be 1-80 letters, digits, spaces, '.', '_' or '-'")
@@ -201,6 +201,15 @@ def parse_watch(entry: Any) -> Watch:
         enabled=_bool(entry, "enabled", True),
         created=_created(entry.get("created")),
     )
+
+
+def require_recipients(watch: Watch) -> Watch:
+    """``watch`` if it has someone to mail; a watch without recipients would never send."""
+    if not watch.recipients:
+        raise WatchError(
+            "'recipients' must list at least one email address, or the watch never mails"
+        )
+    return watch
 
 
 def watch_entry(watch: Watch) -> dict[str, Any]:
