@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS seen_stories (
     first_seen TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS seen_stories_first_seen ON seen_stories (first_seen);
+CREATE TABLE IF NOT EXISTS recheck_stories (
+    story_id TEXT PRIMARY KEY,
+    queued_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS batches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     watch TEXT NOT NULL,
@@ -228,6 +232,20 @@ class Ledger:
             found.update(row[0] for row in rows)
         return found
 
+    def queue_recheck(self, story_ids: Iterable[str], now: datetime) -> None:
+        """Have the next run match these stories again, however long ago they were first
+        seen (a person corrected them); a story already matched by a watch stays matched."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO recheck_stories (story_id, queued_at) VALUES (?, ?)",
+                [(story_id, _text(now)) for story_id in story_ids],
+            )
+
+    def rechecks(self) -> list[str]:
+        """The stories queued for matching again, oldest first."""
+        rows = self._db.execute("SELECT story_id FROM recheck_stories ORDER BY queued_at, story_id")
+        return [row[0] for row in rows]
+
     def delivered_events(self, watch: str, keys: Iterable[str]) -> dict[str, bool]:
         """For each event key the watch already matched: whether its alert is queued or sent."""
         result: dict[str, bool] = {}
@@ -241,9 +259,18 @@ class Ledger:
                 result[key] = bool(row[0])
         return result
 
-    def record_matches(self, matches: Sequence[Match], seen: Mapping[str, datetime]) -> None:
-        """Keep new matches and mark the stories looked at, in one transaction."""
+    def record_matches(
+        self,
+        matches: Sequence[Match],
+        seen: Mapping[str, datetime],
+        rechecked: Iterable[str] = (),
+    ) -> None:
+        """Keep new matches and mark the stories looked at (taking the ``rechecked`` ones
+        off the re-check queue), in one transaction."""
         with self._transaction():
+            self._db.executemany(
+                "DELETE FROM recheck_stories WHERE story_id = ?", [(i,) for i in rechecked]
+            )
             self._db.executemany(
                 "INSERT OR IGNORE INTO matches (watch, story_id, event_key, kind, first_seen, "
                 "matched_at) VALUES (?, ?, ?, ?, ?, ?)",
