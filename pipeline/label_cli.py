@@ -73,9 +73,7 @@ def label_group() -> None:
 
 @label_group.command("story", hidden=True)
 @click.argument("story_id")
-@click.option(
-    "--relevant/--not-relevant", "relevant", default=None, required=True, help="The verdict."
-)
+@click.option("--relevant/--not-relevant", "relevant", default=None, help="The verdict.")
 @click.option("--company", multiple=True, help="The acting employer (repeatable, first first).")
 @click.option("--action", multiple=True, help="What the workers did, e.g. strike (repeatable).")
 @click.option("--negative-kind", help="Why a story that is not relevant looks like one.")
@@ -83,12 +81,14 @@ def label_group() -> None:
 def label_story(
     obj,
     story_id: str,
-    relevant: bool,
+    relevant: bool | None,
     company: Sequence[str],
     action: Sequence[str],
     negative_kind: str | None,
 ) -> None:
     """Record a correction of one story: picket re-judges it at once and keeps it so."""
+    if relevant is None:
+        raise click.UsageError("say whether the story is --relevant or --not-relevant")
     try:
         correction = make_correction(
             story_id,
