@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import termios
+import tty
 import webbrowser
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 
 import click
@@ -148,15 +151,28 @@ def review_command(obj, limit: int) -> None:
             correction = make_correction(story.id, relevant=relevant, labelled_at=now)
             record_correction(settings, store, correction)
 
-        summary = review(
-            queue, read_key=_read_key, echo=click.echo, label=label, open_url=webbrowser.open
-        )
+        with _key_presses() as read_key:
+            summary = review(
+                queue, read_key=read_key, echo=click.echo, label=label, open_url=webbrowser.open
+            )
     click.echo(summary.line())
 
 
-def _read_key() -> str:
-    """One key press; Ctrl-C and Ctrl-D read as quitting."""
+@contextmanager
+def _key_presses() -> Iterator[Callable[[], str]]:
+    """Read single key presses, unechoed, for the whole session, so keys typed ahead of a
+    question are kept; Ctrl-C reads as quitting. The terminal is restored afterwards."""
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd, termios.TCSANOW)
+
+    def read_key() -> str:
+        try:
+            return os.read(fd, 1).decode("utf-8", "replace")
+        except KeyboardInterrupt:
+            return "q"
+
     try:
-        return click.getchar()
-    except (KeyboardInterrupt, EOFError):
-        return "q"
+        yield read_key
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
