@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from engine_testing import drop_indices, open_test_store
+from engine_testing import open_test_store
 from test_labels import story
 
 from pipeline.label_cli import record_correction
@@ -25,12 +25,8 @@ LABELLED_AT = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(opensearch_node, tmp_path):
-    opened = open_test_store(opensearch_node.url, tmp_path / "outbox.db")
-    opened.setup()
-    yield opened
-    drop_indices(opened)
-    opened.close()
+def store(opensearch_store):
+    return opensearch_store
 
 
 @pytest.fixture

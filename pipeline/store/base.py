@@ -9,17 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from pipeline.records import (
-    Correction,
-    CrawlOutcome,
-    Event,
-    KnownStory,
-    SourceHealth,
-    Story,
-    Validators,
-)
+from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
+
+if TYPE_CHECKING:
+    from pipeline.records import Correction
 
 TAG_FIELDS: tuple[str, ...] = ("companies", "actions", "struggles", "employment_types", "tags")
 """The keyword-list fields of ``Tags`` that searches can filter on."""

@@ -19,18 +19,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from pipeline.records import (
-    Correction,
-    CrawlOutcome,
-    Event,
-    KnownStory,
-    SourceHealth,
-    Story,
-    Validators,
-)
+from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
 from pipeline.settings import Settings
 from pipeline.store.base import StoreError, StoryQuery, UpsertResult
 from pipeline.store.bulk import send_bulk
@@ -80,6 +72,9 @@ from pipeline.store.transport import (
     RetryPolicy,
     call_with_retries,
 )
+
+if TYPE_CHECKING:
+    from pipeline.records import Correction
 
 log = logging.getLogger(__name__)
 
