@@ -44,9 +44,9 @@ def record_correction(settings: Settings, store: StoryStore, correction: Correct
             f"no story with id {correction.story_id!r} in the store "
             "(`picket search --json` and `picket review` show story ids)"
         )
-    store.save_correction(correction)
-    store.upsert_stories([story])  # the store applies the correction it now keeps
-    with closing(Ledger(settings.alerts_db)) as ledger:
+    with closing(Ledger(settings.alerts_db)) as ledger:  # first: one that cannot open stops
+        store.save_correction(correction)
+        store.upsert_stories([story])  # the store applies the correction it now keeps
         ledger.queue_recheck([story.id], correction.labelled_at)
     log.info("story %s labelled %s", story.id, "relevant" if correction.relevant else "not")
     return apply_correction(story, correction)

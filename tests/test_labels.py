@@ -251,3 +251,14 @@ def test_lede_keeps_at_most_three_sentences_and_seventy_words():
     long = " ".join(["Word"] * 100) + "."
     assert len(lede(long).split()) == 70
     assert lede("Short one. " + long) == "Short one."
+
+
+def test_an_alert_ledger_that_cannot_open_stops_the_label_before_anything_changes(env):
+    stored(env, story())
+    broken = {**env, "PICKET_ALERTS_DB": "/proc/nonexistent/alerts.db"}
+    result = picket(broken, "label", "story1", "--relevant")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "PICKET_ALERTS_DB" in result.output
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        assert store.corrections() == []
+        assert store.get_story("story1") == story()
