@@ -79,15 +79,26 @@ def test_a_story_labelled_relevant_is_sent_once_by_the_next_alert_run(env, smtp_
     assert len(smtp_server.delivered) == 1
 
     with Ledger(Path(env["PICKET_ALERTS_DB"])) as ledger:
-        assert ledger.rechecks() == []  # each run took what it re-checked off the queue
+        assert ledger.rechecks().story_ids == ()  # each run took what it re-checked off the queue
 
 
 def test_the_recheck_queue_waits_for_a_run_with_watches(env, smtp_server, tmp_path):
     picket(env, "alerts", "run")
     picket(env, "label", "s1", "--relevant")
     with Ledger(Path(env["PICKET_ALERTS_DB"])) as ledger:
-        assert ledger.rechecks() == ["s1"]
+        assert ledger.rechecks().story_ids == ("s1",)
     Path(env["PICKET_WATCHES_FILE"]).write_text("watches: []\n", encoding="utf-8")
     picket(env, "alerts", "run")
     with Ledger(Path(env["PICKET_ALERTS_DB"])) as ledger:
-        assert ledger.rechecks() == ["s1"]
+        assert ledger.rechecks().story_ids == ("s1",)
+
+
+def test_a_story_labelled_again_during_a_run_stays_queued_for_the_next(tmp_path):
+    now = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    with Ledger(tmp_path / "alerts.db") as ledger:
+        ledger.queue_recheck(["s1", "s2"], now)
+        read = ledger.rechecks()  # what a run matches
+        assert read.story_ids == ("s1", "s2")
+        ledger.queue_recheck(["s1"], now)  # labelled again meanwhile
+        ledger.record_matches([], {}, read.upto)
+        assert ledger.rechecks().story_ids == ("s1",)

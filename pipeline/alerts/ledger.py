@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS seen_stories (
 );
 CREATE INDEX IF NOT EXISTS seen_stories_first_seen ON seen_stories (first_seen);
 CREATE TABLE IF NOT EXISTS recheck_stories (
-    story_id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT NOT NULL UNIQUE,
     queued_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS batches (
@@ -106,6 +107,14 @@ class Match:
     first_seen: datetime
     matched_at: datetime
     batch_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rechecks:
+    """The stories waiting to be matched again, and how far the queue was read."""
+
+    story_ids: tuple[str, ...] = ()
+    upto: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,17 +243,18 @@ class Ledger:
 
     def queue_recheck(self, story_ids: Iterable[str], now: datetime) -> None:
         """Have the next run match these stories again, however long ago they were first
-        seen (a person corrected them); a story already matched by a watch stays matched."""
+        seen (a person corrected them); a story already matched by a watch stays matched.
+        Queued again, a story moves to the end, past a run that is reading the queue."""
         with self._transaction():
             self._db.executemany(
-                "INSERT OR IGNORE INTO recheck_stories (story_id, queued_at) VALUES (?, ?)",
+                "INSERT OR REPLACE INTO recheck_stories (story_id, queued_at) VALUES (?, ?)",
                 [(story_id, _text(now)) for story_id in story_ids],
             )
 
-    def rechecks(self) -> list[str]:
+    def rechecks(self) -> Rechecks:
         """The stories queued for matching again, oldest first."""
-        rows = self._db.execute("SELECT story_id FROM recheck_stories ORDER BY queued_at, story_id")
-        return [row[0] for row in rows]
+        rows = self._db.execute("SELECT seq, story_id FROM recheck_stories ORDER BY seq").fetchall()
+        return Rechecks(tuple(row[1] for row in rows), rows[-1][0] if rows else 0)
 
     def delivered_events(self, watch: str, keys: Iterable[str]) -> dict[str, bool]:
         """For each event key the watch already matched: whether its alert is queued or sent."""
@@ -260,17 +270,12 @@ class Ledger:
         return result
 
     def record_matches(
-        self,
-        matches: Sequence[Match],
-        seen: Mapping[str, datetime],
-        rechecked: Iterable[str] = (),
+        self, matches: Sequence[Match], seen: Mapping[str, datetime], rechecked: int = 0
     ) -> None:
-        """Keep new matches and mark the stories looked at (taking the ``rechecked`` ones
-        off the re-check queue), in one transaction."""
+        """Keep new matches and mark the stories looked at, and take the re-check queue up
+        to ``rechecked`` (``Rechecks.upto``) off it, in one transaction."""
         with self._transaction():
-            self._db.executemany(
-                "DELETE FROM recheck_stories WHERE story_id = ?", [(i,) for i in rechecked]
-            )
+            self._db.execute("DELETE FROM recheck_stories WHERE seq <= ?", (rechecked,))
             self._db.executemany(
                 "INSERT OR IGNORE INTO matches (watch, story_id, event_key, kind, first_seen, "
                 "matched_at) VALUES (?, ?, ?, ?, ?, ?)",

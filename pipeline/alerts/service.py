@@ -146,10 +146,11 @@ def match_new_stories(
     stored = [story for story, _ in store.stories_since(since)]
     seen = ledger.seen(story.id for story in stored)
     fresh = [s for s in stored if s.id not in seen and s.first_seen is not None]
-    rechecked = ledger.rechecks()
-    fresh += _rechecked_stories(store, rechecked, {s.id for s in fresh})
+    rechecks = ledger.rechecks()
+    fresh += _rechecked_stories(store, rechecks.story_ids, {s.id for s in fresh})
     if not fresh:
-        ledger.record_matches([], {}, rechecked)
+        if rechecks.story_ids:  # all gone from the store
+            ledger.record_matches([], {}, rechecks.upto)
         return 0, 0
     found = matching_stories(matcher_for(store), watches, fresh)
     matches: list[Match] = []
@@ -160,7 +161,7 @@ def match_new_stories(
             if is_alertable(story, watch, states[watch.name], settings=settings, now=now)
         ]
         matches.extend(classify_matches(ledger, watch, alertable, now=now))
-    ledger.record_matches(matches, {story.id: story.first_seen for story in fresh}, rechecked)
+    ledger.record_matches(matches, {story.id: story.first_seen for story in fresh}, rechecks.upto)
     newest = ledger.cursor()
     if newest is not None:
         ledger.forget_seen_before(newest - 2 * LATE_WINDOW)
