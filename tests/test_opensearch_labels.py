@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from contextlib import closing
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from engine_testing import open_test_store
-from test_labels import story
+from test_labels import SEEN, story
 
+from pipeline.alerts import run_alerts
+from pipeline.alerts.watches import WatchSet, parse_watch
 from pipeline.label_cli import record_correction
 from pipeline.labels import corrections_as_rows, make_correction
 from pipeline.settings import load_settings
@@ -31,7 +33,7 @@ def store(opensearch_store):
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(alerts_db=tmp_path / "alerts.db")
+    return load_settings(alerts_db=tmp_path / "alerts.db", alerts_outbox_dir=tmp_path / "mail")
 
 
 def relevant_with_strike(story_id: str = "story1"):
@@ -125,3 +127,23 @@ def test_the_export_reads_the_engine_as_it_reads_sqlite(store, settings):
     assert [(row["id"], row["label"]) for row in rows] == [("story2", 1), ("story1", 0)]
     assert rows[0]["company"] == "Amazon" and rows[0]["actions"] == ["strike"]
     assert rows[1]["negative_kind"] == "ordinary_tech"
+
+
+def test_the_next_alert_run_percolates_a_relabelled_story_once(store, settings):
+    watches = WatchSet(
+        (parse_watch({"name": "Google", "query": "google", "recipients": ["desk@example.org"]}),)
+    )
+    now = SEEN + timedelta(days=30)  # stories published in April are not old news then
+
+    def run(minutes: int) -> int:
+        moment = now + timedelta(minutes=minutes)
+        return run_alerts(settings, store, now=moment, watches=watches).sent
+
+    run(-5 - 30 * 24 * 60)  # the watch exists before the story is first seen
+    store.upsert_stories([replace(story(1), published=now - timedelta(days=1))])
+    assert run(0) == 0  # looked at while not relevant
+    record_correction(settings, store, relevant_with_strike())
+    assert run(5) == 1
+    record_correction(settings, store, relevant_with_strike())
+    assert run(10) == 0
+    assert len(list(settings.alerts_outbox_dir.glob("*.eml"))) == 1
