@@ -63,6 +63,14 @@ class _LabelGroup(click.Group):
         return super().resolve_command(ctx, args)
 
 
+class _StoryLabel(click.Command):
+    """Its usage line reads as it is typed: ``picket label STORY_ID [OPTIONS]``."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        group = ctx.parent.command_path if ctx.parent else "label"
+        formatter.write_usage(group, "STORY_ID [OPTIONS]")
+
+
 @click.group("label", cls=_LabelGroup)
 def label_group() -> None:
     """Correct picket's judgement of a story, or export the corrections.
@@ -74,7 +82,7 @@ def label_group() -> None:
     """
 
 
-@label_group.command("story", hidden=True)
+@label_group.command("story", cls=_StoryLabel, hidden=True)
 @click.argument("story_id")
 @click.option("--relevant/--not-relevant", "relevant", default=None, help="The verdict.")
 @click.option("--company", multiple=True, help="The acting employer (repeatable, first first).")
