@@ -1,4 +1,5 @@
-"""The ``picket`` command line: run, demo, search, sources, events, eval, model and export."""
+"""The ``picket`` command line: run, demo, search, sources, events, eval, model, export,
+label and review."""
 
 from __future__ import annotations
 
@@ -353,3 +354,8 @@ from pipeline.store.cli import index_group, kibana_group, stats_command  # noqa:
 main.add_command(index_group)
 main.add_command(kibana_group)
 main.add_command(stats_command)
+
+from pipeline.label_cli import label_group, review_command  # noqa: E402
+
+main.add_command(label_group)
+main.add_command(review_command)

@@ -141,6 +141,22 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A person's verdict on one stored story, which wins over picket's own judgement.
+
+    ``companies`` (acting employer first) and ``actions`` are empty where the person kept
+    picket's; ``negative_kind`` says, for a story that is not relevant, what it is instead.
+    """
+
+    story_id: str
+    relevant: bool
+    labelled_at: datetime
+    companies: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    negative_kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class KnownStory:
     """What a run needs of a stored story to tell copies of it and join its event.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_testing import drop_indices, open_test_store
 from httpserver import LocalServer
 from opensearch_node import NodeUnavailable, OpenSearchNode, start_node
 from smtpserver import SmtpServer
@@ -14,6 +15,7 @@ from smtpserver import SmtpServer
 from crawlers.crawl import CrawlResult, crawl
 from pipeline.records import Source
 from pipeline.settings import load_settings
+from pipeline.store.engine import EngineStore
 
 FIXTURE_SITE = Path(__file__).parent / "data" / "site"
 
@@ -69,3 +71,13 @@ def own_opensearch_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Op
     node = _opensearch_node(tmp_path_factory.mktemp("opensearch-own"), "picket-own")
     yield node
     node.stop()
+
+
+@pytest.fixture
+def opensearch_store(opensearch_node: OpenSearchNode, tmp_path: Path) -> Iterator[EngineStore]:
+    """A set-up OpenSearch store under a fresh index prefix; its indices dropped after."""
+    opened = open_test_store(opensearch_node.url, tmp_path / "outbox.db")
+    opened.setup()
+    yield opened
+    drop_indices(opened)
+    opened.close()

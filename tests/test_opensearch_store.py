@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from engine_testing import drop_indices, open_test_store
 from synthetic_stories import make_stories
 
 from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Tags, Validators
@@ -20,12 +19,8 @@ NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(opensearch_node, tmp_path):
-    opened = open_test_store(opensearch_node.url, tmp_path / "outbox.db")
-    opened.setup()
-    yield opened
-    drop_indices(opened)
-    opened.close()
+def store(opensearch_store):
+    return opensearch_store
 
 
 def _layout(store) -> dict:

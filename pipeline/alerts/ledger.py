@@ -41,6 +41,11 @@ CREATE TABLE IF NOT EXISTS seen_stories (
     first_seen TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS seen_stories_first_seen ON seen_stories (first_seen);
+CREATE TABLE IF NOT EXISTS recheck_stories (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT NOT NULL UNIQUE,
+    queued_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS batches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     watch TEXT NOT NULL,
@@ -102,6 +107,14 @@ class Match:
     first_seen: datetime
     matched_at: datetime
     batch_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rechecks:
+    """The stories waiting to be matched again, and how far the queue was read."""
+
+    story_ids: tuple[str, ...] = ()
+    upto: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +241,21 @@ class Ledger:
             found.update(row[0] for row in rows)
         return found
 
+    def queue_recheck(self, story_ids: Iterable[str], now: datetime) -> None:
+        """Have the next run match these stories again, however long ago they were first
+        seen (a person corrected them); a story already matched by a watch stays matched.
+        Queued again, a story moves to the end, past a run that is reading the queue."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO recheck_stories (story_id, queued_at) VALUES (?, ?)",
+                [(story_id, _text(now)) for story_id in story_ids],
+            )
+
+    def rechecks(self) -> Rechecks:
+        """The stories queued for matching again, oldest first."""
+        rows = self._db.execute("SELECT seq, story_id FROM recheck_stories ORDER BY seq").fetchall()
+        return Rechecks(tuple(row[1] for row in rows), rows[-1][0] if rows else 0)
+
     def delivered_events(self, watch: str, keys: Iterable[str]) -> dict[str, bool]:
         """For each event key the watch already matched: whether its alert is queued or sent."""
         result: dict[str, bool] = {}
@@ -241,9 +269,13 @@ class Ledger:
                 result[key] = bool(row[0])
         return result
 
-    def record_matches(self, matches: Sequence[Match], seen: Mapping[str, datetime]) -> None:
-        """Keep new matches and mark the stories looked at, in one transaction."""
+    def record_matches(
+        self, matches: Sequence[Match], seen: Mapping[str, datetime], rechecked: int = 0
+    ) -> None:
+        """Keep new matches and mark the stories looked at, and take the re-check queue up
+        to ``rechecked`` (``Rechecks.upto``) off it, in one transaction."""
         with self._transaction():
+            self._db.execute("DELETE FROM recheck_stories WHERE seq <= ?", (rechecked,))
             self._db.executemany(
                 "INSERT OR IGNORE INTO matches (watch, story_id, event_key, kind, first_seen, "
                 "matched_at) VALUES (?, ?, ?, ?, ?, ?)",

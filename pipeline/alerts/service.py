@@ -5,7 +5,8 @@ indexed late is still found, and one that is old news (published before the watc
 limit) or older than the watch itself is not alerted unless the watch asks for it. Every
 step writes to the ledger (``pipeline.alerts.ledger``) before the next one starts, so a
 run can stop anywhere and the next run finishes the job without losing or doubling an
-email.
+email. A story a person corrected (``picket label``) waits in the ledger's re-check queue
+and is matched again by the next run, however long ago it was first seen.
 """
 
 from __future__ import annotations
@@ -145,7 +146,11 @@ def match_new_stories(
     stored = [story for story, _ in store.stories_since(since)]
     seen = ledger.seen(story.id for story in stored)
     fresh = [s for s in stored if s.id not in seen and s.first_seen is not None]
+    rechecks = ledger.rechecks()
+    fresh += _rechecked_stories(store, rechecks.story_ids, {s.id for s in fresh})
     if not fresh:
+        if rechecks.story_ids:  # all gone from the store
+            ledger.record_matches([], {}, rechecks.upto)
         return 0, 0
     found = matching_stories(matcher_for(store), watches, fresh)
     matches: list[Match] = []
@@ -156,7 +161,7 @@ def match_new_stories(
             if is_alertable(story, watch, states[watch.name], settings=settings, now=now)
         ]
         matches.extend(classify_matches(ledger, watch, alertable, now=now))
-    ledger.record_matches(matches, {story.id: story.first_seen for story in fresh})
+    ledger.record_matches(matches, {story.id: story.first_seen for story in fresh}, rechecks.upto)
     newest = ledger.cursor()
     if newest is not None:
         ledger.forget_seen_before(newest - 2 * LATE_WINDOW)
@@ -167,6 +172,13 @@ def match_new_stories(
         len(matches),
     )
     return len(fresh), len(matches)
+
+
+def _rechecked_stories(store: StoryStore, story_ids: Sequence[str], taken: set[str]) -> list[Story]:
+    """The stories queued for re-checking (``Ledger.queue_recheck``) that are still stored,
+    whenever they were first seen; the alertable rule still holds them to the watch's age."""
+    found = (store.get_story(story_id) for story_id in story_ids if story_id not in taken)
+    return [story for story in found if story is not None and story.first_seen is not None]
 
 
 def _show_recent_writes(store: StoryStore) -> None:

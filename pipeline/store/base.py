@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
+
+if TYPE_CHECKING:
+    from pipeline.records import Correction
 
 TAG_FIELDS: tuple[str, ...] = ("companies", "actions", "struggles", "employment_types", "tags")
 """The keyword-list fields of ``Tags`` that searches can filter on."""
@@ -54,7 +57,8 @@ class StoryStore(Protocol):
     """Stories, events and source health, behind one small interface."""
 
     def upsert_stories(self, stories: Iterable[Story]) -> UpsertResult:
-        """Insert or update by id; a story keeps the ``first_seen`` of its first write."""
+        """Insert or update by id; a story keeps the ``first_seen`` of its first write and
+        the correction a person made of it (see ``save_correction``)."""
 
     def get_story(self, story_id: str) -> Story | None: ...
 
@@ -77,6 +81,13 @@ class StoryStore(Protocol):
 
     def save_signatures(self, signatures: Mapping[str, bytes]) -> None:
         """Keep each story's near-duplicate signature for later runs."""
+
+    def save_correction(self, correction: Correction) -> None:
+        """Keep a person's correction of a story (replacing an earlier one); every later
+        upsert of that story applies it (``pipeline.labels.apply_correction``)."""
+
+    def corrections(self) -> list[Correction]:
+        """Every kept correction, one per story, oldest first."""
 
     def upsert_events(self, events: Iterable[Event]) -> None: ...
 

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
@@ -29,6 +29,8 @@ from pipeline.store.bulk import send_bulk
 from pipeline.store.engine_documents import (
     KNOWN_STORY_FIELDS,
     BulkAction,
+    correction_document,
+    correction_from_document,
     crawl_document,
     event_document,
     event_from_document,
@@ -53,7 +55,12 @@ from pipeline.store.engine_queries import (
     stale_watches_query,
     story_stats_body,
 )
-from pipeline.store.engine_setup import migrate_stories, setup_indices, stories_index
+from pipeline.store.engine_setup import (
+    ensure_plain_index,
+    migrate_stories,
+    setup_indices,
+    stories_index,
+)
 from pipeline.store.engine_writes import EngineWriter, Write, batched
 from pipeline.store.outbox import Outbox
 from pipeline.store.parked_reads import ParkedState
@@ -65,6 +72,9 @@ from pipeline.store.transport import (
     RetryPolicy,
     call_with_retries,
 )
+
+if TYPE_CHECKING:
+    from pipeline.records import Correction
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +318,24 @@ class EngineStore:
             )
             for story_id, signature in signatures.items()
         )
+
+    def save_correction(self, correction: Correction) -> None:
+        self._engine_only(f"record the label of story {correction.story_id}")
+        ensure_plain_index(self.request, self.names, self.names.labels)
+        path = f"/{quote(self.names.labels)}/_doc/{quote(correction.story_id, safe='')}"
+        doc = correction_document(correction)
+        self.request("PUT", path, body=doc, params={"refresh": "true"})
+
+    def corrections(self) -> list[Correction]:
+        self._engine_only("read the labels")
+        body = {"sort": [{"labelled_at": "asc"}, {"story_id": "asc"}]}
+        try:
+            hits = list(self._scan(self.names.labels, body))
+        except EngineHTTPError as exc:
+            if exc.status == 404:  # a cluster set up before picket kept labels
+                return []
+            raise
+        return [correction_from_document(hit["_source"]) for hit in hits]
 
     def upsert_events(self, events: Iterable[Event]) -> None:
         self._prepare()

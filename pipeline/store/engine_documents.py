@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.records import (
+    Correction,
     CrawlOutcome,
     Event,
     KnownStory,
@@ -210,6 +211,15 @@ def crawl_document(outcome: CrawlOutcome) -> dict[str, Any]:
         "error": outcome.error,
         "items_seen": outcome.items_seen,
     }
+
+
+def correction_document(correction: Correction) -> dict[str, Any]:
+    """A person's correction of a story, stored under the story's id."""
+    return {"@timestamp": utc_iso(correction.labelled_at), **to_json(correction)}
+
+
+def correction_from_document(doc: Mapping[str, Any]) -> Correction:
+    return from_json(Correction, doc)
 
 
 def watch_document(name: str, query: Mapping[str, Any]) -> dict[str, Any]:

@@ -59,6 +59,11 @@ class IndexNames:
         return f"{self.prefix}-watches"
 
     @property
+    def labels(self) -> str:
+        """People's corrections of stories, one document per story."""
+        return f"{self.prefix}-labels"
+
+    @property
     def settings_component(self) -> str:
         return f"{self.prefix}-settings"
 
@@ -192,6 +197,20 @@ WATCH_MAPPINGS: dict[str, Any] = {
 }
 """Percolator queries beside the story fields they match against."""
 
+LABEL_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "@timestamp": _DATE,
+        "story_id": _KEYWORD,
+        "relevant": {"type": "boolean"},
+        "labelled_at": _DATE,
+        "companies": _KEYWORD,
+        "actions": _KEYWORD,
+        "negative_kind": _KEYWORD,
+    },
+}
+"""A person's correction of one story (``pipeline.records.Correction``)."""
+
 
 def component_templates(names: IndexNames) -> dict[str, dict[str, Any]]:
     """The component templates the story index template is composed of: shared settings."""
@@ -215,11 +234,12 @@ def create_stories_index_body(names: IndexNames) -> dict[str, Any]:
 
 
 def plain_index_bodies(names: IndexNames) -> dict[str, dict[str, Any]]:
-    """The indices that are not versioned: events, source health and the watches."""
+    """The indices that are not versioned: events, source health, watches and labels."""
     return {
         names.events: {"settings": INDEX_SETTINGS, "mappings": EVENT_MAPPINGS},
         names.sources: {"settings": INDEX_SETTINGS, "mappings": SOURCE_MAPPINGS},
         names.watches: {"settings": INDEX_SETTINGS, "mappings": WATCH_MAPPINGS},
+        names.labels: {"settings": INDEX_SETTINGS, "mappings": LABEL_MAPPINGS},
     }
 
 

@@ -98,10 +98,21 @@ def setup_indices(request: Request, names: IndexNames) -> list[str]:
             _update_mapping(request, index, body["mappings"])
             done.append(f"{index}: mapping up to date")
         else:
-            request("PUT", f"/{quote(index)}", body=body)
-            done.append(f"{index}: created")
+            done.append(create_plain_index(request, names, index))
     request("GET", "/_cluster/health", params={"wait_for_status": "yellow", "timeout": "30s"})
     return done
+
+
+def create_plain_index(request: Request, names: IndexNames, index: str) -> str:
+    """Create one of the plain indices (``plain_index_bodies``) and say so."""
+    request("PUT", f"/{quote(index)}", body=plain_index_bodies(names)[index])
+    return f"{index}: created"
+
+
+def ensure_plain_index(request: Request, names: IndexNames, index: str) -> None:
+    """Create a plain index that a cluster set up by an older picket lacks."""
+    if not _exists(request, f"/{quote(index)}"):
+        create_plain_index(request, names, index)
 
 
 def migrate_stories(

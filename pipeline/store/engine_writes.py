@@ -17,15 +17,21 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from pipeline.records import Story, from_json, to_json
+from pipeline.labels import apply_correction
+from pipeline.records import Correction, Story, from_json, to_json
 from pipeline.store.bulk import BulkResult, send_bulk
-from pipeline.store.engine_documents import BulkAction, comparable_document, story_document
+from pipeline.store.engine_documents import (
+    BulkAction,
+    comparable_document,
+    correction_from_document,
+    story_document,
+)
 from pipeline.store.engine_mappings import IndexNames
 from pipeline.store.engine_setup import Request
 from pipeline.store.outbox import Outbox, ParkedWrite
 from pipeline.store.parked_reads import ParkedState, parked_state
 from pipeline.store.reconcile import StoredDocuments, fit_action, fit_story, ids_to_read
-from pipeline.store.transport import EngineUnavailable, RetryPolicy
+from pipeline.store.transport import EngineHTTPError, EngineUnavailable, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -175,12 +181,14 @@ class EngineWriter:
         """Turn writes into bulk actions and send them; stories keep their first sighting.
 
         ``replayed`` writes, from the outbox, are first fitted to what the engine holds.
+        A story someone corrected is written as corrected.
         """
+        story_ids = [w.story.id for w in writes if w.story is not None]
         if replayed:
             writes, current = self._fit_replayed(writes)
         else:
-            story_ids = [w.story.id for w in writes if w.story is not None]
             current = self._current(self._names.stories, story_ids)
+        corrections = self._corrections(story_ids)
         applied = Applied()
         actions: list[BulkAction] = []
         positions: list[int] = []  # which write each action came from
@@ -188,8 +196,9 @@ class EngineWriter:
         for position, write in enumerate(writes):
             action = write.action
             if write.story is not None:
-                action, verdict = self._story_action(write.story, current)
-                verdicts[position] = (verdict, write.story)
+                story = apply_correction(write.story, corrections.get(write.story.id))
+                action, verdict = self._story_action(story, current)
+                verdicts[position] = (verdict, story)
                 if action is None:
                     applied.unchanged += 1
                     continue
@@ -259,6 +268,16 @@ class EngineWriter:
             sources=self._current(self._names.sources, ids.sources),
         )
         return [w.fitted(stored, self._names) for w in writes], current
+
+    def _corrections(self, story_ids: Sequence[str]) -> dict[str, Correction]:
+        """The kept corrections of these stories, by story id."""
+        try:
+            docs = self._current(self._names.labels, story_ids)
+        except EngineHTTPError as exc:
+            if exc.status == 404:  # a cluster set up before picket kept labels
+                return {}
+            raise
+        return {story_id: correction_from_document(doc) for story_id, doc in docs.items()}
 
     def _current(self, index: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The stored documents of ``index`` with these ids, by id (missing ones absent)."""

@@ -16,7 +16,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.labels import apply_correction
 from pipeline.records import (
+    Correction,
     CrawlOutcome,
     Event,
     KnownStory,
@@ -93,6 +95,11 @@ CREATE TABLE IF NOT EXISTS validators (
     url TEXT PRIMARY KEY,
     etag TEXT,
     last_modified TEXT
+);
+CREATE TABLE IF NOT EXISTS corrections (
+    story_id TEXT PRIMARY KEY,
+    labelled_at TEXT NOT NULL,
+    record TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS crawl_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -196,6 +203,7 @@ class SQLiteStore:
         new = updated = unchanged = 0
         with self._transaction():
             for story in stories:
+                story = apply_correction(story, self._correction(story.id))
                 row = self._db.execute(
                     "SELECT first_seen, record FROM stories WHERE id = ?", (story.id,)
                 ).fetchone()
@@ -259,6 +267,31 @@ class SQLiteStore:
                 json.dumps(record),
             ),
         )
+
+    def save_correction(self, correction: Correction) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO corrections (story_id, labelled_at, record) VALUES (?, ?, ?) "
+                "ON CONFLICT (story_id) DO UPDATE SET labelled_at = excluded.labelled_at, "
+                "record = excluded.record",
+                (
+                    correction.story_id,
+                    utc_text(correction.labelled_at),
+                    json.dumps(to_json(correction)),
+                ),
+            )
+
+    def corrections(self) -> list[Correction]:
+        rows = self._db.execute(
+            "SELECT record FROM corrections ORDER BY labelled_at, story_id"
+        ).fetchall()
+        return [from_json(Correction, json.loads(row["record"])) for row in rows]
+
+    def _correction(self, story_id: str) -> Correction | None:
+        row = self._db.execute(
+            "SELECT record FROM corrections WHERE story_id = ?", (story_id,)
+        ).fetchone()
+        return from_json(Correction, json.loads(row["record"])) if row else None
 
     def get_story(self, story_id: str) -> Story | None:
         row = self._db.execute("SELECT record FROM stories WHERE id = ?", (story_id,)).fetchone()

@@ -1,0 +1,186 @@
+"""``picket label`` and ``picket review``: people correct picket, and picket keeps it.
+
+A correction is kept in the story store, re-judges the stored story at once (and every
+later upsert of it), and queues the story for the next alert run to match again; the
+alert ledger still sends no story twice to one watch. ``picket label export`` writes
+the corrections in the labelled corpus's format, for training.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import termios
+import tty
+import webbrowser
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+
+import click
+
+from pipeline.alerts.ledger import Ledger
+from pipeline.labels import LabelError, apply_correction, corrections_as_rows, make_correction
+from pipeline.records import Correction, Story
+from pipeline.review import describe, review, review_queue
+from pipeline.settings import Settings
+from pipeline.store import StoryStore
+from pipeline.store.cli import opened_store
+
+log = logging.getLogger(__name__)
+
+REVIEW_POOL = 1000
+"""How many of the most recently seen stories ``picket review`` chooses from."""
+
+
+def record_correction(settings: Settings, store: StoryStore, correction: Correction) -> Story:
+    """Keep ``correction``, re-judge its story in the store, queue it for the alerts; the
+    story as corrected. An unknown story id raises ``LabelError``."""
+    story = store.get_story(correction.story_id)
+    if story is None:
+        raise LabelError(
+            f"no story with id {correction.story_id!r} in the store "
+            "(`picket search --json` and `picket review` show story ids)"
+        )
+    with closing(Ledger(settings.alerts_db)) as ledger:  # first: one that cannot open stops
+        store.save_correction(correction)
+        store.upsert_stories([story])  # the store applies the correction it now keeps
+        ledger.queue_recheck([story.id], correction.labelled_at)
+    log.info("story %s labelled %s", story.id, "relevant" if correction.relevant else "not")
+    return apply_correction(story, correction)
+
+
+class _LabelGroup(click.Group):
+    """``picket label STORY_ID ...`` labels a story; ``picket label export`` exports."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands:
+            args = ["story", *args]
+        return super().resolve_command(ctx, args)
+
+
+class _StoryLabel(click.Command):
+    """Its usage line reads as it is typed: ``picket label STORY_ID [OPTIONS]``."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        group = ctx.parent.command_path if ctx.parent else "label"
+        formatter.write_usage(group, "STORY_ID [OPTIONS]")
+
+
+@click.group("label", cls=_LabelGroup)
+def label_group() -> None:
+    """Correct picket's judgement of a story, or export the corrections.
+
+    \b
+    picket label STORY_ID --relevant [--company NAME] [--action KIND]
+    picket label STORY_ID --not-relevant [--negative-kind KIND]
+    picket label export [--output FILE]
+    """
+
+
+@label_group.command("story", cls=_StoryLabel, hidden=True)
+@click.argument("story_id")
+@click.option("--relevant/--not-relevant", "relevant", default=None, help="The verdict.")
+@click.option("--company", multiple=True, help="The acting employer (repeatable, first first).")
+@click.option("--action", multiple=True, help="What the workers did, e.g. strike (repeatable).")
+@click.option("--negative-kind", help="Why a story that is not relevant looks like one.")
+@click.pass_obj
+def label_story(
+    obj,
+    story_id: str,
+    relevant: bool | None,
+    company: Sequence[str],
+    action: Sequence[str],
+    negative_kind: str | None,
+) -> None:
+    """Record a correction of one story: picket re-judges it at once and keeps it so."""
+    if relevant is None:
+        raise click.UsageError("say whether the story is --relevant or --not-relevant")
+    try:
+        correction = make_correction(
+            story_id,
+            relevant=relevant,
+            labelled_at=datetime.now(UTC).replace(microsecond=0),
+            companies=company,
+            actions=action,
+            negative_kind=negative_kind,
+        )
+        with opened_store(obj.settings) as store:
+            story = record_correction(obj.settings, store, correction)
+    except LabelError as exc:
+        log.warning("label not recorded: %s", exc)
+        raise click.ClickException(str(exc)) from exc
+    for line in describe(story):
+        click.echo(line)
+
+
+@label_group.command("export")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+@click.pass_obj
+def export_labels(obj, output) -> None:
+    """Every correction as a JSON line in the labelled corpus's format."""
+    count = 0
+    with opened_store(obj.settings) as store:
+        for row in corrections_as_rows(store):
+            output.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    log.info("exported %s corrections", count)
+
+
+@click.command("review")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, REVIEW_POOL))
+@click.pass_obj
+def review_command(obj, limit: int) -> None:
+    """Label the recent stories picket is least sure of, one key each (on a terminal);
+    elsewhere, list them."""
+    settings = obj.settings
+    with opened_store(settings) as store:
+        labelled = {correction.story_id for correction in store.corrections()}
+        queue = review_queue(
+            store.recent(limit=REVIEW_POOL),
+            labelled=labelled,
+            threshold=settings.relevance_threshold,
+            limit=limit,
+        )
+        if not queue:
+            click.echo("No stories to review.")
+            return
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            for number, story in enumerate(queue, start=1):
+                click.echo("\n".join(describe(story, f"[{number}/{len(queue)}] ")))
+            return
+
+        def label(story: Story, relevant: bool) -> None:
+            now = datetime.now(UTC).replace(microsecond=0)
+            correction = make_correction(story.id, relevant=relevant, labelled_at=now)
+            record_correction(settings, store, correction)
+
+        with _key_presses() as read_key:
+            summary = review(
+                queue, read_key=read_key, echo=click.echo, label=label, open_url=webbrowser.open
+            )
+    click.echo(summary.line())
+
+
+@contextmanager
+def _key_presses() -> Iterator[Callable[[], str]]:
+    """Read single key presses, unechoed, for the whole session, so keys typed ahead of a
+    question are kept; Ctrl-C reads as quitting. The terminal is restored afterwards."""
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd, termios.TCSANOW)
+
+    def read_key() -> str:
+        try:
+            return os.read(fd, 1).decode("utf-8", "replace")
+        except KeyboardInterrupt:
+            return "q"
+
+    try:
+        yield read_key
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)

@@ -1,0 +1,264 @@
+"""Corrections on SQLite: checked values, the story re-judged and kept so, the export."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.labels import (
+    LabelError,
+    apply_correction,
+    corrections_as_rows,
+    is_corrected,
+    lede,
+    make_correction,
+)
+from pipeline.records import Relevance, Story, Tags
+from pipeline.store import StoryQuery
+from pipeline.store.sqlite import SQLiteStore
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+LABELLED_AT = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
+SEEN = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def story(n: int = 1, **changes) -> Story:
+    fields = {
+        "id": f"story{n}",
+        "url": f"https://news.example/story-{n}",
+        "canonical_url": f"https://news.example/story-{n}",
+        "source_id": "example",
+        "outlet": "Example News",
+        "title": f"Staff at Google sign a letter, report {n}",
+        "text": "Hundreds of Google employees signed a letter. They object to a contract. "
+        "The company did not comment. A fourth sentence follows.",
+        "published": datetime(2024, 4, 30, tzinfo=UTC),
+        "first_seen": SEEN,
+        "relevance": Relevance(0.42, False, ("Google employees", "signed a letter")),
+        "tags": Tags(companies=("Google",), actions=("open_letter",)),
+        "event_id": f"event{n}",
+    }
+    fields.update(changes)
+    return Story(**fields)
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    return {
+        "PICKET_DB_PATH": str(tmp_path / "picket.db"),
+        "PICKET_ALERTS_DB": str(tmp_path / "alerts.db"),
+        "PICKET_LOG_LEVEL": "WARNING",
+    }
+
+
+def stored(env: dict[str, str], *stories: Story) -> None:
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        store.upsert_stories(stories)
+
+
+def picket(env: dict[str, str], *args: str):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+# --- checking values ------------------------------------------------------------------
+
+
+def test_company_names_resolve_and_action_kinds_normalise():
+    correction = make_correction(
+        "s",
+        relevant=True,
+        labelled_at=LABELLED_AT,
+        companies=["amazon", "Alphabet"],
+        actions=["Open letter", "union-drive"],
+    )
+    assert correction.companies == ("Amazon", "Google")
+    assert correction.actions == ("open_letter", "union_drive")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"actions": ["strik"]}, "unknown action 'strik'; did you mean 'strike'?"),
+        ({"actions": ["boycott"]}, "unknown action 'boycott' (one of: legal_action,"),
+        ({"companies": ["Gooogle"]}, "unknown company 'Gooogle'; did you mean 'Google'?"),
+        ({"relevant": False, "actions": ["strike"]}, "--action goes with --relevant"),
+        ({"relevant": False, "negative_kind": "gossip"}, "unknown negative kind 'gossip'"),
+        ({"negative_kind": "ordinary_tech"}, "--negative-kind goes with --not-relevant"),
+    ],
+)
+def test_unusable_values_are_refused_with_a_one_line_reason(changes, message):
+    options = {"relevant": True, "labelled_at": LABELLED_AT, **changes}
+    with pytest.raises(LabelError) as caught:
+        make_correction("s", **options)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+# --- re-judging ---------------------------------------------------------------------
+
+
+def test_a_correction_rejudges_label_score_companies_actions_and_evidence():
+    correction = make_correction(
+        "story1", relevant=True, labelled_at=LABELLED_AT, companies=["Amazon"], actions=["strike"]
+    )
+    corrected = apply_correction(story(), correction)
+    assert corrected.relevance.label and corrected.relevance.score == 1.0
+    assert corrected.tags.companies == ("Amazon", "Google")
+    assert corrected.tags.actions == ("strike",)
+    assert corrected.relevance.evidence[0] == "corrected by a user on 2024-06-01: relevant"
+    assert is_corrected(corrected) and not is_corrected(story())
+    assert apply_correction(corrected, correction) == corrected  # applying again changes nothing
+
+    undone = make_correction("story1", relevant=False, labelled_at=LABELLED_AT)
+    twice = apply_correction(corrected, undone)
+    assert (twice.relevance.label, twice.relevance.score) == (False, 0.0)
+    assert twice.relevance.evidence == (
+        "corrected by a user on 2024-06-01: not relevant",
+        "Google employees",
+        "signed a letter",
+    )
+
+
+def test_the_store_keeps_a_correction_through_later_crawls(tmp_path):
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories([story()])
+        store.save_correction(
+            make_correction("story1", relevant=True, labelled_at=LABELLED_AT, actions=["strike"])
+        )
+        store.upsert_stories([story()])  # what ``picket label`` does next
+        assert store.get_story("story1").relevance.label
+        recrawled = replace(story(), title="Google staff letter, updated headline")
+        result = store.upsert_stories([recrawled])
+        assert result.updated == 1
+        kept = store.get_story("story1")
+        assert kept.title == "Google staff letter, updated headline"
+        assert (kept.relevance.label, kept.relevance.score, kept.tags.actions) == (
+            True,
+            1.0,
+            ("strike",),
+        )
+        assert store.upsert_stories([recrawled]).unchanged == 1
+        assert [s.id for s in store.search(StoryQuery(relevant=True))] == ["story1"]
+
+
+# --- the command --------------------------------------------------------------------
+
+
+def test_picket_label_rejudges_the_stored_story_at_once(env):
+    stored(env, story())
+    args = ("story1", "--relevant", "--company", "amazon", "--action", "strike")
+    result = picket(env, "label", *args)
+    assert result.exit_code == 0, result.output
+    assert "score 1.00 (relevant)" in result.output
+    found = picket(env, "search", "--relevant", "--json")
+    record = json.loads(found.output.splitlines()[0])
+    assert record["id"] == "story1"
+    assert record["relevance"]["label"] is True and record["relevance"]["score"] == 1.0
+    assert record["relevance"]["evidence"][0].startswith("corrected by a user on ")
+    assert record["tags"]["companies"] == ["Amazon", "Google"]
+    assert record["tags"]["actions"] == ["strike"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("label", "no-such-story", "--relevant"), "no story with id 'no-such-story'"),
+        (("label", "story1", "--relevant", "--action", "strik"), "did you mean 'strike'?"),
+        (("label", "story1", "--relevant", "--company", "Nobody Inc"), "unknown company"),
+    ],
+)
+def test_picket_label_refuses_bad_input_in_one_line_and_changes_nothing(env, args, message):
+    stored(env, story())
+    result = picket(env, *args)
+    assert result.exit_code == 1
+    error = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1 and message in error[0]
+    assert "Traceback" not in result.output
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        assert store.corrections() == []
+        assert store.get_story("story1") == story()
+
+
+def test_picket_label_needs_a_verdict(env):
+    stored(env, story())
+    result = picket(env, "label", "story1")
+    assert result.exit_code == 2 and "--relevant" in result.output
+
+
+# --- the export ---------------------------------------------------------------------
+
+
+def corpus_fields() -> tuple[set[str], set[str]]:
+    """The field names of the labelled corpus's relevant and not relevant rows."""
+    corpus = SHARED / "data" / "stories_train.jsonl"
+    if not corpus.is_file():
+        pytest.skip(f"the labelled corpus is not at {corpus}")
+    positive: set[str] = set()
+    negative: set[str] = set()
+    for line in corpus.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        (positive if row["label"] else negative).update(row)
+    return positive, negative
+
+
+def test_export_writes_the_corpus_format(env, tmp_path):
+    positive, negative = corpus_fields()
+    stored(env, story(1), story(2), story(3))
+    assert picket(env, "label", "story1", "--relevant", "--action", "strike").exit_code == 0
+    result = picket(env, "label", "story2", "--not-relevant", "--negative-kind", "tech_controversy")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "labels.jsonl"
+    assert picket(env, "label", "export", "--output", str(out)).exit_code == 0
+
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row["id"] for row in rows] == ["story1", "story2"]
+    yes, no = rows
+    assert set(yes) == positive and set(no) == negative
+    assert (yes["label"], yes["company"], yes["companies"], yes["actions"]) == (
+        1,
+        "Google",
+        ["Google"],
+        ["strike"],
+    )
+    assert (no["label"], no["negative_kind"]) == (0, "tech_controversy")
+    assert no["companies"] == ["Google"]
+    assert yes["published"] == "2024-04-30" and yes["event"] == "event1"
+    assert yes["lede"] == (
+        "Hundreds of Google employees signed a letter. They object to a contract. "
+        "The company did not comment."
+    )
+
+    from pipeline.evaluate import load_dataset  # ``picket eval`` reads the export as it is
+
+    assert [item.label for item in load_dataset(out)] == [True, False]
+
+
+def test_corrections_as_rows_skips_stories_gone_from_the_store(tmp_path):
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories([story(1)])
+        store.save_correction(make_correction("story1", relevant=True, labelled_at=LABELLED_AT))
+        store.save_correction(make_correction("gone", relevant=True, labelled_at=LABELLED_AT))
+        assert [row["id"] for row in corrections_as_rows(store)] == ["story1"]
+
+
+def test_lede_keeps_at_most_three_sentences_and_seventy_words():
+    assert lede("One. Two. Three. Four.") == "One. Two. Three."
+    long = " ".join(["Word"] * 100) + "."
+    assert len(lede(long).split()) == 70
+    assert lede("Short one. " + long) == "Short one."
+
+
+def test_an_alert_ledger_that_cannot_open_stops_the_label_before_anything_changes(env):
+    stored(env, story())
+    broken = {**env, "PICKET_ALERTS_DB": "/proc/nonexistent/alerts.db"}
+    result = picket(broken, "label", "story1", "--relevant")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "PICKET_ALERTS_DB" in result.output
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        assert store.corrections() == []
+        assert store.get_story("story1") == story()

@@ -1,0 +1,149 @@
+"""Corrections in the OpenSearch store, against a real node: kept in the labels index,
+applied to the story at once, and kept through later crawls, also those parked in the
+outbox while the node was away."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from engine_testing import open_test_store
+from test_labels import SEEN, story
+
+from pipeline.alerts import run_alerts
+from pipeline.alerts.watches import WatchSet, parse_watch
+from pipeline.label_cli import record_correction
+from pipeline.labels import corrections_as_rows, make_correction
+from pipeline.settings import load_settings
+from pipeline.store import StoryQuery
+from pipeline.store.engine_writes import Write
+from pipeline.store.outbox import Outbox
+
+pytestmark = pytest.mark.opensearch
+
+LABELLED_AT = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(opensearch_store):
+    return opensearch_store
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings(alerts_db=tmp_path / "alerts.db", alerts_outbox_dir=tmp_path / "mail")
+
+
+def relevant_with_strike(story_id: str = "story1"):
+    return make_correction(
+        story_id,
+        relevant=True,
+        labelled_at=LABELLED_AT,
+        companies=["Amazon"],
+        actions=["strike"],
+    )
+
+
+def test_a_label_is_kept_in_its_index_and_rejudges_the_story_at_once(store, settings):
+    store.upsert_stories([story(1), story(2)])
+    corrected = record_correction(settings, store, relevant_with_strike())
+
+    kept = store.get_story("story1")
+    assert kept == corrected
+    assert (kept.relevance.label, kept.relevance.score) == (True, 1.0)
+    assert kept.relevance.evidence[0] == "corrected by a user on 2024-06-01: relevant"
+    assert (kept.tags.companies, kept.tags.actions) == (("Amazon", "Google"), ("strike",))
+    store.refresh()
+    assert [s.id for s in store.search(StoryQuery(relevant=True))] == ["story1"]
+    found = store.search(StoryQuery(filters={"companies": ["amazon"], "actions": ["strike"]}))
+    assert [s.id for s in found] == ["story1"]
+
+    assert store.corrections() == [relevant_with_strike()]
+    mapping = store.request("GET", f"/{store.names.labels}/_mapping")[store.names.labels]
+    assert mapping["mappings"]["dynamic"] == "strict"
+
+
+def test_a_later_crawl_keeps_the_correction(store, settings):
+    store.upsert_stories([story(1)])
+    record_correction(settings, store, relevant_with_strike())
+    assert store.upsert_stories([story(1)]).unchanged == 1  # the machine's verdict again
+
+    recrawled = replace(story(1), title="An updated headline")
+    assert store.upsert_stories([recrawled]).updated == 1
+    kept = store.get_story("story1")
+    assert kept.title == "An updated headline"
+    assert (kept.relevance.label, kept.tags.actions) == (True, ("strike",))
+
+    not_relevant = make_correction("story1", relevant=False, labelled_at=LABELLED_AT)
+    record_correction(settings, store, not_relevant)  # the latest correction wins
+    assert store.get_story("story1").relevance.label is False
+    assert store.corrections() == [not_relevant]
+
+
+def test_a_crawl_parked_in_the_outbox_keeps_the_correction_when_sent(
+    opensearch_node, store, settings, tmp_path
+):
+    store.upsert_stories([story(1)])
+    record_correction(settings, store, relevant_with_strike())
+    outbox_path = tmp_path / "later-outbox.db"
+    with closing(Outbox(outbox_path)) as outbox:  # a run that could not reach the node
+        outbox.park([Write(story=replace(story(1), title="Parked headline")).parked()])
+
+    later = open_test_store(opensearch_node.url, outbox_path, prefix=store.names.prefix)
+    try:
+        assert later.flush_outbox() == 1
+        kept = later.get_story("story1")
+    finally:
+        later.close()
+    assert kept.title == "Parked headline"
+    assert (kept.relevance.label, kept.tags.actions) == (True, ("strike",))
+
+
+def test_a_cluster_set_up_before_labels_gets_its_index_on_the_first_label(store, settings):
+    store.request("DELETE", f"/{store.names.labels}")
+    store.upsert_stories([story(1)])
+    assert store.corrections() == []
+    record_correction(settings, store, relevant_with_strike())
+    assert store.get_story("story1").relevance.label is True
+    assert store.corrections() == [relevant_with_strike()]
+
+
+def test_the_export_reads_the_engine_as_it_reads_sqlite(store, settings):
+    store.upsert_stories([story(1), story(2)])
+    record_correction(settings, store, relevant_with_strike("story2"))
+    record_correction(
+        settings,
+        store,
+        make_correction(
+            "story1",
+            relevant=False,
+            labelled_at=LABELLED_AT.replace(hour=10),
+            negative_kind="ordinary_tech",
+        ),
+    )
+    rows = list(corrections_as_rows(store))
+    assert [(row["id"], row["label"]) for row in rows] == [("story2", 1), ("story1", 0)]
+    assert rows[0]["company"] == "Amazon" and rows[0]["actions"] == ["strike"]
+    assert rows[1]["negative_kind"] == "ordinary_tech"
+
+
+def test_the_next_alert_run_percolates_a_relabelled_story_once(store, settings):
+    watches = WatchSet(
+        (parse_watch({"name": "Google", "query": "google", "recipients": ["desk@example.org"]}),)
+    )
+    now = SEEN + timedelta(days=30)  # stories published in April are not old news then
+
+    def run(minutes: int) -> int:
+        moment = now + timedelta(minutes=minutes)
+        return run_alerts(settings, store, now=moment, watches=watches).sent
+
+    run(-5 - 30 * 24 * 60)  # the watch exists before the story is first seen
+    store.upsert_stories([replace(story(1), published=now - timedelta(days=1))])
+    assert run(0) == 0  # looked at while not relevant
+    record_correction(settings, store, relevant_with_strike())
+    assert run(5) == 1
+    record_correction(settings, store, relevant_with_strike())
+    assert run(10) == 0
+    assert len(list(settings.alerts_outbox_dir.glob("*.eml"))) == 1
