@@ -9,12 +9,16 @@ import sys
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.records import to_json
 from pipeline.settings import ConfigError, Settings, load_settings, path_setting_error
 from pipeline.store import StoreError, StoryQuery, StoryStore
+
+if TYPE_CHECKING:
+    from pipeline.evaluate import LabelledItem
 
 log = logging.getLogger("picket")
 
@@ -299,7 +303,20 @@ def model() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the model to (default: the one picket ships).",
 )
-def model_train(corpus: tuple[Path, ...], negatives: Path | None, output: Path | None) -> None:
+@click.option(
+    "--with-labels",
+    is_flag=True,
+    help="Also learn from the corrections kept in the store (picket label); they win over "
+    "a corpus row of the same story.",
+)
+@pass_context
+def model_train(
+    obj: _Context,
+    corpus: tuple[Path, ...],
+    negatives: Path | None,
+    output: Path | None,
+    with_labels: bool,
+) -> None:
     """Train the relevance and action models on labelled stories, deterministically."""
     from pipeline.model import shipped_model_folder
     from pipeline.training import DEFAULT_CORPUS, train
@@ -310,14 +327,31 @@ def model_train(corpus: tuple[Path, ...], negatives: Path | None, output: Path |
             f"no corpus: pass --corpus FILE (the default, {DEFAULT_CORPUS[0]}, is absent)"
         )
     items, pages = _labelled(corpus, negatives)
+    if with_labels:
+        corrected = _corrections(obj.settings)
+        items = [item for item in items if item.id not in {c.id for c in corrected}] + corrected
+        click.echo(f"with {len(corrected)} corrections from the store")
     folder = output or shipped_model_folder()
-    trained = train(items, pages, corpus=[p.name for p in corpus])
+    try:
+        trained = train(items, pages, corpus=[p.name for p in corpus])
+    except ValueError as exc:  # too few stories of a class for the calibration folds
+        raise click.ClickException(f"cannot train on these stories: {exc}") from exc
     trained.save(folder)
     click.echo(
         f"trained on {len(items)} stories ({sum(i.label for i in items)} relevant) and "
         f"{len(pages)} extra negatives: {len(trained.relevance.names)} features, "
         f"written to {folder}"
     )
+
+
+def _corrections(settings: Settings) -> list[LabelledItem]:
+    """The store's corrections as labelled stories, in the order they were made."""
+    from pipeline.evaluate import parse_item
+    from pipeline.labels import corrections_as_rows
+
+    with _store(settings) as store:
+        rows = list(corrections_as_rows(store))
+    return [parse_item(row, f"correction of {row.get('id', '?')}") for row in rows]
 
 
 @main.command()

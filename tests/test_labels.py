@@ -262,3 +262,33 @@ def test_an_alert_ledger_that_cannot_open_stops_the_label_before_anything_change
     with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
         assert store.corrections() == []
         assert store.get_story("story1") == story()
+
+
+def test_model_train_with_labels_learns_from_the_corrections(env, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    rows = [
+        {"title": "Staff walk out", "lede": "Hundreds of Google employees walked out.", "label": 1},
+        {"title": "Rain", "lede": "Heavy rain is expected this weekend.", "label": 0},
+    ]
+    corpus.write_text("\n".join(json.dumps(r) for r in rows * 6))
+    stored(env, story(1), story(2))
+    for story_id, verdict in (("story1", "--relevant"), ("story2", "--not-relevant")):
+        assert picket(env, "label", story_id, verdict).exit_code == 0
+    out = tmp_path / "model"
+    args = ("model", "train", "--corpus", str(corpus), "--output", str(out))
+    plain = picket(env, *args)
+    assert "trained on 12 stories (6 relevant)" in plain.output, plain.output
+    result = picket(env, *args, "--with-labels")
+    assert result.exit_code == 0, result.output
+    assert "with 2 corrections from the store" in result.output
+    assert "trained on 14 stories (7 relevant)" in result.output
+    assert (out / "relevance.npz").is_file()
+
+
+def test_model_train_on_too_few_stories_says_so_in_one_line(env, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"title": "Walkout", "lede": "Staff walked out.", "label": 1}))
+    result = picket(env, "model", "train", "--corpus", str(corpus), "--output", str(tmp_path))
+    assert result.exit_code == 1
+    assert "cannot train on these stories" in result.output
+    assert "Traceback" not in result.output
