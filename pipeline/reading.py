@@ -183,10 +183,11 @@ class _Reader:
         story_outside = any(seg.outside for seg in segments)
         story_tech_context = any(seg.tech_context for seg in segments)
         self.fallback = self._story_fallback(story_tech, story_outside, story_tech_context)
-        deeds = [deed for i, seg in enumerate(segments) for deed in self._deeds(segments, i)]
+        told = [self._deeds(segments, i) for i in range(len(segments))]
+        deeds = [deed for seg_deeds in told for deed in seg_deeds]
         full = "\n".join(seg.text for seg in segments)
         words = TextWords.of(full)
-        issues = issue_tags(full, words)
+        issues = _reported_issues(segments, told)
         companies = self._companies(deeds, story_tech)
         gig = frozenset(n for n in companies if (c := self.gaz.companies.get(n)) and c.gig)
         return Reading(
@@ -488,6 +489,22 @@ class _Reader:
         acting = sorted((d for d in deeds if d.value > ACTING), key=lambda d: -d.value)
         employers = [d.group.employer for d in acting if d.group and d.group.employer]
         return tuple(dict.fromkeys([*employers, *story_tech]))
+
+
+def _reported_issues(segments: list[_Segment], told: list[list[Deed]]) -> tuple[str, ...]:
+    """The issues of the sentences that report this story's action: the headline and lead,
+    else the other sentences telling of an act by tech workers. A campaign the story
+    mentions as background ("follows an earlier protest over ...") lends it no issue."""
+    lead = "\n".join(seg.text for seg in segments if seg.lead)
+    issues = issue_tags(lead) if lead else ()
+    if issues:
+        return issues
+    acting = [
+        seg.text
+        for seg, seg_deeds in zip(segments, told, strict=True)
+        if not seg.lead and any(d.value > ACTING for d in seg_deeds)
+    ]
+    return issue_tags("\n".join(acting)) if acting else ()
 
 
 def read_story(title: str, text: str) -> Reading:

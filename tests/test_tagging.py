@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from importlib import resources
 
 import pytest
 
 from pipeline import process
+from pipeline.extract import extract_text
 from pipeline.lexicon import parse_count
 from pipeline.reading import issue_tags, read_story
 from pipeline.records import Article, FetchedPage, Tags
@@ -179,6 +181,29 @@ def test_struggles_and_issue_tags_name_what_the_action_is_about():
     )
     assert {"sexual_harassment", "retaliation", "forced_arbitration"} <= set(tags.tags)
     assert {"discrimination", "unfair_labor_practices"} <= set(tags.struggles)
+
+
+def test_issue_tags_come_from_the_action_reported_not_an_earlier_campaign():
+    tags = tag_story(
+        "Microsoft engineers petition over border agency deal",
+        "Several hundred Microsoft engineers signed a petition on Wednesday asking the company "
+        "to end its cloud work for immigration authorities. The petition went to the chief "
+        "executive. Organisers plan to deliver it in person next week. Some of them took part "
+        "in last year's campaign against a Pentagon contract for battlefield headsets.",
+    )
+    assert "immigration" in tags.tags
+    assert "military_contracts" not in tags.tags
+
+
+def test_the_demo_china_search_letter_is_not_a_military_story():
+    site = resources.files("pipeline.demo") / "site" / "articles"
+    html = (site / "google-dragonfly-transparency-letter.html").read_text("utf-8")
+    tags = tag_story(
+        "Google staff demand answers over censored search engine for China", extract_text(html)
+    )
+    assert tags.tags == ("censorship",)
+    assert tags.companies[0] == "Google"
+    assert "open_letter" in tags.actions
 
 
 def test_ice_the_agency_is_not_ice_the_frozen_water():
