@@ -22,6 +22,14 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from pipeline.deeds import ACTING, Deed, Reading, WorkerGroup
+from pipeline.employers import (
+    OUTSOURCED_WORKERS,
+    Candidate,
+    EmployerRanker,
+    ToldSentence,
+    candidates,
+    default_ranker,
+)
 from pipeline.gazetteer import Gazetteer, Mention, default_gazetteer
 from pipeline.lexicon import ActionKind, Lexicon, lexicon, parse_count
 from pipeline.sentences import sentences
@@ -170,9 +178,10 @@ def _position_weight(index: int, sentence: str) -> float:
 class _Reader:
     """Reads one story; holds the lexicon and gazetteer for the duration of one call."""
 
-    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer) -> None:
+    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer, ranker: EmployerRanker) -> None:
         self.lex = lexicon
         self.gaz = gazetteer
+        self.ranker = ranker
         self.fallback: tuple[str | None, float] = (None, 0.0)  # the story's likely employer
 
     def read(self, title: str, text: str) -> Reading:
@@ -183,15 +192,17 @@ class _Reader:
         story_outside = any(seg.outside for seg in segments)
         story_tech_context = any(seg.tech_context for seg in segments)
         self.fallback = self._story_fallback(story_tech, story_outside, story_tech_context)
-        told = [self._deeds(segments, i) for i in range(len(segments))]
-        deeds = [deed for seg_deeds in told for deed in seg_deeds]
+        by_segment = [self._deeds(segments, i) for i in range(len(segments))]
+        deeds = [deed for seg_deeds in by_segment for deed in seg_deeds]
         full = "\n".join(seg.text for seg in segments)
         words = TextWords.of(full)
-        issues = _reported_issues(segments, told)
-        companies = self._companies(deeds, story_tech)
+        issues = _reported_issues(segments, by_segment)
+        found = self._candidates(segments, bool(title.strip()), deeds)
+        companies = self.ranker.rank(found)
         gig = frozenset(n for n in companies if (c := self.gaz.companies.get(n)) and c.gig)
         return Reading(
             companies=companies,
+            candidates=tuple(found),
             deeds=tuple(deeds),
             issues=issues,
             struggles=self._struggles(full, words, issues),
@@ -485,10 +496,27 @@ class _Reader:
                 found.append(name)
         return tuple(found)
 
-    def _companies(self, deeds: list[Deed], story_tech: Counter[str]) -> tuple[str, ...]:
-        acting = sorted((d for d in deeds if d.value > ACTING), key=lambda d: -d.value)
-        employers = [d.group.employer for d in acting if d.group and d.group.employer]
-        return tuple(dict.fromkeys([*employers, *story_tech]))
+    def _candidates(
+        self, segments: list[_Segment], headline: bool, deeds: list[Deed]
+    ) -> list[Candidate]:
+        acting: dict[str, float] = {}
+        stated: set[str] = set()
+        for deed in sorted((d for d in deeds if d.value > ACTING), key=lambda d: -d.value):
+            if deed.group and deed.group.employer:
+                acting.setdefault(deed.group.employer, deed.value)
+                if deed.group.trust >= 1.0 and not OUTSOURCED_WORKERS.search(deed.group.phrase):
+                    stated.add(deed.group.employer)
+        told = [
+            ToldSentence(
+                seg.clean,
+                headline and i == 0,
+                bool(seg.cues),
+                tuple(seg.mentions),
+                frozenset(m.name for m in seg.employers),
+            )
+            for i, seg in enumerate(segments)
+        ]
+        return candidates(told, acting, frozenset(stated), self.gaz)
 
 
 def _reported_issues(segments: list[_Segment], told: list[list[Deed]]) -> tuple[str, ...]:
@@ -509,7 +537,7 @@ def _reported_issues(segments: list[_Segment], told: list[list[Deed]]) -> tuple[
 
 def read_story(title: str, text: str) -> Reading:
     """The reading of one story, for ``judge_reading`` and ``tags_of`` to share."""
-    return _Reader(lexicon(), default_gazetteer()).read(title, text)
+    return _Reader(lexicon(), default_gazetteer(), default_ranker()).read(title, text)
 
 
 def issue_tags(text: str, words: TextWords | None = None) -> tuple[str, ...]:
