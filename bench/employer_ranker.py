@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 
 from pipeline.employers import FEATURES, Candidate, EmployerRanker
 from pipeline.evaluate import company_hit
@@ -73,6 +71,8 @@ def _pairs(stories: list[Story]) -> tuple[np.ndarray, np.ndarray]:
 
 def fit(stories: list[Story]) -> EmployerRanker:
     """A ranker fitted on ``stories``."""
+    from sklearn.linear_model import LogisticRegression  # a dev extra: only for training
+
     x, y = _pairs(stories)
     scale = x.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
@@ -92,6 +92,8 @@ def hits(ranker: EmployerRanker, stories: list[Story]) -> tuple[int, int]:
 
 def cross_validate(stories: list[Story], folds: int) -> dict[str, float]:
     """Out-of-fold hit rates, folds grouped by event."""
+    from sklearn.model_selection import GroupKFold
+
     groups = [s.event for s in stories]
     first = any_hit = 0
     for train, test in GroupKFold(n_splits=folds).split(stories, groups=groups):

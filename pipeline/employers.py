@@ -52,14 +52,18 @@ _BASED = rf"(?:{_CAP}\s+)*{_CAP}-based\s+"
 _COMPANY_NOUN = (
     r"(?:start-?up|company|studio|developer|publisher|platform|app|firm|provider|maker|"
     r"operator|service|giant|unicorn|subsidiary|vendor|outsourcer|outsourcing firm|"
-    r"contractor|agency|retailer|marketplace|lab|chain|business)"
+    r"contractor|agency|retailer|marketplace|lab|chain|business|portal|site|network|bank)"
 )
+
+# what may stand between "workers at" and the name: "Los Angeles-based indie studio",
+# "Beast Breaker developer", "the Korean web portal"
+_DESCRIBED = rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+)?"
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
     "workers_at": re.compile(
         rf"\b(?:{_WORKERS}|(?i:{_OUTSOURCED})|working|employed)\s+(?:at|of|for|with|by)\s+(?:the\s+)?"
-        rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+)?(?P<name>{_NAME})"
+        rf"{_DESCRIBED}(?P<name>{_NAME})"
     ),
     # "Glitch employees", "NCSOFT's labor union", "Google Fiber customer service workers"
     "name_workers": re.compile(
@@ -79,8 +83,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # "a wildcat strike at Gorillas", "a sit-in outside the office of Sama", "Grab HQ"
     "action_at": re.compile(
         r"(?i:strikes?|walk-?outs?|protest(?:s|ing|ed)?|sit-ins?|rall(?:y|ies|ied)|picket\w*|"
-        r"offices?|headquarters|campus|warehouses?|unioni[sz]\w*|rebellion|revolt)\s+"
-        rf"(?:at|against|of|outside|in front of)\s+(?:the\s+)?(?P<name>{_NAME})|"
+        r"offices?|headquarters|campus|warehouses?|unioni[sz]\w*|rebellion|revolt|formed|"
+        r"created|founded|established|launched)\s+"
+        rf"(?:at|against|of|outside|in front of)\s+(?:the\s+)?{_DESCRIBED}(?P<name>{_NAME})|"
         rf"(?P<named>{_NAME})(?:['’]s)?\s+(?:HQ|headquarters|offices?)\b"
     ),
     # "the Medium Workers Union", "Bandcamp United", "Vodeo Workers United"
@@ -178,27 +183,29 @@ def candidates(
     body_index = 0
     for sentence in told:
         mentions = sentence.mentions
-        found: list[tuple[str, bool, int, str | None]] = [
-            (m.name, True, m.start, None) for m in mentions if m.name in sentence.employers
+        found: list[tuple[str, bool, int, str | None, bool]] = [
+            (m.name, True, m.start, None, False) for m in mentions if m.name in sentence.employers
         ]
         for kind, pattern in () if _title_case(sentence) else _PATTERNS.items():
             for match in pattern.finditer(sentence.text):
                 group = "named" if match.groupdict().get("named") else "name"
                 start = match.start(group)
-                resolved = _resolve(match.group(group), start, mentions, gazetteer)
+                surface = match.group(group)
+                resolved = _resolve(surface, start, mentions, gazetteer)
                 if resolved is not None:
-                    found.append((resolved[0], resolved[1], start, kind))
+                    name, known = resolved
+                    # a name the sentence opens with is capitalised anyway: no evidence
+                    opens = not _OPENING.sub("", sentence.text[:start]) and name == surface
+                    found.append((name, known, start, kind, opens))
         first_sentence = sentence.headline or body_index == 0
-        for name, known, start, kind in found:
+        for name, known, start, kind, opens in found:
             entry = seen.setdefault(name, _Seen(name, known, (offset + start) / total))
             entry.headline |= sentence.headline
             entry.first_sentence |= first_sentence
             entry.starts.add(offset + start)
             entry.in_action |= sentence.acts
             entry.workers_acting |= sentence.acts and kind in _WORKER_PATTERNS
-            entry.mid_sentence |= (
-                known or " " in name or bool(_OPENING.sub("", sentence.text[:start]))
-            )
+            entry.mid_sentence |= known or " " in name or not opens
             if kind:
                 entry.patterns |= {kind}
         offset += len(sentence.text) + 1

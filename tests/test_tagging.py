@@ -149,6 +149,26 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
     assert set(tag_story("", text).actions) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Riders for Zapdash stopped work across three cities on Tuesday.", "strike"),
+        ("Couriers of Quickbite logged out of the app for six hours over fees.", "strike"),
+        ("Employees at Lanternfish voted 31-4 in favour of unionizing.", "union_representation"),
+        ("A labour union was formed at the web portal Hanbit for the first time.", "union_drive"),
+        ("Mosswood fired two union organizers a week after they went public.", "union_drive"),
+        ("Staff of Brightloom filed a complaint with the labour department.", "legal_action"),
+        ("Former engineers at Corvid Labs settled their age discrimination suit.", "legal_action"),
+        ("Drivers for Rydo gathered outside the company's offices on Monday.", "protest"),
+        ("Two employees who occupied the chief executive's office were fired.", "protest"),
+        ("Workers at Tessellate issued a public statement opposing the sale.", "open_letter"),
+        ("Engineers at Pixelhaus plan further action after management said no.", "protest"),
+    ],
+)
+def test_actions_are_read_in_their_common_phrasings(text, expected):
+    assert expected in tag_story("", text).actions
+
+
 def test_actions_of_activists_are_not_worker_actions():
     tags = tag_story(
         "Activists rally outside Amazon headquarters",
