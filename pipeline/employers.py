@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -98,6 +98,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 _WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "union_name"})
+# patterns whose name may just be a sentence's capitalised first word ("Warehouse staff")
+_OPENING_RISKY = frozenset({"name_workers", "client", "union_name", "action_at"})
 _OPENING = re.compile(r"[\W_]+")  # what may come before a sentence's first word
 _DESCRIBING = re.compile(r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$")
 _TITLE_CASE_SHARE = 0.6  # a headline with more capitalised words than this is in title case
@@ -179,41 +181,77 @@ def candidates(
     ("Amazon employees", "workers at Apple") rather than guessed from the story."""
     seen: dict[str, _Seen] = {}
     total = sum(len(s.text) + 1 for s in told) or 1
+    body = "\n".join(s.text for s in told if not s.headline)
     offset = 0
     body_index = 0
     for sentence in told:
-        mentions = sentence.mentions
-        found: list[tuple[str, bool, int, str | None, bool]] = [
-            (m.name, True, m.start, None, False) for m in mentions if m.name in sentence.employers
+        found = [
+            _Find(m.name, True, m.start, None, False)
+            for m in sentence.mentions
+            if m.name in sentence.employers
         ]
-        for kind, pattern in () if _title_case(sentence) else _PATTERNS.items():
-            for match in pattern.finditer(sentence.text):
-                group = "named" if match.groupdict().get("named") else "name"
-                start = match.start(group)
-                surface = match.group(group)
-                resolved = _resolve(surface, start, mentions, gazetteer)
-                if resolved is not None:
-                    name, known = resolved
-                    # a name the sentence opens with is capitalised anyway: no evidence
-                    opens = not _OPENING.sub("", sentence.text[:start]) and name == surface
-                    found.append((name, known, start, kind, opens))
+        found += _pattern_finds(sentence, body, gazetteer)
         first_sentence = sentence.headline or body_index == 0
-        for name, known, start, kind, opens in found:
-            entry = seen.setdefault(name, _Seen(name, known, (offset + start) / total))
+        for find in found:
+            name = find.name
+            entry = seen.setdefault(name, _Seen(name, find.known, (offset + find.start) / total))
             entry.headline |= sentence.headline
             entry.first_sentence |= first_sentence
-            entry.starts.add(offset + start)
+            entry.starts.add(offset + find.start)
             entry.in_action |= sentence.acts
-            entry.workers_acting |= sentence.acts and kind in _WORKER_PATTERNS
-            entry.mid_sentence |= known or " " in name or not opens
-            if kind:
-                entry.patterns |= {kind}
+            entry.workers_acting |= sentence.acts and find.kind in _WORKER_PATTERNS
+            entry.mid_sentence |= find.known or " " in name or not find.opens
+            if find.kind:
+                entry.patterns |= {find.kind}
         offset += len(sentence.text) + 1
         body_index += not sentence.headline
     for name in [n for n, e in seen.items() if not e.mid_sentence]:
         del seen[name]
     _merge_shortened(seen)
     return [_candidate(entry, seen, acting, stated, gazetteer) for entry in seen.values()]
+
+
+class _Find(NamedTuple):
+    name: str
+    known: bool
+    start: int
+    kind: str | None  # the pattern that found it; None for the gazetteer
+    opens: bool  # a lone capitalised word opening its sentence: maybe no name at all
+
+
+def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> list[_Find]:
+    """The names the patterns find in ``sentence``; in a title-case headline only those
+    the body names too (as far as it does: "Ember" of "Workers At Ember Win ...")."""
+    title_case = _title_case(sentence)
+    found = []
+    for kind, pattern in _PATTERNS.items():
+        for match in pattern.finditer(sentence.text):
+            group = "named" if match.groupdict().get("named") else "name"
+            start, surface = match.start(group), match.group(group)
+            if title_case and not (surface := _named_in(surface, body)):
+                continue
+            resolved = _resolve(surface, start, sentence.mentions, gazetteer)
+            if resolved is None:
+                continue
+            name, known = resolved
+            opens = (
+                kind in _OPENING_RISKY
+                and name == surface
+                and not title_case
+                and not _OPENING.sub("", sentence.text[:start])
+            )
+            found.append(_Find(name, known, start, kind, opens))
+    return found
+
+
+def _named_in(surface: str, body: str) -> str:
+    """The longest run of ``surface``'s first words that ``body`` names, or ""."""
+    words = surface.split()
+    for end in range(len(words), 0, -1):
+        shorter = " ".join(words[:end])
+        if re.search(rf"(?<![\w&]){re.escape(shorter)}(?![\w&])", body):
+            return shorter
+    return ""
 
 
 def _title_case(sentence: ToldSentence) -> bool:
