@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
 # "any": a labelled company among the story's companies (picket eval's company hit rate);
 # "first": the story's first company is the labelled acting employer.
-TRAIN_FLOORS = {"action": 0.78, "company": 0.81}
+TRAIN_FLOORS = {"action": 0.80, "company": 0.81}
 TRAIN_CV_FLOORS = {"first": 0.73, "any": 0.81}
 DEV_FLOORS = {"action": 0.96, "company": 0.96, "first": 0.94}
 

@@ -163,6 +163,11 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("Two employees who occupied the chief executive's office were fired.", "protest"),
         ("Workers at Tessellate issued a public statement opposing the sale.", "open_letter"),
         ("Engineers at Pixelhaus plan further action after management said no.", "protest"),
+        ("Drivers for Zoomo staged a sick-out across the city on Friday.", "strike"),
+        (
+            "Workers at Tidewater voted to ratify their first-ever labour contract.",
+            "union_representation",
+        ),
     ],
 )
 def test_actions_are_read_in_their_common_phrasings(text, expected):
