@@ -1,9 +1,9 @@
 """Train the acting-employer ranker (``pipeline/employers.py``) and print how well it does.
 
-Every relevant labelled story is read; each company it could be about becomes a candidate
-with its features. A logistic regression learns, from pairs of candidates of one story,
-which of the two is the acting employer (the first of the story's ``companies``); it is
-measured with
+Every labelled story that names companies is read; each company it could be about becomes
+a candidate with its features. A logistic regression learns, from pairs of candidates of
+one story, which of the two comes first in the story's ``companies`` (a relevant story's
+acting employer, a look-alike's main company); it is measured with
 cross-validation grouped by ``event`` (no event on both sides of a split), then fitted on
 all of TRAIN and measured on each DEV file, which it never saw. ``--write`` stores the fitted
 weights as JSON in ``pipeline/data/employer_ranker.json``. Needs scikit-learn (dev extra).
@@ -12,7 +12,8 @@ weights as JSON in ``pipeline/data/employer_ranker.json``. Needs scikit-learn (d
 
 Figures: ``first`` is the share of relevant stories whose first company is the labelled
 acting employer; ``any`` is ``picket eval``'s company hit rate (a labelled company among
-the story's companies).
+the story's companies); ``others_first`` is the share of look-alikes whose first company is
+their labelled main one.
 """
 
 from __future__ import annotations
@@ -35,29 +36,33 @@ OUTPUT = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "employer_r
 @dataclass(frozen=True, slots=True)
 class Story:
     event: str
+    relevant: bool
     companies: tuple[str, ...]
     candidates: tuple[Candidate, ...]
 
 
 def load(path: Path) -> list[Story]:
-    """The relevant stories of a labelled JSON-lines file, read and split into candidates."""
+    """The labelled stories of a JSON-lines file that name companies, read and split into
+    candidates. A relevant story's first company is its acting employer; a look-alike's
+    (no workers acting) is the company it is mainly about."""
     stories = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         row = json.loads(line)
         companies = row.get("companies") or ([row["company"]] if row.get("company") else [])
-        if row.get("label") != 1 or not companies:
+        if not companies:
             continue
         reading = read_story(row.get("title") or "", row.get("lede") or row.get("text") or "")
         event = row.get("event") or row.get("id") or f"{path.name}:{number}"
-        stories.append(Story(event, tuple(companies), reading.candidates))
+        relevant = row.get("label") == 1
+        stories.append(Story(event, relevant, tuple(companies), reading.candidates))
     return stories
 
 
 def _pairs(stories: list[Story]) -> tuple[np.ndarray, np.ndarray]:
-    """Differences between the acting employer's features and each rival's in one story,
-    both ways round: the ranker learns which of two candidates is the acting employer."""
+    """Differences between the first labelled company's features and each rival's in one
+    story, both ways round: the ranker learns which of two candidates comes first."""
     rows: list[np.ndarray] = []
     for story in stories:
         features = np.asarray([c.features for c in story.candidates], dtype=float)
@@ -81,7 +86,7 @@ def fit(stories: list[Story]) -> EmployerRanker:
 
 
 def hits(ranker: EmployerRanker, stories: list[Story]) -> tuple[int, int]:
-    """How many stories have the acting employer first, and a labelled company at all."""
+    """How many stories have their first labelled company first, and one at all."""
     first = any_hit = 0
     for story in stories:
         ranked = ranker.rank(story.candidates)
@@ -95,16 +100,36 @@ def cross_validate(stories: list[Story], folds: int) -> dict[str, float]:
     from sklearn.model_selection import GroupKFold
 
     groups = [s.event for s in stories]
-    first = any_hit = 0
+    counts = np.zeros((2, 2), dtype=int)  # [relevant or not] x [first, any]
     for train, test in GroupKFold(n_splits=folds).split(stories, groups=groups):
         ranker = fit([stories[i] for i in train])
-        f, a = hits(ranker, [stories[i] for i in test])
-        first, any_hit = first + f, any_hit + a
-    return _rates(first, any_hit, len(stories))
+        for relevant in (True, False):
+            counts[int(relevant)] += hits(
+                ranker, [stories[i] for i in test if stories[i].relevant is relevant]
+            )
+    return _rates(stories, *(int(c) for c in (*counts[1], *counts[0])))
 
 
-def _rates(first: int, any_hit: int, n: int) -> dict[str, float]:
-    return {"first": round(first / n, 4), "any": round(any_hit / n, 4), "n": n}
+def rates(ranker: EmployerRanker, stories: list[Story]) -> dict[str, float]:
+    """``ranker``'s hit rates on ``stories``."""
+    relevant = [s for s in stories if s.relevant]
+    others = [s for s in stories if not s.relevant]
+    return _rates(stories, *hits(ranker, relevant), *hits(ranker, others))
+
+
+def _rates(
+    stories: list[Story], first: int, any_hit: int, others_first: int, _: int
+) -> dict[str, float]:
+    """``first`` and ``any`` over relevant stories; ``others_first`` over the look-alikes."""
+    n = sum(s.relevant for s in stories)
+    others = len(stories) - n
+    return {
+        "first": round(first / n, 4) if n else 0.0,
+        "any": round(any_hit / n, 4) if n else 0.0,
+        "n": n,
+        "others_first": round(others_first / others, 4) if others else 0.0,
+        "others": others,
+    }
 
 
 def to_json(ranker: EmployerRanker) -> dict[str, object]:
@@ -129,14 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     ranker = fit(stories)
     for dev in args.dev:
         held_out = load(dev)
-        figures[f"heldout:{dev.name}"] = _rates(*hits(ranker, held_out), len(held_out))
+        figures[f"heldout:{dev.name}"] = rates(ranker, held_out)
     if args.write:
         OUTPUT.write_text(json.dumps(to_json(ranker), indent=1) + "\n", "utf-8")
     if args.json:
         print(json.dumps(figures))
     else:
-        for name, rates in figures.items():
-            print(f"{name:32} {rates}")
+        for name, figure in figures.items():
+            print(f"{name:32} {figure}")
         weights = dict(zip(FEATURES, np.round(ranker.weights, 2).tolist(), strict=True))
         print("weights", weights)
     return 0

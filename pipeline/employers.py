@@ -39,7 +39,7 @@ OUTSOURCED_WORKERS = re.compile(rf"\b(?:{_OUTSOURCED})\b", re.IGNORECASE)
 company employs them."""
 _WORKERS = (
     r"(?i:employees?|workers?|staff(?:ers)?|engineers?|developers?|devs|"
-    r"drivers?|riders?|couriers?|testers?|writers?|artists?|"
+    r"drivers?(?!['’]s? licen)|riders?|couriers?|testers?|writers?|artists?|"
     r"beauticians?|pickers?|programmers?|associates?|"
     r"(?:labou?r |trade |workers['’]? )?unions?|guild|union members|organi[sz]ers)"
 )
@@ -112,7 +112,7 @@ class ToldSentence:
     text: str
     headline: bool
     acts: bool
-    """Whether the sentence names an action (strike, letter, union ...)."""
+    """Whether the sentence tells of workers acting (a strike, a letter, a union ...)."""
     mentions: tuple[Mention, ...]
     """The gazetteer's employers in ``text``, tech or not."""
     employers: frozenset[str]
@@ -290,7 +290,7 @@ def _resolve(
     """The candidate a pattern's name stands for: a gazetteer company inside it, a known
     alias, or the name itself; None for places, unions, agencies and employers outside tech."""
     end = start + len(surface)
-    inside = [m for m in mentions if start <= m.start < end]
+    inside = [m for m in mentions if m.start < end and start < m.end]
     if inside:
         return (inside[0].name, True) if inside[0].tech else None
     words = surface.split()

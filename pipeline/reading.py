@@ -44,6 +44,7 @@ _PAST = re.compile(
     r"has long|have long|in recent years|over the years|a (?:decade|year) ago)\b",
     re.IGNORECASE,
 )
+_RECALLED = re.compile(rf"{_PAST.pattern}|\b(?:earlier|previous|prior)\b", re.IGNORECASE)
 _QUOTES = re.compile('["“”«»]')
 _PRONOUN_SUBJECT = re.compile(
     r"^\W*(?:they|the (?:workers|employees|staffers|group|organi[sz]ers|signatories|"
@@ -55,6 +56,7 @@ _DEFINITE_ACT = re.compile(
     r"union drive|campaign|demonstration|action)\b",
     re.IGNORECASE,
 )
+_THEIR_DEMANDS = re.compile(r"\b(?:their|the|these) demands\b", re.IGNORECASE)
 _ANOTHER = re.compile(r"\banother\b|\b(?:a|one) second\b|\bboth\b", re.IGNORECASE)
 
 
@@ -197,7 +199,7 @@ class _Reader:
         full = "\n".join(seg.text for seg in segments)
         words = TextWords.of(full)
         issues = _reported_issues(segments, by_segment)
-        found = self._candidates(segments, bool(title.strip()), deeds)
+        found = self._candidates(segments, bool(title.strip()), by_segment)
         companies = self.ranker.rank(found)
         gig = frozenset(n for n in companies if (c := self.gaz.companies.get(n)) and c.gig)
         return Reading(
@@ -497,10 +499,11 @@ class _Reader:
         return tuple(found)
 
     def _candidates(
-        self, segments: list[_Segment], headline: bool, deeds: list[Deed]
+        self, segments: list[_Segment], headline: bool, by_segment: list[list[Deed]]
     ) -> list[Candidate]:
         acting: dict[str, float] = {}
         stated: set[str] = set()
+        deeds = [deed for seg_deeds in by_segment for deed in seg_deeds]
         for deed in sorted((d for d in deeds if d.value > ACTING), key=lambda d: -d.value):
             if deed.group and deed.group.employer:
                 acting.setdefault(deed.group.employer, deed.value)
@@ -510,29 +513,35 @@ class _Reader:
             ToldSentence(
                 seg.clean,
                 headline and i == 0,
-                bool(seg.cues),
+                any(d.actor == "worker" and not d.negated for d in seg_deeds),
                 tuple(seg.mentions),
                 frozenset(m.name for m in seg.employers),
             )
-            for i, seg in enumerate(segments)
+            for i, (seg, seg_deeds) in enumerate(zip(segments, by_segment, strict=True))
         ]
         return candidates(told, acting, frozenset(stated), self.gaz)
 
 
 def _reported_issues(segments: list[_Segment], told: list[list[Deed]]) -> tuple[str, ...]:
-    """The issues of the sentences that report this story's action: the headline and lead,
-    else the other sentences telling of an act by tech workers. A campaign the story
-    mentions as background ("follows an earlier protest over ...") lends it no issue."""
-    lead = "\n".join(seg.text for seg in segments if seg.lead)
-    issues = issue_tags(lead) if lead else ()
-    if issues:
-        return issues
-    acting = [
+    """The issues of the sentences that report this story's action: the headline, the lead
+    and the other sentences telling of an act by tech workers, unless they recall an
+    earlier campaign ("follows an earlier protest over ..."), which lends the story none."""
+    reporting = [
         seg.text
         for seg, seg_deeds in zip(segments, told, strict=True)
-        if not seg.lead and any(d.value > ACTING for d in seg_deeds)
+        if seg.lead or (_continues_the_act(seg, seg_deeds) and not _RECALLED.search(seg.text))
     ]
-    return issue_tags("\n".join(acting)) if acting else ()
+    return issue_tags("\n".join(reporting)) if reporting else ()
+
+
+def _continues_the_act(seg: _Segment, deeds: list[Deed]) -> bool:
+    """Whether a sentence after the lead tells more of the workers' act: its own deed by
+    workers, or "the letter", "their demands", "organisers" referring back to it."""
+    return (
+        any(d.actor == "worker" and not d.negated for d in deeds)
+        or bool(_DEFINITE_ACT.search(seg.clean) or _THEIR_DEMANDS.search(seg.clean))
+        or bool(_PRONOUN_SUBJECT.match(seg.clean))
+    )
 
 
 def read_story(title: str, text: str) -> Reading:

@@ -60,11 +60,10 @@ def _reported_deeds(reading: Reading) -> list[Deed]:
     """The acts a story's headline and lead report, by workers of no sure employer or by no
     one named: what the story is about when the reading saw no tech workers acting (the
     relevance judgement, not the tags, says whether they are tech workers)."""
-    told = [
-        d
-        for d in reading.deeds
-        if d.lead and not d.negated and d.actor in ("worker", "none") and d.strength >= _TOLD
-    ]
+    lead = [d for d in reading.deeds if d.lead and not d.negated and d.strength >= _TOLD]
+    # with outsiders acting in the lead, an act of no one named is likelier theirs
+    actors = ("worker",) if any(d.actor == "outsider" for d in lead) else ("worker", "none")
+    told = [d for d in lead if d.actor in actors]
     return sorted(told, key=lambda d: (d.actor != "worker", -d.strength))
 
 

@@ -58,6 +58,13 @@ def test_places_people_and_unions_are_not_employers():
     assert names == {"Flitzer"}
 
 
+def test_part_of_a_union_or_employer_outside_tech_is_no_name():
+    names = candidate_names(
+        "", "Members of the United Auto Workers and Starbucks Workers United struck on Monday."
+    )
+    assert names == set()
+
+
 def test_a_word_that_only_opens_sentences_is_no_name():
     assert candidate_names("Warehouse staff walk out", "Dozens of workers walked out.") == set()
 
