@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from pipeline.gazetteer import Gazetteer, Mention
+from pipeline.wordgate import LiteralGate
 
 _CAP = r"(?:[A-Z][\w&+]*(?:[.-][\w&+]+)*\.?|[a-z][A-Z][\w&+]*|[0-9]+[A-Z][\w&+]*)"
 _NOT_NAME_WORD = (
@@ -80,13 +81,13 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"staffing (?:agency|firm|company)|contract(?:ing)? (?:company|firm)|employers?|"
         rf"employed by|work(?:s|ed|ing)? for)\s*,?\s+(?:(?:called|named|the)\s+)?(?P<name>{_NAME})"
     ),
-    # "a wildcat strike at Gorillas", "a sit-in outside the office of Sama", "Grab HQ"
+    # "a wildcat strike at Gorillas", "a sit-in outside the office of Sama", "Grab's offices"
     "action_at": re.compile(
         r"(?i:strikes?|walk-?outs?|protest(?:s|ing|ed)?|sit-ins?|rall(?:y|ies|ied)|picket\w*|"
         r"offices?|headquarters|campus|warehouses?|unioni[sz]\w*|rebellion|revolt|formed|"
         r"created|founded|established|launched)\s+"
         rf"(?:at|against|of|outside|in front of)\s+(?:the\s+)?{_DESCRIBED}(?P<name>{_NAME})|"
-        rf"(?P<named>{_NAME})(?:['’]s)?\s+(?:HQ|headquarters|offices?)\b"
+        rf"(?P<named>{_NAME})(?:['’]s)?\s+(?:headquarters|offices?)\b"
     ),
     # "the Medium Workers Union", "Bandcamp United", "Vodeo Workers United"
     "union_name": re.compile(rf"(?P<name>{_NAME})\s+{_UNION_SUFFIX}\b"),
@@ -97,6 +98,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 
+NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
+"""For each name pattern, which sentences it could match (see ``pipeline.wordgate``)."""
 _WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "union_name"})
 # patterns whose name may just be a sentence's capitalised first word ("Warehouse staff")
 _OPENING_RISKY = frozenset({"name_workers", "client", "union_name", "action_at"})
@@ -117,6 +120,8 @@ class ToldSentence:
     """The gazetteer's employers in ``text``, tech or not."""
     employers: frozenset[str]
     """The tech companies named as more than the venue of a post ("said on Twitter")."""
+    patterns: frozenset[str]
+    """The name patterns worth trying on ``text``: those whose ``NAME_GATES`` mark it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,10 +227,12 @@ class _Find(NamedTuple):
 def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> list[_Find]:
     """The names the patterns find in ``sentence``; in a title-case headline only those
     the body names too (as far as it does: "Ember" of "Workers At Ember Win ...")."""
+    if not sentence.patterns:
+        return []
     title_case = _title_case(sentence)
     found = []
-    for kind, pattern in _PATTERNS.items():
-        for match in pattern.finditer(sentence.text):
+    for kind in sentence.patterns:
+        for match in _PATTERNS[kind].finditer(sentence.text):
             group = "named" if match.groupdict().get("named") else "name"
             start, surface = match.start(group), match.group(group)
             if title_case and not (surface := _named_in(surface, body)):
@@ -256,9 +263,11 @@ def _named_in(surface: str, body: str) -> str:
 
 def _title_case(sentence: ToldSentence) -> bool:
     """Whether a headline capitalises most words, so capitals say nothing about names."""
+    if not sentence.headline:
+        return False
     words = re.findall(r"[^\W\d_][\w'’-]*", sentence.text)
     capitalised = sum(w[0].isupper() for w in words)
-    return sentence.headline and len(words) > 3 and capitalised > _TITLE_CASE_SHARE * len(words)
+    return len(words) > 3 and capitalised > _TITLE_CASE_SHARE * len(words)
 
 
 def _merge_shortened(seen: dict[str, _Seen]) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from pipeline.deeds import ACTING, Deed, Reading, WorkerGroup
 from pipeline.employers import (
+    NAME_GATES,
     OUTSOURCED_WORKERS,
     Candidate,
     EmployerRanker,
@@ -141,6 +142,8 @@ class _Segment:
     cues: list[_Cue]
     outside: bool
     tech_context: bool
+    name_patterns: frozenset[str]
+    """The employer name patterns worth trying on this sentence."""
     actors: list[_Actor] | None = None
     """Who is named as acting: found when an action first needs them (most sentences have none)."""
 
@@ -153,9 +156,11 @@ class _Gates:
     outside: Container[int]
     tech_context: Container[int]
     named: Container[int]  # by the gazetteer's context patterns
+    name_patterns: dict[int, frozenset[str]]  # the employer name patterns each could match
 
 
 _OUTSIDE, _TECH_CONTEXT, _NAMED = "outside occupations", "tech context", "named in context"
+_NAME_PATTERN = "employer name: "  # the gate of an employer name pattern: this and its kind
 
 
 @functools.cache
@@ -164,6 +169,7 @@ def _gate_scan(lex: Lexicon, gaz: Gazetteer) -> GateScan[ActionKind | str]:
     gates[_OUTSIDE] = lex.outside_occupation_gate
     gates[_TECH_CONTEXT] = lex.tech_context_gate
     gates[_NAMED] = gaz.pattern_gate
+    gates.update({_NAME_PATTERN + kind: gate for kind, gate in NAME_GATES.items()})
     return GateScan(gates)
 
 
@@ -226,7 +232,17 @@ class _Reader:
         for kind in self.lex.actions:
             for index in marked[kind]:
                 actions.setdefault(index, []).append(kind)
-        gates = _Gates(actions, marked[_OUTSIDE], marked[_TECH_CONTEXT], marked[_NAMED])
+        name_patterns: dict[int, set[str]] = {}
+        for kind in NAME_GATES:
+            for index in marked[_NAME_PATTERN + kind]:
+                name_patterns.setdefault(index, set()).add(kind)
+        gates = _Gates(
+            actions,
+            marked[_OUTSIDE],
+            marked[_TECH_CONTEXT],
+            marked[_NAMED],
+            {index: frozenset(kinds) for index, kinds in name_patterns.items()},
+        )
         return [
             self._segment(i, text, clean, weight, lead, gates)
             for i, ((text, weight, lead), clean) in enumerate(zip(parts, cleans, strict=True))
@@ -254,6 +270,7 @@ class _Reader:
             cues=cues,
             outside=outside,
             tech_context=index in gates.tech_context and bool(self.lex.tech_context.search(clean)),
+            name_patterns=gates.name_patterns.get(index, frozenset()),
         )
 
     def _cues(self, clean: str, kinds: Iterable[ActionKind]) -> list[_Cue]:
@@ -516,6 +533,7 @@ class _Reader:
                 any(d.actor == "worker" and not d.negated for d in seg_deeds),
                 tuple(seg.mentions),
                 frozenset(m.name for m in seg.employers),
+                seg.name_patterns,
             )
             for i, (seg, seg_deeds) in enumerate(zip(segments, by_segment, strict=True))
         ]
