@@ -87,7 +87,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"offices?|headquarters|campus|warehouses?|unioni[sz]\w*|rebellion|revolt|formed|"
         r"created|founded|established|launched)\s+"
         rf"(?:at|against|of|outside|in front of)\s+(?:the\s+)?{_DESCRIBED}(?P<name>{_NAME})|"
-        rf"(?P<named>{_NAME})(?:['’]s)?\s+(?:headquarters|offices?)\b"
+        rf"(?P<named>{_NAME})(?=(?:['’]s)?\s+(?:headquarters|offices?)\b)"
     ),
     # "the Medium Workers Union", "Bandcamp United", "Vodeo Workers United"
     "union_name": re.compile(rf"(?P<name>{_NAME})\s+{_UNION_SUFFIX}\b"),
