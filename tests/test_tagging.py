@@ -164,6 +164,7 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("Workers at Tessellate issued a public statement opposing the sale.", "open_letter"),
         ("Engineers at Pixelhaus plan further action after management said no.", "protest"),
         ("Drivers for Zoomo staged a sick-out across the city on Friday.", "strike"),
+        ("Delivery executives of Fetchly continued their strike for a third day.", "strike"),
         (
             "Workers at Tidewater voted to ratify their first-ever labour contract.",
             "union_representation",
