@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.employers import Candidate
+
 ACTING = 0.2
 """The value above which a deed counts as a group of tech workers acting."""
 _SINGLE_WORKER = 0.55  # one employee acting is weaker evidence of collective action
@@ -66,6 +68,9 @@ class Reading:
     """Everything ``read_story`` found, for tagging and for the relevance score."""
 
     companies: tuple[str, ...]
+    """The acting workers' employer first (see ``pipeline.employers``), then the others."""
+    candidates: tuple[Candidate, ...]
+    """Every employer the story could be about, with the features that ranked them."""
     deeds: tuple[Deed, ...]
     issues: tuple[str, ...]
     struggles: tuple[str, ...]

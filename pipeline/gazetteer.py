@@ -85,6 +85,8 @@ class Gazetteer:
             patterns.extend((re.compile(p), company.name) for p in entry.get("patterns") or ())
         for surface in data.get("outside_tech") or ():
             self._surface.setdefault(surface, (surface, False))
+        self.not_employers = frozenset(w.casefold() for w in data.get("not_employers") or ())
+        """Capitalised words and names that are no employer ("Berlin", "Black", "NLRB")."""
         self._patterns = tuple(patterns)
         self.pattern_gate = LiteralGate(pattern for pattern, _ in patterns)
         """Which sentences the context patterns ("Bolt drivers") could match."""

@@ -22,6 +22,15 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from pipeline.deeds import ACTING, Deed, Reading, WorkerGroup
+from pipeline.employers import (
+    NAME_GATES,
+    OUTSOURCED_WORKERS,
+    Candidate,
+    EmployerRanker,
+    ToldSentence,
+    candidates,
+    default_ranker,
+)
 from pipeline.gazetteer import Gazetteer, Mention, default_gazetteer
 from pipeline.lexicon import ActionKind, Lexicon, lexicon, parse_count
 from pipeline.sentences import sentences
@@ -36,6 +45,7 @@ _PAST = re.compile(
     r"has long|have long|in recent years|over the years|a (?:decade|year) ago)\b",
     re.IGNORECASE,
 )
+_RECALLED = re.compile(rf"{_PAST.pattern}|\b(?:earlier|previous|prior)\b", re.IGNORECASE)
 _QUOTES = re.compile('["“”«»]')
 _PRONOUN_SUBJECT = re.compile(
     r"^\W*(?:they|the (?:workers|employees|staffers|group|organi[sz]ers|signatories|"
@@ -47,6 +57,7 @@ _DEFINITE_ACT = re.compile(
     r"union drive|campaign|demonstration|action)\b",
     re.IGNORECASE,
 )
+_THEIR_DEMANDS = re.compile(r"\b(?:their|the|these) demands\b", re.IGNORECASE)
 _ANOTHER = re.compile(r"\banother\b|\b(?:a|one) second\b|\bboth\b", re.IGNORECASE)
 
 
@@ -131,6 +142,8 @@ class _Segment:
     cues: list[_Cue]
     outside: bool
     tech_context: bool
+    name_patterns: frozenset[str]
+    """The employer name patterns worth trying on this sentence."""
     actors: list[_Actor] | None = None
     """Who is named as acting: found when an action first needs them (most sentences have none)."""
 
@@ -143,9 +156,11 @@ class _Gates:
     outside: Container[int]
     tech_context: Container[int]
     named: Container[int]  # by the gazetteer's context patterns
+    name_patterns: dict[int, frozenset[str]]  # the employer name patterns each could match
 
 
 _OUTSIDE, _TECH_CONTEXT, _NAMED = "outside occupations", "tech context", "named in context"
+_NAME_PATTERN = "employer name: "  # the gate of an employer name pattern: this and its kind
 
 
 @functools.cache
@@ -154,6 +169,7 @@ def _gate_scan(lex: Lexicon, gaz: Gazetteer) -> GateScan[ActionKind | str]:
     gates[_OUTSIDE] = lex.outside_occupation_gate
     gates[_TECH_CONTEXT] = lex.tech_context_gate
     gates[_NAMED] = gaz.pattern_gate
+    gates.update({_NAME_PATTERN + kind: gate for kind, gate in NAME_GATES.items()})
     return GateScan(gates)
 
 
@@ -170,9 +186,10 @@ def _position_weight(index: int, sentence: str) -> float:
 class _Reader:
     """Reads one story; holds the lexicon and gazetteer for the duration of one call."""
 
-    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer) -> None:
+    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer, ranker: EmployerRanker) -> None:
         self.lex = lexicon
         self.gaz = gazetteer
+        self.ranker = ranker
         self.fallback: tuple[str | None, float] = (None, 0.0)  # the story's likely employer
 
     def read(self, title: str, text: str) -> Reading:
@@ -183,14 +200,17 @@ class _Reader:
         story_outside = any(seg.outside for seg in segments)
         story_tech_context = any(seg.tech_context for seg in segments)
         self.fallback = self._story_fallback(story_tech, story_outside, story_tech_context)
-        deeds = [deed for i, seg in enumerate(segments) for deed in self._deeds(segments, i)]
+        by_segment = [self._deeds(segments, i) for i in range(len(segments))]
+        deeds = [deed for seg_deeds in by_segment for deed in seg_deeds]
         full = "\n".join(seg.text for seg in segments)
         words = TextWords.of(full)
-        issues = issue_tags(full, words)
-        companies = self._companies(deeds, story_tech)
+        issues = _reported_issues(segments, by_segment)
+        found = self._candidates(segments, bool(title.strip()), by_segment)
+        companies = self.ranker.rank(found)
         gig = frozenset(n for n in companies if (c := self.gaz.companies.get(n)) and c.gig)
         return Reading(
             companies=companies,
+            candidates=tuple(found),
             deeds=tuple(deeds),
             issues=issues,
             struggles=self._struggles(full, words, issues),
@@ -214,7 +234,17 @@ class _Reader:
         for kind in self.lex.actions:
             for index in marked[kind]:
                 actions.setdefault(index, []).append(kind)
-        gates = _Gates(actions, marked[_OUTSIDE], marked[_TECH_CONTEXT], marked[_NAMED])
+        name_patterns: dict[int, set[str]] = {}
+        for kind in NAME_GATES:
+            for index in marked[_NAME_PATTERN + kind]:
+                name_patterns.setdefault(index, set()).add(kind)
+        gates = _Gates(
+            actions,
+            marked[_OUTSIDE],
+            marked[_TECH_CONTEXT],
+            marked[_NAMED],
+            {index: frozenset(kinds) for index, kinds in name_patterns.items()},
+        )
         return [
             self._segment(i, text, clean, weight, lead, gates)
             for i, ((text, weight, lead), clean) in enumerate(zip(parts, cleans, strict=True))
@@ -242,6 +272,7 @@ class _Reader:
             cues=cues,
             outside=outside,
             tech_context=index in gates.tech_context and bool(self.lex.tech_context.search(clean)),
+            name_patterns=gates.name_patterns.get(index, frozenset()),
         )
 
     def _cues(self, clean: str, kinds: Iterable[ActionKind]) -> list[_Cue]:
@@ -486,15 +517,56 @@ class _Reader:
                 found.append(name)
         return tuple(found)
 
-    def _companies(self, deeds: list[Deed], story_tech: Counter[str]) -> tuple[str, ...]:
-        acting = sorted((d for d in deeds if d.value > ACTING), key=lambda d: -d.value)
-        employers = [d.group.employer for d in acting if d.group and d.group.employer]
-        return tuple(dict.fromkeys([*employers, *story_tech]))
+    def _candidates(
+        self, segments: list[_Segment], headline: bool, by_segment: list[list[Deed]]
+    ) -> list[Candidate]:
+        acting: dict[str, float] = {}
+        stated: set[str] = set()
+        deeds = [deed for seg_deeds in by_segment for deed in seg_deeds]
+        for deed in sorted((d for d in deeds if d.value > ACTING), key=lambda d: -d.value):
+            if deed.group and deed.group.employer:
+                acting.setdefault(deed.group.employer, deed.value)
+                if deed.group.trust >= 1.0 and not OUTSOURCED_WORKERS.search(deed.group.phrase):
+                    stated.add(deed.group.employer)
+        told = [
+            ToldSentence(
+                seg.clean,
+                headline and i == 0,
+                any(d.actor == "worker" and not d.negated for d in seg_deeds),
+                tuple(seg.mentions),
+                frozenset(m.name for m in seg.employers),
+                seg.name_patterns,
+            )
+            for i, (seg, seg_deeds) in enumerate(zip(segments, by_segment, strict=True))
+        ]
+        return candidates(told, acting, frozenset(stated), self.gaz)
+
+
+def _reported_issues(segments: list[_Segment], told: list[list[Deed]]) -> tuple[str, ...]:
+    """The issues of the sentences that report this story's action: the headline, the lead
+    and the other sentences telling of an act by tech workers, unless they recall an
+    earlier campaign ("follows an earlier protest over ..."), which lends the story none."""
+    reporting = [
+        seg.text
+        for seg, seg_deeds in zip(segments, told, strict=True)
+        if seg.lead or (_continues_the_act(seg, seg_deeds) and not _RECALLED.search(seg.text))
+    ]
+    return issue_tags("\n".join(reporting)) if reporting else ()
+
+
+def _continues_the_act(seg: _Segment, deeds: list[Deed]) -> bool:
+    """Whether a sentence after the lead tells more of the workers' act: its own deed by
+    workers, or "the letter", "their demands", "organisers" referring back to it."""
+    return (
+        any(d.actor == "worker" and not d.negated for d in deeds)
+        or bool(_DEFINITE_ACT.search(seg.clean) or _THEIR_DEMANDS.search(seg.clean))
+        or bool(_PRONOUN_SUBJECT.match(seg.clean))
+    )
 
 
 def read_story(title: str, text: str) -> Reading:
     """The reading of one story, for ``judge_story`` and ``tags_of`` to share."""
-    return _Reader(lexicon(), default_gazetteer()).read(title, text)
+    return _Reader(lexicon(), default_gazetteer(), default_ranker()).read(title, text)
 
 
 def issue_tags(text: str, words: TextWords | None = None) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from pipeline.reading import read_story
 from pipeline.records import Tags
 
 _LETTER_KINDS = frozenset({"open_letter", "letter", "proposal"})
+_TOLD = 0.75  # the least strength of an act reported with no sure tech workers behind it
 _WALKOUT_AS_STRIKE = re.compile(
     r"\bstrik(?:e|es|ing)\b|\bwalk(?:ed|ing|s)? (?:off|out of) (?:the|their) jobs?\b|"
     r"\bwork stoppage",
@@ -42,7 +43,7 @@ def tags_of(reading: Reading) -> Tags:
     acting = reading.worker_deeds(min_value=ACTING)
     groups = [d.group for d in acting if d.group is not None]
     counts = [g.count for g in groups if g.count]
-    actions = _archive_actions(acting)
+    actions = _archive_actions(acting or _reported_deeds(reading))
     if any(d.actor == "shareholder" and d.kind in _LETTER_KINDS for d in reading.deeds):
         actions = tuple(dict.fromkeys((*actions, "open_letter")))
     return Tags(
@@ -53,6 +54,17 @@ def tags_of(reading: Reading) -> Tags:
         tags=reading.issues,
         workers=max(counts) if counts else None,
     )
+
+
+def _reported_deeds(reading: Reading) -> list[Deed]:
+    """The acts a story's headline and lead report, by workers of no sure employer or by no
+    one named: what the story is about when the reading saw no tech workers acting (the
+    relevance judgement, not the tags, says whether they are tech workers)."""
+    lead = [d for d in reading.deeds if d.lead and not d.negated and d.strength >= _TOLD]
+    # with outsiders acting in the lead, an act of no one named is likelier theirs
+    actors = ("worker",) if any(d.actor == "outsider" for d in lead) else ("worker", "none")
+    told = [d for d in lead if d.actor in actors]
+    return sorted(told, key=lambda d: (d.actor != "worker", -d.strength))
 
 
 def _archive_actions(ranked: list[Deed]) -> tuple[str, ...]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from importlib import resources
 
 import pytest
 
 from pipeline import process
+from pipeline.extract import extract_text
 from pipeline.lexicon import parse_count
 from pipeline.reading import issue_tags, read_story
 from pipeline.records import Article, FetchedPage, Tags
@@ -147,6 +149,32 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
     assert set(tag_story("", text).actions) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Riders for Zapdash stopped work across three cities on Tuesday.", "strike"),
+        ("Couriers of Quickbite logged out of the app for six hours over fees.", "strike"),
+        ("Employees at Lanternfish voted 31-4 in favour of unionizing.", "union_representation"),
+        ("A labour union was formed at the web portal Hanbit for the first time.", "union_drive"),
+        ("Mosswood fired two union organizers a week after they went public.", "union_drive"),
+        ("Staff of Brightloom filed a complaint with the labour department.", "legal_action"),
+        ("Former engineers at Corvid Labs settled their age discrimination suit.", "legal_action"),
+        ("Drivers for Rydo gathered outside the company's offices on Monday.", "protest"),
+        ("Two employees who occupied the chief executive's office were fired.", "protest"),
+        ("Workers at Tessellate issued a public statement opposing the sale.", "open_letter"),
+        ("Engineers at Pixelhaus plan further action after management said no.", "protest"),
+        ("Drivers for Zoomo staged a sick-out across the city on Friday.", "strike"),
+        ("Delivery executives of Fetchly continued their strike for a third day.", "strike"),
+        (
+            "Workers at Tidewater voted to ratify their first-ever labour contract.",
+            "union_representation",
+        ),
+    ],
+)
+def test_actions_are_read_in_their_common_phrasings(text, expected):
+    assert expected in tag_story("", text).actions
+
+
 def test_actions_of_activists_are_not_worker_actions():
     tags = tag_story(
         "Activists rally outside Amazon headquarters",
@@ -179,6 +207,29 @@ def test_struggles_and_issue_tags_name_what_the_action_is_about():
     )
     assert {"sexual_harassment", "retaliation", "forced_arbitration"} <= set(tags.tags)
     assert {"discrimination", "unfair_labor_practices"} <= set(tags.struggles)
+
+
+def test_issue_tags_come_from_the_action_reported_not_an_earlier_campaign():
+    tags = tag_story(
+        "Microsoft engineers petition over border agency deal",
+        "Several hundred Microsoft engineers signed a petition on Wednesday asking the company "
+        "to end its cloud work for immigration authorities. The petition went to the chief "
+        "executive. Organisers plan to deliver it in person next week. Some of them took part "
+        "in last year's campaign against a Pentagon contract for battlefield headsets.",
+    )
+    assert "immigration" in tags.tags
+    assert "military_contracts" not in tags.tags
+
+
+def test_the_demo_china_search_letter_is_not_a_military_story():
+    site = resources.files("pipeline.demo") / "site" / "articles"
+    html = (site / "google-dragonfly-transparency-letter.html").read_text("utf-8")
+    tags = tag_story(
+        "Google staff demand answers over censored search engine for China", extract_text(html)
+    )
+    assert tags.tags == ("censorship",)
+    assert tags.companies[0] == "Google"
+    assert "open_letter" in tags.actions
 
 
 def test_ice_the_agency_is_not_ice_the_frozen_water():

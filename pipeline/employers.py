@@ -1,0 +1,385 @@
+"""The acting employer: every company a story could name as the workers' employer, ranked.
+
+Candidates come from the gazetteer and from name patterns around worker nouns, so employers
+it does not list count too ("workers at Vodeo Games", "the Neople union", "Glitch
+employees", "indie studio Tender Claws"). Each candidate is described by a few features
+(where it is named, by which pattern, whether the gazetteer knows it, whether the reading
+tied an action to its workers) and scored by a linear ranker whose weights live in
+``data/employer_ranker.json``; ``bench/employer_ranker.py`` trains them on labelled stories
+with cross-validation grouped by event and prints the figures.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from pipeline.gazetteer import Gazetteer, Mention
+from pipeline.wordgate import LiteralGate
+
+_CAP = r"(?:[A-Z][\w&+]*(?:[.-][\w&+]+)*\.?|[a-z][A-Z][\w&+]*|[0-9]+[A-Z][\w&+]*)"
+_NOT_NAME_WORD = (
+    r"(?!(?:Workers?|Employees?|Staff|Union|United|Guild|Labou?r|Alliance|Local|Moderators?|"
+    r"Drivers?|Riders?|Couriers?|Developers?|Engineers?|Contractors?)\b)"
+)
+_NAME = rf"{_NOT_NAME_WORD}{_CAP}(?:[ ](?:(?:of|&|de|du|la)[ ])?{_NOT_NAME_WORD}{_CAP}){{0,3}}"
+_OUTSOURCED = (
+    r"(?:sub)?contractors?|moderators?|raters?|annotators?|labell?ers|contract workers|vendors?|"
+    r"temps"
+)
+OUTSOURCED_WORKERS = re.compile(rf"\b(?:{_OUTSOURCED})\b", re.IGNORECASE)
+"""Workers a client company is often named with ("Google contractors") though another
+company employs them."""
+_WORKERS = (
+    r"(?i:employees?|workers?|staff(?:ers)?|engineers?|developers?|devs|"
+    r"drivers?(?!['’]s? licen)|riders?|couriers?|testers?|writers?|artists?|"
+    r"beauticians?|pickers?|programmers?|associates?|"
+    r"(?:labou?r |trade |workers['’]? )?unions?|guild|union members|organi[sz]ers)"
+)
+_UNION_SUFFIX = (
+    r"(?:Workers?|Employees?|Labou?r|Staff|Developers?|Game Workers?)?\s*"
+    r"(?:Union|United|Guild|Alliance)"
+)
+_LOWER = r"(?:[a-z][\w'’-]*\s+)"
+_BASED = rf"(?:{_CAP}\s+)*{_CAP}-based\s+"
+_COMPANY_NOUN = (
+    r"(?:start-?up|company|studio|developer|publisher|platform|app|firm|provider|maker|"
+    r"operator|service|giant|unicorn|subsidiary|vendor|outsourcer|outsourcing firm|"
+    r"contractor|agency|retailer|marketplace|lab|chain|business|portal|site|network|bank)"
+)
+
+# what may stand between "workers at" and the name: "Los Angeles-based indie studio",
+# "Beast Breaker developer", "the Korean web portal"
+_DESCRIBED = rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+)?"
+
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
+    "workers_at": re.compile(
+        rf"\b(?:{_WORKERS}|(?i:{_OUTSOURCED})|working|employed)\s+(?:at|of|for|with|by)\s+(?:the\s+)?"
+        rf"{_DESCRIBED}(?P<name>{_NAME})"
+    ),
+    # "Glitch employees", "NCSOFT's labor union", "Google Fiber customer service workers"
+    "name_workers": re.compile(
+        rf"(?P<name>{_NAME})(?:['’]s?)?\s+{_LOWER}{{0,2}}?{_WORKERS}\b(?!\s+[A-Z])"
+    ),
+    # "Google contractors", "Facebook's content moderators": the client, seldom the employer
+    "client": re.compile(
+        rf"(?P<name>{_NAME})(?:['’]s?)?\s+(?:(?:content|contract|outsourced|AI|[a-z]+-language)\s+)?"
+        rf"(?i:{_OUTSOURCED})\b"
+    ),
+    # "a Google contractor called Appen", "their employer, Sama", "staffing agency BDS"
+    "vendor": re.compile(
+        r"(?i:(?:sub)?contractors?|outsourc\w+ (?:firm|company|provider|partner)s?|vendors?|"
+        r"staffing (?:agency|firm|company)|contract(?:ing)? (?:company|firm)|employers?|"
+        rf"employed by|work(?:s|ed|ing)? for)\s*,?\s+(?:(?:called|named|the)\s+)?(?P<name>{_NAME})"
+    ),
+    # "a wildcat strike at Gorillas", "a sit-in outside the office of Sama", "Grab's offices"
+    "action_at": re.compile(
+        r"(?i:strikes?|walk-?outs?|protest(?:s|ing|ed)?|sit-ins?|rall(?:y|ies|ied)|picket\w*|"
+        r"offices?|headquarters|campus|warehouses?|unioni[sz]\w*|rebellion|revolt|formed|"
+        r"created|founded|established|launched)\s+"
+        rf"(?:at|against|of|outside|in front of)\s+(?:the\s+)?{_DESCRIBED}(?P<name>{_NAME})|"
+        rf"(?P<named>{_NAME})(?=(?:['’]s)?\s+(?:headquarters|offices?)\b)"
+    ),
+    # "the Medium Workers Union", "Bandcamp United", "Vodeo Workers United"
+    "union_name": re.compile(rf"(?P<name>{_NAME})\s+{_UNION_SUFFIX}\b"),
+    # "location data startup Mapbox", "Glitch, the software company"
+    "company_noun": re.compile(
+        rf"\b{_COMPANY_NOUN}\s+(?P<name>{_NAME})|"
+        rf"(?P<named>{_NAME}),\s+(?:an?|the)\s+{_LOWER}{{0,5}}?{_COMPANY_NOUN}\b"
+    ),
+}
+
+NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
+"""For each name pattern, which sentences it could match (see ``pipeline.wordgate``)."""
+_WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "union_name"})
+# patterns whose name may just be a sentence's capitalised first word ("Warehouse staff")
+_OPENING_RISKY = frozenset({"name_workers", "client", "union_name", "action_at"})
+_OPENING = re.compile(r"[\W_]+")  # what may come before a sentence's first word
+_DESCRIBING = re.compile(r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$")
+_TITLE_CASE_SHARE = 0.6  # a headline with more capitalised words than this is in title case
+
+
+@dataclass(frozen=True, slots=True)
+class ToldSentence:
+    """One sentence of a story, as the ranker needs it."""
+
+    text: str
+    headline: bool
+    acts: bool
+    """Whether the sentence tells of workers acting (a strike, a letter, a union ...)."""
+    mentions: tuple[Mention, ...]
+    """The gazetteer's employers in ``text``, tech or not."""
+    employers: frozenset[str]
+    """The tech companies named as more than the venue of a post ("said on Twitter")."""
+    patterns: frozenset[str]
+    """The name patterns worth trying on ``text``: those whose ``NAME_GATES`` mark it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A company a story names, and what the ranker knows about it."""
+
+    name: str
+    known: bool
+    features: tuple[float, ...]
+
+
+FEATURES = (
+    "known",
+    "acting_own",
+    "acting_client",
+    "acting_value",
+    "stated_acting",
+    "headline",
+    "first_sentence",
+    "position",
+    "mentions",
+    "in_action_sentence",
+    "workers_acting",
+    "earliest",
+    "workers_at",
+    "name_workers",
+    "union_name",
+    "company_noun",
+    "client",
+    "vendor",
+    "action_at",
+    "parent_of_other",
+    "child_of_other",
+)
+
+
+@dataclass(slots=True)
+class _Seen:
+    name: str
+    known: bool
+    first: float
+    headline: bool = False
+    first_sentence: bool = False
+    starts: set[int] = field(default_factory=set)
+    in_action: bool = False
+    workers_acting: bool = False
+    mid_sentence: bool = False
+    """Named somewhere other than a sentence's first word (which is capitalised anyway)."""
+    patterns: frozenset[str] = frozenset()
+
+
+def candidates(
+    told: Sequence[ToldSentence],
+    acting: Mapping[str, float],
+    stated: frozenset[str],
+    gazetteer: Gazetteer,
+) -> list[Candidate]:
+    """Every employer ``told`` names, tech companies of the gazetteer and pattern finds.
+
+    ``acting`` maps the employers of the workers the reading saw acting to the value of
+    their strongest deed, strongest first; ``stated`` are those named with the workers
+    ("Amazon employees", "workers at Apple") rather than guessed from the story."""
+    seen: dict[str, _Seen] = {}
+    total = sum(len(s.text) + 1 for s in told) or 1
+    body = "\n".join(s.text for s in told if not s.headline)
+    offset = 0
+    body_index = 0
+    for sentence in told:
+        found = [
+            _Find(m.name, True, m.start, None, False)
+            for m in sentence.mentions
+            if m.name in sentence.employers
+        ]
+        found += _pattern_finds(sentence, body, gazetteer)
+        first_sentence = sentence.headline or body_index == 0
+        for find in found:
+            name = find.name
+            entry = seen.setdefault(name, _Seen(name, find.known, (offset + find.start) / total))
+            entry.headline |= sentence.headline
+            entry.first_sentence |= first_sentence
+            entry.starts.add(offset + find.start)
+            entry.in_action |= sentence.acts
+            entry.workers_acting |= sentence.acts and find.kind in _WORKER_PATTERNS
+            entry.mid_sentence |= find.known or " " in name or not find.opens
+            if find.kind:
+                entry.patterns |= {find.kind}
+        offset += len(sentence.text) + 1
+        body_index += not sentence.headline
+    for name in [n for n, e in seen.items() if not e.mid_sentence]:
+        del seen[name]
+    _merge_shortened(seen)
+    return [_candidate(entry, seen, acting, stated, gazetteer) for entry in seen.values()]
+
+
+class _Find(NamedTuple):
+    name: str
+    known: bool
+    start: int
+    kind: str | None  # the pattern that found it; None for the gazetteer
+    opens: bool  # a lone capitalised word opening its sentence: maybe no name at all
+
+
+def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> list[_Find]:
+    """The names the patterns find in ``sentence``; in a title-case headline only those
+    the body names too (as far as it does: "Ember" of "Workers At Ember Win ...")."""
+    if not sentence.patterns:
+        return []
+    title_case = _title_case(sentence)
+    found = []
+    for kind in sentence.patterns:
+        for match in _PATTERNS[kind].finditer(sentence.text):
+            group = "named" if match.groupdict().get("named") else "name"
+            start, surface = match.start(group), match.group(group)
+            if title_case and not (surface := _named_in(surface, body)):
+                continue
+            resolved = _resolve(surface, start, sentence.mentions, gazetteer)
+            if resolved is None:
+                continue
+            name, known = resolved
+            opens = (
+                kind in _OPENING_RISKY
+                and name == surface
+                and not title_case
+                and not _OPENING.sub("", sentence.text[:start])
+            )
+            found.append(_Find(name, known, start, kind, opens))
+    return found
+
+
+def _named_in(surface: str, body: str) -> str:
+    """The longest run of ``surface``'s first words that ``body`` names, or ""."""
+    words = surface.split()
+    for end in range(len(words), 0, -1):
+        shorter = " ".join(words[:end])
+        if re.search(rf"(?<![\w&]){re.escape(shorter)}(?![\w&])", body):
+            return shorter
+    return ""
+
+
+def _title_case(sentence: ToldSentence) -> bool:
+    """Whether a headline capitalises most words, so capitals say nothing about names."""
+    if not sentence.headline:
+        return False
+    words = re.findall(r"[^\W\d_][\w'’-]*", sentence.text)
+    capitalised = sum(w[0].isupper() for w in words)
+    return len(words) > 3 and capitalised > _TITLE_CASE_SHARE * len(words)
+
+
+def _merge_shortened(seen: dict[str, _Seen]) -> None:
+    """Fold names the gazetteer does not know into an earlier one that starts or ends
+    with them, or that they start with ("Vodeo" into "Vodeo Games", "Tender Claws Human"
+    into "Tender Claws")."""
+    unknown = sorted((e for e in seen.values() if not e.known), key=lambda e: e.first)
+    for later_index, later in enumerate(unknown):
+        for earlier in unknown[:later_index]:
+            if earlier.name in seen and _same_name(earlier.name, later.name):
+                earlier.starts |= later.starts
+                earlier.patterns |= later.patterns
+                earlier.headline |= later.headline
+                earlier.first_sentence |= later.first_sentence
+                earlier.in_action |= later.in_action
+                earlier.workers_acting |= later.workers_acting
+                del seen[later.name]
+                break
+
+
+def _same_name(a: str, b: str) -> bool:
+    short, long = sorted((a.split(), b.split()), key=len)
+    return long[: len(short)] == short or long[-len(short) :] == short
+
+
+def _resolve(
+    surface: str, start: int, mentions: Sequence[Mention], gazetteer: Gazetteer
+) -> tuple[str, bool] | None:
+    """The candidate a pattern's name stands for: a gazetteer company inside it, a known
+    alias, or the name itself; None for places, unions, agencies and employers outside tech."""
+    end = start + len(surface)
+    inside = [m for m in mentions if m.start < end and start < m.end]
+    if inside:
+        return (inside[0].name, True) if inside[0].tech else None
+    words = surface.split()
+    not_employers = gazetteer.not_employers
+    while words and (words[0].casefold() in not_employers or _DESCRIBING.search(words[0])):
+        words = words[1:]
+    if not words or " ".join(words).casefold() in not_employers:
+        return None
+    name = " ".join(words).rstrip(".")
+    if len(name) < 2:
+        return None
+    canonical = gazetteer.resolve(name)
+    return (canonical, True) if canonical else (name, False)
+
+
+def _candidate(
+    entry: _Seen,
+    seen: Mapping[str, _Seen],
+    acting: Mapping[str, float],
+    stated: frozenset[str],
+    gazetteer: Gazetteer,
+) -> Candidate:
+    company = gazetteer.companies.get(entry.name)
+    parents = {c.parent for n in seen if (c := gazetteer.companies.get(n)) and c.parent}
+    values = {
+        "known": float(entry.known),
+        "acting_own": float(entry.name in acting and "client" not in entry.patterns),
+        "acting_client": float(entry.name in acting and "client" in entry.patterns),
+        "acting_value": acting.get(entry.name, 0.0),
+        "stated_acting": float(entry.name in stated),
+        "headline": float(entry.headline),
+        "first_sentence": float(entry.first_sentence),
+        "position": entry.first,
+        "mentions": math.log1p(len(entry.starts)),
+        "in_action_sentence": float(entry.in_action),
+        "workers_acting": float(entry.workers_acting),
+        "earliest": float(entry.first == min(e.first for e in seen.values())),
+        **{kind: float(kind in entry.patterns) for kind in _PATTERNS},
+        "parent_of_other": float(entry.name in parents),
+        "child_of_other": float(bool(company and company.parent and company.parent in seen)),
+    }
+    return Candidate(entry.name, entry.known, tuple(values[f] for f in FEATURES))
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerRanker:
+    """A linear scorer over candidate features, trained offline on pairs of candidates of
+    one story: the higher of two scores is the likelier acting employer."""
+
+    weights: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> EmployerRanker:
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"employer ranker features {data['features']} are not {FEATURES}")
+        return cls(*(np.asarray(data[key], dtype=float) for key in ("weights", "mean", "scale")))
+
+    def scores(self, found: Sequence[Candidate]) -> np.ndarray:
+        """How likely each candidate is the acting employer, compared with the others."""
+        if not found:
+            return np.zeros(0)
+        x = (np.asarray([c.features for c in found], dtype=float) - self.mean) / self.scale
+        return x @ self.weights
+
+    def rank(self, found: Sequence[Candidate]) -> tuple[str, ...]:
+        """The story's companies, the acting employer first, then the other candidates the
+        gazetteer knows; names it does not know come only first.
+
+        An employer named with the workers the reading saw acting ("Amazon employees signed
+        ...") leads; among several such, or where there is none, the scores decide."""
+        scores = self.scores(found)
+        stated = FEATURES.index("stated_acting")
+        order = sorted(range(len(found)), key=lambda i: (-found[i].features[stated], -scores[i]))
+        return tuple(found[i].name for n, i in enumerate(order) if n == 0 or found[i].known)
+
+
+@functools.cache
+def default_ranker() -> EmployerRanker:
+    """The ranker shipped with picket, loaded once per process."""
+    text = resources.files("pipeline").joinpath("data/employer_ranker.json").read_text("utf-8")
+    return EmployerRanker.from_json(json.loads(text))

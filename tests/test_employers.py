@@ -1,0 +1,95 @@
+"""The acting employer: candidates found around worker nouns, and which one comes first."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from pipeline.employers import FEATURES, EmployerRanker
+from pipeline.reading import read_story
+from pipeline.tagging import tag_story
+
+
+def candidate_names(title: str, text: str) -> set[str]:
+    return {c.name for c in read_story(title, text).candidates}
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        (
+            "Employees at the indie studio Lanternfish Games voted to form a union.",
+            "Lanternfish Games",
+        ),
+        ("Riders for Zapdash, a grocery app, stopped work across three cities.", "Zapdash"),
+        ("Couriers of the delivery platform Quickbite logged out of the app.", "Quickbite"),
+        ("The Quillpoint Workers Union called a strike at the mapping company.", "Quillpoint"),
+        ("Staff of Brightloom, a payments startup, filed a complaint over overtime.", "Brightloom"),
+        ("A labour union was formed at the Korean web portal Hanbit last week.", "Hanbit"),
+        (
+            "Workers at Los Angeles-based studio Tidewater Interactive went on strike.",
+            "Tidewater Interactive",
+        ),
+        ("On Monday Orbitly's engineers signed a letter against a tracking tool.", "Orbitly"),
+    ],
+)
+def test_employers_the_gazetteer_does_not_list_are_named_first(text, employer):
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+def test_the_vendor_employing_outsourced_workers_comes_before_its_client():
+    tags = tag_story(
+        "",
+        "Moderators employed by Clearview Outsourcing, a contractor for Meta, walked out on "
+        "Friday over quotas.",
+    )
+    assert tags.companies == ("Clearview Outsourcing", "Meta")
+    assert "protest" in tags.actions
+
+
+def test_places_people_and_unions_are_not_employers():
+    names = candidate_names(
+        "",
+        "Berlin couriers of Flitzer walked out, and Black employees at Flitzer joined the "
+        "Communications Workers of America at a rally with National Labor Relations Board staff.",
+    )
+    assert names == {"Flitzer"}
+
+
+def test_part_of_a_union_or_employer_outside_tech_is_no_name():
+    names = candidate_names(
+        "", "Members of the United Auto Workers and Starbucks Workers United struck on Monday."
+    )
+    assert names == set()
+
+
+def test_a_word_that_only_opens_sentences_is_no_name():
+    assert candidate_names("Warehouse staff walk out", "Dozens of workers walked out.") == set()
+
+
+def test_capitals_of_a_title_case_headline_name_nobody():
+    names = candidate_names(
+        "Software Workers At Ember Win A Historic Contract",
+        "Workers at Ember ratified their first contract on Monday.",
+    )
+    assert names == {"Ember"}
+
+
+def test_the_acting_workers_employer_leads_a_company_named_earlier():
+    tags = tag_story(
+        "",
+        "Helix Analytics sells its tracking software to border agencies, and on Monday 300 "
+        "Amazon employees signed a letter asking Amazon to stop hosting it.",
+    )
+    assert tags.companies[0] == "Amazon"
+
+
+def test_the_shipped_ranker_matches_the_features_the_reader_computes():
+    text = resources.files("pipeline").joinpath("data/employer_ranker.json").read_text("utf-8")
+    data = json.loads(text)
+    assert data["features"] == list(FEATURES)
+    assert len(data["weights"]) == len(data["mean"]) == len(data["scale"]) == len(FEATURES)
+    with pytest.raises(ValueError, match="features"):
+        EmployerRanker.from_json({**data, "features": data["features"][1:]})
