@@ -1,4 +1,4 @@
-"""Train the acting-employer ranker (``pipeline/employers.py``) and print how well it does.
+"""Train the acting-employer ranker (``pipeline.understand.employers``) and print how well it does.
 
 Every labelled story that names companies is read; each company it could be about becomes
 a candidate with its features. A logistic regression learns, from pairs of candidates of
@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.employers import FEATURES, Candidate, EmployerRanker
-from pipeline.evaluate import company_hit
-from pipeline.reading import read_story
+from pipeline.understand.employers import FEATURES, Candidate, EmployerRanker
+from pipeline.understand.evaluate import company_hit
+from pipeline.understand.reading import read_story
 
 OUTPUT = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "employer_ranker.json"
 

@@ -94,7 +94,7 @@ def trafilatura_default(html: str, url: str) -> str:
 
 def picket_extractor(html: str, url: str) -> str:
     """Exactly the text picket stores for a page."""
-    from pipeline.extract import extract_text
+    from pipeline.extract.article import extract_text
 
     return extract_text(html, url)
 

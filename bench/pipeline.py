@@ -131,7 +131,7 @@ def time_trafilatura(htmls: Sequence[str]) -> float:
 
 def time_picket_extraction(pages: Sequence[BenchPage]) -> float:
     """Seconds per page of picket's extraction step alone, for the breakdown."""
-    from pipeline.extract import ExtractionError, extract_article
+    from pipeline.extract.article import ExtractionError, extract_article
 
     fetched = list(documents(pages, len(pages), fetched_at=START))
     started = time.perf_counter()

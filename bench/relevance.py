@@ -1,6 +1,6 @@
 """How well picket judges relevance on real news it never saw, and what judging costs.
 
-Grouped 5-fold cross-validation (``pipeline.crossval``) over the labelled real stories of
+Grouped 5-fold cross-validation (``pipeline.understand.crossval``) over the labelled real stories of
 ``../shared/data`` (``stories_train.jsonl``, every story of one event on one side) with
 the 181 article-extraction benchmark pages as extra negatives: a model trained on four
 folds judges the fifth. It prints precision, recall, F1, company and action hit rates
@@ -43,10 +43,10 @@ if __name__ == "pipeline":
 def timings(items: Sequence) -> dict[str, float]:
     """Milliseconds to load the shipped models, and per story to read and to score (its
     relevance, and its actions as a relevant story's)."""
-    from pipeline.action_model import load_action_model, story_tags
-    from pipeline.model import load_model, shipped_model_folder
-    from pipeline.reading import read_story
-    from pipeline.relevance import judge_story
+    from pipeline.understand.action_model import load_action_model, story_tags
+    from pipeline.understand.model import load_model, shipped_model_folder
+    from pipeline.understand.reading import read_story
+    from pipeline.understand.relevance import judge_story
 
     started = time.perf_counter()
     model = load_model(shipped_model_folder())
@@ -85,8 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         sys.exit(f"labelled data missing: {', '.join(missing)} (pass --data DIR)")
     logging.basicConfig(level=logging.ERROR)
-    from pipeline.crossval import cross_validate
-    from pipeline.evaluate import load_dataset, load_pages
+    from pipeline.understand.crossval import cross_validate
+    from pipeline.understand.evaluate import load_dataset, load_pages
 
     items = load_dataset(stories)
     pages = load_pages(pages_dir)

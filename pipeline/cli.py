@@ -18,7 +18,7 @@ from pipeline.settings import ConfigError, Settings, load_settings, path_setting
 from pipeline.store import StoreError, StoryQuery, StoryStore
 
 if TYPE_CHECKING:
-    from pipeline.evaluate import LabelledItem
+    from pipeline.understand.evaluate import LabelledItem
 
 log = logging.getLogger("picket")
 
@@ -191,8 +191,8 @@ def events(obj: _Context, days: int | None, limit: int, as_json: bool) -> None:
 
     Without --days, events of any date: a store of older news still shows its events.
     """
-    from pipeline.events import undated_events
     from pipeline.store.base import stories_of_events
+    from pipeline.understand.events import undated_events
 
     since = datetime.now(UTC) - timedelta(days=days) if days else None
     with _store(obj.settings) as store:
@@ -250,7 +250,7 @@ def evaluate_command(
     as_json: bool,
 ) -> None:
     """Relevance precision/recall and tagging hit rates on labelled JSON-lines files."""
-    from pipeline.evaluate import evaluate, format_report, report_json
+    from pipeline.understand.evaluate import evaluate, format_report, report_json
 
     items, pages = _labelled(datasets, negatives)
     threshold = obj.settings.relevance_threshold
@@ -259,7 +259,7 @@ def evaluate_command(
         click.echo(format_report(report))
         figures = report_json(report)
     else:
-        from pipeline.crossval import cross_validate, cv_json, format_cv
+        from pipeline.understand.crossval import cross_validate, cv_json, format_cv
 
         result = cross_validate(items, folds=folds, threshold=threshold, extra_negatives=pages)
         click.echo(format_cv(result))
@@ -270,7 +270,7 @@ def evaluate_command(
 
 def _labelled(datasets: tuple[Path, ...], negatives: Path | None):
     """The labelled items of ``datasets`` and the negative pages of ``negatives``."""
-    from pipeline.evaluate import DatasetError, load_dataset, load_pages
+    from pipeline.understand.evaluate import DatasetError, load_dataset, load_pages
 
     try:
         items = [item for path in datasets for item in load_dataset(path)]
@@ -318,8 +318,8 @@ def model_train(
     with_labels: bool,
 ) -> None:
     """Train the relevance and action models on labelled stories, deterministically."""
-    from pipeline.model import shipped_model_folder
-    from pipeline.training import DEFAULT_CORPUS, train
+    from pipeline.understand.model import shipped_model_folder
+    from pipeline.understand.training import DEFAULT_CORPUS, train
 
     corpus = corpus or tuple(p for p in DEFAULT_CORPUS if p.is_file())
     if not corpus:
@@ -346,8 +346,8 @@ def model_train(
 
 def _corrections(settings: Settings) -> list[LabelledItem]:
     """The store's corrections as labelled stories, in the order they were made."""
-    from pipeline.evaluate import parse_item
     from pipeline.labels import corrections_as_rows
+    from pipeline.understand.evaluate import parse_item
 
     with _store(settings) as store:
         rows = list(corrections_as_rows(store))

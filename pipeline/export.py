@@ -11,8 +11,8 @@ import csv
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from pipeline.events import undated_events
 from pipeline.records import Event, Story
+from pipeline.understand.events import undated_events
 
 CAT_COLUMNS: tuple[str, ...] = (
     "date",

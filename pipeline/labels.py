@@ -17,9 +17,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pipeline.gazetteer import default_gazetteer, resolve_company
 from pipeline.records import Correction, Relevance, Story
-from pipeline.sentences import sentences
+from pipeline.understand.gazetteer import default_gazetteer, resolve_company
+from pipeline.understand.sentences import sentences
 from pipeline.vocabulary import ACTION_LABELS
 
 if TYPE_CHECKING:

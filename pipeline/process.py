@@ -12,20 +12,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from pipeline.action_model import story_tags
-from pipeline.dedup import (
+from pipeline.extract.article import ExtractionError, byline_authors, extract_article
+from pipeline.records import Article, Event, FetchedPage, KnownStory, Story
+from pipeline.understand.action_model import story_tags
+from pipeline.understand.dedup import (
     DuplicateIndex,
     find_duplicate,
     fingerprint,
     known_fingerprint,
     signature,
 )
-from pipeline.events import assign_event
-from pipeline.extract import ExtractionError, byline_authors, extract_article
-from pipeline.normalize import clean_authors, normalize_article
-from pipeline.reading import read_story
-from pipeline.records import Article, Event, FetchedPage, KnownStory, Story
-from pipeline.relevance import judge_story
+from pipeline.understand.events import assign_event
+from pipeline.understand.normalize import clean_authors, normalize_article
+from pipeline.understand.reading import read_story
+from pipeline.understand.relevance import judge_story
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def understand(article: Article, page: FetchedPage, *, now: datetime, threshold:
     """The story an extracted article makes, with relevance and tags, before dedup.
 
     A relevant story whose page declares no author gets the byline its markup names; that
-    search is too slow to make for every page (see ``pipeline.page_metadata``).
+    search is too slow to make for every page (see ``pipeline.extract.page_metadata``).
     """
     story = normalize_article(article, page, now=now)
     reading = read_story(story.title, story.text)

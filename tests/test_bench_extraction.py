@@ -117,7 +117,7 @@ def test_missing_data_folder_stops_with_a_message(
 def test_picket_stays_above_its_floor_on_the_benchmark() -> None:
     if not (BENCHMARK_DATA / "ground-truth.json").is_file():
         pytest.skip("the article-extraction benchmark in ../shared is absent")
-    from pipeline.extract import extract_text
+    from pipeline.extract.article import extract_text
 
     pages = bench.load_benchmark(BENCHMARK_DATA)
     predictions = [extract_text(html, url) for _, url, html, _ in pages]

@@ -173,7 +173,7 @@ def test_results_are_a_markdown_table_with_the_machine_and_no_paths() -> None:
 
 
 def test_the_relevance_bench_times_loading_reading_and_scoring() -> None:
-    from pipeline.evaluate import LabelledItem
+    from pipeline.understand.evaluate import LabelledItem
 
     items = [
         LabelledItem("Staff walk out", "Hundreds of Google employees walked out.", True),

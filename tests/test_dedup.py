@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dedup import (
+from pipeline.records import Story
+from pipeline.understand.dedup import (
     NUM_PERM,
     DuplicateIndex,
     Fingerprint,
@@ -19,8 +20,7 @@ from pipeline.dedup import (
     fingerprint,
     signature,
 )
-from pipeline.normalize import content_hash
-from pipeline.records import Story
+from pipeline.understand.normalize import content_hash
 
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 
@@ -208,7 +208,8 @@ def test_signatures_round_trip_through_bytes() -> None:
 
 def test_signatures_are_the_same_in_every_process() -> None:
     code = (
-        "from pipeline.dedup import signature; print(signature('a b c d e f g').to_bytes().hex())"
+        "from pipeline.understand.dedup import signature; "
+        "print(signature('a b c d e f g').to_bytes().hex())"
     )
     other = subprocess.run(
         [sys.executable, "-c", code],

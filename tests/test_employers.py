@@ -7,9 +7,9 @@ from importlib import resources
 
 import pytest
 
-from pipeline.employers import FEATURES, EmployerRanker
-from pipeline.reading import read_story
-from pipeline.tagging import tag_story
+from pipeline.understand.employers import FEATURES, EmployerRanker
+from pipeline.understand.reading import read_story
+from pipeline.understand.tagging import tag_story
 
 
 def candidate_names(title: str, text: str) -> set[str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.crossval import cross_validate, format_cv
-from pipeline.evaluate import (
+from pipeline.understand.crossval import cross_validate, format_cv
+from pipeline.understand.evaluate import (
     DatasetError,
     EvalReport,
     LabelledItem,

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from pipeline.events import (
+from pipeline.records import Event, Relevance, Story, Tags
+from pipeline.understand.events import (
     assign_event,
     event_id_for,
     merge_tags,
     story_keywords,
     undated_events,
 )
-from pipeline.records import Event, Relevance, Story, Tags
 
 NOW = datetime(2024, 10, 1, tzinfo=UTC)
 RELEVANT = Relevance(score=0.9, label=True, evidence=("workers walked out",))

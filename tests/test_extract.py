@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import (
+from pipeline.extract.article import (
     MIN_TEXT_CHARS,
     ExtractionError,
     byline_authors,
@@ -283,21 +283,21 @@ def assert_entry_fallback(page: FetchedPage) -> None:
 
 
 def test_http_error_falls_back_to_the_feed_entry(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="pipeline.extract"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.extract.article"):
         assert_entry_fallback(page_for(article_html(), status=404, entry=ENTRY))
 
     assert "HTTP 404" in caplog.text
 
 
 def test_fetch_error_falls_back_to_the_feed_entry(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="pipeline.extract"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.extract.article"):
         assert_entry_fallback(page_for(b"", status=0, entry=ENTRY, error="timed out"))
 
     assert "timed out" in caplog.text
 
 
 def test_empty_body_falls_back_to_the_feed_entry(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="pipeline.extract"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.extract.article"):
         assert_entry_fallback(page_for(b"  \n", entry=ENTRY))
 
     assert "empty body" in caplog.text
@@ -308,7 +308,7 @@ def test_page_without_main_text_falls_back_to_the_feed_entry(
 ) -> None:
     consent_wall = """<html><head><title>Before you continue</title></head><body>
 <div class="consent"><p>We use cookies.</p><button>Accept all</button></div></body></html>"""
-    with caplog.at_level(logging.WARNING, logger="pipeline.extract"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.extract.article"):
         assert_entry_fallback(page_for(consent_wall, entry=ENTRY))
 
     assert "main text" in caplog.text

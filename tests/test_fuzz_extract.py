@@ -1,6 +1,6 @@
 """The extractor wrapper turns any page into an article or an ``ExtractionError``, nothing else.
 
-``pipeline.extract.extract_article`` reads pages written by strangers: markup soup, wrong
+``pipeline.extract.article.extract_article`` reads pages written by strangers: markup soup, wrong
 or missing encodings, truncated bytes, scripts and hostile attributes. Whatever it gets,
 it returns an ``Article`` (from the page, or from the feed entry as a fallback) or raises
 ``ExtractionError``; ``picket run`` counts the latter as an unusable page.
@@ -14,7 +14,7 @@ from fuzzing import FUZZ, TRICKY_TEXT, html_documents
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.extract import ExtractionError, extract_article
+from pipeline.extract.article import ExtractionError, extract_article
 from pipeline.records import Article, FeedEntry, FetchedPage
 
 FETCHED_AT = datetime(2025, 6, 2, 12, 0, tzinfo=UTC)

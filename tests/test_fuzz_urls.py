@@ -13,7 +13,7 @@ from fuzzing import FUZZ, TRICKY_TEXT
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.urls import canonical_url, story_id
+from pipeline.understand.urls import canonical_url, story_id
 
 SCHEMES = st.sampled_from(
     ["http", "https", "HTTPS", "javascript", "data", "file", "ftp", "mailto", "", "http:"]

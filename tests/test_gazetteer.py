@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.gazetteer import (
+from pipeline.understand.gazetteer import (
     Gazetteer,
     company_mentions,
     default_gazetteer,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.evaluate import evaluate, format_report, load_dataset
+from pipeline.understand.evaluate import evaluate, format_report, load_dataset
 
 DATA = Path(__file__).resolve().parent / "data"
 HELDOUT_FLOORS = {"precision": 0.86, "recall": 0.98, "company": 0.98, "action": 0.86}

@@ -11,7 +11,7 @@ import trafilatura
 from fuzzing import FUZZ, TRICKY_TEXT, html_documents
 from hypothesis import example, given
 
-from pipeline.html_tree import PageHead, decode_body, page_tree, parse_html
+from pipeline.extract.html_tree import PageHead, decode_body, page_tree, parse_html
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 BENCHMARK_PAGES = SHARED_DATA / "article-extraction-benchmark" / "html"

@@ -17,8 +17,8 @@ from types import ModuleType
 
 import pytest
 
-from pipeline.employers import default_ranker
-from pipeline.evaluate import evaluate, load_dataset
+from pipeline.understand.employers import default_ranker
+from pipeline.understand.evaluate import evaluate, load_dataset
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA = REPO_ROOT.parent / "shared" / "data"

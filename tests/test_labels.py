@@ -233,7 +233,9 @@ def test_export_writes_the_corpus_format(env, tmp_path):
         "The company did not comment."
     )
 
-    from pipeline.evaluate import load_dataset  # ``picket eval`` reads the export as it is
+    from pipeline.understand.evaluate import (
+        load_dataset,  # ``picket eval`` reads the export as it is
+    )
 
     assert [item.label for item in load_dataset(out)] == [True, False]
 

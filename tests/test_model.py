@@ -8,17 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.action_model import (
+from pipeline.understand.action_model import (
     ACTIONS,
     action_features,
     default_action_model,
     load_action_model,
     story_tags,
 )
-from pipeline.crossval import cross_validate, cv_json, format_cv
-from pipeline.evaluate import LabelledItem, load_dataset, load_pages
-from pipeline.features import story_features
-from pipeline.model import (
+from pipeline.understand.crossval import cross_validate, cv_json, format_cv
+from pipeline.understand.evaluate import LabelledItem, load_dataset, load_pages
+from pipeline.understand.features import story_features
+from pipeline.understand.model import (
     META_FILE,
     WEIGHTS_FILE,
     ModelError,
@@ -26,9 +26,9 @@ from pipeline.model import (
     load_model,
     shipped_model_folder,
 )
-from pipeline.reading import read_story
-from pipeline.tagging import tags_of
-from pipeline.training import (
+from pipeline.understand.reading import read_story
+from pipeline.understand.tagging import tags_of
+from pipeline.understand.training import (
     DEFAULT_CORPUS,
     Example,
     event_group,

@@ -16,7 +16,8 @@ from pipeline.field_caps import (
     TEXT_MAX_CHARS,
     TITLE_MAX_CHARS,
 )
-from pipeline.normalize import (
+from pipeline.records import Article, FeedEntry, FetchedPage
+from pipeline.understand.normalize import (
     clean_text,
     content_hash,
     detect_language,
@@ -24,8 +25,7 @@ from pipeline.normalize import (
     outlet_and_domain,
     to_utc,
 )
-from pipeline.records import Article, FeedEntry, FetchedPage
-from pipeline.urls import canonical_url, choose_canonical, story_id
+from pipeline.understand.urls import canonical_url, choose_canonical, story_id
 
 NOW = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
 

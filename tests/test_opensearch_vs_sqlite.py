@@ -18,7 +18,6 @@ from synthetic_stories import make_stories
 from pipeline.records import Event, Tags
 from pipeline.store import StoryQuery
 from pipeline.store.sqlite import SQLiteStore
-from pipeline.store.stats import gather_stats
 
 pytestmark = pytest.mark.opensearch
 
@@ -146,8 +145,8 @@ def test_stop_words_are_where_the_stores_differ(stores):
 def test_aggregations_count_like_sqlite(stores, relevant_only, since):
     engine, sqlite, _ = stores
     start = _day(since) if since else None
-    from_engine = gather_stats(engine, since=start, relevant_only=relevant_only, top=8)
-    from_sqlite = gather_stats(sqlite, since=start, relevant_only=relevant_only, top=8)
+    from_engine = engine.stats(since=start, relevant_only=relevant_only, top=8)
+    from_sqlite = sqlite.stats(since=start, relevant_only=relevant_only, top=8)
     assert from_engine == from_sqlite
     assert from_engine.stories and from_engine.events and from_engine.top["companies"]
 

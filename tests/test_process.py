@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipeline.demo.server import demo_site_root
-from pipeline.extract import extract_article
+from pipeline.extract.article import extract_article
 from pipeline.process import StoryProcessor, understand
 from pipeline.records import FetchedPage
 

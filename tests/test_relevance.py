@@ -2,19 +2,20 @@
 
 Every story here was written for these tests (none is taken from a news source): ordinary
 tech, business and labour news that must not raise an alert, and worker actions that must.
-The reader's own score (``pipeline.reader_score``) is held to every one of them; the
-model that decides (``pipeline.relevance``) learned from real news, not from these, and is
-held to a ceiling of alerts on the look-alikes, pinned at what it does today.
+The reader's own score (``pipeline.understand.reader_score``) is held to every one of
+them; the model that decides (``pipeline.understand.relevance``) learned from real news,
+not from these, and is held to a ceiling of alerts on the look-alikes, pinned at what it
+does today.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.reader_score import score_reading
-from pipeline.reading import read_story
 from pipeline.records import Relevance
-from pipeline.relevance import judge_relevance
+from pipeline.understand.reader_score import score_reading
+from pipeline.understand.reading import read_story
+from pipeline.understand.relevance import judge_relevance
 
 # Look-alikes of ORDINARY_NEWS + LONG_ORDINARY_NEWS the model judges relevant today (of 85):
 # mostly strikes outside tech, management's and governments' acts, and researchers' letters.

@@ -8,12 +8,12 @@ from importlib import resources
 import pytest
 
 from pipeline import process
-from pipeline.extract import extract_text
-from pipeline.lexicon import parse_count
-from pipeline.reading import issue_tags, read_story
+from pipeline.extract.article import extract_text
 from pipeline.records import Article, FetchedPage, Tags
-from pipeline.sentences import sentences
-from pipeline.tagging import tag_story
+from pipeline.understand.lexicon import parse_count
+from pipeline.understand.reading import issue_tags, read_story
+from pipeline.understand.sentences import sentences
+from pipeline.understand.tagging import tag_story
 
 
 def test_tag_story_returns_archive_tags_for_a_clear_story():

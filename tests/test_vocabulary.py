@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline import tagging
+from pipeline.understand import tagging
 from pipeline.vocabulary import ACTION_LABELS, ISSUE_LABELS, LABELS, label, labels
 
 

@@ -10,8 +10,8 @@ from fuzzing import FUZZ, TRICKY_TEXT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import lexicon as lexicon_module
-from pipeline.wordgate import (
+from pipeline.understand import lexicon as lexicon_module
+from pipeline.understand.wordgate import (
     GatedPattern,
     GateScan,
     LiteralGate,

@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from pipeline.alerts.query import to_engine_query
 from pipeline.alerts.watches import Watch
 from pipeline.records import Story
-from pipeline.sentences import sentences
+from pipeline.understand.sentences import sentences
 from pipeline.vocabulary import labels
 
 SNIPPET_CHARS = 280

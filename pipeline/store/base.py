@@ -15,6 +15,7 @@ from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Stor
 
 if TYPE_CHECKING:
     from pipeline.records import Correction
+    from pipeline.store.stats import StoryStats
 
 TAG_FIELDS: tuple[str, ...] = ("companies", "actions", "struggles", "employment_types", "tags")
 """The keyword-list fields of ``Tags`` that searches can filter on."""
@@ -95,6 +96,9 @@ class StoryStore(Protocol):
 
     def recent_events(self, since: datetime | None = None, limit: int = 50) -> list[Event]:
         """Events whose last story arrived after ``since``, most recently active first."""
+
+    def stats(self, since: datetime | None, *, relevant_only: bool, top: int) -> StoryStats:
+        """Counts per week and the most frequent tags of the stories since ``since``."""
 
     def record_outcomes(
         self, health: Iterable[SourceHealth], outcomes: Sequence[CrawlOutcome]

@@ -13,7 +13,7 @@ import click
 from pipeline.settings import Settings, split_credentials
 from pipeline.store import StoreError, StoryStore, open_store
 from pipeline.store.engine import EngineStore
-from pipeline.store.stats import StoryStats, gather_stats
+from pipeline.store.stats import StoryStats
 
 
 @contextmanager
@@ -128,7 +128,7 @@ def stats_command(obj, days: int | None, all_stories: bool, top: int, as_json: b
     """Stories and events per week, top companies, actions, struggles and tags."""
     since = datetime.now(UTC) - timedelta(days=days) if days else None
     with opened_store(obj.settings) as store:
-        stats = gather_stats(store, since=since, relevant_only=not all_stories, top=top)
+        stats = store.stats(since=since, relevant_only=not all_stories, top=top)
     click.echo(json.dumps(_stats_json(stats)) if as_json else _stats_text(stats, days))
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery
 from pipeline.store.engine_documents import utc_iso
 from pipeline.store.sqlite import fts_query
+from pipeline.store.stats import STAT_FIELDS
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "body")
 """What a text search looks in: the same two columns as the SQLite store's full-text index."""
@@ -187,8 +188,6 @@ def stale_watches_query(keep: Iterable[str]) -> dict[str, Any]:
 
 
 # --- aggregations for ``picket stats`` -------------------------------------------------
-
-STAT_FIELDS: tuple[str, ...] = ("companies", "actions", "struggles", "tags")
 
 
 def story_stats_body(since: datetime | None, *, relevant_only: bool, top: int) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from pipeline.events import MAX_KEYWORDS, merge_tags
 from pipeline.health import MAX_BACKOFF
 from pipeline.records import Event, SourceHealth, Story
 from pipeline.store.engine_documents import (
@@ -31,6 +30,7 @@ from pipeline.store.engine_documents import (
     health_from_document,
 )
 from pipeline.store.engine_mappings import IndexNames
+from pipeline.understand.events import MAX_KEYWORDS, merge_tags
 
 Document = Mapping[str, Any]
 

@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -30,6 +31,7 @@ from pipeline.records import (
 )
 from pipeline.sqlite_tx import immediate_transaction
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery, UpsertResult
+from pipeline.store.stats import StoryStats, stats_from_records
 
 log = logging.getLogger(__name__)
 
@@ -410,6 +412,11 @@ class SQLiteStore:
             (utc_text(since) or "", limit),
         ).fetchall()
         return [from_json(Event, json.loads(row["record"])) for row in rows]
+
+    def stats(self, since: datetime | None, *, relevant_only: bool, top: int) -> StoryStats:
+        query = StoryQuery(since=since, relevant=True if relevant_only else None, limit=sys.maxsize)
+        events = self.recent_events(since=since, limit=sys.maxsize)
+        return stats_from_records(self.search(query), events, top=top)
 
     # --- sources -----------------------------------------------------------------
 

@@ -8,7 +8,6 @@ as the engines' terms aggregations do.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,10 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pipeline.records import Event, Story
-from pipeline.store.base import StoryQuery, StoryStore
-from pipeline.store.engine_queries import STAT_FIELDS
 
 WeekCounts = tuple[tuple[date, int], ...]
+
+STAT_FIELDS: tuple[str, ...] = ("companies", "actions", "struggles", "tags")
+"""The tag fields whose most frequent values the stats show."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +89,3 @@ def stats_from_aggregations(stories: Mapping[str, Any], events: Mapping[str, Any
             for name in STAT_FIELDS
         },
     )
-
-
-def gather_stats(
-    store: StoryStore, *, since: datetime | None, relevant_only: bool, top: int = 10
-) -> StoryStats:
-    """The stats of a store: aggregations on a search engine, counting on SQLite."""
-    from pipeline.store.engine import EngineStore
-
-    if isinstance(store, EngineStore):
-        return store.stats(since, relevant_only=relevant_only, top=top)
-    query = StoryQuery(since=since, relevant=True if relevant_only else None, limit=sys.maxsize)
-    events = store.recent_events(since=since, limit=sys.maxsize)
-    return stats_from_records(store.search(query), events, top=top)

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from pipeline.normalize import words
 from pipeline.records import Event, Story, Tags
+from pipeline.understand.normalize import words
 
 WINDOW_DAYS = 10
 SHARED_TAGS_MIN_SIMILARITY = 0.1  # same company and action: a few specific words in common

@@ -1,4 +1,4 @@
-"""Prose split into sentences, the unit ``pipeline.reading`` reads a story in."""
+"""Prose split into sentences, the unit ``pipeline.understand.reading`` reads a story in."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Turn an extracted Article into a Story: canonical URL, UTC dates, clean text, language, outlet.
 
 Every function here is pure: the clock comes in as ``now`` and the source's time zone as an
-argument. Canonical URLs have their own module, ``pipeline.urls``. A naive date is read in
+argument. Canonical URLs have their own module, ``urls``. A naive date is read in
 the source's zone; a repeated wall-clock hour (clocks going back) is read as its first
 occurrence.
 """
@@ -27,7 +27,12 @@ from pipeline.field_caps import (
     capped_authors,
 )
 from pipeline.records import Article, FetchedPage, Story
-from pipeline.urls import canonical_or_none, choose_canonical, registrable_domain, story_id
+from pipeline.understand.urls import (
+    canonical_or_none,
+    choose_canonical,
+    registrable_domain,
+    story_id,
+)
 
 # --- dates ---------------------------------------------------------------------------------
 

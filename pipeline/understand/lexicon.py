@@ -1,6 +1,6 @@
 """The word lists of ``data/cues.yaml`` and ``data/vocabulary.yaml``, compiled once.
 
-``pipeline.reading`` reads stories with them and ``pipeline.tagging`` names employment
+``reading`` reads stories with them and ``tagging`` names employment
 types with them. Each list is one regular expression matched at word boundaries. The
 number words are here too, with ``parse_count``, which reads the head-count they spell.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.wordgate import GatedPattern, LiteralGate
+from pipeline.understand.wordgate import GatedPattern, LiteralGate
 
 _STOP_WORDS = (
     "a|an|the|and|or|but|nor|to|of|for|with|by|from|at|in|on|as|that|this|these|those|who|whom|"
@@ -141,7 +141,7 @@ class Lexicon:
             re.IGNORECASE,
         )
         self.actions = tuple(ActionKind.of(name, spec) for name, spec in cues["actions"].items())
-        # the sentences of a story worth searching for these (see pipeline.wordgate)
+        # the sentences of a story worth searching for these (see pipeline.understand.wordgate)
         self.outside_occupation_gate = LiteralGate([self.outside_occupation])
         self.tech_context_gate = LiteralGate([self.tech_context])
         self.tags = {tag: _gated_vocabulary(words) for tag, words in vocabulary["tags"].items()}

@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from pipeline.gazetteer import Gazetteer, Mention
-from pipeline.wordgate import LiteralGate
+from pipeline.understand.gazetteer import Gazetteer, Mention
+from pipeline.understand.wordgate import LiteralGate
 
 _CAP = r"(?:[A-Z][\w&+]*(?:[.-][\w&+]+)*\.?|[a-z][A-Z][\w&+]*|[0-9]+[A-Z][\w&+]*)"
 _NOT_NAME_WORD = (
@@ -99,7 +99,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
-"""For each name pattern, which sentences it could match (see ``pipeline.wordgate``)."""
+"""For each name pattern, which sentences it could match (see ``pipeline.understand.wordgate``)."""
 _WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "union_name"})
 # patterns whose name may just be a sentence's capitalised first word ("Warehouse staff")
 _OPENING_RISKY = frozenset({"name_workers", "client", "union_name", "action_at"})

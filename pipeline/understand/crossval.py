@@ -4,7 +4,7 @@ The items are split into folds with every story of one ``event`` on the same sid
 item with no event key is its own group, except that a relevant one's id less its last
 part, the outlet, stands in for it: "pos-acme-walkout-2019-wired" and
 "pos-acme-walkout-2019-verge" are one event). Models are trained on all folds but one
-(``pipeline.training.fit`` for relevance, ``fit_actions`` for the actions) and judge that
+(``pipeline.understand.training.fit`` for relevance, ``fit_actions`` for the actions) and judge that
 one; the counts of all folds are summed into one report, and the spread of the per-fold
 figures says how much they move.
 Needs scikit-learn (the ``train`` extra).
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pipeline.evaluate import (
+from pipeline.understand.evaluate import (
     EvalReport,
     LabelledItem,
     format_report,
@@ -25,8 +25,8 @@ from pipeline.evaluate import (
     report_json,
     tally,
 )
-from pipeline.reading import read_story
-from pipeline.training import SEED, examples_of, fit, fit_actions, group_folds
+from pipeline.understand.reading import read_story
+from pipeline.understand.training import SEED, examples_of, fit, fit_actions, group_folds
 
 _FIGURES = ("precision", "recall", "f1", "company_hit_rate", "action_hit_rate")
 

@@ -25,8 +25,8 @@ from hashlib import blake2b
 
 import numpy as np
 
-from pipeline.normalize import words
 from pipeline.records import KnownStory, Story
+from pipeline.understand.normalize import words
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5

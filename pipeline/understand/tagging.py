@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 
-from pipeline.deeds import ACTING, Deed, Reading, WorkerGroup
-from pipeline.lexicon import lexicon
-from pipeline.reading import read_story
 from pipeline.records import Tags
+from pipeline.understand.deeds import ACTING, Deed, Reading, WorkerGroup
+from pipeline.understand.lexicon import lexicon
+from pipeline.understand.reading import read_story
 
 _LETTER_KINDS = frozenset({"open_letter", "letter", "proposal"})
 _TOLD = 0.75  # the least strength of an act reported with no sure tech workers behind it

@@ -5,7 +5,7 @@ action) has its own logistic regression over the relevance features plus the act
 reader's tags name (``action_features``); a story gets every action whose probability is
 at least one half, or the likeliest one when none is. Shipped beside the relevance model
 in ``pipeline/data/model/`` as ``actions.npz`` (a weight matrix, one row an action) and
-``actions.json``; scored with numpy alone. ``pipeline.training.fit_actions`` makes it.
+``actions.json``; scored with numpy alone. ``pipeline.understand.training.fit_actions`` makes it.
 Stories judged not relevant keep the reader's tags.
 """
 
@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.deeds import Reading
-from pipeline.features import story_features
-from pipeline.model import read_arrays, shipped_model_folder, write_arrays
 from pipeline.records import Tags
-from pipeline.tagging import tags_of
+from pipeline.understand.deeds import Reading
+from pipeline.understand.features import story_features
+from pipeline.understand.model import read_arrays, shipped_model_folder, write_arrays
+from pipeline.understand.tagging import tags_of
 
 FORMAT = "picket-actions-linear/1"
 WEIGHTS_FILE = "actions.npz"

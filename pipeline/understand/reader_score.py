@@ -5,19 +5,19 @@ technology company act together on an issue and take it outside the group (lette
 petitions, protests, walkouts, strikes, union drives, group legal action, protest
 resignations, shareholders acting with or for workers), not initiated by management.
 
-The score is read off ``pipeline.reading.read_story``: the best action that the story ties
+The score is read off ``reading.read_story``: the best action that the story ties
 to a group of workers, weighted by how strong the act is, how surely it is theirs, how
 surely their employer is a tech company, whether they are several, and where in the story
 it is told. A second independent act corroborates; an act found only deep in the text,
 with nothing in the headline or first sentences, counts for less (background, not news).
 Acts of activists, customers or management earn nothing; shareholders earn a little when
 they act on an ethics issue. The phrases it rests on are the evidence a reader of an alert
-sees; ``pipeline.relevance`` gives the score to the learned model as one of its features.
+sees; ``relevance`` gives the score to the learned model as one of its features.
 """
 
 from __future__ import annotations
 
-from pipeline.deeds import Deed, Reading
+from pipeline.understand.deeds import Deed, Reading
 
 _CORROBORATION = 0.3
 _OUTSIDERS_PRESENT = 0.7

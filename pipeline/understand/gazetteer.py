@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.wordgate import LiteralGate, trie_pattern
+from pipeline.understand.wordgate import LiteralGate, trie_pattern
 
 _WORD_BEFORE = re.compile(r"([\w'’&.-]+)\W*$")
 _WORD_AFTER = re.compile(r"^[\s-]*([\w'’&-]+)")

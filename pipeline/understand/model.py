@@ -1,11 +1,11 @@
-"""The learned relevance model: a calibrated linear model over ``pipeline.features``.
+"""The learned relevance model: a calibrated linear model over ``pipeline.understand.features``.
 
 A model is two files in one folder: ``relevance.npz`` holds the weights (numpy arrays,
 loaded without pickle) and ``relevance.json`` the feature names, the calibration and how
 it was trained. Scoring is a sum of the weights of a story's features, then Platt's
 sigmoid, so the score is a probability: ``PICKET_RELEVANCE_THRESHOLD`` of 0.5 means
 "more likely relevant than not" on stories like the labelled ones. numpy is all it needs;
-``pipeline.training`` makes a model (with scikit-learn) and ``picket model train``
+``pipeline.understand.training`` makes a model (with scikit-learn) and ``picket model train``
 writes the one shipped in ``pipeline/data/model/``.
 """
 

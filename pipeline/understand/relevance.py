@@ -1,8 +1,8 @@
 """Relevance: does a story report tech workers acting together, and on what evidence?
 
-The definition is the Collective Action in Tech archive's (see ``pipeline.reader_score``).
-The score is the shipped model's probability (``pipeline.model``), computed from what
-the reader found and from the words of the headline and lead (``pipeline.features``); the
+The definition is the Collective Action in Tech archive's (see ``reader_score``).
+The score is the shipped model's probability (``model``), computed from what
+the reader found and from the words of the headline and lead (``features``); the
 label is that probability at or above the threshold. The evidence is the reader's: who
 acted, how, against which employer. Where the reader tied no act to anyone, the model's
 strongest words stand in for it, so an alert always says what it rests on.
@@ -10,13 +10,13 @@ strongest words stand in for it, so an alert always says what it rests on.
 
 from __future__ import annotations
 
-from pipeline.deeds import Reading
-from pipeline.features import TEXT_PREFIX, story_features
-from pipeline.lexicon import STOP_WORDS
-from pipeline.model import LinearModel, default_model
-from pipeline.reader_score import score_reading
-from pipeline.reading import read_story
 from pipeline.records import Relevance
+from pipeline.understand.deeds import Reading
+from pipeline.understand.features import TEXT_PREFIX, story_features
+from pipeline.understand.lexicon import STOP_WORDS
+from pipeline.understand.model import LinearModel, default_model
+from pipeline.understand.reader_score import score_reading
+from pipeline.understand.reading import read_story
 
 _MODEL_EVIDENCE = 3
 

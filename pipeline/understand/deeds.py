@@ -1,14 +1,14 @@
 """What reading a story finds: worker groups, the deeds of its text and who did them.
 
-``pipeline.reading`` makes a ``Reading``; ``pipeline.relevance`` judges it and
-``pipeline.tagging`` turns it into the archive's vocabulary.
+``reading`` makes a ``Reading``; ``relevance`` judges it and
+``tagging`` turns it into the archive's vocabulary.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.employers import Candidate
+from pipeline.understand.employers import Candidate
 
 ACTING = 0.2
 """The value above which a deed counts as a group of tech workers acting."""
@@ -68,7 +68,7 @@ class Reading:
     """Everything ``read_story`` found, for tagging and for the relevance score."""
 
     companies: tuple[str, ...]
-    """The acting workers' employer first (see ``pipeline.employers``), then the others."""
+    """The acting workers' employer first (see ``employers``), then the others."""
     candidates: tuple[Candidate, ...]
     """Every employer the story could be about, with the features that ranked them."""
     deeds: tuple[Deed, ...]

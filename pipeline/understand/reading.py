@@ -3,8 +3,8 @@
 ``read_story`` finds worker groups ("more than 1,400 Salesforce employees"), the actions of
 the text (signed a letter, walked out, voted to unionize) and ties each action to the
 people who took it: workers, outsiders (activists, customers), shareholders or management.
-``pipeline.tagging`` turns that reading into the archive's vocabulary and
-``pipeline.relevance`` scores it. Pure: a story is read once and both take that reading.
+``pipeline.understand.tagging`` turns that reading into the archive's vocabulary and
+``pipeline.understand.relevance`` scores it. Pure: a story is read once and both take that reading.
 
 Conventions worth knowing:
 - A group's ``count`` is the number stated for it: "a dozen" is 12, "almost a thousand"
@@ -21,8 +21,8 @@ from collections import Counter
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
-from pipeline.deeds import ACTING, Deed, Reading, WorkerGroup
-from pipeline.employers import (
+from pipeline.understand.deeds import ACTING, Deed, Reading, WorkerGroup
+from pipeline.understand.employers import (
     NAME_GATES,
     OUTSOURCED_WORKERS,
     Candidate,
@@ -31,10 +31,10 @@ from pipeline.employers import (
     candidates,
     default_ranker,
 )
-from pipeline.gazetteer import Gazetteer, Mention, default_gazetteer
-from pipeline.lexicon import ActionKind, Lexicon, lexicon, parse_count
-from pipeline.sentences import sentences
-from pipeline.wordgate import GateScan, LiteralGate, Passages, TextWords
+from pipeline.understand.gazetteer import Gazetteer, Mention, default_gazetteer
+from pipeline.understand.lexicon import ActionKind, Lexicon, lexicon, parse_count
+from pipeline.understand.sentences import sentences
+from pipeline.understand.wordgate import GateScan, LiteralGate, Passages, TextWords
 
 _MAX_CHARS = 12_000
 _MAX_SEGMENTS = 60

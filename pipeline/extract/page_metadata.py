@@ -21,7 +21,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
-from pipeline.html_tree import PageHead
+from pipeline.extract.html_tree import PageHead
 from pipeline.records import Article
 
 LOGGER = logging.getLogger(__name__)

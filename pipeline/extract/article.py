@@ -30,8 +30,8 @@ import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
-from pipeline.html_tree import PageHead, page_tree, parse_html
-from pipeline.page_metadata import page_article, page_byline
+from pipeline.extract.html_tree import PageHead, page_tree, parse_html
+from pipeline.extract.page_metadata import page_article, page_byline
 from pipeline.records import Article, FeedEntry, FetchedPage
 
 LOGGER = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ def extract_article(page: FetchedPage) -> Article:
 
 def byline_authors(page: FetchedPage) -> tuple[str, ...]:
     """The authors a byline in ``page``'s markup names: the slow search ``extract_article``
-    leaves out, for the stories worth it (see ``pipeline.page_metadata``)."""
+    leaves out, for the stories worth it (see ``pipeline.extract.page_metadata``)."""
     tree = page_tree(page.body, page.content_type) if not _fetch_problem(page) else None
     if tree is None:
         return ()

@@ -30,13 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.action_model import ActionModel, story_tags
-from pipeline.deeds import Reading
-from pipeline.gazetteer import resolve_company
-from pipeline.model import LinearModel
-from pipeline.reading import read_story
 from pipeline.records import Relevance, Tags
-from pipeline.relevance import judge_story
+from pipeline.understand.action_model import ActionModel, story_tags
+from pipeline.understand.deeds import Reading
+from pipeline.understand.gazetteer import resolve_company
+from pipeline.understand.model import LinearModel
+from pipeline.understand.reading import read_story
+from pipeline.understand.relevance import judge_story
 
 _LABEL_WORDS = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False}
 _NAME_PARTS = re.compile(r"[()/,;]")
@@ -137,7 +137,7 @@ def load_pages(folder: str | Path) -> list[LabelledItem]:
     """Article pages as negatives: ``html/*.html.gz`` of an article-extraction benchmark
     folder (ordinary news), each extracted as ``picket run`` would; ``DatasetError`` if none.
     """
-    from pipeline.extract import ExtractionError, extract_article
+    from pipeline.extract.article import ExtractionError, extract_article
     from pipeline.records import FetchedPage
 
     pages = sorted(Path(folder).glob("html/*.html.gz"))

@@ -1,11 +1,11 @@
 """What the relevance model sees of a story: the reader's findings and the lead's words.
 
 ``story_features`` turns a story and its ``Reading`` into named features with values,
-the same way when ``pipeline.training`` fits the model and when ``pipeline.model``
+the same way when ``training`` fits the model and when ``model``
 scores a story with it:
 
 - ``reader:*``, ``best:*``, ``kind:*``, ``act:*``, ``trust:*``, ``issue:*``,
-  ``struggle:*``: what ``pipeline.reading`` found (the rule score, the strongest worker
+  ``struggle:*``: what ``reading`` found (the rule score, the strongest worker
   deed and how surely it is a group of tech workers, the kinds of acts and who took them,
   whether the employer is surely in tech, employers outside tech, the issues named);
 - ``w:*``: word unigrams and bigrams of the headline and the lead (its first
@@ -24,8 +24,8 @@ import math
 import re
 from collections.abc import Iterable
 
-from pipeline.deeds import ACTING, Reading
-from pipeline.reader_score import score_reading
+from pipeline.understand.deeds import ACTING, Reading
+from pipeline.understand.reader_score import score_reading
 
 LEAD_WORDS = 70
 """How much of the body counts as its lead: the labelled stories give at most this much."""

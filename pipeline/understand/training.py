@@ -1,6 +1,6 @@
 """Fitting the relevance model on labelled stories, and the grouped folds that judge it.
 
-``fit`` learns a logistic regression over ``pipeline.features`` (the reader's findings and
+``fit`` learns a logistic regression over ``features`` (the reader's findings and
 the lead's words seen in at least ``MIN_DF`` stories), then calibrates it with Platt's
 sigmoid fitted on decision values of stories each scored by a model that did not see
 them (an inner grouped split), so its output is a probability. Splits keep every story
@@ -21,13 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.action_model import ACTIONS, ActionModel, action_features
-from pipeline.deeds import Reading
-from pipeline.evaluate import LabelledItem, action_key
-from pipeline.features import TEXT_PREFIX, story_features
-from pipeline.model import LinearModel
-from pipeline.reading import read_story
-from pipeline.tagging import tags_of
+from pipeline.understand.action_model import ACTIONS, ActionModel, action_features
+from pipeline.understand.deeds import Reading
+from pipeline.understand.evaluate import LabelledItem, action_key
+from pipeline.understand.features import TEXT_PREFIX, story_features
+from pipeline.understand.model import LinearModel
+from pipeline.understand.reading import read_story
+from pipeline.understand.tagging import tags_of
 
 DEFAULT_CORPUS = (
     Path("../shared/data/stories_train.jsonl"),

@@ -1,0 +1,1 @@
+"""Extraction: a fetched page to an ``Article`` (parse the HTML, read its head, take the text)."""
