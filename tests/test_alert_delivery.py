@@ -219,8 +219,11 @@ def test_smtp_refusing_connections_loses_nothing_and_doubles_nothing(harness):
     assert (still_down.sent, still_down.pending) == (0, 4)
     with Ledger(harness.settings.alerts_db) as ledger:
         assert ledger.counts() == {"pending": 4, "sent": 0, "failed": 0}
-        assert ledger.pending()[0].attempts == 2
-        assert "cannot send" in ledger.pending()[0].last_error
+        assert [email.attempts for email in ledger.pending()] == [2, 2, 1, 1]
+        assert all("cannot send" in email.last_error for email in ledger.pending())
+    status = CliRunner().invoke(main, ["alerts", "status"], env=harness.env)
+    rows = [line for line in status.output.splitlines() if line.lstrip().startswith("pending ")]
+    assert len(rows) == 4 and all("cannot send through" in row for row in rows)
 
     harness.smtp.start()
     back = harness.run(T0 + timedelta(minutes=5))

@@ -336,13 +336,17 @@ class Ledger:
                 (_text(now), email_id),
             )
 
-    def mark_attempt_failed(self, email_id: int, error: str, *, give_up: bool) -> None:
-        """Count a failed attempt; the email stays pending unless the server refused it for good."""
+    def mark_attempt_failed(self, email_ids: Sequence[int], error: str, *, give_up: bool) -> None:
+        """Count a failed attempt of each email; they stay pending unless the server refused
+        them for good."""
         with self._transaction():
-            self._db.execute(
+            self._db.executemany(
                 "UPDATE emails SET attempts = attempts + 1, last_error = ?, state = ? "
                 "WHERE id = ? AND state = 'pending'",
-                (error[:500], "failed" if give_up else "pending", email_id),
+                [
+                    (error[:500], "failed" if give_up else "pending", email_id)
+                    for email_id in email_ids
+                ],
             )
 
     def counts(self) -> dict[str, int]:

@@ -333,24 +333,32 @@ def _item_order(item: AlertItem) -> tuple[bool, float, float]:
 
 
 def deliver_pending(ledger: Ledger, mailer: Mailer, *, now: datetime) -> _Delivery:
-    """Send every pending email, oldest first; stop at the first server that cannot take it."""
+    """Send every pending email, oldest first; stop at the first server that cannot take it.
+
+    The emails left when it stops count a failed try with its reason, as the run could not
+    deliver them either, so ``picket alerts status`` shows why each one waits.
+    """
     sent: list[str] = []
     failed = 0
-    for email in ledger.pending():
+    pending = ledger.pending()
+    for position, email in enumerate(pending):
         try:
             mailer.send(email.sender, email.recipient, email.message)
         except MailError as exc:
-            ledger.mark_attempt_failed(email.id, str(exc), give_up=exc.permanent)
             if exc.permanent:
+                ledger.mark_attempt_failed([email.id], str(exc), give_up=True)
                 failed += 1
                 log.error(
                     "alert %s to %s refused for good: %s", email.message_id, email.recipient, exc
                 )
                 continue
+            left = [waiting.id for waiting in pending[position:]]
+            ledger.mark_attempt_failed(left, str(exc), give_up=False)
             log.warning(
-                "alert %s to %s stays pending for the next run: %s",
+                "alert %s to %s and %s more stay pending for the next run: %s",
                 email.message_id,
                 email.recipient,
+                len(left) - 1,
                 exc,
             )
             break
