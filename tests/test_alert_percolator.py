@@ -11,13 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from engine_testing import drop_indices, unique_prefix
+from engine_testing import drop_indices, opensearch_settings
 
 from pipeline.alerts import run_alerts
 from pipeline.alerts.match import FtsMatcher, PercolatorMatcher, matcher_for
 from pipeline.alerts.watches import WatchSet, parse_watch
 from pipeline.records import Relevance, Story, Tags
-from pipeline.settings import load_settings
 from pipeline.store import open_store
 from pipeline.store.sqlite import SQLiteStore
 
@@ -127,11 +126,9 @@ WATCHES = [parse_watch({"name": f"w{i:02d}", "query": q}) for i, q in enumerate(
 
 @pytest.fixture
 def engine_settings(opensearch_node, tmp_path):
-    return load_settings(
-        store="opensearch",
-        search_url=opensearch_node.url,
-        index_prefix=unique_prefix(),
-        outbox_path=tmp_path / "outbox.db",
+    return opensearch_settings(
+        opensearch_node.url,
+        tmp_path,
         alerts_db=tmp_path / "alerts-engine.db",
         alerts_outbox_dir=tmp_path / "mail-engine",
     )

@@ -35,6 +35,10 @@ CREATE TABLE IF NOT EXISTS watch_state (
     registered_at TEXT NOT NULL,
     last_digest_at TEXT
 );
+CREATE TABLE IF NOT EXISTS match_window (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    since TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS seen_stories (
     story_id TEXT PRIMARY KEY,
     first_seen TEXT NOT NULL
@@ -181,21 +185,20 @@ class Ledger:
 
     # --- watches and stories -----------------------------------------------------
 
-    def register_watches(
-        self, created: Mapping[str, datetime | None], now: datetime
-    ) -> dict[str, WatchState]:
-        """Each watch's state, registering new ones as of their ``created`` time or ``now``."""
-        with self._transaction():
-            self._db.executemany(
-                "INSERT OR IGNORE INTO watch_state (watch, registered_at) VALUES (?, ?)",
-                [(name, _text(when or now)) for name, when in created.items()],
-            )
+    def watch_states(self, names: Iterable[str]) -> dict[str, WatchState]:
+        """The state of each of these watches that an earlier run registered."""
+        wanted = set(names)
         rows = self._db.execute("SELECT * FROM watch_state").fetchall()
         return {
             row["watch"]: WatchState(_moment(row["registered_at"]), _moment(row["last_digest_at"]))
             for row in rows
-            if row["watch"] in created
+            if row["watch"] in wanted
         }
+
+    def window_start(self) -> datetime | None:
+        """How far back the last run looked for stories (runs never look further back)."""
+        row = self._db.execute("SELECT since FROM match_window").fetchone()
+        return _moment(row[0]) if row else None
 
     def cursor(self) -> datetime | None:
         """When the newest story the alerts have looked at was first seen."""
@@ -228,8 +231,17 @@ class Ledger:
                 result[key] = bool(row[0])
         return result
 
-    def record_matches(self, matches: Sequence[Match], seen: Mapping[str, datetime]) -> None:
-        """Keep new matches and mark the stories looked at, in one transaction."""
+    def record_matches(
+        self,
+        matches: Sequence[Match],
+        seen: Mapping[str, datetime],
+        *,
+        since: datetime,
+        registered: Mapping[str, datetime],
+    ) -> None:
+        """Keep new matches, mark the stories looked at, note how far back the run looked
+        and register the watches new to the ledger, all in one transaction: a watch is
+        registered together with the stories that were stored before it."""
         with self._transaction():
             self._db.executemany(
                 "INSERT OR IGNORE INTO matches (watch, story_id, event_key, kind, first_seen, "
@@ -249,6 +261,15 @@ class Ledger:
             self._db.executemany(
                 "INSERT OR IGNORE INTO seen_stories (story_id, first_seen) VALUES (?, ?)",
                 [(story_id, _text(first_seen)) for story_id, first_seen in seen.items()],
+            )
+            self._db.execute(
+                "INSERT INTO match_window (id, since) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET since = max(since, excluded.since)",
+                (_text(since),),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO watch_state (watch, registered_at) VALUES (?, ?)",
+                [(name, _text(when)) for name, when in registered.items()],
             )
 
     def forget_seen_before(self, moment: datetime) -> None:

@@ -1,11 +1,14 @@
-"""One alert run: match newly seen stories to the watches, queue what is due, send it.
+"""One alert run: match newly stored stories to the watches, queue what is due, send it.
 
-Stories are picked by when picket first saw them, never by publication date, so a story
-indexed late is still found, and one that is old news (published before the watch's age
-limit) or older than the watch itself is not alerted unless the watch asks for it. Every
-step writes to the ledger (``pipeline.alerts.ledger``) before the next one starts, so a
-run can stop anywhere and the next run finishes the job without losing or doubling an
-email.
+Each story is looked at by one alert run only: the first that finds it stored. A watch
+starts when the run that registers it in the ledger reads the store, so the stories that
+run finds were stored before the watch and are not alerted, and every story stored later
+is, however alert runs and crawls interleave. A watch added with a ``created`` time
+(``picket watches add``) starts then instead: its first run alerts the stories stored
+since. Stories that are old news (published before the watch's age limit) are not
+alerted unless the watch asks for them. Every step writes to the ledger
+(``pipeline.alerts.ledger``) before the next one starts, so a run can stop anywhere and
+the next run finishes the job without losing or doubling an email.
 """
 
 from __future__ import annotations
@@ -96,13 +99,11 @@ def run_alerts(
     with closing(Ledger(settings.alerts_db)) as ledger:
         try:
             with ledger.exclusive():
-                states = ledger.register_watches(
-                    {watch.name: watch.created for watch in active},
-                    now.replace(microsecond=0),
-                )
+                states = ledger.watch_states(watch.name for watch in active)
                 checked, matched = match_new_stories(
                     ledger, store, active, states, settings=settings, now=now
                 )
+                states = ledger.watch_states(watch.name for watch in active)
                 queued = queue_due_alerts(ledger, store, active, states, settings=settings, now=now)
                 delivery = deliver_pending(ledger, mailer, now=now)
         except LedgerBusy as exc:
@@ -134,29 +135,40 @@ def match_new_stories(
     settings: Settings,
     now: datetime,
 ) -> tuple[int, int]:
-    """Record every match of the stories no run has checked yet; (checked, matched)."""
+    """Record every match of the stories no run has checked yet, and register the watches
+    new to the ledger with them; (checked, matched)."""
     if not watches:
         return 0, 0
     _show_recent_writes(store)
-    cursor = ledger.cursor()
-    since = min(state.registered_at for state in states.values())
-    if cursor is not None:
-        since = max(since, cursor - LATE_WINDOW)
+    since = window_since(
+        ledger.cursor(),
+        ledger.window_start(),
+        [state.registered_at for state in states.values()],
+        now=now,
+    )
     stored = [story for story, _ in store.stories_since(since)]
     seen = ledger.seen(story.id for story in stored)
     fresh = [s for s in stored if s.id not in seen and s.first_seen is not None]
-    if not fresh:
-        return 0, 0
-    found = matching_stories(matcher_for(store), watches, fresh)
+    found = matching_stories(matcher_for(store), watches, fresh) if fresh else {}
     matches: list[Match] = []
     for watch in watches:
         alertable = [
             story
-            for story in found[watch.name]
-            if is_alertable(story, watch, states[watch.name], settings=settings, now=now)
+            for story in found.get(watch.name, ())
+            if is_alertable(story, watch, states.get(watch.name), settings=settings, now=now)
         ]
         matches.extend(classify_matches(ledger, watch, alertable, now=now))
-    ledger.record_matches(matches, {story.id: story.first_seen for story in fresh})
+    registered = {
+        watch.name: watch.created or now.replace(microsecond=0)
+        for watch in watches
+        if watch.name not in states
+    }
+    ledger.record_matches(
+        matches,
+        {story.id: story.first_seen for story in fresh},
+        since=since,
+        registered=registered,
+    )
     newest = ledger.cursor()
     if newest is not None:
         ledger.forget_seen_before(newest - 2 * LATE_WINDOW)
@@ -169,6 +181,22 @@ def match_new_stories(
     return len(fresh), len(matches)
 
 
+def window_since(
+    cursor: datetime | None,
+    last_since: datetime | None,
+    registered: Sequence[datetime],
+    *,
+    now: datetime,
+) -> datetime:
+    """How far back a run looks: ``LATE_WINDOW`` before the newest story looked at, never
+    further back than the last run looked (so no story the last run could see is new
+    now). A ledger kept before runs noted how far they looked starts at the earliest
+    registered watch, as its runs did."""
+    since = (cursor or now) - LATE_WINDOW
+    floor = last_since if last_since is not None else min(registered, default=None)
+    return max(since, floor) if floor is not None else since
+
+
 def _show_recent_writes(store: StoryStore) -> None:
     """Let a search engine's searches see the stories this run just wrote (a no-op elsewhere)."""
     try:
@@ -178,10 +206,16 @@ def _show_recent_writes(store: StoryStore) -> None:
 
 
 def is_alertable(
-    story: Story, watch: Watch, state: WatchState, *, settings: Settings, now: datetime
+    story: Story, watch: Watch, state: WatchState | None, *, settings: Settings, now: datetime
 ) -> bool:
-    """Not older than the watch, and not old news unless the watch asks for old stories."""
-    if story.first_seen is None or story.first_seen < state.registered_at:
+    """Stored after the watch started, and not old news unless the watch asks for it.
+
+    ``state`` is None in the run that registers the watch: the stories it finds were
+    stored before, unless the watch has a ``created`` time they were first seen after.
+    """
+    if story.first_seen is None:
+        return False
+    if state is None and (watch.created is None or story.first_seen < watch.created):
         return False
     if watch.include_old or story.published is None:
         return True
