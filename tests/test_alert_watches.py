@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from pipeline.alerts.watches import load_watches, parse_watch
+from pipeline.alerts import run_alerts
+from pipeline.alerts.query import MAX_QUERY_TERMS, Or, Words
+from pipeline.alerts.watches import Watch, WatchSet, load_watches, parse_watch
 from pipeline.cli import main
 from pipeline.records import Relevance, Story, Tags
+from pipeline.settings import load_settings
 from pipeline.store.sqlite import SQLiteStore
 
 GOOD = """
@@ -238,3 +241,70 @@ def test_watch_test_shows_matches_without_sending(cli, tmp_path):
     assert "Googlers walk out" in result.output and "Amazon staff" not in result.output
     assert not (tmp_path / "alerts.db").exists()
     assert cli("watches", "test", "nope").exit_code != 0
+
+
+HUGE_QUERY = " OR ".join(f"word{n}" for n in range(10_000))
+
+
+def test_add_refuses_a_query_beyond_the_limits_naming_them(cli, tmp_path):
+    result = cli("watches", "add", "huge", "--query", HUGE_QUERY)
+    assert result.exit_code != 0
+    assert f"more than the {MAX_QUERY_TERMS} a watch query may have" in result.output
+    assert len(result.output) < 400
+    assert not (tmp_path / "watches.yaml").exists()
+
+
+def test_a_huge_watch_in_the_file_is_reported_and_the_others_alert(cli, tmp_path):
+    (tmp_path / "watches.yaml").write_text(
+        f"watches:\n  - name: huge\n    query: '{HUGE_QUERY}'\n{GOOD}", encoding="utf-8"
+    )
+    listed = cli("watches", "list")
+    assert "watch 'huge': bad query: the query has 10000 terms" in listed.output
+    assert "good" in listed.output
+    tested = cli("watches", "test", "huge")
+    assert tested.exit_code != 0 and "10000 terms" in tested.output
+    now = datetime.now(UTC).replace(microsecond=0)
+    assert cli("alerts", "run").exit_code == 0  # registers the good watch
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories([walkout_story(now)])
+    result = cli("alerts", "run")
+    assert result.exit_code == 0, result.output
+    assert "1 watches (1 with problems)" in result.output and "1 matches" in result.output
+
+
+def walkout_story(now: datetime) -> Story:
+    return Story(
+        id="s1",
+        url="https://news.example/1",
+        canonical_url="https://news.example/1",
+        source_id="example",
+        title="Googlers walk out",
+        text="The walkout began at noon.",
+        published=now,
+        first_seen=now,
+        relevance=Relevance(0.9, True),
+        tags=Tags(companies=("Google",)),
+    )
+
+
+def test_a_watch_that_cannot_be_evaluated_is_skipped_and_the_others_go_on(tmp_path, caplog):
+    settings = load_settings(
+        db_path=tmp_path / "picket.db",
+        alerts_db=tmp_path / "alerts.db",
+        alerts_outbox_dir=tmp_path / "mail",
+    )
+    good = parse_watch({"name": "good", "query": "walkout", "recipients": ["a@example.org"]})
+    too_big = Watch(  # a query no check stopped: SQLite cannot evaluate it
+        name="too big",
+        query="...",
+        ast=Or(tuple(Words(f"word{n}") for n in range(5_000))),
+        recipients=("b@example.org",),
+    )
+    watches = WatchSet((too_big, good))
+    now = datetime.now(UTC).replace(microsecond=0)
+    with SQLiteStore(settings.db_path) as store:
+        run_alerts(settings, store, now=now, watches=watches)
+        store.upsert_stories([walkout_story(now)])
+        summary = run_alerts(settings, store, now=now + timedelta(minutes=1), watches=watches)
+    assert (summary.problems, summary.matched, summary.sent) == (1, 1, 1)
+    assert "watch 'too big' skipped, the other watches go on" in caplog.text

@@ -100,7 +100,7 @@ def run_alerts(
         try:
             with ledger.exclusive():
                 states = ledger.watch_states(watch.name for watch in active)
-                checked, matched = match_new_stories(
+                checked, matched, skipped = match_new_stories(
                     ledger, store, active, states, settings=settings, now=now
                 )
                 states = ledger.watch_states(watch.name for watch in active)
@@ -112,7 +112,7 @@ def run_alerts(
         pending = ledger.counts()["pending"]
     return AlertSummary(
         watches=len(active),
-        problems=len(watch_set.problems),
+        problems=len(watch_set.problems) + skipped,
         stories=checked,
         matched=matched,
         queued=queued,
@@ -134,11 +134,11 @@ def match_new_stories(
     *,
     settings: Settings,
     now: datetime,
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """Record every match of the stories no run has checked yet, and register the watches
-    new to the ledger with them; (checked, matched)."""
+    new to the ledger with them; (checked, matched, watches that could not be evaluated)."""
     if not watches:
-        return 0, 0
+        return 0, 0, 0
     _show_recent_writes(store)
     since = window_since(
         ledger.cursor(),
@@ -150,6 +150,7 @@ def match_new_stories(
     seen = ledger.seen(story.id for story in stored)
     fresh = [s for s in stored if s.id not in seen and s.first_seen is not None]
     found = matching_stories(matcher_for(store), watches, fresh) if fresh else {}
+    skipped = [watch.name for watch in watches if fresh and watch.name not in found]
     matches: list[Match] = []
     for watch in watches:
         alertable = [
@@ -178,7 +179,7 @@ def match_new_stories(
         len(watches),
         len(matches),
     )
-    return len(fresh), len(matches)
+    return len(fresh), len(matches), len(skipped)
 
 
 def window_since(
@@ -412,5 +413,5 @@ def preview_watch(store: StoryStore, watch: Watch, *, now: datetime, days: int) 
     percolator index an alert run may be using.
     """
     stored = [story for story, _ in store.stories_since(now - timedelta(days=days))]
-    found = matching_stories(FtsMatcher(), [watch], stored)[watch.name]
+    found = matching_stories(FtsMatcher(), [watch], stored).get(watch.name, [])
     return sorted(found, key=lambda s: s.first_seen or now, reverse=True)
