@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from crawlers.crawl import CrawlResult, crawl
 from crawlers.sources import load_sources
 from pipeline.alerts import AlertSummary, run_alerts
+from pipeline.alerts.watches import WatchesFileMissing
 from pipeline.health import fold_outcome, is_due
 from pipeline.process import ProcessedBatch, StoryProcessor
 from pipeline.records import CrawlOutcome, FetchedPage, Source, Story
@@ -131,6 +132,9 @@ def run_once(
             alerts = run_alerts(settings, store, now=now)
         except StoreError as exc:  # the stories are kept; the next run alerts them
             log.warning("alerts wait for the next run: %s", exc)
+            alerts = AlertSummary()
+        except WatchesFileMissing as exc:  # the stories are kept all the same
+            log.error("alerts not run: %s", exc)
             alerts = AlertSummary()
     summary = summarize(
         result.outcomes,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -11,9 +12,10 @@ from click.testing import CliRunner
 
 from pipeline.alerts import run_alerts
 from pipeline.alerts.query import MAX_QUERY_TERMS, Or, Words
-from pipeline.alerts.watches import Watch, WatchSet, load_watches, parse_watch
+from pipeline.alerts.watches import Watch, WatchesFileMissing, WatchSet, load_watches, parse_watch
 from pipeline.cli import main
 from pipeline.records import Relevance, Story, Tags
+from pipeline.run import run_once
 from pipeline.settings import load_settings
 from pipeline.store.sqlite import SQLiteStore
 
@@ -308,3 +310,46 @@ def test_a_watch_that_cannot_be_evaluated_is_skipped_and_the_others_go_on(tmp_pa
         summary = run_alerts(settings, store, now=now + timedelta(minutes=1), watches=watches)
     assert (summary.problems, summary.matched, summary.sent) == (1, 1, 1)
     assert "watch 'too big' skipped, the other watches go on" in caplog.text
+
+
+def test_a_configured_watches_file_that_does_not_exist_is_an_error(cli, tmp_path):
+    missing = tmp_path / "watches.yaml"
+    for command in (("alerts", "run"), ("watches", "list"), ("watches", "test", "good")):
+        result = cli(*command)
+        assert result.exit_code == 1, command
+        assert f"PICKET_WATCHES_FILE: {missing} does not exist" in result.output, command
+        assert "Traceback" not in result.output
+    settings = load_settings(
+        watches_file=missing,
+        alerts_db=tmp_path / "alerts.db",
+        db_path=tmp_path / "picket.db",
+        work_dir=tmp_path / "work",
+    )
+    with SQLiteStore(settings.db_path) as store, pytest.raises(WatchesFileMissing):
+        run_alerts(settings, store, now=datetime.now(UTC))
+
+
+def test_picket_run_logs_a_missing_configured_watches_file_and_goes_on(tmp_path, caplog):
+    missing = tmp_path / "watches.yaml"
+    settings = load_settings(
+        watches_file=missing,
+        alerts_db=tmp_path / "alerts.db",
+        db_path=tmp_path / "picket.db",
+        work_dir=tmp_path / "work",
+    )
+    with caplog.at_level(logging.ERROR):
+        run_once(settings, sources=[])  # picket run goes on, and says why nothing alerts
+    assert f"alerts not run: PICKET_WATCHES_FILE: {missing} does not exist" in caplog.text
+
+
+def test_the_default_watches_file_may_be_absent_with_a_hint(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PICKET_WATCHES_FILE", raising=False)
+    env = {"PICKET_DB_PATH": str(tmp_path / "picket.db")}
+    runner = CliRunner()
+    for command in (("watches", "list"), ("alerts", "run")):
+        result = runner.invoke(main, list(command), env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "no watches file at config/watches.yaml: 'picket watches add' creates it" in (
+            result.output
+        )

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from pipeline.alerts.watches import DELIVERIES, WatchError, WatchSet, load_watches, parse_watch
+from pipeline.alerts.watches import (
+    DELIVERIES,
+    WatchError,
+    WatchesFileMissing,
+    WatchSet,
+    configured_watches,
+    missing_file_hint,
+    parse_watch,
+)
 from pipeline.settings import Settings
 from pipeline.store import StoreError, StoryStore, open_store
 
@@ -21,6 +29,14 @@ def _open_store(settings: Settings) -> closing[StoryStore]:
     try:
         return closing(open_store(settings))
     except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _watches(settings: Settings) -> WatchSet:
+    """The configured watches; a configured file that does not exist is an error."""
+    try:
+        return configured_watches(settings)
+    except WatchesFileMissing as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -41,8 +57,10 @@ def list_watches(ctx: click.Context) -> None:
     from pipeline.alerts.display import watches_table
 
     settings = _settings(ctx)
-    watch_set = load_watches(settings.watches_file)
+    watch_set = _watches(settings)
     click.echo(watches_table(watch_set.watches))
+    if hint := missing_file_hint(settings.watches_file):
+        click.echo(f"({hint})", err=True)
     _echo_problems(watch_set)
 
 
@@ -152,7 +170,7 @@ def test_watch(ctx: click.Context, name: str, days: int, limit: int) -> None:
     from pipeline.display import stories_table
 
     settings = _settings(ctx)
-    watch_set = load_watches(settings.watches_file)
+    watch_set = _watches(settings)
     watch = watch_set.get(name)
     if watch is None:
         problem = next((p for p in watch_set.problems if p.watch == name), None)
@@ -175,8 +193,11 @@ def run_alerts_command(ctx: click.Context) -> None:
     from pipeline.alerts.service import run_alerts
 
     settings = _settings(ctx)
+    watch_set = _watches(settings)
+    if hint := missing_file_hint(settings.watches_file):
+        click.echo(f"({hint})", err=True)
     with _open_store(settings) as store:
-        summary = run_alerts(settings, store, now=datetime.now(UTC))
+        summary = run_alerts(settings, store, now=datetime.now(UTC), watches=watch_set)
     for subject in summary.subjects:
         click.echo(f"sent: {subject}")
     click.echo(summary.line())

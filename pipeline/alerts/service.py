@@ -38,7 +38,7 @@ from pipeline.alerts.mailer import (
 )
 from pipeline.alerts.match import FtsMatcher, matcher_for, matching_stories
 from pipeline.alerts.render import AlertItem, discover_url, render_alert
-from pipeline.alerts.watches import Watch, WatchSet, load_watches
+from pipeline.alerts.watches import Watch, WatchSet, configured_watches, missing_file_hint
 from pipeline.records import Story
 from pipeline.settings import Settings
 from pipeline.store import StoreError, StoryStore
@@ -90,8 +90,13 @@ def run_alerts(
     mailer: Mailer | None = None,
     watches: WatchSet | None = None,
 ) -> AlertSummary:
-    """Match, queue and send; safe to run again at any time, and after any crash."""
-    watch_set = watches if watches is not None else load_watches(settings.watches_file)
+    """Match, queue and send; safe to run again at any time, and after any crash.
+
+    Raises ``WatchesFileMissing`` when ``PICKET_WATCHES_FILE`` names no file.
+    """
+    watch_set = watches if watches is not None else configured_watches(settings)
+    if watches is None and (hint := missing_file_hint(settings.watches_file)):
+        log.info("alerts: %s", hint)
     for problem in watch_set.problems:
         log.warning("watch skipped: %s", problem)
     active = [watch for watch in watch_set.watches if watch.enabled]
