@@ -89,6 +89,10 @@ SCENARIOS: dict[str, tuple[list[Step], dict[str, int]]] = {
         [Watches(("W",)), Alerts(12), Stored(10), Alerts(20)],
         {"W": 3},
     ),
+    "the crawl's own alert run, as picket run does (its clock is the crawl's start)": (
+        [Watches(("W",)), Stored(10), Alerts(0), Alerts(20)],
+        {"W": 3},
+    ),
     "alerts after the crawl, fresh ledger": (
         [Watches(("W",)), Stored(10), Alerts(20), Alerts(30)],
         {"W": 0},

@@ -1,14 +1,15 @@
 """One alert run: match newly stored stories to the watches, queue what is due, send it.
 
 Each story is looked at by one alert run only: the first that finds it stored. A watch
-starts when the run that registers it in the ledger reads the store, so the stories that
-run finds were stored before the watch and are not alerted, and every story stored later
-is, however alert runs and crawls interleave. A watch added with a ``created`` time
-(``picket watches add``) starts then instead: its first run alerts the stories stored
-since. Stories that are old news (published before the watch's age limit) are not
-alerted unless the watch asks for them. Every step writes to the ledger
-(``pipeline.alerts.ledger``) before the next one starts, so a run can stop anywhere and
-the next run finishes the job without losing or doubling an email.
+starts at its ``created`` time (``picket watches add``), else when the first alert run
+that knows it starts (``picket run``'s, before its crawl). That run, which registers the
+watch in the ledger, alerts the stories it finds stored since the watch's start, and
+every later run alerts all it finds, as those were stored after the registering run
+read the store: a story stored after its watch is alerted once however alert runs and
+crawls interleave, and one stored before is not. Stories that are old news (published
+before the watch's age limit) are not alerted unless the watch asks for them. Every step
+writes to the ledger (``pipeline.alerts.ledger``) before the next one starts, so a run
+can stop anywhere and the next run finishes the job without losing or doubling an email.
 """
 
 from __future__ import annotations
@@ -216,12 +217,13 @@ def is_alertable(
 ) -> bool:
     """Stored after the watch started, and not old news unless the watch asks for it.
 
-    ``state`` is None in the run that registers the watch: the stories it finds were
-    stored before, unless the watch has a ``created`` time they were first seen after.
+    ``state`` is None in the run that registers the watch: of the stories it finds, those
+    first seen (stored, see ``pipeline.run.store_batch``) before the watch's ``created``
+    time, or before this run began, were there before the watch.
     """
     if story.first_seen is None:
         return False
-    if state is None and (watch.created is None or story.first_seen < watch.created):
+    if state is None and story.first_seen < (watch.created or now.replace(microsecond=0)):
         return False
     if watch.include_old or story.published is None:
         return True
