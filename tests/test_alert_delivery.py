@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import SecretStr
 from smtpserver import SmtpServer
 
 from pipeline.alerts import run_alerts
@@ -435,6 +436,30 @@ def test_starttls_and_login(tmp_path):
         )
         assert harness.run(T0 + timedelta(minutes=3), mailer=right).sent == 2
         assert len(smtp.delivered) == 2
+        harness.store.close()
+
+
+def test_a_login_without_tls_is_warned_about_once_per_run(tmp_path, caplog):
+    with SmtpServer(users={"picket": "s3cret"}, plain_login=True) as smtp:
+        harness = Harness(tmp_path, smtp)
+        settings = harness.settings.model_copy(
+            update={"smtp_username": "picket", "smtp_password": SecretStr("s3cret")}
+        )
+        harness.watches(INSTANT)
+        run_alerts(settings, harness.store, now=T0)
+        for minutes in (1, 2):
+            harness.add(make_story(minutes, first_seen=T0 + timedelta(minutes=minutes)))
+            caplog.clear()
+            summary = run_alerts(settings, harness.store, now=T0 + timedelta(minutes=minutes))
+            assert summary.sent == 2
+            warnings = [
+                r.getMessage()
+                for r in caplog.records
+                if r.levelname == "WARNING" and r.name.startswith("pipeline.")
+            ]
+            assert len(warnings) == 1, warnings
+            assert "without TLS" in warnings[0] and "PICKET_SMTP_SECURITY=none" in warnings[0]
+            assert "s3cret" not in caplog.text
         harness.store.close()
 
 
