@@ -222,20 +222,8 @@ def test_watch_test_shows_matches_without_sending(cli, tmp_path):
     with SQLiteStore(tmp_path / "picket.db") as store:
         store.upsert_stories(
             [
-                Story(
-                    id=f"s{n}",
-                    url=f"https://news.example/{n}",
-                    canonical_url=f"https://news.example/{n}",
-                    source_id="example",
-                    title=title,
-                    text="Workers acted together.",
-                    first_seen=now,
-                    relevance=Relevance(0.9, True),
-                    tags=Tags(companies=(company,)),
-                )
-                for n, (title, company) in enumerate(
-                    [("Googlers walk out", "Google"), ("Amazon staff letter", "Amazon")]
-                )
+                stored_story(0, "Googlers walk out", "Google", now),
+                stored_story(1, "Amazon staff letter", "Amazon", now),
             ]
         )
     result = cli("watches", "test", "google", "--days", "3")
@@ -274,19 +262,24 @@ def test_a_huge_watch_in_the_file_is_reported_and_the_others_alert(cli, tmp_path
     assert "1 watches (1 with problems)" in result.output and "1 matches" in result.output
 
 
-def walkout_story(now: datetime) -> Story:
+def stored_story(
+    n: int, title: str, company: str, now: datetime, text: str = "Workers acted together."
+) -> Story:
     return Story(
-        id="s1",
-        url="https://news.example/1",
-        canonical_url="https://news.example/1",
+        id=f"s{n}",
+        url=f"https://news.example/{n}",
+        canonical_url=f"https://news.example/{n}",
         source_id="example",
-        title="Googlers walk out",
-        text="The walkout began at noon.",
-        published=now,
+        title=title,
+        text=text,
         first_seen=now,
         relevance=Relevance(0.9, True),
-        tags=Tags(companies=("Google",)),
+        tags=Tags(companies=(company,)),
     )
+
+
+def walkout_story(now: datetime) -> Story:
+    return stored_story(1, "Googlers walk out", "Google", now, "The walkout began at noon.")
 
 
 def test_a_watch_that_cannot_be_evaluated_is_skipped_and_the_others_go_on(tmp_path, caplog):
