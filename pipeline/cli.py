@@ -160,22 +160,46 @@ def sources(obj: _Context) -> None:
 
 
 @main.command()
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 36500))
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--days", type=click.IntRange(1, 36500), help="Only events active in the last N days."
+)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_context
-def events(obj: _Context, days: int, limit: int, as_json: bool) -> None:
-    """Recent events (one collective action, all its stories), most recently active first."""
-    since = datetime.now(UTC) - timedelta(days=days)
+def events(obj: _Context, days: int | None, limit: int, as_json: bool) -> None:
+    """Events (one collective action, all its stories), most recently active first.
+
+    Without --days, events of any date: a store of older news still shows its events.
+    """
+    from pipeline.events import undated_events
+    from pipeline.store.base import stories_of_events
+
+    since = datetime.now(UTC) - timedelta(days=days) if days else None
     with _store(obj.settings) as store:
         found = store.recent_events(since=since, limit=limit)
+        undated = () if as_json else undated_events(found, stories_of_events(store, found))
     if as_json:
         for event in found:
             click.echo(json.dumps(to_json(event), ensure_ascii=False))
         return
     from pipeline.display import events_table
 
-    click.echo(events_table(found))
+    if found:
+        click.echo(_events_heading(len(found), days=days, limit=limit))
+    click.echo(events_table(found, undated))
+
+
+def _events_heading(count: int, *, days: int | None, limit: int) -> str:
+    """Which events the table holds, so a short list is not taken for all there is."""
+    events = "1 event" if count == 1 else f"{count} events"
+    if days:
+        return f"{events} active in the last {days} days, most recently active first:"
+    if count < limit:
+        return f"All {events}, of any date, most recently active first:"
+    return (
+        f"The {events} most recently active, of any date "
+        "(--limit N shows more, --days N only recent ones):"
+    )
 
 
 @main.command("eval")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from rich import box
@@ -42,8 +42,12 @@ def table_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return capture.get().rstrip()
 
 
+DATE_UNKNOWN = "date unknown"
+"""Shown for a story without a publication date (sorted by when picket first saw it)."""
+
+
 def _day(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d") if moment else "—"
+    return moment.strftime("%Y-%m-%d") if moment else DATE_UNKNOWN
 
 
 def _when(moment: datetime | None) -> str:
@@ -75,16 +79,20 @@ def stories_table(stories: Sequence[Story]) -> str:
     )
 
 
-def events_table(events: Sequence[Event]) -> str:
-    """One row per event: when, how many stories and outlets, title, tags."""
+def events_table(events: Sequence[Event], undated: Collection[str] = ()) -> str:
+    """One row per event: when, how many stories and outlets, title, tags.
+
+    ``undated`` are the ids of events none of whose stories has a date: their span is only
+    when picket first saw them, so it shows as unknown.
+    """
     if not events:
         return "No events found."
     return table_text(
         ("first seen", "last seen", "stories", "outlets", "title", "companies", "actions"),
         (
             (
-                _day(event.first_seen),
-                _day(event.last_seen),
+                _day(None if event.id in undated else event.first_seen),
+                _day(None if event.id in undated else event.last_seen),
                 str(len(event.story_ids)),
                 str(len(event.outlets)),
                 event.title,
@@ -96,25 +104,40 @@ def events_table(events: Sequence[Event]) -> str:
     )
 
 
+NOT_CONFIGURED = "not configured"
+"""Marks a source the store has health for that the sources file no longer (or never) lists."""
+
+
 def sources_table(sources: Sequence[Source], health: Mapping[str, SourceHealth]) -> str:
-    """One row per configured source with its crawl health."""
+    """One row per configured source with its crawl health, then one per source only the
+    store knows (removed from the sources file, or crawled with other settings)."""
     columns = ("id", "kind", "on", "last attempt", "last success", "fails", "status", "items",
                "next due", "last error")  # fmt: skip
-    rows = []
-    for source in sources:
-        h = health.get(source.id) or SourceHealth(source_id=source.id)
-        rows.append(
-            (
-                source.id,
-                source.kind,
-                "yes" if source.enabled else "no",
-                _when(h.last_attempt),
-                _when(h.last_success),
-                str(h.consecutive_failures),
-                h.last_status or "never polled",
-                str(h.items_seen),
-                _when(h.next_due),
-                (h.last_error or "")[:80],
-            )
-        )
+    rows = [
+        _health_row(source.id, source.kind, "yes" if source.enabled else "no", health)
+        for source in sources
+    ]
+    configured = {source.id for source in sources}
+    rows += [
+        _health_row(source_id, "—", NOT_CONFIGURED, health)
+        for source_id in sorted(health.keys() - configured)
+    ]
     return table_text(columns, rows)
+
+
+def _health_row(
+    source_id: str, kind: str, enabled: str, health: Mapping[str, SourceHealth]
+) -> tuple[str, ...]:
+    h = health.get(source_id) or SourceHealth(source_id=source_id)
+    return (
+        source_id,
+        kind,
+        enabled,
+        _when(h.last_attempt),
+        _when(h.last_success),
+        str(h.consecutive_failures),
+        h.last_status or "never polled",
+        str(h.items_seen),
+        _when(h.next_due),
+        (h.last_error or "")[:80],
+    )

@@ -227,7 +227,9 @@ def test_an_alert_run_during_picket_run_leaves_the_crawls_stories_to_later_runs(
         try:
             run_alerts(settings, store, now=datetime.now(UTC))  # picket alerts run, later
             watch = load_watches(settings.watches_file).watches[0]
-            wanted = {s.id for s in preview_watch(store, watch, now=datetime.now(UTC), days=1)}
+            now = datetime.now(UTC)
+            found = preview_watch(store, watch, now=now, since=now - timedelta(days=1))
+            wanted = {story.id for story in found}
         finally:
             if settings.store == "opensearch":
                 drop_indices(store)  # type: ignore[arg-type]

@@ -38,7 +38,7 @@ from pipeline.alerts.mailer import (
     unsubscribe_link,
 )
 from pipeline.alerts.match import FtsMatcher, matcher_for, matching_stories
-from pipeline.alerts.render import AlertItem, discover_url, render_alert
+from pipeline.alerts.render import AlertItem, discover_url, is_public_url, render_alert
 from pipeline.alerts.watches import Watch, WatchSet, configured_watches, missing_file_hint
 from pipeline.records import Story
 from pipeline.settings import Settings
@@ -215,20 +215,29 @@ def _show_recent_writes(store: StoryStore) -> None:
 def is_alertable(
     story: Story, watch: Watch, state: WatchState | None, *, settings: Settings, now: datetime
 ) -> bool:
-    """Stored after the watch started, and not old news unless the watch asks for it.
-
-    ``state`` is None in the run that registers the watch: of the stories it finds, those
-    first seen (stored, see ``pipeline.run.store_batch``) before the watch's ``created``
-    time, or before this run began, were there before the watch.
-    """
-    if story.first_seen is None:
-        return False
-    if state is None and story.first_seen < (watch.created or now.replace(microsecond=0)):
+    """Stored after the watch started, and not old news unless the watch asks for it."""
+    if story.first_seen is None or stored_before_watch(story, watch, state, now=now):
         return False
     if watch.include_old or story.published is None:
         return True
     max_age = timedelta(days=watch.max_age_days or settings.alerts_max_age_days)
     return story.published >= now - max_age
+
+
+def stored_before_watch(
+    story: Story, watch: Watch, state: WatchState | None, *, now: datetime
+) -> bool:
+    """Whether a story an alert run finds was stored before the watch started.
+
+    ``state`` is None in the run that registers the watch: of the stories it finds, those
+    first seen (stored, see ``pipeline.run.store_batch``) before the watch's ``created``
+    time, or before this run began, were there before the watch. A later run finds only
+    stories stored after that run read the store.
+    """
+    if state is not None:
+        return False
+    start = watch.created or now.replace(microsecond=0)
+    return story.first_seen is None or story.first_seen < start
 
 
 def event_key(story: Story) -> str:
@@ -334,12 +343,19 @@ def compose_emails(
         return []
     items.sort(key=_item_order)
     shown = items[: watch.max_stories]
+    since = min((i.story.first_seen for i in items if i.story.first_seen), default=None)
+    dated = (i.story.published or i.story.first_seen for i in items)  # Kibana's @timestamp
     rest_url = (
-        discover_url(settings.kibana_url, watch, data_view=f"{settings.index_prefix}-stories")
-        if settings.kibana_url
+        discover_url(
+            settings.kibana_url,
+            watch,
+            data_view=f"{settings.index_prefix}-stories",
+            since=min((when for when in dated if when), default=None),
+        )
+        if settings.kibana_url and is_public_url(settings.kibana_url)
         else None
     )
-    rendered = render_alert(watch, shown, total=len(items), rest_url=rest_url)
+    rendered = render_alert(watch, shown, total=len(items), rest_url=rest_url, since=since)
     unsubscribe = unsubscribe_link(settings.unsubscribe_url, settings.mail_from, watch.name)
     emails = []
     for recipient in watch.recipients:
@@ -413,12 +429,14 @@ def deliver_pending(ledger: Ledger, mailer: Mailer, *, now: datetime) -> _Delive
 # --- previews -----------------------------------------------------------------------
 
 
-def preview_watch(store: StoryStore, watch: Watch, *, now: datetime, days: int) -> list[Story]:
-    """The stored stories first seen in the last ``days`` days that the watch matches.
+def preview_watch(
+    store: StoryStore, watch: Watch, *, now: datetime, since: datetime
+) -> list[Story]:
+    """The stored stories first seen since ``since`` that the watch matches.
 
     Always matched with FTS5, which gives the engines' matches without touching the
     percolator index an alert run may be using.
     """
-    stored = [story for story, _ in store.stories_since(now - timedelta(days=days))]
+    stored = [story for story, _ in store.stories_since(since)]
     found = matching_stories(FtsMatcher(), [watch], stored).get(watch.name, [])
     return sorted(found, key=lambda s: s.first_seen or now, reverse=True)
