@@ -7,6 +7,7 @@ together for the command line and the demo.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from crawlers.crawl import CrawlResult, crawl
 from crawlers.sources import load_sources
 from pipeline.alerts import AlertSummary, run_alerts
+from pipeline.alerts.watches import WatchesFileMissing
 from pipeline.health import fold_outcome, is_due
 from pipeline.process import ProcessedBatch, StoryProcessor
 from pipeline.records import CrawlOutcome, FetchedPage, Source, Story
@@ -100,6 +102,7 @@ def run_once(
     still going.
     """
     now = now or datetime.now(UTC)
+    started = time.monotonic()
     if sources is None:
         sources = load_sources(settings.sources_file)
     enabled = [source for source in sources if source.enabled]
@@ -114,7 +117,10 @@ def run_once(
         if due:
             result = crawl_sources(store, due, settings=settings, inherited_fds=(lock_fd,))
             batch = understand_pages(store, result.pages, now=now, settings=settings)
-            upserted = store_batch(store, batch, result.outcomes, settings=settings)
+            stored_at = now + timedelta(seconds=time.monotonic() - started)
+            upserted = store_batch(
+                store, batch, result.outcomes, settings=settings, stored_at=stored_at
+            )
         else:
             if enabled:
                 log.info("no source is due yet; sending only what waits to be sent")
@@ -127,6 +133,9 @@ def run_once(
             alerts = run_alerts(settings, store, now=now)
         except StoreError as exc:  # the stories are kept; the next run alerts them
             log.warning("alerts wait for the next run: %s", exc)
+            alerts = AlertSummary()
+        except WatchesFileMissing as exc:  # the stories are kept all the same
+            log.error("alerts not run: %s", exc)
             alerts = AlertSummary()
     summary = summarize(
         result.outcomes,
@@ -175,8 +184,13 @@ def store_batch(
     outcomes: Sequence[CrawlOutcome],
     *,
     settings: Settings,
+    stored_at: datetime | None = None,
 ) -> UpsertResult:
     """Store a batch's events and stories, then its sources' health and feed validators.
+
+    A story new to the store is first seen when it is stored (``stored_at``, now unless
+    given), not when its crawl started: a watch added while a crawl runs alerts the
+    stories the crawl stores after it (``pipeline.alerts.service``).
 
     Each step is its own write, and a run can die between two. Events go first: a story
     stored without its event would keep pointing at nothing (a stored story is not fetched
@@ -185,8 +199,12 @@ def store_batch(
     last: a feed's new validators are only kept once its stories are safe, so a failed
     write is retried with a full fetch rather than a 304.
     """
+    stamp = stored_at or datetime.now(UTC)
     store.upsert_events(batch.events.values())
-    upserted = store.upsert_stories(batch.stories.values())
+    upserted = store.upsert_stories(
+        replace(story, first_seen=max(story.first_seen or stamp, stamp))
+        for story in batch.stories.values()
+    )
     store.save_signatures(batch.signatures)
     record_health(store, outcomes, settings=settings)
     return upserted

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from pipeline.settings import Settings, load_settings
 from pipeline.store.engine import EngineStore
 from pipeline.store.engine_mappings import IndexNames
 from pipeline.store.opensearch import OpenSearchTransport
@@ -28,6 +29,17 @@ def open_test_store(
         names=IndexNames(prefix or unique_prefix()),
         bulk_size=bulk_size,
         retry=QUICK_RETRIES,
+    )
+
+
+def opensearch_settings(url: str, folder: Path, **settings: object) -> Settings:
+    """Settings for the OpenSearch node at ``url`` under a fresh prefix, files in ``folder``."""
+    return load_settings(
+        store="opensearch",
+        search_url=url,
+        index_prefix=unique_prefix(),
+        outbox_path=folder / "outbox.db",
+        **settings,
     )
 
 

@@ -62,10 +62,12 @@ class SmtpServer:
         tls_context: SSLContext | None = None,
         users: dict[str, str] | None = None,
         refused: set[str] | None = None,
+        plain_login: bool = False,
     ) -> None:
         self.host = "127.0.0.1"
         self.port = _free_port()
         self.users = users or {}
+        self.plain_login = plain_login  # offer AUTH without TLS, as a careless server does
         self._mailbox = _Mailbox(refused or set())
         self._tls_context = tls_context
         self._controller: Controller | None = None
@@ -80,7 +82,11 @@ class SmtpServer:
         if self._tls_context is not None:
             options.update(tls_context=self._tls_context, require_starttls=True)
         if self.users:
-            options.update(authenticator=self._authenticate, auth_required=True)
+            options.update(
+                authenticator=self._authenticate,
+                auth_required=True,
+                auth_require_tls=not self.plain_login,
+            )
         self._controller = Controller(
             self._mailbox, hostname=self.host, port=self.port, ready_timeout=10, **options
         )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import SecretStr
 from smtpserver import SmtpServer
 
 from pipeline.alerts import run_alerts
@@ -219,8 +220,11 @@ def test_smtp_refusing_connections_loses_nothing_and_doubles_nothing(harness):
     assert (still_down.sent, still_down.pending) == (0, 4)
     with Ledger(harness.settings.alerts_db) as ledger:
         assert ledger.counts() == {"pending": 4, "sent": 0, "failed": 0}
-        assert ledger.pending()[0].attempts == 2
-        assert "cannot send" in ledger.pending()[0].last_error
+        assert [email.attempts for email in ledger.pending()] == [2, 2, 1, 1]
+        assert all("cannot send" in email.last_error for email in ledger.pending())
+    status = CliRunner().invoke(main, ["alerts", "status"], env=harness.env)
+    rows = [line for line in status.output.splitlines() if line.lstrip().startswith("pending ")]
+    assert len(rows) == 4 and all("cannot send through" in row for row in rows)
 
     harness.smtp.start()
     back = harness.run(T0 + timedelta(minutes=5))
@@ -432,6 +436,30 @@ def test_starttls_and_login(tmp_path):
         )
         assert harness.run(T0 + timedelta(minutes=3), mailer=right).sent == 2
         assert len(smtp.delivered) == 2
+        harness.store.close()
+
+
+def test_a_login_without_tls_is_warned_about_once_per_run(tmp_path, caplog):
+    with SmtpServer(users={"picket": "s3cret"}, plain_login=True) as smtp:
+        harness = Harness(tmp_path, smtp)
+        settings = harness.settings.model_copy(
+            update={"smtp_username": "picket", "smtp_password": SecretStr("s3cret")}
+        )
+        harness.watches(INSTANT)
+        run_alerts(settings, harness.store, now=T0)
+        for minutes in (1, 2):
+            harness.add(make_story(minutes, first_seen=T0 + timedelta(minutes=minutes)))
+            caplog.clear()
+            summary = run_alerts(settings, harness.store, now=T0 + timedelta(minutes=minutes))
+            assert summary.sent == 2
+            warnings = [
+                r.getMessage()
+                for r in caplog.records
+                if r.levelname == "WARNING" and r.name.startswith("pipeline.")
+            ]
+            assert len(warnings) == 1, warnings
+            assert "without TLS" in warnings[0] and "PICKET_SMTP_SECURITY=none" in warnings[0]
+            assert "s3cret" not in caplog.text
         harness.store.close()
 
 

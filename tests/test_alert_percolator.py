@@ -11,13 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from engine_testing import drop_indices, unique_prefix
+from engine_testing import drop_indices, opensearch_settings
+from test_alert_query import deepest_query, widest_query
 
 from pipeline.alerts import run_alerts
 from pipeline.alerts.match import FtsMatcher, PercolatorMatcher, matcher_for
-from pipeline.alerts.watches import WatchSet, parse_watch
+from pipeline.alerts.query import MAX_QUERY_DEPTH, MAX_QUERY_TERMS, Or, Words
+from pipeline.alerts.watches import Watch, WatchSet, parse_watch
 from pipeline.records import Relevance, Story, Tags
-from pipeline.settings import load_settings
 from pipeline.store import open_store
 from pipeline.store.sqlite import SQLiteStore
 
@@ -127,11 +128,9 @@ WATCHES = [parse_watch({"name": f"w{i:02d}", "query": q}) for i, q in enumerate(
 
 @pytest.fixture
 def engine_settings(opensearch_node, tmp_path):
-    return load_settings(
-        store="opensearch",
-        search_url=opensearch_node.url,
-        index_prefix=unique_prefix(),
-        outbox_path=tmp_path / "outbox.db",
+    return opensearch_settings(
+        opensearch_node.url,
+        tmp_path,
         alerts_db=tmp_path / "alerts-engine.db",
         alerts_outbox_dir=tmp_path / "mail-engine",
     )
@@ -183,3 +182,16 @@ def test_a_whole_alert_run_finds_the_same_on_both_stores(
     sqlite, engine = results["sqlite"], results["opensearch"]
     assert (sqlite.matched, sqlite.sent) == (engine.matched, engine.sent)
     assert sorted(sqlite.subjects) == sorted(engine.subjects)
+
+
+def test_queries_at_the_limits_run_alike_and_one_beyond_is_skipped_alone(engine_store):
+    at_limits = [
+        parse_watch({"name": "wide", "query": widest_query(MAX_QUERY_TERMS - 1) + " OR union"}),
+        parse_watch({"name": "deep", "query": deepest_query(MAX_QUERY_DEPTH)}),
+    ]
+    beyond = Watch(  # a query no check stopped
+        name="too big", query="...", ast=Or(tuple(Words(f"w{n}") for n in range(5_000)))
+    )
+    on_engine = PercolatorMatcher(engine_store).match([beyond, *at_limits], STORIES)
+    assert on_engine == FtsMatcher().match(at_limits, STORIES)
+    assert on_engine["wide"]  # not vacuous

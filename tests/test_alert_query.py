@@ -8,6 +8,8 @@ import pytest
 
 from pipeline.alerts.match import FtsMatcher, matching_stories
 from pipeline.alerts.query import (
+    MAX_QUERY_DEPTH,
+    MAX_QUERY_TERMS,
     And,
     Keyword,
     Not,
@@ -72,6 +74,44 @@ def test_invalid_queries_say_what_is_wrong_and_where(query, reason):
         parse_query(query)
     assert reason in str(raised.value)
     assert "position" in str(raised.value)
+
+
+def widest_query(terms: int) -> str:
+    """``terms`` words ORed, each a different word."""
+    return " OR ".join(f"word{n}" for n in range(terms))
+
+
+def deepest_query(depth: int) -> str:
+    """OR, AND and NOT in turn, nested ``depth`` deep: (w2 OR (NOT (w0 AND (walkout))))."""
+    query = "walkout"
+    for level in range(depth):
+        query = (f"w{level} AND ({query})", f"NOT ({query})", f"w{level} OR ({query})")[level % 3]
+    return query
+
+
+@pytest.mark.parametrize(
+    ("query", "limit"),
+    [
+        (widest_query(10_000), f"10000 terms, more than the {MAX_QUERY_TERMS}"),
+        (widest_query(MAX_QUERY_TERMS + 1), f"more than the {MAX_QUERY_TERMS} a watch query"),
+        ('"' + " ".join(["union"] * (MAX_QUERY_TERMS + 1)) + '"', "terms, more than the"),
+        (deepest_query(MAX_QUERY_DEPTH + 1), f"more than the {MAX_QUERY_DEPTH} levels"),
+        ("NOT " * 900 + "strike", f"more than the {MAX_QUERY_DEPTH} levels"),
+    ],
+)
+def test_a_query_beyond_the_limits_is_refused_naming_the_limit(query, limit):
+    with pytest.raises(QuerySyntaxError) as raised:
+        parse_query(query)
+    assert limit in str(raised.value)
+    assert len(str(raised.value)) < 300  # the query is not repeated whole
+
+
+@pytest.mark.parametrize(
+    "query", [widest_query(MAX_QUERY_TERMS), deepest_query(MAX_QUERY_DEPTH)], ids=["wide", "deep"]
+)
+def test_a_query_at_the_limits_runs_on_sqlite(query):
+    watch = parse_watch({"name": "w", "query": query})
+    assert FtsMatcher().match([watch], STORIES)["w"] <= {s.id for s in STORIES}
 
 
 def test_engine_query_mirrors_the_ast():

@@ -3,15 +3,20 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from pipeline.alerts.watches import load_watches, parse_watch
+from pipeline.alerts import run_alerts
+from pipeline.alerts.query import MAX_QUERY_TERMS, Or, Words
+from pipeline.alerts.watches import Watch, WatchesFileMissing, WatchSet, load_watches, parse_watch
 from pipeline.cli import main
 from pipeline.records import Relevance, Story, Tags
+from pipeline.run import run_once
+from pipeline.settings import load_settings
 from pipeline.store.sqlite import SQLiteStore
 
 GOOD = """
@@ -276,6 +281,105 @@ def test_watch_test_shows_matches_without_sending(cli, tmp_path):
     assert cli("watches", "test", "nope").exit_code != 0
 
 
+HUGE_QUERY = " OR ".join(f"word{n}" for n in range(10_000))
+
+
+def test_add_refuses_a_query_beyond_the_limits_naming_them(cli, tmp_path):
+    result = cli("watches", "add", "huge", "--query", HUGE_QUERY)
+    assert result.exit_code != 0
+    assert f"more than the {MAX_QUERY_TERMS} a watch query may have" in result.output
+    assert len(result.output) < 400
+    assert not (tmp_path / "watches.yaml").exists()
+
+
+def test_a_huge_watch_in_the_file_is_reported_and_the_others_alert(cli, tmp_path):
+    (tmp_path / "watches.yaml").write_text(
+        f"watches:\n  - name: huge\n    query: '{HUGE_QUERY}'\n{GOOD}", encoding="utf-8"
+    )
+    listed = cli("watches", "list")
+    assert "watch 'huge': bad query: the query has 10000 terms" in listed.output
+    assert "good" in listed.output
+    tested = cli("watches", "test", "huge")
+    assert tested.exit_code != 0 and "10000 terms" in tested.output
+    now = datetime.now(UTC).replace(microsecond=0)
+    assert cli("alerts", "run").exit_code == 0  # registers the good watch
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories([walkout_story(now)])
+    result = cli("alerts", "run")
+    assert result.exit_code == 0, result.output
+    assert "1 watches (1 with problems)" in result.output and "1 matches" in result.output
+
+
+def walkout_story(now: datetime) -> Story:
+    return _story(1, "Google walkout began at noon", now)
+
+
+def test_a_watch_that_cannot_be_evaluated_is_skipped_and_the_others_go_on(tmp_path, caplog):
+    settings = load_settings(
+        db_path=tmp_path / "picket.db",
+        alerts_db=tmp_path / "alerts.db",
+        alerts_outbox_dir=tmp_path / "mail",
+    )
+    good = parse_watch({"name": "good", "query": "walkout", "recipients": ["a@example.org"]})
+    too_big = Watch(  # a query no check stopped: SQLite cannot evaluate it
+        name="too big",
+        query="...",
+        ast=Or(tuple(Words(f"word{n}") for n in range(5_000))),
+        recipients=("b@example.org",),
+    )
+    watches = WatchSet((too_big, good))
+    now = datetime.now(UTC).replace(microsecond=0)
+    with SQLiteStore(settings.db_path) as store:
+        run_alerts(settings, store, now=now, watches=watches)
+        store.upsert_stories([walkout_story(now)])
+        summary = run_alerts(settings, store, now=now + timedelta(minutes=1), watches=watches)
+    assert (summary.problems, summary.matched, summary.sent) == (1, 1, 1)
+    assert "watch 'too big' skipped, the other watches go on" in caplog.text
+
+
+def test_a_configured_watches_file_that_does_not_exist_is_an_error(cli, tmp_path):
+    missing = tmp_path / "watches.yaml"
+    for command in (("alerts", "run"), ("watches", "list"), ("watches", "test", "good")):
+        result = cli(*command)
+        assert result.exit_code == 1, command
+        assert f"PICKET_WATCHES_FILE: {missing} does not exist" in result.output, command
+        assert "Traceback" not in result.output
+    settings = load_settings(
+        watches_file=missing,
+        alerts_db=tmp_path / "alerts.db",
+        db_path=tmp_path / "picket.db",
+        work_dir=tmp_path / "work",
+    )
+    with SQLiteStore(settings.db_path) as store, pytest.raises(WatchesFileMissing):
+        run_alerts(settings, store, now=datetime.now(UTC))
+
+
+def test_picket_run_logs_a_missing_configured_watches_file_and_goes_on(tmp_path, caplog):
+    missing = tmp_path / "watches.yaml"
+    settings = load_settings(
+        watches_file=missing,
+        alerts_db=tmp_path / "alerts.db",
+        db_path=tmp_path / "picket.db",
+        work_dir=tmp_path / "work",
+    )
+    with caplog.at_level(logging.ERROR):
+        run_once(settings, sources=[])  # picket run goes on, and says why nothing alerts
+    assert f"alerts not run: PICKET_WATCHES_FILE: {missing} does not exist" in caplog.text
+
+
+def test_the_default_watches_file_may_be_absent_with_a_hint(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PICKET_WATCHES_FILE", raising=False)
+    env = {"PICKET_DB_PATH": str(tmp_path / "picket.db")}
+    runner = CliRunner()
+    for command in (("watches", "list"), ("alerts", "run")):
+        result = runner.invoke(main, list(command), env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "no watches file at config/watches.yaml: 'picket watches add' creates it" in (
+            result.output
+        )
+
+
 def test_add_refuses_a_watch_without_recipients(cli, tmp_path):
     result = cli("watches", "add", "mute", "--query", "strike")
     assert result.exit_code != 0
@@ -327,7 +431,7 @@ def test_watch_test_marks_what_the_next_run_really_sends(cli, tmp_path):
         "Fresh walkout": "will send",
         "Old news found late": "too old",
     }
-    assert f"first seen since {created.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in result.output
+    assert f"The watch started {created.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in result.output
     assert "before watch: first seen before the watch existed" in result.output
     # the forecast holds: the next run sends exactly the story marked "will send"
     assert "sent: [picket] google: 1 new story — Fresh walkout" in cli("alerts", "run").output
@@ -337,7 +441,9 @@ def test_watch_test_marks_what_the_next_run_really_sends(cli, tmp_path):
 def test_a_new_watch_explains_that_stored_stories_are_before_it(cli, tmp_path):
     (tmp_path / "watches.yaml").write_text(COMMENTED, encoding="utf-8")
     with SQLiteStore(tmp_path / "picket.db") as store:
-        store.upsert_stories([_story(1, "Googlers walk out", datetime.now(UTC))])
+        store.upsert_stories(
+            [_story(1, "Googlers walk out", datetime.now(UTC) - timedelta(minutes=1))]
+        )
     result = cli("watches", "test", "google")
     assert "the next alert run sends 0 of them" in result.output
     assert "before watch" in result.output
@@ -346,6 +452,7 @@ def test_a_new_watch_explains_that_stored_stories_are_before_it(cli, tmp_path):
 
 def test_an_alert_run_that_checks_nothing_says_why(cli, tmp_path):
     SQLiteStore(tmp_path / "picket.db").close()
+    (tmp_path / "watches.yaml").write_text("watches: []\n", encoding="utf-8")
     nothing = cli("alerts", "run")
     assert "0 new stories checked" in nothing.output
     assert "No enabled watch in" in nothing.output and "picket watches add" in nothing.output

@@ -100,5 +100,5 @@ def test_a_story_labelled_again_during_a_run_stays_queued_for_the_next(tmp_path)
         read = ledger.rechecks()  # what a run matches
         assert read.story_ids == ("s1", "s2")
         ledger.queue_recheck(["s1"], now)  # labelled again meanwhile
-        ledger.record_matches([], {}, read.upto)
+        ledger.record_matches([], {}, since=now, registered={}, rechecked=read.upto)
         assert ledger.rechecks().story_ids == ("s1",)

@@ -183,9 +183,16 @@ def test_percolator_watches_are_stored_and_matched(store):
     }
 
 
-def test_a_watch_the_engine_cannot_parse_fails_naming_it(store):
-    with pytest.raises(Exception, match="broken-watch"):
-        store.register_watches({"broken-watch": {"term": {"no_such_field": "x"}}})
+def test_a_watch_the_engine_cannot_parse_is_left_out_naming_it(store):
+    refused = store.register_watches(
+        {
+            "broken-watch": {"term": {"no_such_field": "x"}},
+            "open-letters": {"match_phrase": {"body": "open letter"}},
+        }
+    )
+    assert list(refused) == ["broken-watch"] and "failed to parse" in refused["broken-watch"]
+    letters = [s for s in make_stories(60) if "open letter" in s.text.lower()]
+    assert letters and all(store.percolate(letters)[s.id] == ["open-letters"] for s in letters)
 
 
 def test_story_counts_by_query(store):

@@ -14,8 +14,10 @@ from pipeline.alerts.watches import (
     DELIVERIES,
     Watch,
     WatchError,
+    WatchesFileMissing,
     WatchSet,
-    load_watches,
+    configured_watches,
+    missing_file_hint,
     parse_watch,
     require_recipients,
 )
@@ -37,6 +39,14 @@ def _open_store(settings: Settings) -> closing[StoryStore]:
         raise click.ClickException(str(exc)) from exc
 
 
+def _watches(settings: Settings) -> WatchSet:
+    """The configured watches; a configured file that does not exist is an error."""
+    try:
+        return configured_watches(settings)
+    except WatchesFileMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _echo_problems(watch_set: WatchSet) -> None:
     for problem in watch_set.problems:
         click.echo(f"problem: {problem}", err=True)
@@ -54,8 +64,10 @@ def list_watches(ctx: click.Context) -> None:
     from pipeline.alerts.display import watches_table
 
     settings = _settings(ctx)
-    watch_set = load_watches(settings.watches_file)
+    watch_set = _watches(settings)
     click.echo(watches_table(watch_set.watches))
+    if hint := missing_file_hint(settings.watches_file):
+        click.echo(f"({hint})", err=True)
     _echo_problems(watch_set)
 
 
@@ -176,7 +188,7 @@ def test_watch(
     from pipeline.alerts.service import preview_watch
 
     settings = _settings(ctx)
-    watch_set = load_watches(settings.watches_file)
+    watch_set = _watches(settings)
     watch = watch_set.get(name)
     if watch is None:
         problem = next((p for p in watch_set.problems if p.watch == name), None)
@@ -185,7 +197,7 @@ def test_watch(
     start = since.replace(tzinfo=UTC) if since else now - timedelta(days=days)
     with _open_store(settings) as store:
         found = preview_watch(store, watch, now=now, since=start)
-    state, matches, seen = _ledger_view(settings, watch, [story.id for story in found], now)
+    state, matches, seen = _ledger_view(settings, watch, [story.id for story in found])
     forecasts = forecast_matches(
         watch, found, state=state, matches=matches, seen=seen, settings=settings, now=now
     )
@@ -197,21 +209,28 @@ def test_watch(
     )
     click.echo(forecast_table(forecasts[:limit]))
     if forecasts:
-        start_of_watch = f"{state.registered_at.astimezone(UTC):%Y-%m-%d %H:%M}"
-        click.echo(f"\nThe watch sees stories first seen since {start_of_watch} UTC.")
+        click.echo("\n" + _watch_start(watch, state, now))
         for outlook in dict.fromkeys(f.outlook for f in forecasts):
             click.echo(f"  {outlook}: {OUTLOOK_MEANINGS[outlook]}")
 
 
+def _watch_start(watch: Watch, state: WatchState | None, now: datetime) -> str:
+    if state is None:
+        start = f"{(watch.created or now).astimezone(UTC):%Y-%m-%d %H:%M}"
+        return f"The next alert run starts the watch: it sees stories first seen since {start} UTC."
+    start = f"{state.registered_at.astimezone(UTC):%Y-%m-%d %H:%M}"
+    return f"The watch started {start} UTC: alert runs send it every story stored since."
+
+
 def _ledger_view(
-    settings: Settings, watch: Watch, story_ids: list[str], now: datetime
-) -> tuple[WatchState, dict[str, Match], set[str]]:
-    """The watch's start, its matches and which stories runs checked; nothing is written."""
-    unregistered = WatchState(watch.created or now)  # what the next run will register
+    settings: Settings, watch: Watch, story_ids: list[str]
+) -> tuple[WatchState | None, dict[str, Match], set[str]]:
+    """The watch's state (None until a run registers it), its matches and which stories
+    runs checked; nothing is written."""
     if not Path(settings.alerts_db).exists():
-        return unregistered, {}, set()
+        return None, {}, set()
     with closing(Ledger(settings.alerts_db)) as ledger:
-        state = ledger.watch_state(watch.name) or unregistered
+        state = ledger.watch_states([watch.name]).get(watch.name)
         matches = {match.story_id: match for match in ledger.matches(watch.name)}
         return state, matches, ledger.seen(story_ids)
 
@@ -228,8 +247,11 @@ def run_alerts_command(ctx: click.Context) -> None:
     from pipeline.alerts.service import run_alerts
 
     settings = _settings(ctx)
+    watch_set = _watches(settings)
+    if hint := missing_file_hint(settings.watches_file):
+        click.echo(f"({hint})", err=True)
     with _open_store(settings) as store:
-        summary = run_alerts(settings, store, now=datetime.now(UTC))
+        summary = run_alerts(settings, store, now=datetime.now(UTC), watches=watch_set)
     for subject in summary.subjects:
         click.echo(f"sent: {subject}")
     click.echo(summary.line())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.alerts.ledger import Match, WatchState
-from pipeline.alerts.service import is_alertable
+from pipeline.alerts.service import is_alertable, stored_before_watch
 from pipeline.alerts.watches import Watch
 from pipeline.records import Story
 from pipeline.settings import Settings
@@ -52,13 +52,14 @@ def forecast_matches(
     watch: Watch,
     stories: Sequence[Story],
     *,
-    state: WatchState,
+    state: WatchState | None,
     matches: Mapping[str, Match],
     seen: Collection[str],
     settings: Settings,
     now: datetime,
 ) -> list[Forecast]:
-    """Each story with its outlook; ``matches`` and ``seen`` are the ledger's, by story id."""
+    """Each story with its outlook; ``state``, ``matches`` and ``seen`` are the ledger's
+    (``state`` None: the next run registers the watch)."""
     forecasts = []
     for story in stories:
         match = matches.get(story.id)
@@ -66,7 +67,9 @@ def forecast_matches(
             outlook = (
                 GROUPED if match.kind == "grouped" else WAITING if match.batch_id is None else SENT
             )
-        elif story.first_seen is None or story.first_seen < state.registered_at:
+        elif stored_before_watch(story, watch, state, now=now) or (
+            story.id in seen and state is not None and story.first_seen < state.registered_at
+        ):
             outlook = BEFORE_WATCH
         elif not is_alertable(story, watch, state, settings=settings, now=now):
             outlook = TOO_OLD

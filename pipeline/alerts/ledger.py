@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS watch_state (
     registered_at TEXT NOT NULL,
     last_digest_at TEXT
 );
+CREATE TABLE IF NOT EXISTS match_window (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    since TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS seen_stories (
     story_id TEXT PRIMARY KEY,
     first_seen TEXT NOT NULL
@@ -200,28 +204,20 @@ class Ledger:
 
     # --- watches and stories -----------------------------------------------------
 
-    def register_watches(
-        self, created: Mapping[str, datetime | None], now: datetime
-    ) -> dict[str, WatchState]:
-        """Each watch's state, registering new ones as of their ``created`` time or ``now``."""
-        with self._transaction():
-            self._db.executemany(
-                "INSERT OR IGNORE INTO watch_state (watch, registered_at) VALUES (?, ?)",
-                [(name, _text(when or now)) for name, when in created.items()],
-            )
+    def watch_states(self, names: Iterable[str]) -> dict[str, WatchState]:
+        """The state of each of these watches that an earlier run registered."""
+        wanted = set(names)
         rows = self._db.execute("SELECT * FROM watch_state").fetchall()
         return {
             row["watch"]: WatchState(_moment(row["registered_at"]), _moment(row["last_digest_at"]))
             for row in rows
-            if row["watch"] in created
+            if row["watch"] in wanted
         }
 
-    def watch_state(self, watch: str) -> WatchState | None:
-        """The watch's state if a run has registered it; registers nothing."""
-        row = self._db.execute("SELECT * FROM watch_state WHERE watch = ?", (watch,)).fetchone()
-        if row is None:
-            return None
-        return WatchState(_moment(row["registered_at"]), _moment(row["last_digest_at"]))
+    def window_start(self) -> datetime | None:
+        """How far back the last run looked for stories (runs never look further back)."""
+        row = self._db.execute("SELECT since FROM match_window").fetchone()
+        return _moment(row[0]) if row else None
 
     def cursor(self) -> datetime | None:
         """When the newest story the alerts have looked at was first seen."""
@@ -270,10 +266,18 @@ class Ledger:
         return result
 
     def record_matches(
-        self, matches: Sequence[Match], seen: Mapping[str, datetime], rechecked: int = 0
+        self,
+        matches: Sequence[Match],
+        seen: Mapping[str, datetime],
+        *,
+        since: datetime,
+        registered: Mapping[str, datetime],
+        rechecked: int = 0,
     ) -> None:
-        """Keep new matches and mark the stories looked at, and take the re-check queue up
-        to ``rechecked`` (``Rechecks.upto``) off it, in one transaction."""
+        """Keep new matches, mark the stories looked at, note how far back the run looked,
+        register the watches new to the ledger and take the re-check queue up to
+        ``rechecked`` (``Rechecks.upto``) off it, all in one transaction: a watch is
+        registered together with the stories that were stored before it."""
         with self._transaction():
             self._db.execute("DELETE FROM recheck_stories WHERE seq <= ?", (rechecked,))
             self._db.executemany(
@@ -294,6 +298,15 @@ class Ledger:
             self._db.executemany(
                 "INSERT OR IGNORE INTO seen_stories (story_id, first_seen) VALUES (?, ?)",
                 [(story_id, _text(first_seen)) for story_id, first_seen in seen.items()],
+            )
+            self._db.execute(
+                "INSERT INTO match_window (id, since) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET since = max(since, excluded.since)",
+                (_text(since),),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO watch_state (watch, registered_at) VALUES (?, ?)",
+                [(name, _text(when)) for name, when in registered.items()],
             )
 
     def forget_seen_before(self, moment: datetime) -> None:
@@ -381,13 +394,17 @@ class Ledger:
                 (_text(now), email_id),
             )
 
-    def mark_attempt_failed(self, email_id: int, error: str, *, give_up: bool) -> None:
-        """Count a failed attempt; the email stays pending unless the server refused it for good."""
+    def mark_attempt_failed(self, email_ids: Sequence[int], error: str, *, give_up: bool) -> None:
+        """Count a failed attempt of each email; they stay pending unless the server refused
+        them for good."""
         with self._transaction():
-            self._db.execute(
+            self._db.executemany(
                 "UPDATE emails SET attempts = attempts + 1, last_error = ?, state = ? "
                 "WHERE id = ? AND state = 'pending'",
-                (error[:500], "failed" if give_up else "pending", email_id),
+                [
+                    (error[:500], "failed" if give_up else "pending", email_id)
+                    for email_id in email_ids
+                ],
             )
 
     def counts(self) -> dict[str, int]:

@@ -117,10 +117,15 @@ def settings_from_connection(settings: Settings, connection: Any) -> Settings:
 
 
 class SmtpMailer:
-    """Sends through an SMTP server: plain, STARTTLS or implicit TLS, with optional login."""
+    """Sends through an SMTP server: plain, STARTTLS or implicit TLS, with optional login.
+
+    A login over a plain connection is warned about once per mailer, that is once per
+    alert run: the password crosses the network readable.
+    """
 
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
+        self._warned_plain_login = False
 
     def send(self, sender: str, recipient: str, message: bytes) -> None:
         try:
@@ -154,11 +159,24 @@ class SmtpMailer:
             if config.security == "starttls":
                 smtp.starttls(context=context)
             if config.username:
+                self._warn_plain_login()
                 smtp.login(config.username, config.password or "")
         except BaseException:
             smtp.close()
             raise
         return smtp
+
+    def _warn_plain_login(self) -> None:
+        if self.config.security != "none" or self._warned_plain_login:
+            return
+        self._warned_plain_login = True
+        log.warning(
+            "logging in to %s:%s as %s without TLS (PICKET_SMTP_SECURITY=none): the password "
+            "crosses the network as plain text; use starttls or tls",
+            self.config.host,
+            self.config.effective_port,
+            self.config.username,
+        )
 
 
 class OutboxMailer:

@@ -25,14 +25,15 @@ log = logging.getLogger(__name__)
 
 class WatchMatcher(Protocol):
     def match(self, watches: Sequence[Watch], stories: Sequence[Story]) -> dict[str, set[str]]:
-        """Watch name -> ids of the stories its query matches (filters not applied)."""
+        """Watch name -> ids of the stories its query matches (filters not applied); a
+        watch whose query cannot be evaluated is logged and left out."""
 
 
 class PercolatingStore(Protocol):
     """What an engine store offers for alerts (see ``pipeline.store.engine``)."""
 
-    def register_watches(self, queries: Mapping[str, dict[str, Any]]) -> None:
-        """Make the percolator index hold exactly these named queries."""
+    def register_watches(self, queries: Mapping[str, dict[str, Any]]) -> dict[str, str]:
+        """Make the percolator index hold these named queries; those refused, and why."""
 
     def percolate(self, stories: Sequence[Story]) -> dict[str, list[str]]:
         """Story id -> names of the registered queries that match it."""
@@ -48,9 +49,12 @@ class FtsMatcher:
         with closing(sqlite3.connect(":memory:")) as db:
             _load(db, stories)
             for watch in watches:
-                condition, params = to_sql(watch.ast)
-                rows = db.execute(f"SELECT d.id FROM docs d WHERE {condition}", params)
-                found[watch.name] = {row[0] for row in rows}
+                try:
+                    condition, params = to_sql(watch.ast)
+                    rows = db.execute(f"SELECT d.id FROM docs d WHERE {condition}", params)
+                    found[watch.name] = {row[0] for row in rows}
+                except (sqlite3.Error, RecursionError) as exc:
+                    _skip(found, watch.name, f"SQLite cannot evaluate its query: {exc}")
         return found
 
 
@@ -62,7 +66,14 @@ class PercolatorMatcher:
 
     def match(self, watches: Sequence[Watch], stories: Sequence[Story]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {watch.name: set() for watch in watches}
-        self.store.register_watches({watch.name: to_engine_query(watch.ast) for watch in watches})
+        queries = {}
+        for watch in watches:
+            try:
+                queries[watch.name] = to_engine_query(watch.ast)
+            except RecursionError:
+                _skip(found, watch.name, "its query nests too deeply to send to the engine")
+        for name, reason in self.store.register_watches(queries).items():
+            _skip(found, name, f"the engine refused its query: {reason}")
         if not stories or not watches:
             return found
         for story_id, names in self.store.percolate(stories).items():
@@ -70,6 +81,11 @@ class PercolatorMatcher:
                 if name in found:
                     found[name].add(story_id)
         return found
+
+
+def _skip(found: dict[str, set[str]], watch: str, reason: str) -> None:
+    log.warning("watch %r skipped, the other watches go on: %s", watch, reason)
+    found.pop(watch, None)
 
 
 def matcher_for(store: object) -> WatchMatcher:
@@ -84,15 +100,17 @@ def matcher_for(store: object) -> WatchMatcher:
 def matching_stories(
     matcher: WatchMatcher, watches: Sequence[Watch], stories: Sequence[Story]
 ) -> dict[str, list[Story]]:
-    """Watch name -> the stories that match its query and pass its filters, in input order."""
+    """Watch name -> the stories that match its query and pass its filters, in input order
+    (a watch that cannot be evaluated is left out)."""
     by_query = matcher.match(watches, stories)
     return {
         watch.name: [
             story
             for story in stories
-            if story.id in by_query.get(watch.name, ()) and watch.filters.accepts(story)
+            if story.id in by_query[watch.name] and watch.filters.accepts(story)
         ]
         for watch in watches
+        if watch.name in by_query
     }
 
 

@@ -52,6 +52,14 @@ _STOP_WORD = re.compile(r"\b(?:" + "|".join(sorted(ENGLISH_STOP_WORDS)) + r")\b"
 
 OPERATORS = ("AND", "OR", "NOT")
 
+MAX_QUERY_TERMS = 300
+"""The most words (each word of a phrase counts) and ``field:value`` terms one watch query
+may have. Every store runs such a query: SQLite's expressions nest at most 1000 deep, and
+the engines take at most 1024 clauses per query, with each word looked for in two fields."""
+
+MAX_QUERY_DEPTH = 10
+"""How deep ``AND``, ``OR`` and ``NOT`` may nest in one watch query, for the same stores."""
+
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
@@ -70,7 +78,8 @@ class QuerySyntaxError(ValueError):
     """A watch query that cannot be parsed; the message says where and why."""
 
     def __init__(self, reason: str, query: str, position: int) -> None:
-        super().__init__(f"{reason} at position {position + 1} of {query!r}")
+        shown = query if len(query) <= 100 else query[:100] + "..."
+        super().__init__(f"{reason} at position {position + 1} of {shown!r}")
         self.reason = reason
         self.position = position
 
@@ -234,15 +243,52 @@ def _words(token: _Token, field: str | None, query: str) -> Words:
 
 
 def parse_query(query: str) -> Node:
-    """The AST of a watch query; raises ``QuerySyntaxError`` naming the problem and where."""
+    """The AST of a watch query; raises ``QuerySyntaxError`` naming the problem and where,
+    or the limit (``MAX_QUERY_TERMS``, ``MAX_QUERY_DEPTH``) a query goes beyond."""
     if (control := _CONTROL_CHARACTER.search(query)) is not None:  # SQLite's FTS5 chokes on NUL
         raise QuerySyntaxError(
             "a control character or lone surrogate is not allowed", query, control.start()
         )
+    too_deep = QuerySyntaxError(
+        f"the query nests too deeply: more than the {MAX_QUERY_DEPTH} levels of AND, OR and "
+        "NOT a watch query may have",
+        query,
+        0,
+    )
     try:
-        return _Parser(query).parse()
+        node = _Parser(query).parse()
+        terms, depth = count_terms(node), query_depth(node)
     except RecursionError:  # thousands of nested "(" or NOTs
-        raise QuerySyntaxError("the query nests too deeply", query, 0) from None
+        raise too_deep from None
+    if depth > MAX_QUERY_DEPTH:
+        raise too_deep
+    if terms > MAX_QUERY_TERMS:
+        raise QuerySyntaxError(
+            f"the query has {terms} terms, more than the {MAX_QUERY_TERMS} a watch query may have",
+            query,
+            0,
+        )
+    return node
+
+
+def count_terms(node: Node) -> int:
+    """How many words and ``field:value`` terms a query has (a phrase counts its words)."""
+    if isinstance(node, Words):
+        return len(node.text.split())
+    if isinstance(node, Keyword):
+        return 1
+    if isinstance(node, Not):
+        return count_terms(node.child)
+    return sum(count_terms(child) for child in node.children)
+
+
+def query_depth(node: Node) -> int:
+    """How deep a query's ``AND``, ``OR`` and ``NOT`` nest (a lone term is depth 0)."""
+    if isinstance(node, Words | Keyword):
+        return 0
+    if isinstance(node, Not):
+        return 1 + query_depth(node.child)
+    return 1 + max(query_depth(child) for child in node.children)
 
 
 # --- compilers --------------------------------------------------------------------

@@ -1,12 +1,18 @@
-"""One alert run: match newly seen stories to the watches, queue what is due, send it.
+"""One alert run: match newly stored stories to the watches, queue what is due, send it.
 
-Stories are picked by when picket first saw them, never by publication date, so a story
-indexed late is still found, and one that is old news (published before the watch's age
-limit) or older than the watch itself is not alerted unless the watch asks for it. Every
-step writes to the ledger (``pipeline.alerts.ledger``) before the next one starts, so a
-run can stop anywhere and the next run finishes the job without losing or doubling an
-email. A story a person corrected (``picket label``) waits in the ledger's re-check queue
-and is matched again by the next run, however long ago it was first seen.
+Each story is looked at by one alert run only: the first that finds it stored. A watch
+starts at its ``created`` time (``picket watches add``), else when the first alert run
+that knows it starts (``picket run``'s, before its crawl). That run, which registers the
+watch in the ledger, alerts the stories it finds stored since the watch's start, and
+every later run alerts all it finds, as those were stored after the registering run
+read the store: a story stored after its watch is alerted once however alert runs and
+crawls interleave, and one stored before is not. Stories that are old news (published
+before the watch's age limit) are not alerted unless the watch asks for them. Every step
+writes to the ledger (``pipeline.alerts.ledger``) before the next one starts, so a run
+can stop anywhere and the next run finishes the job without losing or doubling an email.
+A story a person corrected (``picket label``) waits in the ledger's re-check queue and is
+matched again by the next run, however long ago it was stored, if it was stored after the
+watch started.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from pipeline.alerts.mailer import (
 )
 from pipeline.alerts.match import FtsMatcher, matcher_for, matching_stories
 from pipeline.alerts.render import AlertItem, discover_url, is_public_url, render_alert
-from pipeline.alerts.watches import Watch, WatchSet, load_watches
+from pipeline.alerts.watches import Watch, WatchSet, configured_watches, missing_file_hint
 from pipeline.records import Story
 from pipeline.settings import Settings
 from pipeline.store import StoreError, StoryStore
@@ -88,8 +94,13 @@ def run_alerts(
     mailer: Mailer | None = None,
     watches: WatchSet | None = None,
 ) -> AlertSummary:
-    """Match, queue and send; safe to run again at any time, and after any crash."""
-    watch_set = watches if watches is not None else load_watches(settings.watches_file)
+    """Match, queue and send; safe to run again at any time, and after any crash.
+
+    Raises ``WatchesFileMissing`` when ``PICKET_WATCHES_FILE`` names no file.
+    """
+    watch_set = watches if watches is not None else configured_watches(settings)
+    if watches is None and (hint := missing_file_hint(settings.watches_file)):
+        log.info("alerts: %s", hint)
     for problem in watch_set.problems:
         log.warning("watch skipped: %s", problem)
     active = [watch for watch in watch_set.watches if watch.enabled]
@@ -97,13 +108,11 @@ def run_alerts(
     with closing(Ledger(settings.alerts_db)) as ledger:
         try:
             with ledger.exclusive():
-                states = ledger.register_watches(
-                    {watch.name: watch.created for watch in active},
-                    now.replace(microsecond=0),
-                )
-                checked, matched = match_new_stories(
+                states = ledger.watch_states(watch.name for watch in active)
+                checked, matched, skipped = match_new_stories(
                     ledger, store, active, states, settings=settings, now=now
                 )
+                states = ledger.watch_states(watch.name for watch in active)
                 queued = queue_due_alerts(ledger, store, active, states, settings=settings, now=now)
                 delivery = deliver_pending(ledger, mailer, now=now)
         except LedgerBusy as exc:
@@ -112,7 +121,7 @@ def run_alerts(
         pending = ledger.counts()["pending"]
     return AlertSummary(
         watches=len(active),
-        problems=len(watch_set.problems),
+        problems=len(watch_set.problems) + skipped,
         stories=checked,
         matched=matched,
         queued=queued,
@@ -134,34 +143,51 @@ def match_new_stories(
     *,
     settings: Settings,
     now: datetime,
-) -> tuple[int, int]:
-    """Record every match of the stories no run has checked yet; (checked, matched)."""
+) -> tuple[int, int, int]:
+    """Record every match of the stories no run has checked yet, and register the watches
+    new to the ledger with them; (checked, matched, watches that could not be evaluated)."""
     if not watches:
-        return 0, 0
+        return 0, 0, 0
     _show_recent_writes(store)
-    cursor = ledger.cursor()
-    since = min(state.registered_at for state in states.values())
-    if cursor is not None:
-        since = max(since, cursor - LATE_WINDOW)
+    since = window_since(
+        ledger.cursor(),
+        ledger.window_start(),
+        [state.registered_at for state in states.values()],
+        now=now,
+    )
     stored = [story for story, _ in store.stories_since(since)]
     seen = ledger.seen(story.id for story in stored)
     fresh = [s for s in stored if s.id not in seen and s.first_seen is not None]
     rechecks = ledger.rechecks()
-    fresh += _rechecked_stories(store, rechecks.story_ids, {s.id for s in fresh})
-    if not fresh:
-        if rechecks.story_ids:  # all gone from the store
-            ledger.record_matches([], {}, rechecks.upto)
-        return 0, 0
-    found = matching_stories(matcher_for(store), watches, fresh)
+    rechecked = _rechecked_stories(store, rechecks.story_ids, {s.id for s in fresh})
+    fresh += rechecked
+    rechecked_ids = {story.id for story in rechecked}
+    found = matching_stories(matcher_for(store), watches, fresh) if fresh else {}
+    skipped = [watch.name for watch in watches if fresh and watch.name not in found]
     matches: list[Match] = []
     for watch in watches:
         alertable = [
             story
-            for story in found[watch.name]
-            if is_alertable(story, watch, states[watch.name], settings=settings, now=now)
+            for story in found.get(watch.name, ())
+            if is_alertable(story, watch, states.get(watch.name), settings=settings, now=now)
+            and not (
+                story.id in rechecked_ids
+                and _stored_before_registration(story, states.get(watch.name))
+            )
         ]
         matches.extend(classify_matches(ledger, watch, alertable, now=now))
-    ledger.record_matches(matches, {story.id: story.first_seen for story in fresh}, rechecks.upto)
+    registered = {
+        watch.name: watch.created or now.replace(microsecond=0)
+        for watch in watches
+        if watch.name not in states
+    }
+    ledger.record_matches(
+        matches,
+        {story.id: story.first_seen for story in fresh},
+        since=since,
+        registered=registered,
+        rechecked=rechecks.upto,
+    )
     newest = ledger.cursor()
     if newest is not None:
         ledger.forget_seen_before(newest - 2 * LATE_WINDOW)
@@ -171,7 +197,23 @@ def match_new_stories(
         len(watches),
         len(matches),
     )
-    return len(fresh), len(matches)
+    return len(fresh), len(matches), len(skipped)
+
+
+def window_since(
+    cursor: datetime | None,
+    last_since: datetime | None,
+    registered: Sequence[datetime],
+    *,
+    now: datetime,
+) -> datetime:
+    """How far back a run looks: ``LATE_WINDOW`` before the newest story looked at, never
+    further back than the last run looked (so no story the last run could see is new
+    now). A ledger kept before runs noted how far they looked starts at the earliest
+    registered watch, as its runs did."""
+    since = (cursor or now) - LATE_WINDOW
+    floor = last_since if last_since is not None else min(registered, default=None)
+    return max(since, floor) if floor is not None else since
 
 
 def _rechecked_stories(store: StoryStore, story_ids: Sequence[str], taken: set[str]) -> list[Story]:
@@ -179,6 +221,14 @@ def _rechecked_stories(store: StoryStore, story_ids: Sequence[str], taken: set[s
     whenever they were first seen; the alertable rule still holds them to the watch's age."""
     found = (store.get_story(story_id) for story_id in story_ids if story_id not in taken)
     return [story for story in found if story is not None and story.first_seen is not None]
+
+
+def _stored_before_registration(story: Story, state: WatchState | None) -> bool:
+    """Whether a re-checked story, an old one found again, was stored before its registered
+    watch (in the registering run, ``stored_before_watch`` already tells)."""
+    if state is None or story.first_seen is None:
+        return False
+    return story.first_seen < state.registered_at
 
 
 def _show_recent_writes(store: StoryStore) -> None:
@@ -190,15 +240,31 @@ def _show_recent_writes(store: StoryStore) -> None:
 
 
 def is_alertable(
-    story: Story, watch: Watch, state: WatchState, *, settings: Settings, now: datetime
+    story: Story, watch: Watch, state: WatchState | None, *, settings: Settings, now: datetime
 ) -> bool:
-    """Not older than the watch, and not old news unless the watch asks for old stories."""
-    if story.first_seen is None or story.first_seen < state.registered_at:
+    """Stored after the watch started, and not old news unless the watch asks for it."""
+    if story.first_seen is None or stored_before_watch(story, watch, state, now=now):
         return False
     if watch.include_old or story.published is None:
         return True
     max_age = timedelta(days=watch.max_age_days or settings.alerts_max_age_days)
     return story.published >= now - max_age
+
+
+def stored_before_watch(
+    story: Story, watch: Watch, state: WatchState | None, *, now: datetime
+) -> bool:
+    """Whether a story an alert run finds was stored before the watch started.
+
+    ``state`` is None in the run that registers the watch: of the stories it finds, those
+    first seen (stored, see ``pipeline.run.store_batch``) before the watch's ``created``
+    time, or before this run began, were there before the watch. A later run finds only
+    stories stored after that run read the store.
+    """
+    if state is not None:
+        return False
+    start = watch.created or now.replace(microsecond=0)
+    return story.first_seen is None or story.first_seen < start
 
 
 def event_key(story: Story) -> str:
@@ -352,24 +418,32 @@ def _item_order(item: AlertItem) -> tuple[bool, float, float]:
 
 
 def deliver_pending(ledger: Ledger, mailer: Mailer, *, now: datetime) -> _Delivery:
-    """Send every pending email, oldest first; stop at the first server that cannot take it."""
+    """Send every pending email, oldest first; stop at the first server that cannot take it.
+
+    The emails left when it stops count a failed try with its reason, as the run could not
+    deliver them either, so ``picket alerts status`` shows why each one waits.
+    """
     sent: list[str] = []
     failed = 0
-    for email in ledger.pending():
+    pending = ledger.pending()
+    for position, email in enumerate(pending):
         try:
             mailer.send(email.sender, email.recipient, email.message)
         except MailError as exc:
-            ledger.mark_attempt_failed(email.id, str(exc), give_up=exc.permanent)
             if exc.permanent:
+                ledger.mark_attempt_failed([email.id], str(exc), give_up=True)
                 failed += 1
                 log.error(
                     "alert %s to %s refused for good: %s", email.message_id, email.recipient, exc
                 )
                 continue
+            left = [waiting.id for waiting in pending[position:]]
+            ledger.mark_attempt_failed(left, str(exc), give_up=False)
             log.warning(
-                "alert %s to %s stays pending for the next run: %s",
+                "alert %s to %s and %s more stay pending for the next run: %s",
                 email.message_id,
                 email.recipient,
+                len(left) - 1,
                 exc,
             )
             break
@@ -391,5 +465,5 @@ def preview_watch(
     percolator index an alert run may be using.
     """
     stored = [story for story, _ in store.stories_since(since)]
-    found = matching_stories(FtsMatcher(), [watch], stored)[watch.name]
+    found = matching_stories(FtsMatcher(), [watch], stored).get(watch.name, [])
     return sorted(found, key=lambda s: s.first_seen or now, reverse=True)

@@ -2,7 +2,8 @@
 
 Each entry is checked on its own; a wrong one (bad query, unknown field or key, bad
 address, unknown time zone) becomes a ``WatchProblem`` naming the file, the watch and the
-reason, and the other watches keep working.
+reason, and the other watches keep working. A file named by ``PICKET_WATCHES_FILE`` must
+exist; the default one may be missing, which means no watches.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pipeline.alerts.query import Node, QuerySyntaxError, parse_query
 from pipeline.alerts.schedule import FREQUENCIES, WEEKDAYS, DigestSchedule
 from pipeline.configfile import ConfigFileError, read_yaml
 from pipeline.records import Story
-from pipeline.settings import ConfigError
+from pipeline.settings import ConfigError, Settings
 
 Delivery = Literal["instant", "hourly", "daily", "weekly"]
 DELIVERIES: tuple[str, ...] = ("instant", *FREQUENCIES)
@@ -51,6 +52,10 @@ _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
 
 class WatchError(ConfigError):
     """One watch entry is wrong; the message says why."""
+
+
+class WatchesFileMissing(ValueError):
+    """``PICKET_WATCHES_FILE`` names a file that does not exist: no watch could alert."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,28 @@ class WatchSet:
 
     def get(self, name: str) -> Watch | None:
         return next((w for w in self.watches if w.name == name), None)
+
+
+def configured_watches(settings: Settings) -> WatchSet:
+    """The watches of the configured file; raises ``WatchesFileMissing`` when
+    ``PICKET_WATCHES_FILE`` was set to a file that does not exist."""
+    path = Path(settings.watches_file)
+    if "watches_file" in settings.model_fields_set and not path.exists():
+        raise WatchesFileMissing(
+            f"PICKET_WATCHES_FILE: {path} does not exist, so no watch can alert "
+            "(fix the path, or create the file with 'picket watches add')"
+        )
+    return load_watches(path)
+
+
+def missing_file_hint(path: Path) -> str | None:
+    """What to say when the default watches file is absent (None when it is there)."""
+    if Path(path).exists():
+        return None
+    return (
+        f"no watches file at {path}: 'picket watches add' creates it, "
+        "PICKET_WATCHES_FILE names another"
+    )
 
 
 def load_watches(path: Path) -> WatchSet:

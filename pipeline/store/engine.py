@@ -482,8 +482,9 @@ class EngineStore:
 
     # --- alert watches (percolator) ----------------------------------------------
 
-    def register_watches(self, queries: Mapping[str, Mapping[str, Any]]) -> None:
-        """Make the stored watches exactly ``queries`` (watch name -> engine query).
+    def register_watches(self, queries: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+        """Make the stored watches ``queries`` (watch name -> engine query); the ones the
+        engine refuses are left out, and returned with the reason (watch name -> reason).
 
         A query the engine cannot parse fails here, naming its watch, not at match time.
         """
@@ -493,6 +494,7 @@ class EngineStore:
             BulkAction("index", index, name, watch_document(name, query))
             for name, query in queries.items()
         ]
+        refused: dict[str, str] = {}
         if actions:
             result = send_bulk(
                 lambda body: self.request("POST", "/_bulk", body=body, params={"refresh": "true"}),
@@ -500,18 +502,17 @@ class EngineStore:
                 policy=self.retry,
                 sleep=self._sleep,
             )
-            if result.refused or result.pending:
-                problems = [r.describe() for r in result.refused]
-                problems += [
-                    f"{actions[i].doc_id}: not taken (engine busy)" for i in result.pending
-                ]
-                raise StoreError("cannot store watches: " + "; ".join(problems))
+            if result.pending:
+                busy = [f"{actions[i].doc_id}: not taken (engine busy)" for i in result.pending]
+                raise StoreError("cannot store watches: " + "; ".join(busy))
+            refused = {r.doc_id: r.describe() for r in result.refused}
         self.request(
             "POST",
             f"/{quote(index)}/_delete_by_query",
-            body=stale_watches_query(queries),
+            body=stale_watches_query(name for name in queries if name not in refused),
             params={"refresh": "true", "conflicts": "proceed"},
         )
+        return refused
 
     def percolate(self, stories: Sequence[Story]) -> dict[str, list[str]]:
         """Every story's id with the names of the stored watches it matches (maybe none)."""
