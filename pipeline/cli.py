@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.records import to_json
-from pipeline.settings import Settings, SettingsError, load_settings
-from pipeline.store import StoreError, StoryQuery, StoryStore
+if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --help is quick
+    from contextlib import AbstractContextManager
+
+    from pipeline.settings import Settings
+    from pipeline.store import StoryStore
 
 log = logging.getLogger("picket")
 
@@ -55,6 +57,8 @@ pass_context = click.make_pass_decorator(_Context)
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """picket finds news of tech workers acting together against their employer's conduct."""
+    from pipeline.settings import SettingsError, load_settings
+
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -81,6 +85,7 @@ def _parse_date(value: str | None) -> datetime | None:
 def run(obj: _Context, force: bool) -> None:
     """One pass over all enabled sources: crawl, extract, understand, store."""
     from pipeline.run import run_once
+    from pipeline.store import StoreError
 
     try:
         summary = run_once(obj.settings, force=force)
@@ -125,6 +130,9 @@ def search(
     as_json: bool,
 ) -> None:
     """Full-text search over stored stories, newest first."""
+    from pipeline.records import to_json
+    from pipeline.store import StoryQuery
+
     story_query = StoryQuery(
         text=query or None,
         since=_parse_date(since),
@@ -166,6 +174,8 @@ def sources(obj: _Context) -> None:
 @pass_context
 def events(obj: _Context, days: int, limit: int, as_json: bool) -> None:
     """Recent events (one collective action, all its stories), most recently active first."""
+    from pipeline.records import to_json
+
     since = datetime.now(UTC) - timedelta(days=days)
     with _store(obj.settings) as store:
         found = store.recent_events(since=since, limit=limit)

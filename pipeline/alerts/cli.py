@@ -5,12 +5,16 @@ from __future__ import annotations
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.alerts.watches import DELIVERIES, WatchError, WatchSet, load_watches, parse_watch
-from pipeline.settings import Settings
-from pipeline.store import StoreError, StoryStore, open_store
+from pipeline.alerts.schedule import DELIVERIES
+
+if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --help is quick
+    from pipeline.alerts.watches import WatchSet
+    from pipeline.settings import Settings
+    from pipeline.store import StoryStore
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -18,6 +22,8 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _open_store(settings: Settings) -> closing[StoryStore]:
+    from pipeline.store import StoreError, open_store
+
     try:
         return closing(open_store(settings))
     except StoreError as exc:
@@ -39,6 +45,7 @@ def watches() -> None:
 def list_watches(ctx: click.Context) -> None:
     """The watches, how they deliver, and any that cannot be used."""
     from pipeline.alerts.display import watches_table
+    from pipeline.alerts.watches import load_watches
 
     settings = _settings(ctx)
     watch_set = load_watches(settings.watches_file)
@@ -86,6 +93,7 @@ def add_watch_command(
     include_old: bool,
 ) -> None:
     """Add a watch to the watches file (checked first; comments in the file are kept)."""
+    from pipeline.alerts.watches import WatchError, parse_watch
     from pipeline.alerts.watchfile import WatchFileError, add_watch
 
     settings = _settings(ctx)
@@ -149,6 +157,7 @@ def remove_watch_command(ctx: click.Context, name: str) -> None:
 def test_watch(ctx: click.Context, name: str, days: int, limit: int) -> None:
     """The stored stories first seen in the last N days that the watch matches; sends nothing."""
     from pipeline.alerts.service import preview_watch
+    from pipeline.alerts.watches import load_watches
     from pipeline.display import stories_table
 
     settings = _settings(ctx)

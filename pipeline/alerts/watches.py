@@ -18,11 +18,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from pipeline.alerts.query import Node, QuerySyntaxError, parse_query
-from pipeline.alerts.schedule import FREQUENCIES, WEEKDAYS, DigestSchedule
+from pipeline.alerts.schedule import DELIVERIES, WEEKDAYS, DigestSchedule
 from pipeline.records import Story
 
 Delivery = Literal["instant", "hourly", "daily", "weekly"]
-DELIVERIES: tuple[str, ...] = ("instant", *FREQUENCIES)
 FILTER_LISTS: tuple[str, ...] = ("companies", "actions", "struggles", "tags", "outlets")
 WATCH_KEYS = frozenset(
     {
