@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from pipeline.alerts.query import Node, QuerySyntaxError, parse_query
 from pipeline.alerts.schedule import DELIVERIES, WEEKDAYS, DigestSchedule
+from pipeline.query import Node, QuerySyntaxError, parse_query
 from pipeline.records import Story
 
 Delivery = Literal["instant", "hourly", "daily", "weekly"]
