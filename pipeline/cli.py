@@ -115,6 +115,7 @@ def demo(obj: _Context, keep: bool) -> None:
 @click.option("--tag", multiple=True, help="Only stories with this issue tag (e.g. ice).")
 @click.option("--relevant/--all", "relevant", default=None, help="Only relevant stories.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--urls", is_flag=True, help="Show each story's link under its title.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_context
 def search(
@@ -127,31 +128,78 @@ def search(
     tag: tuple[str, ...],
     relevant: bool | None,
     limit: int,
+    urls: bool,
     as_json: bool,
 ) -> None:
-    """Full-text search over stored stories, newest first."""
+    """Search the stored stories, newest first, with the query language of watches.
+
+    QUERY is words and "quoted phrases" joined by AND (or a space), OR and NOT, grouped with
+    parentheses; field:value matches a tag exactly (companies:Amazon, actions:open_letter,
+    tags:ice) and title:/body: limit words to one part of the story.
+    """
+    from pipeline.display import shown_note, stories_table
     from pipeline.records import to_json
     from pipeline.store import StoryQuery
 
+    text, filters = _checked_terms(query, {"companies": company, "actions": action, "tags": tag})
     story_query = StoryQuery(
-        text=query or None,
+        text=text,
         since=_parse_date(since),
         until=_parse_date(until),
-        filters={"companies": company, "actions": action, "tags": tag},
+        filters=filters,
         relevant=relevant,
         limit=limit,
     )
     with _store(obj.settings) as store:
         stories = store.search(story_query)
+        total = store.count(story_query) if len(stories) == limit else len(stories)
     if as_json:
         for story in stories:
             record = to_json(story)
             record.pop("text")
             click.echo(json.dumps(record, ensure_ascii=False))
         return
-    from pipeline.display import stories_table
+    click.echo(stories_table(stories, urls=urls))
+    if note := shown_note(len(stories), total):
+        click.echo(note)
 
-    click.echo(stories_table(stories))
+
+def _checked_terms(
+    query: str, filters: dict[str, tuple[str, ...]]
+) -> tuple[str | None, dict[str, tuple[str, ...]]]:
+    """The query and filter values as picket tags them (company aliases and tickers become
+    names); a query that does not parse is a usage error, an unknown value gets a note."""
+    from pipeline.query import QuerySyntaxError, parse_query
+    from pipeline.vocabulary import check_terms
+
+    if query.strip():
+        try:
+            parse_query(query)
+        except QuerySyntaxError as exc:
+            raise click.BadParameter(str(exc), param_hint="QUERY") from exc
+    query, checked, noted = check_terms(query, filters)
+    for value in noted:
+        click.echo(f"note: {value.note}", err=True)
+    return query.strip() or None, checked
+
+
+@main.command("tags")
+@pass_context
+def tags_command(obj: _Context) -> None:
+    """The actions, struggles, employment types and issue tags, what each means, and how
+    many stored stories carry it (for field:value in queries and watch filters)."""
+    from pipeline.display import vocabulary_table
+    from pipeline.store import StoryQuery
+    from pipeline.vocabulary import VOCABULARIES
+
+    with _store(obj.settings) as store:
+        counts = {
+            (field, value): store.count(StoryQuery(filters={field: [value]}))
+            for field, known in VOCABULARIES.items()
+            for value in known
+        }
+    click.echo(vocabulary_table(VOCABULARIES, counts))
+    click.echo("\nCompanies: `picket stats` lists the most frequent; aliases and tickers work.")
 
 
 @main.command()
@@ -170,22 +218,31 @@ def sources(obj: _Context) -> None:
 @main.command()
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 36500))
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--urls", is_flag=True, help="Show the link of each event's first story.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_context
-def events(obj: _Context, days: int, limit: int, as_json: bool) -> None:
+def events(obj: _Context, days: int, limit: int, urls: bool, as_json: bool) -> None:
     """Recent events (one collective action, all its stories), most recently active first."""
     from pipeline.records import to_json
 
     since = datetime.now(UTC) - timedelta(days=days)
     with _store(obj.settings) as store:
-        found = store.recent_events(since=since, limit=limit)
+        found = store.recent_events(since=since, limit=limit + 1)  # one more: is it cut?
+        cut, found = len(found) > limit, found[:limit]
+        links = {}
+        for event in found if urls and not as_json else ():
+            story = store.get_story(event.story_ids[0]) if event.story_ids else None
+            if story is not None:
+                links[event.id] = story.url
     if as_json:
         for event in found:
             click.echo(json.dumps(to_json(event), ensure_ascii=False))
         return
     from pipeline.display import events_table
 
-    click.echo(events_table(found))
+    click.echo(events_table(found, links))
+    if cut:
+        click.echo(f"the {limit} most recently active shown; --limit shows more")
 
 
 @main.command("eval")

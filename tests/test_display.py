@@ -8,7 +8,8 @@ from pipeline.display import stories_table
 from pipeline.records import Story, Tags
 
 
-def test_titles_are_not_markup_and_lose_terminal_escapes():
+def test_titles_are_not_markup_and_lose_terminal_escapes(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that no cell wraps
     story = Story(
         id="s1",
         url="https://x.test/1",

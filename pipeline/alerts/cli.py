@@ -97,16 +97,11 @@ def add_watch_command(
     from pipeline.alerts.watchfile import WatchFileError, add_watch
 
     settings = _settings(ctx)
+    query, tagged = _checked_terms(
+        name, query, {"companies": company, "actions": action, "struggles": struggle, "tags": tag}
+    )
     filters: dict[str, object] = {
-        key: list(values)
-        for key, values in (
-            ("companies", company),
-            ("actions", action),
-            ("struggles", struggle),
-            ("tags", tag),
-            ("outlets", outlet),
-        )
-        if values
+        key: list(values) for key, values in (*tagged.items(), ("outlets", outlet)) if values
     }
     if min_score is not None:
         filters["min_score"] = min_score
@@ -132,6 +127,26 @@ def add_watch_command(
     except (WatchError, WatchFileError) as exc:
         raise click.ClickException(f"watch {name!r} not added: {exc}") from exc
     click.echo(f"added watch {name!r} to {settings.watches_file}")
+
+
+def _checked_terms(
+    name: str, query: str, filters: dict[str, tuple[str, ...]]
+) -> tuple[str, dict[str, tuple[str, ...]]]:
+    """The watch's query and filters as picket tags them (company aliases and tickers become
+    names); a value picket never tags stops the command with a "did you mean"."""
+    from pipeline.query import QuerySyntaxError
+    from pipeline.vocabulary import check_terms
+
+    try:
+        query, checked, noted = check_terms(query, filters)
+    except QuerySyntaxError:  # parse_watch says what is wrong with it
+        return query, filters
+    unknown = [value.note for value in noted if not value.known]
+    if unknown:
+        raise click.ClickException(f"watch {name!r} not added: {'; '.join(unknown)}")
+    for value in noted:
+        click.echo(f"note: {value.note}", err=True)
+    return query, checked
 
 
 @watches.command("remove")

@@ -1,0 +1,188 @@
+"""The values picket tags stories with, what each means, and the known value nearest to a
+wrong one.
+
+``picket tags`` lists them; ``picket search`` and ``picket watches add`` answer a value
+picket never tags with "did you mean". Actions are the Collective Action in Tech archive's
+(``pipeline.tagging`` chooses them); struggles, employment types and issue tags are the
+keys of ``data/vocabulary.yaml``, and a test holds the meanings here to those keys.
+Companies are the gazetteer's canonical names, reached from an alias or a ticker too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pipeline.query import rewrite_keywords
+
+ACTIONS: dict[str, str] = {
+    "strike": "workers stop work: a strike, a work stoppage, a walkout called a strike",
+    "protest": "a walkout, sit-in, rally or disruption, or a resignation in protest",
+    "open_letter": "an open letter, a petition or a collective demand",
+    "union_drive": "workers organizing a union or filing for one",
+    "union_representation": "a union won, recognized, or bargaining its contract",
+    "legal_action": "a lawsuit, class action or labor board charge by workers",
+    "resignation": "workers resigning in protest (not an archive action; kept for searches)",
+}
+
+ACTION_WORDS: dict[str, str] = {
+    "walkout": "protest",
+    "walk_out": "protest",
+    "sit_in": "protest",
+    "rally": "protest",
+    "disruption": "protest",
+    "dissent": "protest",
+    "stoppage": "strike",
+    "work_stoppage": "strike",
+    "petition": "open_letter",
+    "letter": "open_letter",
+    "demand": "open_letter",
+    "union": "union_drive",
+    "unionize": "union_drive",
+    "unionise": "union_drive",
+    "organizing": "union_drive",
+    "lawsuit": "legal_action",
+    "legal": "legal_action",
+    "class_action": "legal_action",
+    "resign": "resignation",
+    "resigned": "resignation",
+    "quit": "resignation",
+}
+"""What people call an action -> the action picket tags it as (``pipeline.tagging``)."""
+
+STRUGGLES: dict[str, str] = {
+    "ethics": "what the work is used for: military, ICE, surveillance, climate, censorship",
+    "pay_and_benefits": "wages, bonuses, health care, leave, severance",
+    "working_conditions": "safety, hours, quotas, workload, return to office",
+    "discrimination": "sexism, racism, harassment, pay gaps, bias",
+    "unfair_labor_practices": "retaliation, union busting, forced arbitration, misclassifying",
+    "job_security": "layoffs, firings, contracts ending",
+}
+
+EMPLOYMENT_TYPES: dict[str, str] = {
+    "gig": "app-based couriers, drivers and shoppers",
+    "contract": "contractors, vendors, temps, content moderators, raters",
+    "blue_collar": "warehouse, factory, retail, data center, cafeteria and security staff",
+    "white_collar": "engineers, designers, researchers and office staff",
+}
+
+TAGS: dict[str, str] = {
+    "ice": "work for Immigration and Customs Enforcement",
+    "immigration": "border enforcement, detention, deportation, visas, travel bans",
+    "military_contracts": "work for the military: Pentagon contracts, drones, weapons",
+    "law_enforcement": "work for police, sheriffs or the FBI",
+    "surveillance": "facial recognition, spying, tracking and monitoring software",
+    "ai": "artificial intelligence, machine learning, algorithms",
+    "climate_change": "climate, carbon, fossil fuel clients",
+    "israel_palestine": "Israel, Palestine and Gaza (Project Nimbus, ...)",
+    "sexual_harassment": "sexual harassment and misconduct, #MeToo",
+    "retaliation": "workers fired or punished for organizing or speaking out",
+    "coronavirus": "the pandemic: safety, masks, hazard pay",
+    "content_moderation": "what a platform hosts: hate speech, misinformation",
+    "racial_justice": "racism, racial equity, Black Lives Matter, DEI",
+    "lgbtq": "LGBTQ and trans workers and users",
+    "return_to_office": "office mandates and remote work",
+    "layoffs": "layoffs and job cuts",
+    "censorship": "censorship and human rights (Dragonfly, ...)",
+    "forced_arbitration": "forced arbitration clauses",
+    "worker_classification": "contractors who should be employees (Prop 22, AB5)",
+}
+
+VOCABULARIES: dict[str, Mapping[str, str]] = {
+    "actions": ACTIONS,
+    "struggles": STRUGGLES,
+    "employment_types": EMPLOYMENT_TYPES,
+    "tags": TAGS,
+}
+"""Tag field -> its values and their meanings."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A value of a tag field as picket tags it, and what to tell the person who typed it."""
+
+    value: str
+    note: str | None = None  # None: the value is picket's own
+    known: bool = True  # False: no story is tagged with it
+
+
+def check_value(field: str, value: str) -> Checked:
+    """``value`` as picket tags ``field``, or the original with a "did you mean" note.
+
+    A company alias or ticker becomes the company's name, with a note saying so; an action's
+    everyday name (walkout) is suggested as the action it is tagged as (protest).
+    """
+    if field == "companies":
+        return _check_company(value)
+    known = VOCABULARIES.get(field)
+    if known is None:
+        return Checked(value)
+    key = re.sub(r"[\s-]+", "_", value.strip().lower())
+    if key in known:
+        return Checked(key)
+    nearest = (ACTION_WORDS.get(key) if field == "actions" else None) or _nearest(
+        key, {name: name for name in known}
+    )
+    hint = f"; did you mean {field}:{nearest}?" if nearest else ""
+    note = f"{field}:{value} is not a value picket tags{hint} (see `picket tags`)"
+    return Checked(value, note, known=False)
+
+
+def check_values(field: str, values: Sequence[str]) -> tuple[tuple[str, ...], list[Checked]]:
+    """``check_value`` of each value: the values as picket tags them, and those with a note."""
+    checked = [check_value(field, value) for value in values]
+    return tuple(c.value for c in checked), [c for c in checked if c.note]
+
+
+def check_terms(
+    query: str, filters: Mapping[str, Sequence[str]]
+) -> tuple[str, dict[str, tuple[str, ...]], list[Checked]]:
+    """``check_query`` and ``check_values`` of each filter together: what a search or a
+    watch asks for, as picket tags it, and the values with a note."""
+    query, noted = check_query(query) if query.strip() else (query, [])
+    checked = {}
+    for field, values in filters.items():
+        checked[field], field_noted = check_values(field, values)
+        noted += field_noted
+    return query, checked, noted
+
+
+def check_query(query: str) -> tuple[str, list[Checked]]:
+    """``query`` (one that parses) with ``check_value`` applied to each ``field:value`` of a
+    tag field, and the values with a note."""
+    noted: list[Checked] = []
+
+    def rewrite(field: str, value: str) -> str:
+        checked = check_value(field, value)
+        if checked.note:
+            noted.append(checked)
+        return checked.value
+
+    return rewrite_keywords(query, rewrite), noted
+
+
+def _check_company(value: str) -> Checked:
+    from pipeline.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    name = gazetteer.resolve(value)
+    if name is not None:
+        same = name.casefold() == value.strip().casefold()
+        return Checked(name, None if same else f"companies:{value} is {_quoted(name)}")
+    nearest = _nearest(value, {n.casefold(): n for n in gazetteer.companies})
+    hint = f"; did you mean companies:{_quoted(nearest)}?" if nearest else ""
+    return Checked(value, f"companies:{value} is not a company picket knows{hint}", known=False)
+
+
+def _nearest(key: str, candidates: Mapping[str, str]) -> str | None:
+    """The candidate whose key starts with ``key``, or else is nearest to it."""
+    key = key.casefold()
+    starting = sorted(c for c in candidates if c.startswith(key))
+    found = starting or difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.6)
+    return candidates[found[0]] if found else None
+
+
+def _quoted(value: str | None) -> str | None:
+    return f'"{value}"' if value and " " in value else value
