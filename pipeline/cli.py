@@ -84,11 +84,16 @@ def _parse_date(value: str | None) -> datetime | None:
 @pass_context
 def run(obj: _Context, force: bool) -> None:
     """One pass over all enabled sources: crawl, extract, understand, store."""
+    from contextlib import nullcontext
+
+    from pipeline.progress import TerminalProgress
     from pipeline.run import run_once
     from pipeline.store import StoreError
 
+    progress = TerminalProgress() if sys.stderr.isatty() else None  # else log lines
     try:
-        summary = run_once(obj.settings, force=force)
+        with progress or nullcontext():
+            summary = run_once(obj.settings, force=force, progress=progress)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary.line())

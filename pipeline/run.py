@@ -7,7 +7,7 @@ together for the command line and the demo.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -17,6 +17,7 @@ from crawlers.sources import load_sources
 from pipeline.alerts import AlertSummary, run_alerts
 from pipeline.health import fold_outcome, is_due
 from pipeline.process import ProcessedBatch, StoryProcessor
+from pipeline.progress import LoggedProgress, RunProgress
 from pipeline.records import CrawlOutcome, FetchedPage, Source, Story
 from pipeline.runlock import run_lock
 from pipeline.settings import Settings
@@ -92,13 +93,15 @@ def run_once(
     sources: Sequence[Source] | None = None,
     force: bool = False,
     now: datetime | None = None,
+    progress: RunProgress | None = None,
 ) -> RunSummary:
     """Crawl every enabled source that is due; extract, understand, store; send due alerts.
 
-    Raises ``RunInProgress`` (a ``StoreError``) when another run of this installation is
-    still going.
+    Tells ``progress`` (log lines by default) how far it is. Raises ``RunInProgress`` (a
+    ``StoreError``) when another run of this installation is still going.
     """
     now = now or datetime.now(UTC)
+    progress = progress or LoggedProgress()
     if sources is None:
         sources = load_sources(settings.sources_file)
     enabled = [source for source in sources if source.enabled]
@@ -111,8 +114,11 @@ def run_once(
         if backing_off:
             log.info("%s sources are backing off after failures (use --force)", backing_off)
         if due:
-            result = crawl_sources(store, due, settings=settings)
-            batch = understand_pages(store, result.pages, now=now, settings=settings)
+            progress.crawling(len(due))
+            result = crawl_sources(store, due, settings=settings, on_outcome=progress.source_done)
+            progress.processing(len(result.pages))
+            pages = _each_then(result.pages, progress.page_done)
+            batch = understand_pages(store, pages, now=now, settings=settings)
             upserted = store_batch(store, batch, result.outcomes, settings=settings)
         else:
             if enabled:
@@ -151,8 +157,10 @@ def crawl_sources(
     *,
     settings: Settings,
     since: datetime | None = None,
+    on_outcome: Callable[[CrawlOutcome], None] | None = None,
 ) -> CrawlResult:
-    """Crawl ``sources`` with the stored feed validators, skipping articles already stored."""
+    """Crawl ``sources`` with the stored feed validators, skipping articles already stored;
+    ``on_outcome`` hears of each source as it finishes."""
     return crawl(
         sources,
         settings=settings,
@@ -160,7 +168,15 @@ def crawl_sources(
         work_dir=settings.work_dir,
         since=since,
         skip_urls=store.known_urls(),
+        on_outcome=on_outcome,
     )
+
+
+def _each_then(pages: Iterable[FetchedPage], done: Callable[[], None]) -> Iterator[FetchedPage]:
+    """``pages`` one by one, calling ``done`` after each has been handled."""
+    for page in pages:
+        yield page
+        done()
 
 
 def store_batch(
