@@ -18,6 +18,8 @@ from pipeline.records import Event, Source, SourceHealth, Story
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NARROW = 100
 """Below this many columns, tables leave out their optional columns."""
+_LONG_TEXT = frozenset({"title", "meaning", "query", "filters", "subject", "field:value"})
+"""Columns given a quarter of the width at least; the others wrap within a ninth."""
 
 
 def terminal_safe(value: str) -> str:
@@ -51,7 +53,13 @@ def table_text(
     kept = [i for i, name in enumerate(columns) if width >= NARROW or name not in optional]
     table = Table(box=box.SIMPLE, pad_edge=False)
     for i in kept:
-        table.add_column(columns[i], overflow="fold")
+        wide = columns[i] in _LONG_TEXT
+        table.add_column(
+            columns[i],
+            overflow="fold",
+            min_width=width // 4 if wide else None,
+            max_width=None if wide else max(10, width // 9),
+        )
     for row in rows:
         table.add_row(*(Text(terminal_safe(row[i])) for i in kept))
     console = Console(width=width, force_terminal=False, color_system=None)

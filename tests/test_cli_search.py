@@ -120,12 +120,12 @@ def test_watches_add_refuses_an_unknown_value_and_resolves_a_ticker(env):
     assert "did you mean actions:protest?" in result.output
     result = invoke(env, "watches", "add", "w", "-q", "companies:MSFT", "--company", "AWS")
     assert result.exit_code == 0, result.output
-    listed = invoke(env, "watches", "list").stdout
+    listed = invoke({**env, "COLUMNS": "200"}, "watches", "list").stdout
     assert "companies:Microsoft" in listed and "companies: Amazon" in listed
 
 
 def test_tags_lists_every_value_with_its_meaning_and_count(env):
-    result = invoke(env, "tags")
+    result = invoke({**env, "COLUMNS": "200"}, "tags")
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if ":" in line[:30]}
     assert lines["actions:union_drive"].split()[1] == "5"

@@ -9,7 +9,7 @@ from pipeline.records import Story, Tags
 
 
 def test_titles_are_not_markup_and_lose_terminal_escapes(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")  # wide enough that no cell wraps
+    monkeypatch.setenv("COLUMNS", "400")  # wide enough that no cell wraps
     story = Story(
         id="s1",
         url="https://x.test/1",
