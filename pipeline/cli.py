@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pipeline import __version__
+
 if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --help is quick
     from contextlib import AbstractContextManager
 
@@ -53,7 +55,7 @@ pass_context = click.make_pass_decorator(_Context)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
-@click.version_option(package_name="picket")
+@click.version_option(version=__version__, package_name="picket")
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """picket finds news of tech workers acting together against their employer's conduct."""

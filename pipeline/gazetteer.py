@@ -132,7 +132,8 @@ class Gazetteer:
 def default_gazetteer() -> Gazetteer:
     """The gazetteer shipped with picket, loaded once per process."""
     text = resources.files("pipeline").joinpath("data/companies.yaml").read_text("utf-8")
-    return Gazetteer(yaml.safe_load(text))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is ten times faster
+    return Gazetteer(yaml.load(text, Loader=loader))
 
 
 def resolve_company(name: str) -> str | None:

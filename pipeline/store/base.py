@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
+if TYPE_CHECKING:  # annotations only: the CLI imports this module for --help
+    from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
 
 TAG_FIELDS: tuple[str, ...] = ("companies", "actions", "struggles", "employment_types", "tags")
 """The keyword-list fields of ``Tags`` that searches can filter on."""
@@ -23,7 +24,8 @@ class StoreError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class StoryQuery:
-    """A search over stored stories: full text, a time range and exact-value filters.
+    """A search over stored stories: a query (``pipeline.query``'s language, as watches
+    use), a time range and exact-value filters.
 
     ``filters`` maps a tag field (see ``TAG_FIELDS``) or ``source_id``/``outlet``/``language``
     to the values a story must have (any of them); ``since``/``until`` bound the publication
