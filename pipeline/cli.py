@@ -223,33 +223,53 @@ def sources(obj: _Context) -> None:
 
 
 @main.command()
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 36500))
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--days", type=click.IntRange(1, 36500), help="Only events active in the last N days."
+)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--urls", is_flag=True, help="Show the link of each event's first story.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_context
-def events(obj: _Context, days: int, limit: int, urls: bool, as_json: bool) -> None:
-    """Recent events (one collective action, all its stories), most recently active first."""
-    from pipeline.records import to_json
+def events(obj: _Context, days: int | None, limit: int, urls: bool, as_json: bool) -> None:
+    """Events (one collective action, all its stories), most recently active first.
 
-    since = datetime.now(UTC) - timedelta(days=days)
+    Without --days, events of any date: a store of older news still shows its events.
+    """
+    from pipeline.events import undated_events
+    from pipeline.records import to_json
+    from pipeline.store.base import stories_of_events
+
+    since = datetime.now(UTC) - timedelta(days=days) if days else None
     with _store(obj.settings) as store:
-        found = store.recent_events(since=since, limit=limit + 1)  # one more: is it cut?
-        cut, found = len(found) > limit, found[:limit]
-        links = {}
-        for event in found if urls and not as_json else ():
-            story = store.get_story(event.story_ids[0]) if event.story_ids else None
-            if story is not None:
-                links[event.id] = story.url
+        found = store.recent_events(since=since, limit=limit)
+        stories = [] if as_json else stories_of_events(store, found)
+    undated = undated_events(found, stories)
+    url_of = {story.id: story.url for story in stories} if urls else {}
+    links = {
+        e.id: url_of[e.story_ids[0]] for e in found if e.story_ids and e.story_ids[0] in url_of
+    }
     if as_json:
         for event in found:
             click.echo(json.dumps(to_json(event), ensure_ascii=False))
         return
     from pipeline.display import events_table
 
-    click.echo(events_table(found, links))
-    if cut:
-        click.echo(f"the {limit} most recently active shown; --limit shows more")
+    if found:
+        click.echo(_events_heading(len(found), days=days, limit=limit))
+    click.echo(events_table(found, undated, links))
+
+
+def _events_heading(count: int, *, days: int | None, limit: int) -> str:
+    """Which events the table holds, so a short list is not taken for all there is."""
+    events = "1 event" if count == 1 else f"{count} events"
+    if days:
+        return f"{events} active in the last {days} days, most recently active first:"
+    if count < limit:
+        return f"All {events}, of any date, most recently active first:"
+    return (
+        f"The {events} most recently active, of any date "
+        "(--limit N shows more, --days N only recent ones):"
+    )
 
 
 @main.command("eval")

@@ -14,12 +14,15 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline.records import Event, Source, SourceHealth, Story
+from pipeline.vocabulary import Term
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NARROW = 100
 """Below this many columns, tables leave out their optional columns."""
 _LONG_TEXT = frozenset({"title", "meaning", "query", "filters", "subject", "field:value"})
-"""Columns given a quarter of the width at least; the others wrap within a ninth."""
+"""Columns given a quarter of the width at least."""
+_LISTS = frozenset({"outlet", "companies", "actions", "tags", "recipients", "to"})
+"""Columns of names and lists, which wrap within a ninth of the width."""
 
 
 def terminal_safe(value: str) -> str:
@@ -35,8 +38,9 @@ class TerminalSafeFormatter(logging.Formatter):
 
 
 def output_width() -> int:
-    """The terminal's width (or ``COLUMNS``); 120 when the output is not a terminal."""
-    return shutil.get_terminal_size((120, 24)).columns
+    """The terminal's width (or ``COLUMNS``); 160 when the output is not a terminal (a log,
+    a pipe), where lines may be long."""
+    return shutil.get_terminal_size((160, 24)).columns
 
 
 def table_text(
@@ -53,12 +57,12 @@ def table_text(
     kept = [i for i, name in enumerate(columns) if width >= NARROW or name not in optional]
     table = Table(box=box.SIMPLE, pad_edge=False)
     for i in kept:
-        wide = columns[i] in _LONG_TEXT
+        name = columns[i]
         table.add_column(
-            columns[i],
+            name,
             overflow="fold",
-            min_width=width // 4 if wide else None,
-            max_width=None if wide else max(10, width // 9),
+            min_width=width // 4 if name in _LONG_TEXT else None,
+            max_width=max(10, width // 9) if name in _LISTS else None,
         )
     for row in rows:
         table.add_row(*(Text(terminal_safe(row[i])) for i in kept))
@@ -75,8 +79,12 @@ def shown_note(shown: int, total: int) -> str | None:
     return f"{shown} of {total} shown; --limit {total} shows them all"
 
 
+DATE_UNKNOWN = "date unknown"
+"""Shown for a story without a publication date (sorted by when picket first saw it)."""
+
+
 def _day(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d") if moment else "—"
+    return moment.strftime("%Y-%m-%d") if moment else DATE_UNKNOWN
 
 
 def _when(moment: datetime | None) -> str:
@@ -112,9 +120,17 @@ def stories_table(stories: Sequence[Story], *, urls: bool = False) -> str:
     )
 
 
-def events_table(events: Sequence[Event], links: Mapping[str, str] | None = None) -> str:
+def events_table(
+    events: Sequence[Event],
+    undated: Collection[str] = (),
+    links: Mapping[str, str] | None = None,
+) -> str:
     """One row per event: when, how many stories and outlets, title (and the link of its
-    first story, from ``links`` by event id), tags."""
+    first story, from ``links`` by event id), tags.
+
+    ``undated`` are the ids of events none of whose stories has a date: their span is only
+    when picket first saw them, so it shows as unknown.
+    """
     if not events:
         return "No events found."
     links = links or {}
@@ -122,8 +138,8 @@ def events_table(events: Sequence[Event], links: Mapping[str, str] | None = None
         ("first seen", "last seen", "stories", "outlets", "title", "companies", "actions"),
         (
             (
-                _day(event.first_seen),
-                _day(event.last_seen),
+                _day(None if event.id in undated else event.first_seen),
+                _day(None if event.id in undated else event.last_seen),
                 str(len(event.story_ids)),
                 str(len(event.outlets)),
                 _titled(event.title, links.get(event.id)),
@@ -137,15 +153,15 @@ def events_table(events: Sequence[Event], links: Mapping[str, str] | None = None
 
 
 def vocabulary_table(
-    vocabularies: Mapping[str, Mapping[str, str]], counts: Mapping[tuple[str, str], int]
+    vocabularies: Mapping[str, Mapping[str, Term]], counts: Mapping[tuple[str, str], int]
 ) -> str:
     """One row per tag value: the field:value to type, its stored stories, what it means."""
     return table_text(
         ("field:value", "stories", "meaning"),
         (
-            (f"{field}:{value}", str(counts.get((field, value), 0)), meaning)
-            for field, values in vocabularies.items()
-            for value, meaning in values.items()
+            (f"{field}:{value}", str(counts.get((field, value), 0)), term.meaning)
+            for field, terms in vocabularies.items()
+            for value, term in terms.items()
         ),
     )
 
@@ -154,25 +170,40 @@ def _titled(title: str, url: str | None) -> str:
     return f"{title}\n{url}" if url else title
 
 
+NOT_CONFIGURED = "not configured"
+"""Marks a source the store has health for that the sources file no longer (or never) lists."""
+
+
 def sources_table(sources: Sequence[Source], health: Mapping[str, SourceHealth]) -> str:
-    """One row per configured source with its crawl health."""
+    """One row per configured source with its crawl health, then one per source only the
+    store knows (removed from the sources file, or crawled with other settings)."""
     columns = ("id", "kind", "on", "last attempt", "last success", "fails", "status", "items",
                "next due", "last error")  # fmt: skip
-    rows = []
-    for source in sources:
-        h = health.get(source.id) or SourceHealth(source_id=source.id)
-        rows.append(
-            (
-                source.id,
-                source.kind,
-                "yes" if source.enabled else "no",
-                _when(h.last_attempt),
-                _when(h.last_success),
-                str(h.consecutive_failures),
-                h.last_status or "never polled",
-                str(h.items_seen),
-                _when(h.next_due),
-                (h.last_error or "")[:80],
-            )
-        )
+    rows = [
+        _health_row(source.id, source.kind, "yes" if source.enabled else "no", health)
+        for source in sources
+    ]
+    configured = {source.id for source in sources}
+    rows += [
+        _health_row(source_id, "—", NOT_CONFIGURED, health)
+        for source_id in sorted(health.keys() - configured)
+    ]
     return table_text(columns, rows, optional=("kind", "last attempt", "items", "next due"))
+
+
+def _health_row(
+    source_id: str, kind: str, enabled: str, health: Mapping[str, SourceHealth]
+) -> tuple[str, ...]:
+    h = health.get(source_id) or SourceHealth(source_id=source_id)
+    return (
+        source_id,
+        kind,
+        enabled,
+        _when(h.last_attempt),
+        _when(h.last_success),
+        str(h.consecutive_failures),
+        h.last_status or "never polled",
+        str(h.items_seen),
+        _when(h.next_due),
+        (h.last_error or "")[:80],
+    )

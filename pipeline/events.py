@@ -1,10 +1,14 @@
 """Group the stories about one collective action into an event whose id survives re-runs.
 
-A relevant story joins an event when, within ``window_days`` of the event's span, it names a
-company and a kind of action the event has and shares some of its specific words (places,
-groups, issues: the event's keywords), or when it shares most of those words and names no
-other company. A duplicate joins its original's event. Otherwise it starts a new event whose
-id is a hash of its own id, so processing the same stories again finds the same events.
+A relevant story joins an event when, within ``window_days`` of the event's span, its acting
+employer is the event's, it has a kind of action the event has and it shares some of its
+specific words (places, groups, issues: the event's keywords); or when it shares most of
+those words and its acting employer is the event's, unknown on either side, or named by
+each. A story's acting employer is the first of its companies (tagging lists the acting
+workers' employers first), an event's is that of the story that started it: two employers'
+letters on one issue in one week are two actions, however many companies each names. A
+duplicate joins its original's event. Otherwise a story starts a new event whose id is a
+hash of its own id, so processing the same stories again finds the same events.
 
 An event's ``first_seen``/``last_seen`` span the times of its stories, a story's time being
 its publication date (when picket first saw it, if the date is unknown): an old article found
@@ -86,6 +90,20 @@ def story_keywords(story: Story) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def undated_events(events: Iterable[Event], stories: Iterable[Story]) -> frozenset[str]:
+    """The ids of ``events`` of which none of ``stories`` (those given) has a publication date.
+
+    Such an event's span is only when picket first saw its stories, which for an old
+    article found today is today: shown as a date, it would pass for today's news.
+    """
+    given = {story.id: story.published is not None for story in stories}
+    return frozenset(
+        event.id
+        for event in events
+        if any(i in given for i in event.story_ids) and not any(map(given.get, event.story_ids))
+    )
+
+
 def merge_tags(a: Tags, b: Tags) -> Tags:
     """Both tag sets in one: each list is ``a``'s then ``b``'s new values; the larger count."""
     stated = [n for n in (a.workers, b.workers) if n is not None]
@@ -142,14 +160,19 @@ def assign_event(
 def _match(story: Story, keywords: tuple[str, ...], event: Event) -> float | None:
     """How alike story and event are, if alike enough to be one action; else ``None``."""
     similarity = _overlap(keywords, event.keywords)
-    story_companies = {c.casefold() for c in story.tags.companies}
-    event_companies = {c.casefold() for c in event.tags.companies}
-    shared_company = bool(story_companies & event_companies)
+    story_companies = [c.casefold() for c in story.tags.companies]
+    event_companies = [c.casefold() for c in event.tags.companies]
+    if story_companies and event_companies:
+        same_employer = story_companies[0] == event_companies[0]
+        employers_agree = same_employer or (
+            story_companies[0] in event_companies and event_companies[0] in story_companies
+        )
+    else:  # an unknown employer agrees with any, on the words alone
+        same_employer, employers_agree = False, True
     shared_action = bool(set(story.tags.actions) & set(event.tags.actions))
-    if shared_company and shared_action and similarity >= SHARED_TAGS_MIN_SIMILARITY:
+    if same_employer and shared_action and similarity >= SHARED_TAGS_MIN_SIMILARITY:
         return similarity
-    companies_agree = shared_company or not story_companies or not event_companies
-    if companies_agree and similarity >= WORDS_ONLY_MIN_SIMILARITY:
+    if employers_agree and similarity >= WORDS_ONLY_MIN_SIMILARITY:
         return similarity
     return None
 

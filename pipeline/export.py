@@ -1,7 +1,8 @@
 """Export events as candidate rows for the Collective Action in Tech archive.
 
 The columns follow the archive's layout so a reviewer can paste accepted rows in; the
-description is left empty on purpose: writing it is the reviewer's job, not picket's.
+description is left empty on purpose: writing it is the reviewer's job, not picket's. So is
+the date of an event whose stories carry none: picket only knows when it first saw them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import csv
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
+from pipeline.events import undated_events
 from pipeline.records import Event, Story
 
 CAT_COLUMNS: tuple[str, ...] = (
@@ -27,12 +29,14 @@ CAT_COLUMNS: tuple[str, ...] = (
 
 def cat_row(event: Event, stories: Iterable[Story]) -> dict[str, str]:
     """One archive row for ``event``; ``stories`` are its stories (their URLs are the sources)."""
+    stories = list(stories)
     urls = [s.canonical_url for s in stories if s.duplicate_of is None] or [
         s.canonical_url for s in stories
     ]
     tags = event.tags
+    undated = event.id in undated_events([event], stories)
     return {
-        "date": event.first_seen.date().isoformat(),
+        "date": "" if undated else event.first_seen.date().isoformat(),
         "sources": "\n".join(dict.fromkeys(urls)),
         "actions": ", ".join(tags.actions),
         "struggles": ", ".join(tags.struggles),

@@ -52,7 +52,11 @@ class ProcessedBatch:
     events: dict[str, Event] = field(default_factory=dict)
     signatures: dict[str, bytes] = field(default_factory=dict)
     failed: list[tuple[str, str]] = field(default_factory=list)
-    duplicates: int = 0
+
+    @property
+    def duplicates(self) -> int:
+        """How many of the batch's stories copy another: a page two sources reach is one."""
+        return sum(story.duplicate_of is not None for story in self.stories.values())
 
 
 class StoryProcessor:
@@ -105,7 +109,6 @@ class StoryProcessor:
         original = find_duplicate(story, self._index, sig)
         if original is not None:
             story = replace(story, duplicate_of=original)
-            self.batch.duplicates += 1
         event = assign_event(story, self._candidate_events(story), now=self.now)
         if event is not None:
             self._events[event.id] = event

@@ -69,7 +69,8 @@ class RunSummary:
             + (f", not due yet {self.not_due}" if self.not_due else "")
             + "; "
             f"pages {self.pages} ({self.failed_pages} unusable); "
-            f"new stories {self.new} ({self.relevant_new} relevant, {self.duplicates} duplicates"
+            f"new stories {self.new} ({self.relevant_new} relevant, {self.duplicates} "
+            + ("duplicate" if self.duplicates == 1 else "duplicates")
             + (f", {self.from_outbox} sent from the outbox" if self.from_outbox else "")
             + f"), updated stories {self.updated}"
             + (f"; {self.refused} stories refused by the store" if self.refused else "")

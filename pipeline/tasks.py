@@ -327,7 +327,7 @@ def index_batch(location: str, *, settings: Settings) -> dict[str, Any]:
         elif kind == "failed":
             batch.failed.append((record["url"], record["error"]))
         elif kind == "counts":
-            pages, batch.duplicates = record["pages"], record["duplicates"]
+            pages = record["pages"]
     with closing(open_store(settings)) as store:
         upserted = store_batch(store, batch, outcomes, settings=settings)
         pending_writes = store.pending_writes()
@@ -361,7 +361,7 @@ def _listed_after(page: FetchedPage, until: datetime) -> bool:
 def _processed_lines(
     batch: ProcessedBatch, outcomes: Sequence[CrawlOutcome], *, pages: int
 ) -> Iterable[tuple[str, Any]]:
-    yield "counts", {"pages": pages, "duplicates": batch.duplicates}
+    yield "counts", {"pages": pages}
     for outcome in outcomes:
         yield "outcome", outcome
     for story in batch.stories.values():

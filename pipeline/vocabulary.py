@@ -1,30 +1,51 @@
-"""The values picket tags stories with, what each means, and the known value nearest to a
-wrong one.
+"""The tag values of the Collective Action in Tech vocabulary: the words each reads as, what
+it means, and the known value nearest to a wrong one.
 
-``picket tags`` lists them; ``picket search`` and ``picket watches add`` answer a value
-picket never tags with "did you mean". Actions are the Collective Action in Tech archive's
-(``pipeline.tagging`` chooses them); struggles, employment types and issue tags are the
-keys of ``data/vocabulary.yaml``, and a test holds the meanings here to those keys.
-Companies are the gazetteer's canonical names, reached from an alias or a ticker too.
+Tags are stored as identifiers (``open_letter``, ``unfair_labor_practices``); emails and
+listings show their labels instead, ``picket tags`` lists each with its meaning, and
+``picket search`` and ``picket watches add`` answer a value picket never tags with "did
+you mean". One table per field for every place that shows or checks a tag, so a value reads
+the same everywhere. Actions are the archive's (``pipeline.tagging`` chooses them);
+struggles, employment types and issues are the keys of ``data/vocabulary.yaml``. Companies
+are the gazetteer's names, reached from an alias or a ticker too.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.query import rewrite_keywords
 
-ACTIONS: dict[str, str] = {
-    "strike": "workers stop work: a strike, a work stoppage, a walkout called a strike",
-    "protest": "a walkout, sit-in, rally or disruption, or a resignation in protest",
-    "open_letter": "an open letter, a petition or a collective demand",
-    "union_drive": "workers organizing a union or filing for one",
-    "union_representation": "a union won, recognized, or bargaining its contract",
-    "legal_action": "a lawsuit, class action or labor board charge by workers",
-    "resignation": "workers resigning in protest (not an archive action; kept for searches)",
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One tag value as people read it: a label in words and a one-line meaning."""
+
+    label: str
+    meaning: str
+
+
+ACTIONS: dict[str, Term] = {
+    "strike": Term(
+        "strike", "workers stop work: a strike, a work stoppage, a walkout called a strike"
+    ),
+    "protest": Term(
+        "protest", "a walkout, sit-in, rally or disruption, or a resignation in protest"
+    ),
+    "open_letter": Term("open letter", "an open letter, a petition or a collective demand"),
+    "union_drive": Term("union drive", "workers organizing a union or filing for one"),
+    "union_representation": Term(
+        "union representation", "a union won, recognized, or bargaining its contract"
+    ),
+    "legal_action": Term(
+        "legal action", "a lawsuit, class action or labor board charge by workers"
+    ),
+    "resignation": Term(
+        "resignation", "workers resigning in protest (not an archive action; kept for searches)"
+    ),
 }
 
 ACTION_WORDS: dict[str, str] = {
@@ -52,51 +73,90 @@ ACTION_WORDS: dict[str, str] = {
 }
 """What people call an action -> the action picket tags it as (``pipeline.tagging``)."""
 
-STRUGGLES: dict[str, str] = {
-    "ethics": "what the work is used for: military, ICE, surveillance, climate, censorship",
-    "pay_and_benefits": "wages, bonuses, health care, leave, severance",
-    "working_conditions": "safety, hours, quotas, workload, return to office",
-    "discrimination": "sexism, racism, harassment, pay gaps, bias",
-    "unfair_labor_practices": "retaliation, union busting, forced arbitration, misclassifying",
-    "job_security": "layoffs, firings, contracts ending",
+STRUGGLES: dict[str, Term] = {
+    "ethics": Term(
+        "ethics", "what the work is used for: military, ICE, surveillance, climate, censorship"
+    ),
+    "pay_and_benefits": Term("pay and benefits", "wages, bonuses, health care, leave, severance"),
+    "working_conditions": Term(
+        "working conditions", "safety, hours, quotas, workload, return to office"
+    ),
+    "discrimination": Term("discrimination", "sexism, racism, harassment, pay gaps, bias"),
+    "unfair_labor_practices": Term(
+        "unfair labour practices", "retaliation, union busting, forced arbitration, misclassifying"
+    ),
+    "job_security": Term("job security", "layoffs, firings, contracts ending"),
 }
 
-EMPLOYMENT_TYPES: dict[str, str] = {
-    "gig": "app-based couriers, drivers and shoppers",
-    "contract": "contractors, vendors, temps, content moderators, raters",
-    "blue_collar": "warehouse, factory, retail, data center, cafeteria and security staff",
-    "white_collar": "engineers, designers, researchers and office staff",
+EMPLOYMENT_TYPES: dict[str, Term] = {
+    "gig": Term("gig workers", "app-based couriers, drivers and shoppers"),
+    "contract": Term("contract workers", "contractors, vendors, temps, content moderators, raters"),
+    "blue_collar": Term(
+        "blue-collar workers",
+        "warehouse, factory, retail, data center, cafeteria and security staff",
+    ),
+    "white_collar": Term(
+        "white-collar workers", "engineers, designers, researchers and office staff"
+    ),
 }
 
-TAGS: dict[str, str] = {
-    "ice": "work for Immigration and Customs Enforcement",
-    "immigration": "border enforcement, detention, deportation, visas, travel bans",
-    "military_contracts": "work for the military: Pentagon contracts, drones, weapons",
-    "law_enforcement": "work for police, sheriffs or the FBI",
-    "surveillance": "facial recognition, spying, tracking and monitoring software",
-    "ai": "artificial intelligence, machine learning, algorithms",
-    "climate_change": "climate, carbon, fossil fuel clients",
-    "israel_palestine": "Israel, Palestine and Gaza (Project Nimbus, ...)",
-    "sexual_harassment": "sexual harassment and misconduct, #MeToo",
-    "retaliation": "workers fired or punished for organizing or speaking out",
-    "coronavirus": "the pandemic: safety, masks, hazard pay",
-    "content_moderation": "what a platform hosts: hate speech, misinformation",
-    "racial_justice": "racism, racial equity, Black Lives Matter, DEI",
-    "lgbtq": "LGBTQ and trans workers and users",
-    "return_to_office": "office mandates and remote work",
-    "layoffs": "layoffs and job cuts",
-    "censorship": "censorship and human rights (Dragonfly, ...)",
-    "forced_arbitration": "forced arbitration clauses",
-    "worker_classification": "contractors who should be employees (Prop 22, AB5)",
+ISSUES: dict[str, Term] = {
+    "ice": Term("ICE", "work for Immigration and Customs Enforcement"),
+    "immigration": Term(
+        "immigration", "border enforcement, detention, deportation, visas, travel bans"
+    ),
+    "military_contracts": Term(
+        "military contracts", "work for the military: Pentagon contracts, drones, weapons"
+    ),
+    "law_enforcement": Term("law enforcement", "work for police, sheriffs or the FBI"),
+    "surveillance": Term(
+        "surveillance", "facial recognition, spying, tracking and monitoring software"
+    ),
+    "ai": Term("AI", "artificial intelligence, machine learning, algorithms"),
+    "climate_change": Term("climate change", "climate, carbon, fossil fuel clients"),
+    "israel_palestine": Term(
+        "Israel and Palestine", "Israel, Palestine and Gaza (Project Nimbus, ...)"
+    ),
+    "sexual_harassment": Term("sexual harassment", "sexual harassment and misconduct, #MeToo"),
+    "retaliation": Term("retaliation", "workers fired or punished for organizing or speaking out"),
+    "coronavirus": Term("coronavirus", "the pandemic: safety, masks, hazard pay"),
+    "content_moderation": Term(
+        "content moderation", "what a platform hosts: hate speech, misinformation"
+    ),
+    "racial_justice": Term("racial justice", "racism, racial equity, Black Lives Matter, DEI"),
+    "lgbtq": Term("LGBTQ+", "LGBTQ and trans workers and users"),
+    "return_to_office": Term("return to office", "office mandates and remote work"),
+    "layoffs": Term("layoffs", "layoffs and job cuts"),
+    "censorship": Term("censorship", "censorship and human rights (Dragonfly, ...)"),
+    "forced_arbitration": Term("forced arbitration", "forced arbitration clauses"),
+    "worker_classification": Term(
+        "worker classification", "contractors who should be employees (Prop 22, AB5)"
+    ),
 }
 
-VOCABULARIES: dict[str, Mapping[str, str]] = {
+VOCABULARIES: dict[str, Mapping[str, Term]] = {
     "actions": ACTIONS,
     "struggles": STRUGGLES,
     "employment_types": EMPLOYMENT_TYPES,
-    "tags": TAGS,
+    "tags": ISSUES,
 }
-"""Tag field -> its values and their meanings."""
+"""Tag field -> its values."""
+
+ACTION_LABELS: dict[str, str] = {value: term.label for value, term in ACTIONS.items()}
+ISSUE_LABELS: dict[str, str] = {value: term.label for value, term in ISSUES.items()}
+LABELS: dict[str, str] = {
+    value: term.label for terms in VOCABULARIES.values() for value, term in terms.items()
+}
+
+
+def label(value: str) -> str:
+    """The words for a tag value; an unknown value reads with spaces for underscores."""
+    return LABELS.get(value) or LABELS.get(value.lower()) or value.replace("_", " ")
+
+
+def labels(values: Iterable[str]) -> list[str]:
+    """The words for each value, in order, each once."""
+    return list(dict.fromkeys(label(value) for value in values))
 
 
 @dataclass(frozen=True, slots=True)

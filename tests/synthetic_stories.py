@@ -1,4 +1,4 @@
-"""Made-up stories in bulk, for comparing stores and measuring indexing.
+"""Made-up stories in bulk, for comparing stores and measuring indexing, or one at a time.
 
 Deterministic for a seed. The words avoid English stop words except in sentences that
 start with "The", so text searches mean the same to SQLite's porter tokenizer and the
@@ -9,6 +9,7 @@ engines' English analyzer except where a test says otherwise. Times are whole se
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from pipeline.records import Relevance, Story, Tags
@@ -102,3 +103,20 @@ def make_story(i: int, rng: random.Random) -> Story:
 def make_stories(count: int, *, seed: int = 7) -> list[Story]:
     rng = random.Random(seed)
     return [make_story(i, rng) for i in range(count)]
+
+
+def one_story(sid: str, published: datetime | None, **fields: object) -> Story:
+    """A relevant story at news.example published then (``None``: undated), first seen on
+    2026-03-01 unless ``fields`` say otherwise."""
+    story = Story(
+        id=sid,
+        url=f"https://news.example/{sid}",
+        canonical_url=f"https://news.example/{sid}",
+        source_id="example",
+        title=f"Story {sid}",
+        text="",
+        published=published,
+        first_seen=datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+        relevance=Relevance(0.9, True),
+    )
+    return replace(story, **fields)  # type: ignore[arg-type]

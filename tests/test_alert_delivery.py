@@ -162,7 +162,7 @@ def test_markup_in_stories_arrives_escaped(harness):
             1,
             first_seen=T0 + timedelta(minutes=1),
             title='Google <script>alert("walkout")</script> workers walk out',
-            relevance=Relevance(0.9, True, ("<b onclick=x()>bold</b> claim",)),
+            description="<b onclick=x()>bold</b> claim",
         )
     )
     harness.run(T0 + timedelta(minutes=2))
@@ -513,3 +513,36 @@ def _self_signed_contexts(tmp_path: Path):
     server.load_cert_chain(cert_file, key_file)
     client = ssl.create_default_context(cafile=str(cert_file))
     return server, client
+
+
+@pytest.mark.parametrize(
+    ("kibana_url", "link"),
+    [
+        (None, "picket watches test 'Capped walkouts' --since 2024-05-01"),
+        ("http://localhost:5601", "picket watches test 'Capped walkouts' --since 2024-05-01"),
+        ("http://192.168.1.5:5601", "picket watches test 'Capped walkouts' --since 2024-05-01"),
+        ("https://kibana.example.org", "https://kibana.example.org/app/discover#/?_g=(time:(from"),
+    ],
+)
+def test_the_rest_of_a_capped_alert_is_reachable_from_where_the_reader_is(
+    harness, kibana_url, link
+):
+    harness.settings = harness.settings.model_copy(update={"kibana_url": kibana_url})
+    harness.watches(
+        """
+        watches:
+          - name: Capped walkouts
+            query: 'companies:google'
+            recipients: [desk@example.org]
+            max_stories: 1
+        """
+    )
+    harness.run(T0)
+    harness.add(*(make_story(n, first_seen=T0 + timedelta(minutes=n)) for n in range(1, 4)))
+    harness.run(T0 + timedelta(minutes=10))
+    (email,) = harness.smtp.delivered
+    plain = email.message.get_body(("plain",)).get_content()
+    assert "and 2 more" in plain and link in plain
+    if kibana_url and "example.org" in kibana_url:
+        assert "from:'2024-05-01T09:01:00Z'" in plain  # the oldest story's publication
+        assert "picket watches test" not in plain

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,6 +42,12 @@ GOOD = """
         ("query: strike\n    filters: {min_score: 2}", "'min_score' must be a number from 0 to 1"),
         ("query: strike\n    max_stories: 0", "'max_stories' must be a whole number"),
         ("recipients: [a@example.org]", "'query' is required"),
+        ("query: strike", "'recipients' must list at least one email address, or the watch never"),
+        ("query: strike\n    recipients: []", "'recipients' must list at least one email address"),
+        (
+            "query: strike\n    recipients: [nobody, also-nobody]",
+            "'nobody' is not an email address",
+        ),
     ],
 )
 def test_a_wrong_watch_is_reported_and_the_others_still_load(tmp_path, entry, reason):
@@ -188,14 +194,14 @@ def test_add_and_remove_keep_comments_and_other_watches(cli, tmp_path):
 
 
 def test_add_creates_the_file_and_refuses_bad_or_duplicate_watches(cli, tmp_path):
-    assert cli("watches", "add", "w", "--query", "strike").exit_code == 0
+    assert cli("watches", "add", "w", "--query", "strike", "-r", "a@example.org").exit_code == 0
     assert [w.name for w in load_watches(tmp_path / "watches.yaml").watches] == ["w"]
-    again = cli("watches", "add", "w", "--query", "strike")
+    again = cli("watches", "add", "w", "--query", "strike", "-r", "a@example.org")
     assert again.exit_code != 0 and "already exists" in again.output
     bad = cli("watches", "add", "x", "--query", "strike AND", "--recipient", "a@example.org")
     assert bad.exit_code != 0 and "bad query" in bad.output
     zone = cli(
-        "watches", "add", "y", "--query", "s", "--delivery", "daily", "--timezone", "Nowhere/X"
+        "watches", "add", "y", "-q", "s", "-r", "a@b.org", "--delivery", "daily", "--timezone", "X"
     )
     assert zone.exit_code != 0 and "unknown time zone" in zone.output
     assert [w.name for w in load_watches(tmp_path / "watches.yaml").watches] == ["w"]
@@ -211,26 +217,29 @@ def test_list_shows_watches_and_problems(cli, tmp_path):
     assert "watch 'broken': bad query" in result.output
 
 
+def _story(n: int, title: str, first_seen: datetime, company: str = "Google", **changes) -> Story:
+    return Story(
+        id=f"s{n}",
+        url=f"https://news.example/{n}",
+        canonical_url=f"https://news.example/{n}",
+        source_id="example",
+        title=title,
+        text="Workers acted together.",
+        first_seen=first_seen,
+        relevance=Relevance(0.9, True),
+        tags=Tags(companies=(company,)),
+        **changes,
+    )
+
+
 def test_watch_test_shows_matches_without_sending(cli, tmp_path):
     (tmp_path / "watches.yaml").write_text(COMMENTED, encoding="utf-8")
     now = datetime.now(UTC).replace(microsecond=0)
     with SQLiteStore(tmp_path / "picket.db") as store:
         store.upsert_stories(
             [
-                Story(
-                    id=f"s{n}",
-                    url=f"https://news.example/{n}",
-                    canonical_url=f"https://news.example/{n}",
-                    source_id="example",
-                    title=title,
-                    text="Workers acted together.",
-                    first_seen=now,
-                    relevance=Relevance(0.9, True),
-                    tags=Tags(companies=(company,)),
-                )
-                for n, (title, company) in enumerate(
-                    [("Googlers walk out", "Google"), ("Amazon staff letter", "Amazon")]
-                )
+                _story(0, "Googlers walk out", now, company="Google"),
+                _story(1, "Amazon staff letter", now, company="Amazon"),
             ]
         )
     result = cli("watches", "test", "google", "--days", "3")
@@ -238,3 +247,99 @@ def test_watch_test_shows_matches_without_sending(cli, tmp_path):
     assert "Googlers walk out" in result.output and "Amazon staff" not in result.output
     assert not (tmp_path / "alerts.db").exists()
     assert cli("watches", "test", "nope").exit_code != 0
+
+
+def test_add_refuses_a_watch_without_recipients(cli, tmp_path):
+    result = cli("watches", "add", "mute", "--query", "strike")
+    assert result.exit_code != 0
+    assert "watch 'mute' not added: 'recipients' must list at least one" in result.output
+    assert not (tmp_path / "watches.yaml").exists()
+
+
+def test_watch_test_marks_what_the_next_run_really_sends(cli, tmp_path):
+    now = datetime.now(UTC).replace(microsecond=0)
+    created = now - timedelta(hours=2)
+    (tmp_path / "watches.yaml").write_text(
+        "watches:\n  - name: google\n    query: 'companies:google'\n"
+        f"    recipients: [a@example.org]\n    created: '{created.isoformat()}'\n",
+        encoding="utf-8",
+    )
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories(
+            [
+                _story(1, "Before the watch", now - timedelta(hours=3)),
+                _story(2, "Told already", now - timedelta(hours=1)),
+            ]
+        )
+    assert "sent: [picket] google: 1 new story — Told already" in cli("alerts", "run").output
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories(
+            [
+                _story(3, "Fresh walkout", now - timedelta(minutes=30)),
+                _story(
+                    4,
+                    "Old news found late",
+                    now - timedelta(minutes=20),
+                    published=now - timedelta(days=40),
+                ),
+            ]
+        )
+    result = cli("watches", "test", "google", "--days", "3")
+    assert "4 stories first seen in the last 3 days match 'google'; the next alert run sends 1" in (
+        result.output
+    )
+    rows = {
+        title: line.split()[0] + " " + line.split()[1]
+        for line in result.output.splitlines()
+        for title in ("Before the watch", "Told already", "Fresh walkout", "Old news found late")
+        if title in line
+    }
+    assert rows == {
+        "Before the watch": "before watch",
+        "Told already": "already sent",
+        "Fresh walkout": "will send",
+        "Old news found late": "too old",
+    }
+    assert f"first seen since {created.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in result.output
+    assert "before watch: first seen before the watch existed" in result.output
+    # the forecast holds: the next run sends exactly the story marked "will send"
+    assert "sent: [picket] google: 1 new story — Fresh walkout" in cli("alerts", "run").output
+    assert "already sent" in cli("watches", "test", "google", "--since", f"{now:%Y-%m-%d}").output
+
+
+def test_a_new_watch_explains_that_stored_stories_are_before_it(cli, tmp_path):
+    (tmp_path / "watches.yaml").write_text(COMMENTED, encoding="utf-8")
+    with SQLiteStore(tmp_path / "picket.db") as store:
+        store.upsert_stories([_story(1, "Googlers walk out", datetime.now(UTC))])
+    result = cli("watches", "test", "google")
+    assert "the next alert run sends 0 of them" in result.output
+    assert "before watch" in result.output
+    assert not (tmp_path / "alerts.db").exists()
+
+
+def test_an_alert_run_that_checks_nothing_says_why(cli, tmp_path):
+    SQLiteStore(tmp_path / "picket.db").close()
+    nothing = cli("alerts", "run")
+    assert "0 new stories checked" in nothing.output
+    assert "No enabled watch in" in nothing.output and "picket watches add" in nothing.output
+    (tmp_path / "watches.yaml").write_text(COMMENTED, encoding="utf-8")
+    quiet = cli("alerts", "run").output
+    assert "No story was checked: none was first seen since the last alert run." in quiet
+    assert "Watches only see stories first seen after they were created" in quiet
+
+
+def test_a_switched_off_watch_is_said_to_send_nothing():
+    from pipeline.alerts.forecast import WATCH_OFF, WILL_SEND, forecast_matches
+    from pipeline.alerts.ledger import WatchState
+    from pipeline.settings import load_settings
+
+    now = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
+    entry = {"name": "w", "query": "companies:google", "recipients": ["a@example.org"]}
+    fresh = [_story(1, "Googlers walk out", now - timedelta(hours=1))]
+    state = WatchState(now - timedelta(days=1))
+    for enabled, outlook in ((True, WILL_SEND), (False, WATCH_OFF)):
+        watch = parse_watch({**entry, "enabled": enabled})
+        (forecast,) = forecast_matches(
+            watch, fresh, state=state, matches={}, seen=set(), settings=load_settings(), now=now
+        )
+        assert forecast.outlook == outlook

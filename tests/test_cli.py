@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from synthetic_stories import one_story
 
 from pipeline.cli import main
 from pipeline.demo.server import DemoSite
+from pipeline.records import Event, SourceHealth, Tags
+from pipeline.store.sqlite import SQLiteStore
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +162,7 @@ def test_eval_reports_the_bad_line(tmp_path):
 
 
 @pytest.mark.slow
-def test_demo_prints_relevant_stories_first_with_tags_and_events(env, tmp_path):
+def test_demo_prints_what_it_found_as_the_readme_quotes_it(env, tmp_path):
     code, output = invoke(env, "demo")
     assert code == 0, output
     assert "Serving the demo news site at http://127.0.0.1:" in output
@@ -169,3 +173,64 @@ def test_demo_prints_relevant_stories_first_with_tags_and_events(env, tmp_path):
     assert "Google" in relevant and "open_letter" in relevant
     assert "Events (" in output
     assert (tmp_path / "demo" / "picket.db").exists()
+
+    # the README quotes this run: its summary line, its counts and its follow-up commands
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    assert summary in readme
+    stories = int(relevant.split(";")[0])
+    events = int(output.split("Events (")[1].split(")")[0])
+    assert f"the relevant stories it found ({stories}," in readme
+    assert f"the {events} events they form" in readme
+    for command in ("search", "events", "stats", "sources"):
+        assert f"picket.db picket {command}" in output
+
+
+def _stored_archive(env: dict[str, str]) -> None:
+    """A store of older news: two 2019 actions, one story without a date, and the health of a
+    source the sources file does not list."""
+    found = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    stories, events = [], []
+    for n, published in enumerate((datetime(2019, 5, 7, tzinfo=UTC), None)):
+        story = one_story(
+            f"s{n}",
+            published,
+            source_id="old-feed",
+            title=f"Staff walk out, part {n}",
+            tags=Tags(companies=("Riot Games",), actions=("protest",)),
+            event_id=f"e{n}",
+        )
+        stories.append(story)
+        when = published or found - timedelta(days=400)
+        events.append(Event(id=f"e{n}", first_seen=when, last_seen=when, title=story.title,
+                            story_ids=(story.id,), tags=story.tags))  # fmt: skip
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        store.upsert_stories(stories)
+        store.upsert_events(events)
+        health = SourceHealth(source_id="old-feed", last_success=found, last_status="ok (200)")
+        store.record_outcomes([health], [])
+
+
+def test_events_and_stats_without_a_window_show_a_store_of_older_news(env):
+    _stored_archive(env)
+    code, output = invoke(env, "events")
+    assert code == 0, output
+    assert "All 2 events, of any date" in output
+    assert "2019-05-07" in output and "date unknown" in output
+
+    code, output = invoke(env, "events", "--days", "30")
+    assert "No events found." in output
+
+    code, output = invoke(env, "stats")
+    assert output.startswith("every date (--days N for the last N days): 2 stories, 2 events")
+    code, output = invoke(env, "stats", "--days", "30")
+    assert output.startswith("last 30 days: 0 stories, 0 events")
+
+
+def test_sources_lists_the_databases_sources_beside_the_configured_ones(env):
+    _stored_archive(env)
+    code, output = invoke(env, "sources")
+    assert code == 0, output
+    lines = output.splitlines()
+    assert "never polled" in next(line for line in lines if "demo-rss" in line)
+    old = next(line for line in lines if "old-feed" in line)
+    assert "not configured" in old and "2026-03-01 09:00" in old

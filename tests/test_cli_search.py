@@ -14,12 +14,13 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.records import Event, Relevance, Story, Tags
 from pipeline.store.sqlite import SQLiteStore
-from pipeline.vocabulary import EMPLOYMENT_TYPES, STRUGGLES, TAGS, check_value
+from pipeline.vocabulary import STRUGGLES
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def make_story(n: int, title: str, **changes) -> Story:
+    """Story ``sNN``; the first three are the stories of events ``e1``-``e3``."""
     story = Story(
         id=f"s{n:02d}",
         url=f"https://news.example/story-{n}",
@@ -32,6 +33,7 @@ def make_story(n: int, title: str, **changes) -> Story:
         published=NOW - timedelta(hours=n),
         first_seen=NOW,
         relevance=Relevance(0.9, True),
+        event_id=f"e{n}" if n <= 3 else None,
     )
     return replace(story, **changes)
 
@@ -118,7 +120,9 @@ def test_watches_add_refuses_an_unknown_value_and_resolves_a_ticker(env):
     result = invoke(env, "watches", "add", "w", "-q", "actions:walkout", "-r", "a@example.org")
     assert result.exit_code == 1
     assert "did you mean actions:protest?" in result.output
-    result = invoke(env, "watches", "add", "w", "-q", "companies:MSFT", "--company", "AWS")
+    result = invoke(
+        env, "watches", "add", "w", "-q", "companies:MSFT", "--company", "AWS", "-r", "a@b.org"
+    )
     assert result.exit_code == 0, result.output
     listed = invoke({**env, "COLUMNS": "200"}, "watches", "list").stdout
     assert "companies:Microsoft" in listed and "companies: Amazon" in listed
@@ -134,25 +138,12 @@ def test_tags_lists_every_value_with_its_meaning_and_count(env):
     assert len([name for name in lines if name.startswith("struggles:")]) == len(STRUGGLES)
 
 
-def test_the_meanings_cover_exactly_the_vocabulary_file():
-    import yaml
-
-    data = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "vocabulary.yaml"
-    vocabulary = yaml.safe_load(data.read_text(encoding="utf-8"))
-    assert set(TAGS) == set(vocabulary["tags"])
-    assert set(STRUGGLES) == set(vocabulary["struggles"])
-    assert set(EMPLOYMENT_TYPES) == set(vocabulary["employment_types"])
-    assert check_value("actions", "sit-in").note.endswith(
-        "did you mean actions:protest? (see `picket tags`)"
-    )
-
-
 def test_a_cut_list_says_so(env):
     result = invoke(env, "search", "--limit", "3")
     assert "3 of 8 shown; --limit 8 shows them all" in result.stdout
     assert "shown" not in invoke(env, "search", "--limit", "8").stdout
     result = invoke(env, "events", "--limit", "2")
-    assert "the 2 most recently active shown; --limit shows more" in result.stdout
+    assert "The 2 events most recently active, of any date (--limit N shows more" in result.stdout
 
 
 @pytest.mark.parametrize("columns", [60, 80, 120, 200])

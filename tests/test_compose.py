@@ -47,7 +47,7 @@ def readme_services() -> set[str]:
     guide = guide[: guide.index("\n## ", 1)]
     table = set(re.findall(r"^\| `([a-z][a-z0-9-]*)` \|", guide, flags=re.MULTILINE))
     commands = re.findall(
-        r"docker-compose\s+(?:logs|run|exec|restart|stop|start|up)\s+(?:-{1,2}[a-z-]+\s+)*"
+        r"docker compose\s+(?:logs|run|exec|restart|stop|start|up)\s+(?:-{1,2}[a-z-]+\s+)*"
         r"([a-z][a-z0-9-]*)",
         guide,
     )
@@ -130,18 +130,132 @@ def test_the_file_validates_against_the_compose_specification(compose: dict) -> 
     assert [f"{list(e.path)}: {e.message}" for e in errors] == []
 
 
+def compose_command() -> list[str] | None:
+    """``docker compose`` (the v2 plugin) when it works here, else ``docker-compose``."""
+    docker = shutil.which("docker")
+    if docker:
+        probe = subprocess.run([docker, "compose", "version"], capture_output=True, timeout=30)
+        if probe.returncode == 0:
+            return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
 def test_docker_compose_config_accepts_the_file(tmp_path: Path) -> None:
-    command = shutil.which("docker-compose")
+    command = compose_command()
     if command is None:
-        pytest.skip("docker-compose is not installed (apt-get install docker-compose)")
+        pytest.skip("neither docker compose nor docker-compose is installed")
     shutil.copy(COMPOSE, tmp_path / "docker-compose.yml")
     shutil.copy(ENV_EXAMPLE, tmp_path / ".env")
     done = subprocess.run(
-        [command, "config"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [*command, "config"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
     resolved = yaml.safe_load(done.stdout)
     scheduler = resolved["services"]["airflow-scheduler"]["environment"]
     assert scheduler["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
     assert scheduler["PICKET_STORE"] == "elasticsearch"
-    assert json.loads(scheduler["AIRFLOW_CONN_SMTP_DEFAULT"])["host"] == "mailpit"
+    assert scheduler["PICKET_SMTP_HOST"] == "mailpit"
+
+
+# --- what .env sets: interpolated as Compose does, then read as picket reads it ----------
+
+INTERPOLATION = re.compile(r"(?<!\$)\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
+
+
+def interpolate(value: object, env: dict[str, str]) -> object:
+    """Every string in a parsed compose file with ``${VAR}``, ``${VAR:-default}`` and
+    ``${VAR:?message}`` filled in from ``env``, as Compose does after parsing."""
+    if isinstance(value, dict):
+        return {key: interpolate(item, env) for key, item in value.items()}
+    if isinstance(value, list):
+        return [interpolate(item, env) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def fill(match: re.Match) -> str:
+        name, op, arg = match["name"], match["op"], match["arg"]
+        found = env.get(name)
+        if op == ":-" and not found:
+            return arg
+        if op == ":?" and not found:
+            raise AssertionError(f"{name} must be set: {arg}")
+        return found or ""
+
+    return INTERPOLATION.sub(fill, value).replace("$$", "$")
+
+
+def dotenv(text: str) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line)
+    return {k.strip(): v.strip() for k, v in pairs if not k.lstrip().startswith("#")}
+
+
+def service_settings(env: dict[str, str], service: str = "airflow-scheduler"):
+    """The picket settings a service's container gets from the compose file and ``env``."""
+    from pipeline.settings import load_settings
+
+    compose = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    environment = interpolate(compose["services"][service]["environment"], env)
+    picket = {
+        key.removeprefix("PICKET_").lower(): value
+        for key, value in environment.items()
+        if key.startswith("PICKET_") and value != ""
+    }
+    return environment, load_settings(**picket)
+
+
+def test_the_example_env_sends_mail_to_mailpit() -> None:
+    from pipeline.alerts.mailer import smtp_config_from_settings
+
+    environment, settings = service_settings(dotenv(ENV_EXAMPLE.read_text(encoding="utf-8")))
+    config = smtp_config_from_settings(settings)
+    assert (config.host, config.effective_port, config.security) == ("mailpit", 1025, "none")
+    assert config.username is None and settings.kibana_url is None
+    assert "AIRFLOW_CONN_SMTP_DEFAULT" not in environment  # it would override .env's server
+
+
+def test_a_real_smtp_server_sender_and_kibana_come_from_env_alone() -> None:
+    from pipeline.alerts.mailer import smtp_config_from_settings
+
+    env = dotenv(ENV_EXAMPLE.read_text(encoding="utf-8")) | {
+        "PICKET_SMTP_HOST": "smtp.example.org",
+        "PICKET_SMTP_PORT": "465",
+        "PICKET_SMTP_SECURITY": "tls",
+        "PICKET_SMTP_USERNAME": "picket@example.org",
+        "PICKET_SMTP_PASSWORD": 'p"a\\ss{w}ord',
+        "PICKET_MAIL_FROM": "Newsroom alerts <alerts@example.org>",
+        "PICKET_KIBANA_URL": "https://kibana.example.org",
+    }
+    for service in ("airflow-scheduler", "picket-setup", "airflow-init"):
+        _, settings = service_settings(env, service)
+        config = smtp_config_from_settings(settings)
+        assert (config.host, config.effective_port, config.security) == (
+            "smtp.example.org",
+            465,
+            "tls",
+        )
+        assert (config.username, config.password) == ("picket@example.org", 'p"a\\ss{w}ord')
+        assert settings.mail_from == "Newsroom alerts <alerts@example.org>"
+        assert settings.kibana_url == "https://kibana.example.org"
+
+
+def test_the_env_example_documents_the_mail_settings() -> None:
+    text = ENV_EXAMPLE.read_text(encoding="utf-8")
+    for name in (
+        "PICKET_MAIL_FROM",
+        "PICKET_KIBANA_URL",
+        "PICKET_SMTP_HOST",
+        "PICKET_SMTP_PORT",
+        "PICKET_SMTP_SECURITY",
+        "PICKET_SMTP_USERNAME",
+        "PICKET_SMTP_PASSWORD",
+    ):
+        assert re.search(rf"^#? ?{name}=", text, re.MULTILINE), name
+        assert f"${{{name}" in COMPOSE.read_text(encoding="utf-8"), name
+
+
+def test_the_readme_spells_compose_commands_the_v2_way() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = r"docker-compose\s+(?:up|down|ps|logs|run|exec|restart|stop|start|build|config|pull)"
+    assert re.findall(commands, text) == []
+    assert "docker compose up -d" in text

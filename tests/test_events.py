@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from pipeline.events import assign_event, event_id_for, merge_tags, story_keywords
+from pipeline.events import (
+    assign_event,
+    event_id_for,
+    merge_tags,
+    story_keywords,
+    undated_events,
+)
 from pipeline.records import Event, Relevance, Story, Tags
 
 NOW = datetime(2024, 10, 1, tzinfo=UTC)
@@ -86,6 +92,44 @@ CLIMATE_LETTER = _story(
 )  # fmt: skip
 
 
+ICE_LETTER = _story(
+    "ice-letter",
+    "Microsoft employees press Nadella to end work with immigration agency",
+    "More than 100 Microsoft employees have signed an open letter to chief executive Satya "
+    "Nadella asking the company to cancel its cloud contract with U.S. Immigration and Customs "
+    "Enforcement, as anger grows over the separation of children from their parents at the "
+    "border.",
+    datetime(2018, 6, 19, 20, tzinfo=UTC),
+    tags=Tags(companies=("Microsoft",), actions=("open_letter",), tags=("ice", "immigration")),
+    outlet="Outlet One",
+)
+ICE_LETTER_LATER = replace(
+    ICE_LETTER,
+    id="ice-letter-later",
+    title="Over 100 Microsoft workers ask Nadella to drop ICE cloud contract",
+    text="Microsoft employees signed a letter asking Satya Nadella to cancel the cloud contract "
+    "with Immigration and Customs Enforcement over the separation of children at the border.",
+    published=datetime(2018, 6, 20, 12, tzinfo=UTC),
+    outlet="Outlet Two",
+)
+FACE_RECOGNITION_LETTER = _story(
+    "face-recognition-letter",
+    "Amazon workers ask Bezos to stop selling face recognition to police",
+    "A group of Amazon employees has written to chief executive Jeff Bezos asking the company to "
+    "stop offering its face-matching software to police and to stop hosting Palantir, whose "
+    "systems are used by immigration authorities. They connect their request to the separation "
+    "of children from their parents at the border, and cite the letter Microsoft staff sent "
+    "about the company's contract with Immigration and Customs Enforcement.",
+    datetime(2018, 6, 22, 17, tzinfo=UTC),
+    tags=Tags(
+        companies=("Amazon", "Palantir", "Microsoft"),
+        actions=("open_letter",),
+        tags=("ice", "immigration", "law_enforcement"),
+    ),
+    outlet="Outlet Three",
+)
+
+
 def _assign_all(stories: Iterable[Story], events: dict[str, Event] | None = None) -> dict:
     """Assign stories in order as a run would, keeping events by id; returns story -> event."""
     events = {} if events is None else events
@@ -115,6 +159,37 @@ def test_a_strike_at_the_same_company_elsewhere_the_same_week_is_another_event()
     joined = _assign_all([COVENTRY_A, COVENTRY_B, LEIPZIG])
     assert joined["coventry-a"] == joined["coventry-b"]
     assert joined["leipzig"] != joined["coventry-a"]
+
+
+def test_another_employers_letter_on_the_same_issue_the_same_week_is_another_event() -> None:
+    joined = _assign_all([ICE_LETTER, ICE_LETTER_LATER, FACE_RECOGNITION_LETTER])
+    assert joined["ice-letter-later"] == joined["ice-letter"]
+    assert joined["face-recognition-letter"] != joined["ice-letter"]
+
+
+def test_a_report_leading_with_the_employers_owner_joins_when_each_names_the_other() -> None:
+    subsidiary = replace(ICE_LETTER, tags=replace(ICE_LETTER.tags, companies=("GitHub",)))
+    owner_first = replace(
+        ICE_LETTER,
+        id="owner-first",
+        outlet="Outlet Four",
+        tags=replace(ICE_LETTER.tags, companies=("Microsoft", "GitHub")),
+    )
+    event = assign_event(subsidiary, [], now=NOW)
+    assert event is not None
+    assert assign_event(owner_first, [event], now=NOW).id != event.id  # type: ignore[union-attr]
+
+    both = replace(subsidiary, tags=replace(ICE_LETTER.tags, companies=("GitHub", "Microsoft")))
+    event = assign_event(both, [], now=NOW)
+    joined = assign_event(owner_first, [event], now=NOW)  # type: ignore[list-item]
+    assert joined is not None and joined.id == event.id  # type: ignore[union-attr]
+
+
+def test_an_event_keeps_the_companies_of_its_own_employers_letters() -> None:
+    events: dict[str, Event] = {}
+    joined = _assign_all([ICE_LETTER, FACE_RECOGNITION_LETTER, ICE_LETTER_LATER], events)
+    assert events[joined["ice-letter"]].tags.companies == ("Microsoft",)
+    assert events[joined["face-recognition-letter"]].tags.companies[0] == "Amazon"
 
 
 def test_the_same_company_acting_differently_months_later_is_another_event() -> None:
@@ -239,3 +314,15 @@ def test_keywords_leave_out_the_company_and_the_common_vocabulary() -> None:
     keywords = story_keywords(COVENTRY_A)
     assert "coventry" in keywords and "gmb" in keywords
     assert not {"amazon", "workers", "strike", "the", "union"} & set(keywords)
+
+
+def test_an_event_is_undated_when_none_of_its_stories_has_a_date() -> None:
+    undated = replace(COVENTRY_A, published=None)
+    alone = assign_event(undated, [], now=NOW)
+    with_dated = assign_event(COVENTRY_B, [alone], now=NOW)  # type: ignore[list-item]
+    other = assign_event(LEIPZIG, [], now=NOW)
+    assert alone is not None and with_dated is not None and other is not None
+    stories = [undated, COVENTRY_B]
+    assert undated_events([alone], stories) == {alone.id}
+    assert undated_events([with_dated], stories) == set()
+    assert undated_events([other], stories) == set()  # none of its stories given: not judged

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.kibana.importer import KibanaClient, KibanaError, load_saved_objects, setup_kibana
-from pipeline.store.engine_mappings import STORY_PROPERTIES
+from pipeline.store.engine_mappings import EVENT_MAPPINGS, STORY_PROPERTIES
 
 SAVED_SEARCHES = {
     "all relevant stories": "picket: relevant stories",
@@ -28,6 +28,7 @@ SAVED_SEARCHES = {
     "immigration and ICE": "picket: immigration and ICE",
     "military and law enforcement contracts": "picket: military and law enforcement contracts",
     "AI": "picket: AI",
+    "events": "picket: events",
 }
 
 
@@ -41,6 +42,10 @@ def mapped_fields(properties: dict, prefix: str = "") -> set[str]:
 
 
 MAPPED = mapped_fields(STORY_PROPERTIES)
+MAPPED_BY_DATA_VIEW = {
+    "picket-stories": MAPPED,
+    "picket-events": mapped_fields(EVENT_MAPPINGS["properties"]),
+}
 KQL_FIELD = re.compile(r"([\w@.]+)\s*:")
 
 
@@ -80,35 +85,118 @@ def test_the_ndjson_parses_and_every_reference_is_shipped_too():
             assert (reference["type"], reference["id"]) in ids, (obj["id"], reference)
     dashboard = next(obj for obj in objects if obj["type"] == "dashboard")
     panels = json.loads(dashboard["attributes"]["panelsJSON"])
-    names = {reference["name"] for reference in dashboard["references"]}
+    names = {ref["name"] for ref in dashboard["references"] if ":panel_" in ref["name"]}
     assert {f"{p['panelIndex']}:{p['panelRefName']}" for p in panels} == names
 
 
-def test_every_field_the_objects_name_exists_in_the_mapping():
+def data_view_of(obj: dict) -> str:
+    """The data view an object reads: its own id, or the one its references name."""
+    if obj["type"] == "index-pattern":
+        return obj["id"]
+    (view,) = {ref["id"] for ref in obj["references"] if ref["type"] == "index-pattern"}
+    return view
+
+
+def test_every_field_the_objects_name_exists_in_the_mapping_of_their_index():
     for obj in shipped_objects():
-        assert fields_referenced(obj) <= MAPPED, obj["id"]
-    everything = set().union(*(fields_referenced(obj) for obj in shipped_objects()))
+        if obj["type"] != "dashboard":
+            assert fields_referenced(obj) <= MAPPED_BY_DATA_VIEW[data_view_of(obj)], obj["id"]
+    everything = set().union(
+        *(fields_referenced(obj) for obj in shipped_objects() if obj["type"] != "dashboard")
+    )
     assert {"@timestamp", "companies", "actions", "struggles", "event_id", "url"} <= everything
+    assert {"tags", "workers", "outlets", "title.keyword"} <= everything
 
 
-def test_the_data_view_saved_searches_and_dashboard_are_there():
+def dashboard_controls() -> dict[str, dict]:
+    (dashboard,) = [obj for obj in shipped_objects() if obj["type"] == "dashboard"]
+    return json.loads(dashboard["attributes"]["controlGroupInput"]["panelsJSON"])
+
+
+def test_the_dashboard_filters_by_company_action_and_issue_on_mapped_fields():
+    (dashboard,) = [obj for obj in shipped_objects() if obj["type"] == "dashboard"]
+    controls = dashboard_controls()
+    fields = {
+        c["explicitInput"]["title"]: c["explicitInput"]["fieldName"] for c in controls.values()
+    }
+    assert fields == {"Company": "companies", "Action": "actions", "Issue": "tags"}
+    references = {ref["name"]: ref for ref in dashboard["references"]}
+    for control_id, control in controls.items():
+        assert control["type"] == "optionsListControl"
+        view = references[f"controlGroup_{control_id}:optionsListDataView"]
+        assert view["type"] == "index-pattern"
+        field = control["explicitInput"]["fieldName"]
+        # the field exists in every index the dashboard's panels read, so a choice filters all
+        for mapped in MAPPED_BY_DATA_VIEW.values():
+            assert field in mapped
+
+
+def lens_columns(obj: dict) -> dict[str, dict]:
+    (layer,) = obj["attributes"]["state"]["datasourceStates"]["formBased"]["layers"].values()
+    return layer["columns"]
+
+
+def test_the_dashboard_shows_issues_over_time_events_and_the_largest_actions():
+    objects = {obj["id"]: obj for obj in shipped_objects()}
+    issues = lens_columns(objects["picket-issues-per-week"])
+    assert {c["sourceField"] for c in issues.values()} >= {"@timestamp", "tags"}
+    assert any(c["operationType"] == "date_histogram" for c in issues.values())
+    largest = objects["picket-largest-actions"]
+    assert data_view_of(largest) == "picket-events"
+    columns = lens_columns(largest)
+    (size,) = [c for c in columns.values() if c["operationType"] == "max"]
+    assert size["sourceField"] == "workers"
+    (event,) = [c for c in columns.values() if c["operationType"] == "terms"]
+    assert event["params"]["orderBy"]["columnId"] in columns and event["params"]["size"] == 10
+    table = objects["picket-events-table"]
+    assert data_view_of(table) == "picket-events"
+    events_view = objects["picket-events"]["attributes"]
+    assert events_view["timeFieldName"] == "@timestamp"  # an event's first_seen
+    labels = json.loads(events_view["fieldAttrs"])
+    assert labels["@timestamp"]["customLabel"] == "first seen"
+    assert set(labels) <= MAPPED_BY_DATA_VIEW["picket-events"]
+    assert {"companies", "actions", "outlets", "workers"} <= set(table["attributes"]["columns"])
+    assert table["attributes"]["sort"] == [["first_seen", "desc"]]
+    dashboard = objects["picket-overview"]
+    shown = {ref["id"] for ref in dashboard["references"] if ":panel_" in ref["name"]}
+    assert {"picket-issues-per-week", "picket-largest-actions", "picket-events-table"} <= shown
+    panels = json.loads(dashboard["attributes"]["panelsJSON"])
+    cells = [
+        (x, y)
+        for p in panels
+        for x in range(p["gridData"]["x"], p["gridData"]["x"] + p["gridData"]["w"])
+        for y in range(p["gridData"]["y"], p["gridData"]["y"] + p["gridData"]["h"])
+    ]
+    assert len(cells) == len(set(cells)), "dashboard panels overlap"
+    assert all(p["gridData"]["x"] + p["gridData"]["w"] <= 48 for p in panels)
+
+
+def test_the_data_views_saved_searches_and_dashboard_are_there():
     objects = shipped_objects()
-    (data_view,) = [obj for obj in objects if obj["type"] == "index-pattern"]
-    assert data_view["attributes"]["title"] == "picket-stories*"
-    assert data_view["attributes"]["timeFieldName"] == "@timestamp"
+    views = {obj["attributes"]["title"]: obj for obj in objects if obj["type"] == "index-pattern"}
+    assert set(views) == {"picket-stories*", "picket-events"}
+    assert all(view["attributes"]["timeFieldName"] == "@timestamp" for view in views.values())
     titles = {obj["attributes"]["title"] for obj in objects if obj["type"] == "search"}
     assert titles == set(SAVED_SEARCHES.values())
     (dashboard,) = [obj for obj in objects if obj["type"] == "dashboard"]
-    panel_types = [ref["type"] for ref in dashboard["references"]]
-    assert panel_types.count("lens") == 5 and panel_types.count("search") == 1
+    panel_types = [ref["type"] for ref in dashboard["references"] if ":panel_" in ref["name"]]
+    assert panel_types.count("lens") == 7 and panel_types.count("search") == 2
     lens_titles = " ".join(obj["attributes"]["title"] for obj in objects if obj["type"] == "lens")
-    for wanted in ("stories per week", "events per week", "top companies", "actions", "struggles"):
+    for wanted in (
+        "stories per week",
+        "events per week",
+        "top companies",
+        "actions",
+        "struggles",
+        "stories per week by issue",
+        "largest actions by head-count",
+    ):
         assert wanted in lens_titles
 
 
-def test_the_data_view_follows_the_index_prefix():
-    (data_view,) = [o for o in load_saved_objects("news") if o["type"] == "index-pattern"]
-    assert data_view["attributes"]["title"] == "news-stories*"
+def test_the_data_views_follow_the_index_prefix():
+    views = [o for o in load_saved_objects("news") if o["type"] == "index-pattern"]
+    assert {view["attributes"]["title"] for view in views} == {"news-stories*", "news-events"}
 
 
 @dataclass

@@ -79,6 +79,10 @@ def test_index_setup_run_search_stats_migrate(env):
     code, output = invoke(env, "events", "--days", "36500", "--json")
     assert code == 0 and output.strip()
 
+    # without --days the demo's older events show; the undated one says so
+    code, output = invoke(env, "events")
+    assert code == 0 and "of any date" in output and "date unknown" in output
+
 
 def test_run_parks_its_stories_and_says_so_when_the_engine_is_down_at_the_start(env):
     with socket.socket() as closed:

@@ -1,11 +1,15 @@
-"""From an extracted page to a judged story: the byline search is kept for relevant stories."""
+"""From an extracted page to a judged story and its event: bylines, and one event per action."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
+import pytest
+
+from pipeline.demo.server import demo_site_root
 from pipeline.extract import extract_article
-from pipeline.process import understand
+from pipeline.process import StoryProcessor, understand
 from pipeline.records import FetchedPage
 
 NOW = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
@@ -70,3 +74,59 @@ def test_declared_authors_are_kept_without_a_byline_search() -> None:
     story = judged(page("Google employees walk out over immigration contract", WALKOUT, head=head))
 
     assert story.authors == ("Tomás Ibarra",)
+
+
+def demo_pages() -> list[tuple[dict, FetchedPage]]:
+    """Every article of the bundled demo site with its manifest entry, as a crawl fetches it."""
+    site = demo_site_root()
+    base = "http://127.0.0.1:8765"
+    pages = []
+    for article in json.loads((site / "MANIFEST.json").read_text(encoding="utf-8")):
+        url = base + article["path"]
+        html = (site / article["path"].lstrip("/")).read_bytes().replace(b"__BASE__", base.encode())
+        pages.append(
+            (
+                article,
+                FetchedPage(
+                    source_id="demo",
+                    url=url,
+                    final_url=url,
+                    status=200,
+                    fetched_at=NOW,
+                    body=html,
+                    content_type="text/html; charset=utf-8",
+                ),
+            )
+        )
+    return sorted(pages, key=lambda item: item[0]["published"] or "")
+
+
+@pytest.mark.slow
+def test_each_event_of_the_demo_corpus_is_one_action() -> None:
+    processor = StoryProcessor(
+        stored=[], events=[], lookup_event=lambda _: None, now=NOW, threshold=0.5
+    )
+    action_of = {}
+    for article, fetched in demo_pages():
+        story = processor.add_page(fetched)
+        assert story is not None, article["slug"]
+        action_of[story.id] = article["duplicate_of"] or article["slug"]
+    events = processor.batch.events.values()
+
+    actions_per_event = {e.title: {action_of[s] for s in e.story_ids} for e in events}
+    assert all(len(actions) == 1 for actions in actions_per_event.values()), actions_per_event
+    merged = [e for e in events if len(e.story_ids) > 1]
+    assert len(merged) >= 2  # a reprint or a second outlet's report joins its original
+    assert len(events) >= 24
+
+
+def test_a_copy_reached_by_two_sources_counts_as_one_duplicate() -> None:
+    pages = {article["slug"]: fetched for article, fetched in demo_pages()}
+    processor = StoryProcessor(
+        stored=[], events=[], lookup_event=lambda _: None, now=NOW, threshold=0.5
+    )
+    original = processor.add_page(pages["google-walkout-sexual-misconduct"])
+    for _ in ("from the feed", "from the sitemap"):
+        copy = processor.add_page(pages["google-walkout-sexual-misconduct-syndicated"])
+        assert copy is not None and original is not None and copy.duplicate_of == original.id
+    assert processor.batch.duplicates == 1

@@ -197,3 +197,17 @@ def test_second_writer_gets_a_clear_busy_error(tmp_path):
         with pytest.raises(StoreError, match="busy"):
             second.upsert_stories([make_story(1)])
         first._db.execute("ROLLBACK")
+
+
+def test_a_story_without_a_date_is_ordered_by_when_it_was_first_seen(store):
+    dated = [make_story(n) for n in (1, 2, 4)]  # published one, two and four days ago
+    undated = make_story(3, published=None, first_seen=NOW - timedelta(days=3))
+    store.upsert_stories([undated, *dated])
+
+    newest = [s.id for s in store.search(StoryQuery(sort="newest"))]
+    assert newest == ["s1", "s2", "s3", "s4"]
+    assert [s.id for s in store.search(StoryQuery(since=NOW - timedelta(days=2, hours=1)))] == [
+        "s1",
+        "s2",
+    ]
+    assert [s.id for s in store.recent(limit=4)][-1] == "s3"  # seen before the others

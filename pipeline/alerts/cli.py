@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,9 @@ import click
 from pipeline.alerts.schedule import DELIVERIES
 
 if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --help is quick
-    from pipeline.alerts.watches import WatchSet
+    from pipeline.alerts.ledger import Match, WatchState
+    from pipeline.alerts.service import AlertSummary
+    from pipeline.alerts.watches import Watch, WatchSet
     from pipeline.settings import Settings
     from pipeline.store import StoryStore
 
@@ -93,7 +95,7 @@ def add_watch_command(
     include_old: bool,
 ) -> None:
     """Add a watch to the watches file (checked first; comments in the file are kept)."""
-    from pipeline.alerts.watches import WatchError, parse_watch
+    from pipeline.alerts.watches import WatchError, parse_watch, require_recipients
     from pipeline.alerts.watchfile import WatchFileError, add_watch
 
     settings = _settings(ctx)
@@ -122,7 +124,7 @@ def add_watch_command(
     if delivery != "instant":
         entry.update(at=at_time, weekday=weekday)
     try:
-        watch = parse_watch(entry)
+        watch = require_recipients(parse_watch(entry))
         add_watch(settings.watches_file, watch)
     except (WatchError, WatchFileError) as exc:
         raise click.ClickException(f"watch {name!r} not added: {exc}") from exc
@@ -167,13 +169,24 @@ def remove_watch_command(ctx: click.Context, name: str) -> None:
 @watches.command("test")
 @click.argument("name")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 36500))
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First seen on or after this day (UTC); overrides --days.",
+)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 @click.pass_context
-def test_watch(ctx: click.Context, name: str, days: int, limit: int) -> None:
-    """The stored stories first seen in the last N days that the watch matches; sends nothing."""
+def test_watch(
+    ctx: click.Context, name: str, days: int, since: datetime | None, limit: int
+) -> None:
+    """The stored stories the watch matches, and which of them the next alert run sends.
+
+    Sends nothing and changes nothing.
+    """
+    from pipeline.alerts.display import forecast_table
+    from pipeline.alerts.forecast import OUTLOOK_MEANINGS, WILL_SEND, forecast_matches
     from pipeline.alerts.service import preview_watch
     from pipeline.alerts.watches import load_watches
-    from pipeline.display import stories_table
 
     settings = _settings(ctx)
     watch_set = load_watches(settings.watches_file)
@@ -181,10 +194,41 @@ def test_watch(ctx: click.Context, name: str, days: int, limit: int) -> None:
     if watch is None:
         problem = next((p for p in watch_set.problems if p.watch == name), None)
         raise click.ClickException(str(problem) if problem else f"no watch is named {name!r}")
+    now = datetime.now(UTC)
+    start = since.replace(tzinfo=UTC) if since else now - timedelta(days=days)
     with _open_store(settings) as store:
-        found = preview_watch(store, watch, now=datetime.now(UTC), days=days)
-    click.echo(f"{len(found)} stories first seen in the last {days} days match {name!r}:")
-    click.echo(stories_table(found[:limit]))
+        found = preview_watch(store, watch, now=now, since=start)
+    state, matches, seen = _ledger_view(settings, watch, [story.id for story in found], now)
+    forecasts = forecast_matches(
+        watch, found, state=state, matches=matches, seen=seen, settings=settings, now=now
+    )
+    window = f"since {start:%Y-%m-%d}" if since else f"in the last {days} days"
+    sending = sum(f.outlook == WILL_SEND for f in forecasts)
+    click.echo(
+        f"{len(found)} stories first seen {window} match {name!r}; "
+        f"the next alert run sends {sending} of them:"
+    )
+    click.echo(forecast_table(forecasts[:limit]))
+    if forecasts:
+        start_of_watch = f"{state.registered_at.astimezone(UTC):%Y-%m-%d %H:%M}"
+        click.echo(f"\nThe watch sees stories first seen since {start_of_watch} UTC.")
+        for outlook in dict.fromkeys(f.outlook for f in forecasts):
+            click.echo(f"  {outlook}: {OUTLOOK_MEANINGS[outlook]}")
+
+
+def _ledger_view(
+    settings: Settings, watch: Watch, story_ids: list[str], now: datetime
+) -> tuple[WatchState, dict[str, Match], set[str]]:
+    """The watch's start, its matches and which stories runs checked; nothing is written."""
+    from pipeline.alerts.ledger import Ledger, WatchState
+
+    unregistered = WatchState(watch.created or now)  # what the next run will register
+    if not Path(settings.alerts_db).exists():
+        return unregistered, {}, set()
+    with closing(Ledger(settings.alerts_db)) as ledger:
+        state = ledger.watch_state(watch.name) or unregistered
+        matches = {match.story_id: match for match in ledger.matches(watch.name)}
+        return state, matches, ledger.seen(story_ids)
 
 
 @click.group()
@@ -204,10 +248,26 @@ def run_alerts_command(ctx: click.Context) -> None:
     for subject in summary.subjects:
         click.echo(f"sent: {subject}")
     click.echo(summary.line())
+    if not summary.busy and not summary.stories:
+        click.echo(_why_no_stories(summary, settings))
     if not settings.smtp_host and summary.sent:
         click.echo(
             f"(no SMTP host is set: the emails are .eml files in {settings.alerts_outbox_dir})"
         )
+
+
+def _why_no_stories(summary: AlertSummary, settings: Settings) -> str:
+    if not summary.watches:
+        return (
+            f"No enabled watch in {settings.watches_file}, so no story was checked; "
+            "add one with `picket watches add`."
+        )
+    return (
+        "No story was checked: none was first seen since the last alert run. Watches only "
+        "see stories first seen after they were created; `picket run` collects new stories, "
+        "and `picket watches test NAME` shows which stored stories a watch matches and why "
+        "they are not sent."
+    )
 
 
 @alerts.command("status")

@@ -1,12 +1,19 @@
-"""Tables the alert commands print: watches and alert emails (cells are plain text, not markup)."""
+"""Tables the alert commands print: watches, a watch's matches and alert emails.
+
+Cells are plain text, not markup.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from pipeline.alerts.ledger import QueuedEmail
-from pipeline.alerts.watches import Watch
 from pipeline.display import table_text
+
+if TYPE_CHECKING:  # annotations only: `picket watches list` need not load the alert service
+    from pipeline.alerts.forecast import Forecast
+    from pipeline.alerts.ledger import QueuedEmail
+    from pipeline.alerts.watches import Watch
 
 
 def watches_table(watches: Sequence[Watch]) -> str:
@@ -25,6 +32,24 @@ def watches_table(watches: Sequence[Watch]) -> str:
                 _filters(watch),
             )
             for watch in watches
+        ),
+    )
+
+
+def forecast_table(forecasts: Sequence[Forecast]) -> str:
+    """One row per matching story: what the next run does with it, first seen, outlet, title."""
+    if not forecasts:
+        return "No stories found."
+    return table_text(
+        ("next run", "first seen", "outlet", "title"),
+        (
+            (
+                forecast.outlook,
+                f"{forecast.story.first_seen:%Y-%m-%d %H:%M}" if forecast.story.first_seen else "—",
+                forecast.story.outlet or forecast.story.domain,
+                forecast.story.title,
+            )
+            for forecast in forecasts
         ),
     )
 

@@ -197,6 +197,13 @@ class Ledger:
             if row["watch"] in created
         }
 
+    def watch_state(self, watch: str) -> WatchState | None:
+        """The watch's state if a run has registered it; registers nothing."""
+        row = self._db.execute("SELECT * FROM watch_state WHERE watch = ?", (watch,)).fetchone()
+        if row is None:
+            return None
+        return WatchState(_moment(row["registered_at"]), _moment(row["last_digest_at"]))
+
     def cursor(self) -> datetime | None:
         """When the newest story the alerts have looked at was first seen."""
         row = self._db.execute("SELECT max(first_seen) FROM seen_stories").fetchone()

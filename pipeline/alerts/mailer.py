@@ -30,6 +30,11 @@ from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
 
+_MESSAGE_POLICY = policy.SMTP.clone(refold_source="none")
+"""SMTP line endings; a header set raw (List-Unsubscribe) is written as given, never refolded
+into encoded words that mail programs cannot read as a link."""
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
+
 Security = Literal["none", "starttls", "tls"]
 DEFAULT_PORTS: dict[str, int] = {"none": 25, "starttls": 587, "tls": 465}
 
@@ -189,13 +194,14 @@ def build_message(
     watch_name: str,
 ) -> bytes:
     """The whole email as bytes: headers, a plain-text part and an HTML alternative."""
-    message = EmailMessage(policy=policy.SMTP)
+    message = EmailMessage(policy=_MESSAGE_POLICY)
     message["Subject"] = rendered.subject
     message["From"] = sender
     message["To"] = recipient
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
-    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    # RFC 2369: one <URL> in plain ASCII; percent-encoded, it needs no folding or encoding
+    message.set_raw("List-Unsubscribe", f"<{quote(unsubscribe, safe=_URL_SAFE)}>")
     message["Auto-Submitted"] = "auto-generated"
     message["X-Picket-Watch"] = watch_name
     message.set_content(rendered.text, cte="quoted-printable")

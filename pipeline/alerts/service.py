@@ -34,7 +34,7 @@ from pipeline.alerts.mailer import (
     unsubscribe_link,
 )
 from pipeline.alerts.match import FtsMatcher, matcher_for, matching_stories
-from pipeline.alerts.render import AlertItem, discover_url, render_alert
+from pipeline.alerts.render import AlertItem, discover_url, is_public_url, render_alert
 from pipeline.alerts.watches import Watch, WatchSet, load_watches
 from pipeline.records import Story
 from pipeline.settings import Settings
@@ -292,12 +292,19 @@ def compose_emails(
         return []
     items.sort(key=_item_order)
     shown = items[: watch.max_stories]
+    since = min((i.story.first_seen for i in items if i.story.first_seen), default=None)
+    dated = (i.story.published or i.story.first_seen for i in items)  # Kibana's @timestamp
     rest_url = (
-        discover_url(settings.kibana_url, watch, data_view=f"{settings.index_prefix}-stories")
-        if settings.kibana_url
+        discover_url(
+            settings.kibana_url,
+            watch,
+            data_view=f"{settings.index_prefix}-stories",
+            since=min((when for when in dated if when), default=None),
+        )
+        if settings.kibana_url and is_public_url(settings.kibana_url)
         else None
     )
-    rendered = render_alert(watch, shown, total=len(items), rest_url=rest_url)
+    rendered = render_alert(watch, shown, total=len(items), rest_url=rest_url, since=since)
     unsubscribe = unsubscribe_link(settings.unsubscribe_url, settings.mail_from, watch.name)
     emails = []
     for recipient in watch.recipients:
@@ -363,12 +370,14 @@ def deliver_pending(ledger: Ledger, mailer: Mailer, *, now: datetime) -> _Delive
 # --- previews -----------------------------------------------------------------------
 
 
-def preview_watch(store: StoryStore, watch: Watch, *, now: datetime, days: int) -> list[Story]:
-    """The stored stories first seen in the last ``days`` days that the watch matches.
+def preview_watch(
+    store: StoryStore, watch: Watch, *, now: datetime, since: datetime
+) -> list[Story]:
+    """The stored stories first seen since ``since`` that the watch matches.
 
     Always matched with FTS5, which gives the engines' matches without touching the
     percolator index an alert run may be using.
     """
-    stored = [story for story, _ in store.stories_since(now - timedelta(days=days))]
+    stored = [story for story, _ in store.stories_since(since)]
     found = matching_stories(FtsMatcher(), [watch], stored)[watch.name]
     return sorted(found, key=lambda s: s.first_seen or now, reverse=True)

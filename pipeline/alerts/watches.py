@@ -153,7 +153,7 @@ def parse_watches(document: Any, path: Path) -> WatchSet:
     for number, entry in enumerate(entries, start=1):
         label = _label(entry, number)
         try:
-            watch = parse_watch(entry)
+            watch = require_recipients(parse_watch(entry))
             if any(w.name == watch.name for w in watches):
                 raise WatchError("another watch has the same name")
         except WatchError as exc:
@@ -200,6 +200,15 @@ def parse_watch(entry: Any) -> Watch:
         enabled=_bool(entry, "enabled", True),
         created=_created(entry.get("created")),
     )
+
+
+def require_recipients(watch: Watch) -> Watch:
+    """``watch`` if it has someone to mail; a watch without recipients would never send."""
+    if not watch.recipients:
+        raise WatchError(
+            "'recipients' must list at least one email address, or the watch never mails"
+        )
+    return watch
 
 
 def watch_entry(watch: Watch) -> dict[str, Any]:

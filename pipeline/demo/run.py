@@ -11,10 +11,12 @@ from pathlib import Path
 from pipeline.alerts.mailer import outbox_subjects
 from pipeline.demo.server import DemoSite
 from pipeline.display import events_table, stories_table
+from pipeline.events import undated_events
 from pipeline.records import Source
 from pipeline.run import run_once
 from pipeline.settings import Settings
 from pipeline.store import StoryQuery, open_store
+from pipeline.store.base import stories_of_events
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +89,14 @@ def run_demo(settings: Settings, *, keep: bool, echo: Callable[[str], None]) -> 
         )
         others = store.count(StoryQuery(relevant=False))
         events = store.recent_events(limit=50)
+        undated = undated_events(events, stories_of_events(store, events))
     echo(f"\nRelevant stories ({len(relevant)}; {others} other stories stored):")
     echo(stories_table(relevant))
     echo(f"\nEvents ({len(events)}):")
-    echo(events_table(events))
-    echo(f"\nThe demo database is {db_path}; search it with:")
-    echo(f'  PICKET_DB_PATH={db_path} picket search "open letter" --relevant')
+    echo(events_table(events, undated))
+    echo(f"\nThe demo database is {db_path}; look into it with:")
+    for command in ('search "open letter" --relevant', "events", "stats", "sources"):
+        echo(f"  PICKET_DB_PATH={db_path} picket {command}")
     subjects = outbox_subjects(settings.alerts_outbox_dir)
     echo(f"\nAlert emails for the demo watches, written to {settings.alerts_outbox_dir}/:")
     echo("\n".join(f"  {subject}" for subject in subjects) or "  none")

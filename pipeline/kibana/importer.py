@@ -1,10 +1,11 @@
 """Import picket's saved objects into Kibana through its saved objects import API.
 
-The objects (a data view for ``picket-stories*``, saved searches, Lens charts and a
-dashboard) ship as ``saved_objects.ndjson`` beside this module, written for Kibana 8.8 and
-migrated by Kibana on import. Importing overwrites objects with the same ids, so running
-it again changes nothing. Refused credentials and a Kibana too old for the objects are
-reported as such, with what to do.
+The objects (data views for ``picket-stories*`` and ``picket-events``, saved searches,
+Lens charts and a dashboard with company, action and issue controls) ship as
+``saved_objects.ndjson`` beside this module, written for Kibana 8.8 and migrated by Kibana
+on import. Importing overwrites objects with the same ids, so running it again changes
+nothing. Refused credentials and a Kibana too old for the objects are reported as such,
+with what to do.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ SAVED_OBJECTS = "saved_objects.ndjson"
 OLDEST_KIBANA = (8, 8)
 """The objects are written in Kibana 8.8's format; older versions cannot import them."""
 DATA_VIEW_TITLE = "picket-stories*"
+EVENTS_VIEW_TITLE = "picket-events"
 
 
 class KibanaError(RuntimeError):
@@ -38,12 +40,13 @@ class ImportReport:
 
 
 def load_saved_objects(prefix: str = "picket") -> list[dict[str, Any]]:
-    """The shipped saved objects, their data view pointed at ``<prefix>-stories*``."""
+    """The shipped saved objects, their data views on ``<prefix>-stories*`` and ``-events``."""
     text = (resources.files("pipeline.kibana") / SAVED_OBJECTS).read_text(encoding="utf-8")
     objects = [json.loads(line) for line in text.splitlines() if line.strip()]
+    titles = {DATA_VIEW_TITLE: f"{prefix}-stories*", EVENTS_VIEW_TITLE: f"{prefix}-events"}
     for obj in objects:
-        if obj["type"] == "index-pattern" and obj["attributes"]["title"] == DATA_VIEW_TITLE:
-            obj["attributes"]["title"] = f"{prefix}-stories*"
+        if obj["type"] == "index-pattern" and obj["attributes"]["title"] in titles:
+            obj["attributes"]["title"] = titles[obj["attributes"]["title"]]
     return objects
 
 

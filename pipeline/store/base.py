@@ -108,3 +108,14 @@ class StoryStore(Protocol):
         """Make every write so far visible to searches (a no-op where it already is)."""
 
     def close(self) -> None: ...
+
+
+def stories_of_events(store: StoryStore, events: Sequence[Event]) -> list[Story]:
+    """The stored stories of ``events``, in one search on their event ids."""
+    if not events:
+        return []
+    query = StoryQuery(
+        filters={"event_id": [event.id for event in events]},
+        limit=sum(len(event.story_ids) for event in events),
+    )
+    return store.search(query)

@@ -125,16 +125,18 @@ def kibana_setup(
 
 
 @click.command("stats")
-@click.option("--days", default=365, show_default=True, type=click.IntRange(1, 36500))
+@click.option(
+    "--days", type=click.IntRange(1, 36500), help="Only the last N days (default: every date)."
+)
 @click.option("--all", "all_stories", is_flag=True, help="Count every story, not only relevant.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_obj
-def stats_command(obj, days: int, all_stories: bool, top: int, as_json: bool) -> None:
+def stats_command(obj, days: int | None, all_stories: bool, top: int, as_json: bool) -> None:
     """Stories and events per week, top companies, actions, struggles and tags."""
     from pipeline.store.stats import gather_stats
 
-    since = datetime.now(UTC) - timedelta(days=days)
+    since = datetime.now(UTC) - timedelta(days=days) if days else None
     with opened_store(obj.settings) as store:
         stats = gather_stats(store, since=since, relevant_only=not all_stories, top=top)
     click.echo(json.dumps(_stats_json(stats)) if as_json else _stats_text(stats, days))
@@ -150,8 +152,12 @@ def _stats_json(stats: StoryStats) -> dict:
     }
 
 
-def _stats_text(stats: StoryStats, days: int) -> str:
-    lines = [f"last {days} days: {stats.stories} stories, {stats.events} events", ""]
+def _stats_text(stats: StoryStats, days: int | None) -> str:
+    window = f"last {days} days" if days else "every date (--days N for the last N days)"
+    counted = ("1 story" if stats.stories == 1 else f"{stats.stories} stories") + (
+        ", 1 event" if stats.events == 1 else f", {stats.events} events"
+    )
+    lines = [f"{window}: {counted}", ""]
     events = dict(stats.events_per_week)
     weeks = sorted({week for week, _ in stats.stories_per_week} | set(events))
     stories = dict(stats.stories_per_week)
