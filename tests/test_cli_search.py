@@ -4,15 +4,15 @@ value, tables that fit the terminal and say when they are cut."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from synthetic_stories import one_story
 
 from pipeline.cli import main
-from pipeline.records import Event, Relevance, Story, Tags
+from pipeline.records import Event, Story, Tags
 from pipeline.store.sqlite import SQLiteStore
 from pipeline.vocabulary import STRUGGLES
 
@@ -21,21 +21,14 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 def make_story(n: int, title: str, **changes) -> Story:
     """Story ``sNN``; the first three are the stories of events ``e1``-``e3``."""
-    story = Story(
-        id=f"s{n:02d}",
-        url=f"https://news.example/story-{n}",
-        canonical_url=f"https://news.example/story-{n}",
-        source_id="example",
+    return one_story(
+        f"s{n:02d}",
+        NOW - timedelta(hours=n),
         title=title,
-        text="Workers signed a letter to management.",
-        outlet="Example News",
-        domain="news.example",
-        published=NOW - timedelta(hours=n),
         first_seen=NOW,
-        relevance=Relevance(0.9, True),
         event_id=f"e{n}" if n <= 3 else None,
+        **changes,
     )
-    return replace(story, **changes)
 
 
 STORIES = [
@@ -157,6 +150,6 @@ def test_tables_fit_the_terminal(env, columns):
 
 
 def test_search_and_events_show_links_when_asked(env):
-    assert "https://news.example/story-1" not in invoke(env, "search").stdout
-    assert "https://news.example/story-1" in invoke(env, "search", "--urls").stdout
-    assert "https://news.example/story-2" in invoke(env, "events", "--urls").stdout
+    assert "https://news.example/s01" not in invoke(env, "search").stdout
+    assert "https://news.example/s01" in invoke(env, "search", "--urls").stdout
+    assert "https://news.example/s02" in invoke(env, "events", "--urls").stdout

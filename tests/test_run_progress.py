@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from run_settings import settings_in
 
 from pipeline.demo.server import DemoSite
 from pipeline.progress import LoggedProgress, TerminalProgress
 from pipeline.records import CrawlOutcome, Source
 from pipeline.run import run_once
-from pipeline.settings import load_settings
 
 
 class Recorder:
@@ -38,17 +38,7 @@ class Recorder:
 
 @pytest.mark.slow
 def test_a_run_reports_each_source_and_each_page(tmp_path: Path):
-    settings = load_settings(
-        db_path=tmp_path / "picket.db",
-        work_dir=tmp_path / "work",
-        watches_file=tmp_path / "watches.yaml",
-        alerts_db=tmp_path / "alerts.db",
-        alerts_outbox_dir=tmp_path / "mail",
-        allow_private_addresses=True,
-        download_delay_s=0,
-        retries=0,
-    )
-    (tmp_path / "watches.yaml").write_text("watches: []\n", encoding="utf-8")
+    settings = settings_in(tmp_path, retries=0)
     recorder = Recorder()
     with DemoSite() as site:
         sources = [
