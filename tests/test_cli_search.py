@@ -121,6 +121,22 @@ def test_watches_add_refuses_an_unknown_value_and_resolves_a_ticker(env):
     assert "companies:Microsoft" in listed and "companies: Amazon" in listed
 
 
+def test_watches_list_notes_what_a_watch_names_that_no_story_carries(env):
+    Path(env["PICKET_WATCHES_FILE"]).write_text(
+        "watches:\n"
+        "  - name: typo\n"
+        "    query: 'companies:AMZN AND actions:walkout'\n"
+        "    recipients: [a@example.org]\n"
+        "    filters: {tags: [immigrant]}\n",
+        encoding="utf-8",
+    )
+    result = invoke(env, "watches", "list")
+    assert result.exit_code == 0, result.output
+    assert "note: watch 'typo': companies:AMZN is Amazon" in result.stderr
+    assert "did you mean actions:protest?" in result.stderr
+    assert "did you mean tags:immigration?" in result.stderr
+
+
 def test_tags_lists_every_value_with_its_meaning_and_count(env):
     result = invoke({**env, "COLUMNS": "200"}, "tags")
     assert result.exit_code == 0, result.output

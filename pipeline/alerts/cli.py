@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --hel
     from pipeline.alerts.watches import Watch, WatchSet
     from pipeline.settings import Settings
     from pipeline.store import StoryStore
+    from pipeline.vocabulary import Checked
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -53,6 +54,9 @@ def list_watches(ctx: click.Context) -> None:
     watch_set = load_watches(settings.watches_file)
     click.echo(watches_table(watch_set.watches))
     _echo_problems(watch_set)
+    for watch in watch_set.watches:
+        for value in _vocabulary_notes(watch):
+            click.echo(f"note: watch {watch.name!r}: {value.note}", err=True)
 
 
 @watches.command("add")
@@ -149,6 +153,20 @@ def _checked_terms(
     for value in noted:
         click.echo(f"note: {value.note}", err=True)
     return query, checked
+
+
+def _vocabulary_notes(watch: Watch) -> list[Checked]:
+    """What the watch names that picket tags otherwise (an alias) or never (a typo)."""
+    from pipeline.vocabulary import check_terms
+
+    found = watch.filters
+    filters = {
+        "companies": found.companies,
+        "actions": found.actions,
+        "struggles": found.struggles,
+        "tags": found.tags,
+    }
+    return check_terms(watch.query, filters)[2]
 
 
 @watches.command("remove")
