@@ -1,4 +1,4 @@
-"""The ``picket`` command line: run, demo, search, sources, events, eval and export."""
+"""The ``picket`` command line: run, demo, search, tags, sources, events, eval and export."""
 
 from __future__ import annotations
 
