@@ -124,15 +124,36 @@ def test_a_search_that_does_not_parse_says_where(store, text):
         store.search(StoryQuery(text=text))
 
 
-def test_a_database_from_before_the_words_index_is_indexed_on_opening(tmp_path):
+OLD_WORDS_INDEX = """
+DROP TABLE stories_words;
+CREATE VIRTUAL TABLE stories_fts USING fts5(
+    title, text, content='stories', content_rowid='rowid', tokenize='porter unicode61'
+);
+INSERT INTO stories_fts (stories_fts) VALUES ('rebuild');
+CREATE TRIGGER stories_ai AFTER INSERT ON stories BEGIN
+    INSERT INTO stories_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER stories_au AFTER UPDATE OF title, text ON stories BEGIN
+    INSERT INTO stories_fts (stories_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO stories_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+"""
+"""The full-text index of earlier versions: raw text, kept up by triggers."""
+
+
+def test_a_database_with_the_earlier_index_is_searched_and_written_after_opening(tmp_path):
     path = tmp_path / "old.db"
     with SQLiteStore(path) as store:
         store.upsert_stories([make_story(1), make_story(2, title="Walkout at the depot")])
-    with sqlite3.connect(path) as db:  # as the store left it before: no words index
-        db.execute("DELETE FROM stories_words")
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_WORDS_INDEX)
     with SQLiteStore(path) as store:
         assert [s.id for s in store.search(StoryQuery(text="walkout"))] == ["s2"]
         assert store.count(StoryQuery(text="letter")) == 2
+        store.upsert_stories([make_story(3, title="A walkout again"), make_story(1, title="New")])
+        assert [s.id for s in store.search(StoryQuery(text="walkout"))] == ["s2", "s3"]
+        assert [s.id for s in store.search(StoryQuery(text="title:new"))] == ["s1"]
 
 
 def test_events_round_trip_and_recent(store):

@@ -66,6 +66,9 @@ CREATE INDEX IF NOT EXISTS stories_first_seen ON stories (first_seen);
 CREATE INDEX IF NOT EXISTS stories_url ON stories (url);
 CREATE INDEX IF NOT EXISTS stories_hash ON stories (content_hash);
 CREATE INDEX IF NOT EXISTS stories_event ON stories (event_id);
+DROP TRIGGER IF EXISTS stories_ai;
+DROP TRIGGER IF EXISTS stories_ad;
+DROP TRIGGER IF EXISTS stories_au;
 DROP TABLE IF EXISTS stories_fts;
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_words USING fts5(
     title, body, tokenize='porter unicode61 remove_diacritics 0'
