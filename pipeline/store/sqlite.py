@@ -182,13 +182,14 @@ class SQLiteStore:
                     updated += 1
                 else:
                     new += 1
-                self._write_story(story)
+                self._write_story(story, stored_before=row is not None)
         return UpsertResult(new=new, updated=updated, unchanged=unchanged)
 
-    def _write_story(self, story: Story) -> None:
+    def _write_story(self, story: Story, *, stored_before: bool) -> None:
+        """Write the story's row and its words (replacing those of an earlier version)."""
         record = _comparable(story)
         tags = story.tags
-        self._db.execute(
+        (rowid,) = self._db.execute(
             """
             INSERT INTO stories (id, url, canonical_url, source_id, outlet, domain, language,
                 title, text, published, first_seen, content_hash, relevance_score, relevant,
@@ -206,6 +207,7 @@ class SQLiteStore:
                 struggles = excluded.struggles, employment_types = excluded.employment_types,
                 tags = excluded.tags, workers = excluded.workers, event_id = excluded.event_id,
                 duplicate_of = excluded.duplicate_of, record = excluded.record
+            RETURNING rowid
             """,
             (
                 story.id,
@@ -232,11 +234,9 @@ class SQLiteStore:
                 story.duplicate_of,
                 json.dumps(record),
             ),
-        )
-        (rowid,) = self._db.execute(
-            "SELECT rowid FROM stories WHERE id = ?", (story.id,)
         ).fetchone()
-        self._db.execute("DELETE FROM stories_words WHERE rowid = ?", (rowid,))
+        if stored_before:
+            self._db.execute("DELETE FROM stories_words WHERE rowid = ?", (rowid,))
         self._db.execute(
             "INSERT INTO stories_words (rowid, title, body) VALUES (?, ?, ?)",
             (rowid, fts_text(story.title), fts_text(story.text)),
