@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from pipeline.wordgate import trie_pattern
+
 KEYWORD_FIELDS: tuple[str, ...] = (
     "companies",
     "actions",
@@ -51,7 +53,7 @@ STOP_TOKEN = "zzstopzz"
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019\uff07][sS]\b")
-_STOP_WORD = re.compile(r"\b(?:" + "|".join(sorted(ENGLISH_STOP_WORDS)) + r")\b", re.IGNORECASE)
+_STOP_WORD = re.compile(r"\b(?:" + trie_pattern(ENGLISH_STOP_WORDS) + r")\b", re.IGNORECASE)
 
 OPERATORS = ("AND", "OR", "NOT")
 
