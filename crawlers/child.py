@@ -1,4 +1,4 @@
-"""The crawl child process: ``python -m crawlers.child JOB OUT``.
+"""The crawl child process: ``python -m crawlers.child JOB OUT [PARENT_PID]``.
 
 Scrapy's Twisted reactor cannot be started twice in one process, so every crawl
 runs here, in a fresh process started by ``crawlers.crawl.crawl``. It reads the
@@ -10,6 +10,9 @@ Feed sources with the default politeness are polled together by one crawler
 Every other source gets a crawler of its own; those whose first URL shares a host
 run one after another in the same lane, so two sources of one site never double its
 load; lanes, and the feed batch, run side by side.
+
+Given its parent's process id, the child ends when that process does
+(``crawlers.lifeline``): a killed run leaves no crawl behind.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crawlers.lifeline import die_with_parent
 from crawlers.results import CrawlJob, ResultWriter, read_job
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.urls import host_of
@@ -32,12 +36,18 @@ from pipeline.settings import Settings
 if TYPE_CHECKING:
     from scrapy.crawler import AsyncCrawlerRunner
 
+    from crawlers.spiders.google_news import GoogleNews
+    from crawlers.spiders.sitemap import SitemapAllowance
+
 logger = logging.getLogger(__name__)
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 CHATTY_LOGGERS = ("scrapy", "twisted", "protego", "filelock")
 # At DEBUG this logger prints every item, page bodies included.
 ITEM_LOGGER = "scrapy.core.scraper"
+# Log a robots.txt that could not be fetched: at ERROR with the whole traceback, and the
+# retry middleware's "gave up" line before it.
+ROBOTS_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry")
 
 
 class _StreamHandler(logging.Handler):
@@ -54,8 +64,31 @@ class _StreamHandler(logging.Handler):
             self.handleError(record)
 
 
+class _RobotsTxtFailureInOneLine(logging.Filter):
+    """Makes a robots.txt that could not be fetched one warning line, without a traceback.
+
+    A site that cannot be reached is the source's failure, reported with it; its robots.txt
+    failing first is worth a line, not two screens.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not isinstance(record.args, dict):
+            return True
+        request = record.args.get("request")
+        if "f_exception" in record.args:
+            record.msg = "robots.txt of %s could not be fetched: %s"
+            record.args = (host_of(getattr(request, "url", "")), record.args["f_exception"])
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            return True
+        meta = getattr(request, "meta", {})
+        return not meta.get("dont_obey_robotstxt")  # a robots.txt retry: the line above says it
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    job_path, out_path = argv if argv is not None else sys.argv[1:]
+    job_path, out_path, *parent = argv if argv is not None else sys.argv[1:]
+    if parent:
+        die_with_parent(int(parent[0]))
     job = read_job(Path(job_path))
     settings = Settings(**job.settings)
     writer = ResultWriter(out_path)
@@ -77,6 +110,8 @@ def _configure_logging(writer: ResultWriter, level: str) -> None:
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(level if level == "DEBUG" else "WARNING")
     logging.getLogger(ITEM_LOGGER).setLevel("INFO" if level == "DEBUG" else "WARNING")
+    for name in ROBOTS_LOGGERS:
+        logging.getLogger(name).addFilter(_RobotsTxtFailureInOneLine())
 
 
 def _run_reactor(
@@ -108,6 +143,10 @@ async def _crawl_all(
     writer: ResultWriter,
     results_path: Path,
 ) -> None:
+    from crawlers.linkcache import CACHE_NAME, ResolvedLinks
+    from crawlers.spiders.google_news import GoogleNews
+    from crawlers.spiders.sitemap import SitemapAllowance
+
     default_politeness = Politeness()
     feeds: list[Source] = []
     lanes: dict[str, list[tuple[bool, list[Source]]]] = defaultdict(list)
@@ -121,15 +160,31 @@ async def _crawl_all(
     parallel = asyncio.Semaphore(
         max(1, settings.concurrency_total // settings.concurrency_per_domain)
     )
+    sitemap_allowance = SitemapAllowance()  # shared: the bound is the whole crawl's
+    google_news = GoogleNews(
+        settings.google_news_url, ResolvedLinks(results_path.resolve().parent / CACHE_NAME)
+    )
 
     async def run_lane(crawls: list[tuple[bool, list[Source]]]) -> None:
         async with parallel:
             for batch, sources in crawls:
-                outcomes = await _crawl(runner, sources, job, settings, results_path, batch=batch)
+                outcomes = await _crawl(
+                    runner,
+                    sources,
+                    job,
+                    settings,
+                    results_path,
+                    batch,
+                    sitemap_allowance,
+                    google_news,
+                )
                 for outcome in outcomes:
                     writer.outcome(outcome)
 
-    await asyncio.gather(*(run_lane(crawls) for crawls in lanes.values()))
+    try:
+        await asyncio.gather(*(run_lane(crawls) for crawls in lanes.values()))
+    finally:
+        google_news.resolved.close()
 
 
 async def _crawl(
@@ -138,14 +193,16 @@ async def _crawl(
     job: CrawlJob,
     settings: Settings,
     results_path: Path,
-    *,
     batch: bool,
+    sitemap_allowance: SitemapAllowance,
+    google_news: GoogleNews,
 ) -> list[CrawlOutcome]:
     """Crawl one source with the spider of its kind, or a ``batch`` of feed sources."""
     from scrapy.crawler import Crawler
 
     from crawlers.spiders import SPIDER_FOR_KIND
-    from crawlers.spiders.feed import FeedBatchSpider
+    from crawlers.spiders.feed import FeedBatchSpider, FeedSpider
+    from crawlers.spiders.sitemap import SitemapSpider
 
     attempted_at = datetime.now(UTC)
     first = sources[0]
@@ -154,6 +211,10 @@ async def _crawl(
         if batch
         else (SPIDER_FOR_KIND[first.kind], {"source": first})
     )
+    if spider is SitemapSpider:
+        target["sitemap_allowance"] = sitemap_allowance
+    if spider in (FeedSpider, FeedBatchSpider):
+        target["google_news"] = google_news
     # A batch only holds sources with the default politeness, so the first one's is theirs.
     crawler = Crawler(spider, scrapy_settings(settings, first, results_path=results_path))
     try:

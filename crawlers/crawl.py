@@ -61,13 +61,15 @@ def crawl(
     since: datetime | None = None,
     skip_urls: Collection[str] = (),
     on_outcome: Callable[[CrawlOutcome], None] | None = None,
+    inherited_fds: Sequence[int] = (),
 ) -> CrawlResult:
     """Crawl ``sources`` (all of them: filtering by ``enabled`` is the caller's choice).
 
     ``validators`` maps feed URLs to the validators stored from the last crawl;
     ``since`` skips items published before it; ``skip_urls`` are article URLs
     already stored, which are not fetched again. ``on_outcome`` is called as each
-    source finishes, for progress displays.
+    source finishes, for progress displays. ``inherited_fds`` stay open in the crawler
+    process (the run lock's, so the lock is held for as long as the crawler lives).
     """
     sources = list(sources)
     if not sources:
@@ -89,7 +91,7 @@ def crawl(
         job_path,
     )
     collector = _Collector(on_outcome)
-    returncode = _run_child(job_path, out_path, err_path, collector)
+    returncode = _run_child(job_path, out_path, err_path, collector, inherited_fds)
     outcomes = _outcomes_in_order(sources, collector.outcomes, returncode, err_path)
     if returncode == 0:
         for path in (job_path, out_path, err_path):
@@ -137,11 +139,18 @@ class _Collector:
             self._on_outcome(outcome)
 
 
-def _run_child(job_path: Path, out_path: Path, err_path: Path, collector: _Collector) -> int:
+def _run_child(
+    job_path: Path,
+    out_path: Path,
+    err_path: Path,
+    collector: _Collector,
+    inherited_fds: Sequence[int],
+) -> int:
     reader = ResultReader(out_path)
     with err_path.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", CHILD_MODULE, str(job_path), str(out_path)],
+            [sys.executable, "-m", CHILD_MODULE, str(job_path), str(out_path), str(os.getpid())],
+            pass_fds=tuple(inherited_fds),
             stdin=subprocess.DEVNULL,
             stdout=stderr,
             stderr=stderr,

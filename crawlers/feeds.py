@@ -24,6 +24,7 @@ import feedparser
 import lxml.etree
 import lxml.html
 
+from pipeline.field_caps import SUMMARY_MAX_CHARS, TITLE_MAX_CHARS, capped
 from pipeline.records import FeedEntry
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,19 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
 # --- RSS and Atom --------------------------------------------------------------
 
 
+# An internal DTD's entity declarations are how a few hundred bytes expand to megabytes
+# ("billion laughs"); no real feed needs them. Looked for in the encodings a feed may use.
+_ENTITY_DECLARATIONS = tuple(
+    "<!ENTITY".encode(encoding)
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+
+
 def _parse_xml_feed(body: bytes, *, url: str, headers: dict[str, str]) -> ParsedFeed:
+    if any(declaration in body for declaration in _ENTITY_DECLARATIONS):
+        return ParsedFeed(
+            url=url, problem="the document declares XML entities (<!ENTITY>), which are refused"
+        )
     headers = {
         "content-type": "application/xml",  # no header: let the document declare itself
         **headers,
@@ -96,7 +109,7 @@ def _parse_xml_feed(body: bytes, *, url: str, headers: dict[str, str]) -> Parsed
         )
     return ParsedFeed(
         url=url,
-        title=_detail_text(result.feed, "title"),
+        title=capped(_detail_text(result.feed, "title"), TITLE_MAX_CHARS),
         version=result.get("version", ""),
         entries=entries,
         problem=problem,
@@ -113,8 +126,8 @@ def _entries_from_feedparser(items: Iterable[Any], *, feed_url: str) -> Iterable
             continue
         yield FeedEntry(
             link=link,
-            title=_detail_text(item, "title"),
-            summary=_detail_text(item, "summary") or _content_text(item),
+            title=capped(_detail_text(item, "title"), TITLE_MAX_CHARS),
+            summary=capped(_detail_text(item, "summary") or _content_text(item), SUMMARY_MAX_CHARS),
             published=_from_struct_time(
                 item.get("published_parsed")
                 or item.get("updated_parsed")
@@ -165,7 +178,7 @@ def _parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
     base = str(document.get("feed_url") or url)
     return ParsedFeed(
         url=url,
-        title=_text(str(document.get("title", "")), html=False),
+        title=capped(_text(str(document.get("title", "")), html=False), TITLE_MAX_CHARS),
         version="json" + version.removeprefix(JSON_FEED_VERSION_PREFIX).replace(".", ""),
         entries=tuple(_entries_from_json_feed(items, base=base, feed_url=url)),
         problem=problem,
@@ -182,10 +195,11 @@ def _entries_from_json_feed(
         if not link:
             continue
         summary = _text(str(item.get("summary") or item.get("content_text") or ""), html=False)
+        summary = summary or _text(str(item.get("content_html") or ""), html=True)
         yield FeedEntry(
             link=urljoin(base, link),
-            title=_text(str(item.get("title") or ""), html=False),
-            summary=summary or _text(str(item.get("content_html") or ""), html=True),
+            title=capped(_text(str(item.get("title") or ""), html=False), TITLE_MAX_CHARS),
+            summary=capped(summary, SUMMARY_MAX_CHARS),
             published=_from_iso(item.get("date_published") or item.get("date_modified")),
             feed_url=feed_url,
         )

@@ -48,6 +48,7 @@ def scrapy_settings(settings: Settings, source: Source, *, results_path: Path) -
         "RETRY_TIMES": settings.retries,
         "RETRY_HTTP_CODES": list(RETRY_HTTP_CODES),
         "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
+        "CLOSESPIDER_TIMEOUT": settings.crawl_time_budget_s,
         "REDIRECT_ENABLED": True,
         "REDIRECT_MAX_TIMES": settings.max_redirects,
         "COOKIES_ENABLED": False,

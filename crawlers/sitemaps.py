@@ -18,6 +18,8 @@ from typing import Literal
 
 import lxml.etree
 
+from pipeline.field_caps import TITLE_MAX_CHARS, capped
+
 SitemapKind = Literal["sitemapindex", "urlset", "invalid"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -85,7 +87,7 @@ def _entry(element: lxml.etree._Element) -> SitemapEntry | None:
         loc=loc,
         lastmod=_parse_w3c_date(fields.get("lastmod", "")),
         published=_parse_w3c_date(fields.get("publication_date", "")),
-        title=" ".join(fields.get("title", "").split()),
+        title=capped(" ".join(fields.get("title", "").split()), TITLE_MAX_CHARS),
     )
 
 

@@ -2,7 +2,7 @@
 
 The file is edited by hand, so a mistake must point at itself: every problem is
 reported with the file, the entry (its position and id) and the field, and
-unknown keys are errors rather than silently ignored typos.
+unknown keys and keys given twice are errors rather than silently ignored typos.
 """
 
 from __future__ import annotations
@@ -10,16 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crawlers.urls import is_fetchable_url
+from pipeline.configfile import ConfigFileError, read_yaml
 from pipeline.records import Politeness, Source
+from pipeline.settings import ConfigError
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
 
-class SourceConfigError(ValueError):
+class SourceConfigError(ConfigError):
     """``config/sources.yaml`` (or another sources file) has a wrong entry."""
 
 
@@ -98,11 +99,9 @@ def load_sources(path: Path | str) -> list[Source]:
     """Read every source (enabled or not) from ``path``; raise ``SourceConfigError`` on mistakes."""
     path = Path(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SourceConfigError(f"{path}: cannot read the sources file: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise SourceConfigError(f"{path}: not valid YAML: {exc}") from exc
+        document = read_yaml(path)
+    except ConfigFileError as exc:
+        raise SourceConfigError(str(exc)) from exc
     return parse_sources(document, origin=str(path))
 
 
@@ -132,20 +131,32 @@ def parse_sources(document: Any, *, origin: str) -> list[Source]:
             continue
         seen[record.id] = index
         records.append(record)
+    if len(problems) == 1:
+        raise SourceConfigError(problems[0])
     if problems:
-        raise SourceConfigError("invalid sources:\n  " + "\n  ".join(problems))
+        raise SourceConfigError(f"{len(problems)} invalid sources:\n  " + "\n  ".join(problems))
     return records
 
 
 def _describe_entry(origin: str, index: int, entry: Any) -> str:
     entry_id = entry.get("id") if isinstance(entry, dict) else None
-    return f"{origin}: sources[{index}]" + (f" (id {entry_id!r})" if entry_id else "")
+    return f"{origin}: sources[{index}]" + (
+        f" (id {_printable(repr(entry_id))})" if entry_id else ""
+    )
 
 
 def _field_problem(error: Any) -> str:
     # The only whole-entry check is the url/urls choice, so an empty location means that.
-    location = ".".join(str(part) for part in error["loc"]) or "url/urls"
+    location = ".".join(_printable(part) for part in error["loc"]) or "url/urls"
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown field (check the spelling)"
     return f"field {location}: {message}"
+
+
+def _printable(name: Any, limit: int = 60) -> str:
+    """A key or id as it can be shown on one line: line breaks escaped, long ones cut."""
+    text = str(name)
+    if not text.isprintable():
+        text = repr(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

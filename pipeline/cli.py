@@ -1,4 +1,5 @@
-"""The ``picket`` command line: run, demo, search, tags, sources, events, eval and export."""
+"""The ``picket`` command line: run, demo, search, tags, sources, events, eval, model and
+export."""
 
 from __future__ import annotations
 
@@ -53,18 +54,39 @@ class _Context:
 pass_context = click.make_pass_decorator(_Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _PicketGroup(click.Group):
+    """The command group that turns a user's mistake into its message and exit code 1.
+
+    A wrong setting or configuration file, a path picket cannot use and a store that
+    cannot do its work end any command, or its sub-commands, the same way: one
+    ``Error: ...`` message naming what to fix, never a traceback.
+    """
+
+    def invoke(self, ctx: click.Context):
+        from pipeline.settings import ConfigError, path_setting_error
+        from pipeline.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, StoreError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            settings = ctx.obj.settings if isinstance(ctx.obj, _Context) else None
+            named = path_setting_error(settings, exc)
+            if named is None:
+                raise
+            raise click.ClickException(str(named)) from exc
+
+
+@click.group(cls=_PicketGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 @click.version_option(version=__version__, package_name="picket")
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """picket finds news of tech workers acting together against their employer's conduct."""
-    from pipeline.settings import SettingsError, load_settings
+    from pipeline.settings import load_settings
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings = load_settings()
     _setup_logging(log_level or settings.log_level)
     ctx.obj = _Context(settings)
 
@@ -90,14 +112,10 @@ def run(obj: _Context, force: bool) -> None:
 
     from pipeline.progress import TerminalProgress
     from pipeline.run import run_once
-    from pipeline.store import StoreError
 
     progress = TerminalProgress() if sys.stderr.isatty() else None  # else log lines
-    try:
-        with progress or nullcontext():
-            summary = run_once(obj.settings, force=force, progress=progress)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with progress or nullcontext():
+        summary = run_once(obj.settings, force=force, progress=progress)
     click.echo(summary.line())
     if summary.nothing_ran:
         raise SystemExit(1)
@@ -216,7 +234,7 @@ def sources(obj: _Context) -> None:
     from crawlers.sources import load_sources
     from pipeline.display import sources_table
 
-    configured = _load_sources(obj.settings.sources_file, load_sources)
+    configured = load_sources(obj.settings.sources_file)
     with _store(obj.settings) as store:
         health = store.source_health()
     click.echo(sources_table(configured, health))
@@ -273,21 +291,105 @@ def _events_heading(count: int, *, days: int | None, limit: int) -> str:
 
 
 @main.command("eval")
-@click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "datasets",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--cv",
+    "folds",
+    type=click.IntRange(2, 20),
+    help="Grouped cross-validation in this many folds: train on the others, judge each.",
+)
+@click.option(
+    "--negatives",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also judge these article pages (html/*.html.gz) as ordinary news (not relevant).",
+)
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON object of the figures.")
 @pass_context
-def evaluate_command(obj: _Context, dataset: Path, as_json: bool) -> None:
-    """Relevance precision/recall and tagging hit rates on a labelled JSON-lines file."""
-    from pipeline.evaluate import DatasetError, evaluate, format_report, load_dataset, report_json
+def evaluate_command(
+    obj: _Context,
+    datasets: tuple[Path, ...],
+    folds: int | None,
+    negatives: Path | None,
+    as_json: bool,
+) -> None:
+    """Relevance precision/recall and tagging hit rates on labelled JSON-lines files."""
+    from pipeline.evaluate import evaluate, format_report, report_json
+
+    items, pages = _labelled(datasets, negatives)
+    threshold = obj.settings.relevance_threshold
+    if folds is None:
+        report = evaluate([*items, *pages], threshold=threshold)
+        click.echo(format_report(report))
+        figures = report_json(report)
+    else:
+        from pipeline.crossval import cross_validate, cv_json, format_cv
+
+        result = cross_validate(items, folds=folds, threshold=threshold, extra_negatives=pages)
+        click.echo(format_cv(result))
+        figures = cv_json(result)
+    if as_json:
+        click.echo(json.dumps(figures))
+
+
+def _labelled(datasets: tuple[Path, ...], negatives: Path | None):
+    """The labelled items of ``datasets`` and the negative pages of ``negatives``."""
+    from pipeline.evaluate import DatasetError, load_dataset, load_pages
 
     try:
-        items = load_dataset(dataset)
+        items = [item for path in datasets for item in load_dataset(path)]
+        pages = load_pages(negatives) if negatives else []
     except DatasetError as exc:
         raise click.ClickException(str(exc)) from exc
-    report = evaluate(items, threshold=obj.settings.relevance_threshold)
-    click.echo(format_report(report))
-    if as_json:
-        click.echo(json.dumps(report_json(report)))
+    return items, pages
+
+
+@main.group()
+def model() -> None:
+    """The learned relevance and action models shipped in pipeline/data/model/."""
+
+
+@model.command("train")
+@click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A labelled JSON-lines file (repeatable).",
+)
+@click.option(
+    "--negatives",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Article pages (html/*.html.gz) to learn from as ordinary news.",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the model to (default: the one picket ships).",
+)
+def model_train(corpus: tuple[Path, ...], negatives: Path | None, output: Path | None) -> None:
+    """Train the relevance and action models on labelled stories, deterministically."""
+    from pipeline.model import shipped_model_folder
+    from pipeline.training import DEFAULT_CORPUS, train
+
+    corpus = corpus or tuple(p for p in DEFAULT_CORPUS if p.is_file())
+    if not corpus:
+        raise click.ClickException(
+            f"no corpus: pass --corpus FILE (the default, {DEFAULT_CORPUS[0]}, is absent)"
+        )
+    items, pages = _labelled(corpus, negatives)
+    folder = output or shipped_model_folder()
+    trained = train(items, pages, corpus=[p.name for p in corpus])
+    trained.save(folder)
+    click.echo(
+        f"trained on {len(items)} stories ({sum(i.label for i in items)} relevant) and "
+        f"{len(pages)} extra negatives: {len(trained.relevance.names)} features, "
+        f"written to {folder}"
+    )
 
 
 @main.command()
@@ -312,15 +414,6 @@ def _store(settings: Settings) -> AbstractContextManager[StoryStore]:
     from pipeline.store.cli import opened_store
 
     return opened_store(settings)
-
-
-def _load_sources(path: Path, loader):
-    from crawlers.sources import SourceConfigError
-
-    try:
-        return loader(path)
-    except (SourceConfigError, OSError) as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 from pipeline.alerts.cli import alerts, watches  # noqa: E402  (registered last, as a plug-in)

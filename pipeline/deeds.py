@@ -1,6 +1,6 @@
 """What reading a story finds: worker groups, the deeds of its text and who did them.
 
-``pipeline.reading`` makes a ``Reading``; ``pipeline.relevance`` scores it and
+``pipeline.reading`` makes a ``Reading``; ``pipeline.relevance`` judges it and
 ``pipeline.tagging`` turns it into the archive's vocabulary.
 """
 
@@ -70,6 +70,10 @@ class Reading:
     issues: tuple[str, ...]
     struggles: tuple[str, ...]
     gig_companies: frozenset[str]
+    outside: bool = False
+    """The story names an employer or occupation outside tech (a hospital, teachers)."""
+    tech_context: bool = False
+    """The story speaks of tech work (software, engineers, apps) without naming a company."""
 
     def worker_deeds(self, min_value: float = 0.0) -> list[Deed]:
         """Deeds of worker groups of a (probably) tech employer, strongest first."""

@@ -27,6 +27,8 @@ _STOP_WORDS = (
     "up|out|off|over|about|more|then|there|here|why|last|next|week|month|year|day|today|"
     "yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 )
+STOP_WORDS = frozenset(_STOP_WORDS.split("|"))
+"""Function words and days: no evidence of anything on their own."""
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,

@@ -19,6 +19,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from pipeline.field_caps import (
+    SUMMARY_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    capped,
+    capped_authors,
+)
 from pipeline.records import Article, FetchedPage, Story
 from pipeline.urls import canonical_or_none, choose_canonical, registrable_domain, story_id
 
@@ -239,8 +246,9 @@ def normalize_article(
     title = _strip_outlet_suffix(
         title, (outlet, article.site_name or "", domain, registrable_domain(canonical_host))
     )
-    text = clean_text(article.text)
-    description = one_line(article.description)
+    title = capped(title, TITLE_MAX_CHARS)
+    text = capped(clean_text(article.text), TEXT_MAX_CHARS)
+    description = capped(one_line(article.description), SUMMARY_MAX_CHARS)
     published = _plausible(to_utc(article.published, source_tz), now)
     if published is None and entry is not None:
         published = _plausible(to_utc(entry.published, source_tz), now)
@@ -255,7 +263,7 @@ def normalize_article(
         outlet=outlet,
         domain=domain,
         description=description,
-        authors=clean_authors(article.authors),
+        authors=capped_authors(clean_authors(article.authors)),
         language=detect_language(f"{title}\n{description}\n{text}", article.language),
         published=published,
         first_seen=now,

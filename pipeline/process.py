@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from pipeline.action_model import story_tags
 from pipeline.dedup import (
     DuplicateIndex,
     find_duplicate,
@@ -24,8 +25,7 @@ from pipeline.extract import ExtractionError, byline_authors, extract_article
 from pipeline.normalize import clean_authors, normalize_article
 from pipeline.reading import read_story
 from pipeline.records import Article, Event, FetchedPage, KnownStory, Story
-from pipeline.relevance import judge_reading
-from pipeline.tagging import tags_of
+from pipeline.relevance import judge_story
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,11 @@ def understand(article: Article, page: FetchedPage, *, now: datetime, threshold:
     """
     story = normalize_article(article, page, now=now)
     reading = read_story(story.title, story.text)
-    relevance = judge_reading(reading, threshold=threshold)
+    relevance = judge_story(story.title, story.text, reading, threshold=threshold)
     if relevance.label and not story.authors and not story.fallback:
         story = replace(story, authors=clean_authors(byline_authors(page)))
-    return replace(story, relevance=relevance, tags=tags_of(reading))
+    tags = story_tags(story.title, story.text, reading, relevant=relevance.label)
+    return replace(story, relevance=relevance, tags=tags)
 
 
 @dataclass

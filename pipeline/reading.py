@@ -195,6 +195,8 @@ class _Reader:
             issues=issues,
             struggles=self._struggles(full, words, issues),
             gig_companies=gig,
+            outside=story_outside,
+            tech_context=story_tech_context,
         )
 
     # segments and their actors
@@ -491,7 +493,7 @@ class _Reader:
 
 
 def read_story(title: str, text: str) -> Reading:
-    """The reading of one story, for ``judge_reading`` and ``tags_of`` to share."""
+    """The reading of one story, for ``judge_story`` and ``tags_of`` to share."""
     return _Reader(lexicon(), default_gazetteer()).read(title, text)
 
 

@@ -1,108 +1,53 @@
 """Relevance: does a story report tech workers acting together, and on what evidence?
 
-The definition is the Collective Action in Tech archive's: at least two workers of a
-technology company act together on an issue and take it outside the group (letters and
-petitions, protests, walkouts, strikes, union drives, group legal action, protest
-resignations, shareholders acting with or for workers), not initiated by management.
-
-The score is read off ``pipeline.reading.read_story``: the best action that the story ties
-to a group of workers, weighted by how strong the act is, how surely it is theirs, how
-surely their employer is a tech company, whether they are several, and where in the story
-it is told. A second independent act corroborates; an act found only deep in the text,
-with nothing in the headline or first sentences, counts for less (background, not news).
-Acts of activists, customers or
-management earn nothing; shareholders earn a little when they act on an ethics issue.
-No model file, no network: a few compiled regular expressions per story.
+The definition is the Collective Action in Tech archive's (see ``pipeline.reader_score``).
+The score is the shipped model's probability (``pipeline.model``), computed from what
+the reader found and from the words of the headline and lead (``pipeline.features``); the
+label is that probability at or above the threshold. The evidence is the reader's: who
+acted, how, against which employer. Where the reader tied no act to anyone, the model's
+strongest words stand in for it, so an alert always says what it rests on.
 """
 
 from __future__ import annotations
 
-from pipeline.deeds import Deed, Reading
+from pipeline.deeds import Reading
+from pipeline.features import TEXT_PREFIX, story_features
+from pipeline.lexicon import STOP_WORDS
+from pipeline.model import LinearModel, default_model
+from pipeline.reader_score import score_reading
 from pipeline.reading import read_story
 from pipeline.records import Relevance
 
-_CORROBORATION = 0.3
-_OUTSIDERS_PRESENT = 0.7
-_LEAD_SUPPORT = 0.1
-_OFF_LEAD = 0.6
-_WEAK_KINDS = frozenset({"demand", "dissent", "letter", "organizing", "resigned", "disruption"})
-_MANAGEMENT_TOPICS = frozenset({"layoffs", "return_to_office"})
-_ETHICS_BONUS = 0.08
-_SHAREHOLDER_KINDS = frozenset({"open_letter", "letter", "demand", "proposal", "legal"})
-_SHAREHOLDERS_ALONE = 0.6
-_SHAREHOLDERS_WITH_WORKERS = 0.7
+_MODEL_EVIDENCE = 3
+
+
+def _telling(name: str) -> bool:
+    """Whether a word feature says something by itself ("walked out", not "of the")."""
+    words = name.removeprefix(TEXT_PREFIX).split()
+    return not all(w in STOP_WORDS or w in ("0", "company") for w in words)
 
 
 def judge_relevance(title: str, text: str, *, threshold: float = 0.5) -> Relevance:
     """Score a story in [0, 1], label it at ``threshold``, and say which phrases show it."""
-    return judge_reading(read_story(title, text), threshold=threshold)
+    return judge_story(title, text, read_story(title, text), threshold=threshold)
 
 
-def judge_reading(reading: Reading, *, threshold: float = 0.5) -> Relevance:
-    """``judge_relevance`` of a story already read."""
-    score, evidence = score_reading(reading)
-    return Relevance(score=round(score, 3), label=score >= threshold, evidence=evidence)
-
-
-def score_reading(reading: Reading) -> tuple[float, tuple[str, ...]]:
-    """The relevance score of a reading and the phrases it rests on."""
-    worker_score, evidence = _worker_score(reading)
-    shareholder_score, shareholder_evidence = _shareholder_score(reading)
-    if shareholder_score > worker_score:
-        return shareholder_score, shareholder_evidence
-    return worker_score, evidence
-
-
-def _worker_score(reading: Reading) -> tuple[float, tuple[str, ...]]:
-    ranked = reading.worker_deeds()
-    if not ranked:
-        return 0.0, ()
-    best = ranked[0]
-    second = next((d for d in ranked[1:] if d.phrase != best.phrase), None)
-    if second is not None and not (_is_group(best) or _is_group(second)):
-        second = None  # one worker's suit and its headline are one act, not corroboration
-    score = 1 - (1 - best.value) * (1 - _CORROBORATION * (second.value if second else 0.0))
-    if not best.lead and not any(d.lead and d.value > _LEAD_SUPPORT for d in ranked):
-        score *= _OFF_LEAD
-    strong_tie = best.group is not None and best.group.trust >= 0.85
-    if not strong_tie and any(
-        d.actor == "outsider" and d.kind not in _WEAK_KINDS for d in reading.deeds
-    ):
-        score *= _OUTSIDERS_PRESENT
-    if best.kind in _WEAK_KINDS:
-        if _MANAGEMENT_TOPICS & set(reading.issues):
-            score *= 0.85
-        if "ethics" in reading.struggles:
-            score += _ETHICS_BONUS
-    return min(score, 1.0), _evidence(best, second)
-
-
-def _is_group(deed: Deed) -> bool:
-    return deed.group is not None and deed.group.plural
-
-
-def _shareholder_score(reading: Reading) -> tuple[float, tuple[str, ...]]:
-    acts = [
-        d
-        for d in reading.deeds
-        if d.actor == "shareholder" and d.kind in _SHAREHOLDER_KINDS and not d.negated
-    ]
-    if not acts or not reading.companies or "ethics" not in reading.struggles:
-        return 0.0, ()
-    act = max(acts, key=lambda d: d.weight)
-    with_workers = bool(reading.worker_deeds(min_value=0.3))
-    base = _SHAREHOLDERS_WITH_WORKERS if with_workers else _SHAREHOLDERS_ALONE
-    return base * act.weight, (act.actor_phrase, act.phrase, reading.companies[0])
-
-
-def _evidence(best: Deed, second: Deed | None) -> tuple[str, ...]:
-    phrases: list[str] = []
-    for deed in (best, second):
-        if deed is None or deed.value < 0.2:
-            continue
-        phrases.append(deed.actor_phrase)
-        phrases.append(deed.phrase)
-        employer = deed.group.employer if deed.group else None
-        if employer and employer.casefold() not in deed.actor_phrase.casefold():
-            phrases.append(employer)
-    return tuple(dict.fromkeys(p for p in phrases if p))
+def judge_story(
+    title: str,
+    text: str,
+    reading: Reading,
+    *,
+    threshold: float = 0.5,
+    model: LinearModel | None = None,
+) -> Relevance:
+    """``judge_relevance`` of a story already read (by ``model``, the shipped one by default)."""
+    model = model or default_model()
+    features = story_features(title, text, reading)
+    score = round(model.probability(features), 3)
+    label = score >= threshold
+    _, evidence = score_reading(reading)
+    if not evidence and label:
+        words = (n for n in features if n.startswith(TEXT_PREFIX) and _telling(n))
+        strongest = model.strongest(features, words, _MODEL_EVIDENCE)
+        evidence = tuple(name.removeprefix(TEXT_PREFIX) for name in strongest)
+    return Relevance(score=score, label=label, evidence=evidence)

@@ -106,7 +106,7 @@ def run_once(
     if sources is None:
         sources = load_sources(settings.sources_file)
     enabled = [source for source in sources if source.enabled]
-    with run_lock(settings.work_dir), closing(open_store(settings)) as store:
+    with run_lock(settings.work_dir) as lock_fd, closing(open_store(settings)) as store:
         health = store.source_health()
         due = [s for s in enabled if force or is_due(health.get(s.id), now)]
         due_ids = {s.id for s in due}
@@ -116,7 +116,13 @@ def run_once(
             log.info("%s sources are backing off after failures (use --force)", backing_off)
         if due:
             progress.crawling(len(due))
-            result = crawl_sources(store, due, settings=settings, on_outcome=progress.source_done)
+            result = crawl_sources(
+                store,
+                due,
+                settings=settings,
+                inherited_fds=(lock_fd,),
+                on_outcome=progress.source_done,
+            )
             progress.processing(len(result.pages))
             pages = _each_then(result.pages, progress.page_done)
             batch = understand_pages(store, pages, now=now, settings=settings)
@@ -158,10 +164,14 @@ def crawl_sources(
     *,
     settings: Settings,
     since: datetime | None = None,
+    inherited_fds: Sequence[int] = (),
     on_outcome: Callable[[CrawlOutcome], None] | None = None,
 ) -> CrawlResult:
-    """Crawl ``sources`` with the stored feed validators, skipping articles already stored;
-    ``on_outcome`` hears of each source as it finishes."""
+    """Crawl ``sources`` with the stored feed validators, skipping articles already stored.
+
+    ``inherited_fds`` stay open in the crawler process (see ``crawl``); ``on_outcome`` hears
+    of each source as it finishes.
+    """
     return crawl(
         sources,
         settings=settings,
@@ -169,6 +179,7 @@ def crawl_sources(
         work_dir=settings.work_dir,
         since=since,
         skip_urls=store.known_urls(),
+        inherited_fds=inherited_fds,
         on_outcome=on_outcome,
     )
 

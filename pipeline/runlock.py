@@ -4,7 +4,9 @@ Two overlapping runs would crawl every site twice and could each store events bu
 without the other's stories. A second run started while one is going (cron every 15
 minutes and a slow run, say) refuses at once with a message naming the run it met.
 The lock is an ``flock`` on ``<work_dir>/run.lock``: the system drops it when the process
-ends, however it ends, so a killed run never leaves a stale lock behind.
+ends, however it ends, so a killed run never leaves a stale lock behind. The lock's file
+descriptor is handed to the run's crawler process, which ends with the run: while
+either lives, the lock is held.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ class RunInProgress(StoreError):
 
 
 @contextmanager
-def run_lock(work_dir: Path) -> Iterator[None]:
-    """Hold the installation's run lock, or raise ``RunInProgress`` if another run has it."""
+def run_lock(work_dir: Path) -> Iterator[int]:
+    """Hold the installation's run lock, or raise ``RunInProgress`` if another run has it.
+
+    Yields the lock's file descriptor, for child processes to inherit.
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
     path = work_dir / LOCK_NAME
     with open(path, "a+", encoding="utf-8") as lock:
@@ -44,7 +49,7 @@ def run_lock(work_dir: Path) -> Iterator[None]:
         lock.write(f"process {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
         lock.flush()
         try:
-            yield
+            yield lock.fileno()
         finally:
             lock.truncate(0)
             fcntl.flock(lock, fcntl.LOCK_UN)

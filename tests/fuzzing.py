@@ -1,11 +1,15 @@
 """Shared Hypothesis settings and input strategies of the fuzz tests (``test_fuzz_*.py``).
 
 The example count is modest so the suite stays quick; a run that finds a failure keeps it
-in Hypothesis's database and tries it first next time. Text strategies lean towards the
+in Hypothesis's database and tries it first next time. Under CI (``CI`` set) the examples
+are derived from each test's name, so a CI run is reproducible and fails only on a change;
+local runs keep exploring new inputs. Text strategies lean towards the
 characters that break parsers: markup, quotes, escapes, control characters and non-ASCII.
 """
 
 from __future__ import annotations
+
+import os
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -13,6 +17,7 @@ from hypothesis import strategies as st
 FUZZ = settings(
     max_examples=200,
     deadline=None,
+    derandomize=bool(os.environ.get("CI")),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

@@ -17,8 +17,8 @@ given a scripted behaviour::
     server.route("/articles/g.html", Oversized(200_000))
     server.route("/robots.txt", Text("User-agent: *\\nDisallow: /private/\\n", "text/plain"))
 
-Every request is recorded (``server.requests``) so tests can check what a crawler
-sent, such as conditional-GET headers or when a retry came.
+Every request is recorded (``server.requests``, POST bodies included) so tests can check
+what a crawler sent, such as conditional-GET headers or when a retry came.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class RecordedRequest:
     headers: dict[str, str]
     at: float
     hit: int
+    body: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,10 +227,14 @@ class LocalServer:
             return None
         return candidate
 
-    def record(self, method: str, path: str, headers: dict[str, str]) -> RecordedRequest:
+    def record(
+        self, method: str, path: str, headers: dict[str, str], body: bytes = b""
+    ) -> RecordedRequest:
         with self._lock:
             self._hits[path] += 1
-            request = RecordedRequest(method, path, headers, time.monotonic(), self._hits[path])
+            request = RecordedRequest(
+                method, path, headers, time.monotonic(), self._hits[path], body
+            )
             self.requests.append(request)
         return request
 
@@ -246,8 +251,15 @@ class LocalServer:
 def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            self.serve()
+
+        def do_POST(self) -> None:
+            self.serve(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+        def serve(self, body: bytes = b"") -> None:
             path = urlsplit(self.path).path
-            request = server.record("GET", path, {k.lower(): v for k, v in self.headers.items()})
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            request = server.record(self.command, path, headers, body)
             reply = server.routes.get(path, Static()).respond(request, server)
             time.sleep(reply.delay_s)
             try:

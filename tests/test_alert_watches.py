@@ -37,7 +37,7 @@ GOOD = """
         ("query: strike\n    delivery: monthly", "'delivery' must be one of"),
         ("query: strike\n    delivery: daily\n    at: '25:00'", "'at' must be a time of day"),
         ("query: strike\n    delivery: weekly\n    weekday: someday", "'weekday' must be one of"),
-        ("query: strike\n    recipient: [a@example.org]", "unknown key(s) recipient"),
+        ("query: strike\n    recipient: [a@example.org]", "unknown key(s) 'recipient'"),
         ("query: strike\n    filters: {company: [Google]}", "unknown filter(s) company"),
         ("query: strike\n    filters: {min_score: 2}", "'min_score' must be a number from 0 to 1"),
         ("query: strike\n    max_stories: 0", "'max_stories' must be a whole number"),
@@ -79,6 +79,33 @@ def test_a_broken_file_is_one_problem_and_a_missing_file_no_watches(tmp_path):
     assert loaded.watches == ()
     assert "cannot be read" in str(loaded.problems[0])
     assert load_watches(tmp_path / "absent.yaml").watches == ()
+
+
+def test_a_key_given_twice_makes_the_file_a_problem_naming_the_lines(tmp_path):
+    path = tmp_path / "watches.yaml"
+    path.write_text(
+        "watches:\n  - name: w\n    query: strike\n    query: walkout\n", encoding="utf-8"
+    )
+    loaded = load_watches(path)
+    assert loaded.watches == ()
+    (problem,) = loaded.problems
+    assert str(problem) == (
+        f"{path}: file: cannot be read: not valid YAML: line 4, column 5: "
+        "duplicate key 'query' (first given on line 3)"
+    )
+
+
+def test_a_watches_file_that_is_not_utf8_names_the_byte_offset(cli, tmp_path):
+    path = tmp_path / "watches.yaml"
+    path.write_bytes(b"watches:\n  - name: caf\xe9\n    query: strike\n")
+    (problem,) = load_watches(path).problems
+    assert "not UTF-8 text: byte 0xe9 at offset 22 (line 2)" in str(problem)
+    adding = ("watches", "add", "w", "--query", "strike", "--recipient", "a@example.org")
+    for args in (adding, ("watches", "remove", "w")):
+        result = cli(*args)
+        assert result.exit_code == 1
+        assert f"{path}: not UTF-8 text: byte 0xe9 at offset 22 (line 2)" in result.output
+    assert path.read_bytes().endswith(b"caf\xe9\n    query: strike\n")
 
 
 def test_a_full_watch_reads_every_option():

@@ -36,6 +36,7 @@ def load(name: str) -> ModuleType:
 
 feeds = load("feeds")
 pipeline_bench = load("pipeline")
+relevance_bench = load("relevance")
 report = load("report")
 
 
@@ -169,6 +170,19 @@ def test_results_are_a_markdown_table_with_the_machine_and_no_paths() -> None:
     for key in ("CPU", "cores", "memory", "Python"):
         assert f"- {key}: {machine[key]}" in text
     assert str(REPO_ROOT) not in text and "/home/" not in text
+
+
+def test_the_relevance_bench_times_loading_reading_and_scoring() -> None:
+    from pipeline.evaluate import LabelledItem
+
+    items = [
+        LabelledItem("Staff walk out", "Hundreds of Google employees walked out.", True),
+        LabelledItem("Rain", "Heavy rain is expected this weekend.", False),
+    ]
+    cost = relevance_bench.timings(items)
+    assert set(cost) == {"model_load_ms", "read_ms", "score_ms"}
+    assert all(value >= 0 for value in cost.values())
+    assert any(b.script == "relevance.py" for b in report.BENCHMARKS)
 
 
 def test_the_last_output_line_must_be_a_json_object() -> None:

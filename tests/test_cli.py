@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from picket_env import isolated_env
 from synthetic_stories import one_story
 
 from pipeline.cli import main
@@ -37,18 +38,7 @@ def env(tmp_path: Path, demo_site: DemoSite) -> dict[str, str]:
     }
     (tmp_path / "sources.yaml").write_text(yaml.safe_dump(sources))
     (tmp_path / "watches.yaml").write_text("watches: []\n")
-    return {
-        "PICKET_SOURCES_FILE": str(tmp_path / "sources.yaml"),
-        "PICKET_WATCHES_FILE": str(tmp_path / "watches.yaml"),
-        "PICKET_DB_PATH": str(tmp_path / "picket.db"),
-        "PICKET_WORK_DIR": str(tmp_path / "work"),
-        "PICKET_OUTBOX_PATH": str(tmp_path / "outbox.db"),
-        "PICKET_ALERTS_DB": str(tmp_path / "alerts.db"),
-        "PICKET_ALERTS_OUTBOX_DIR": str(tmp_path / "mail"),
-        "PICKET_ALLOW_PRIVATE_ADDRESSES": "true",
-        "PICKET_DOWNLOAD_DELAY_S": "0",
-        "PICKET_RETRIES": "0",
-    }
+    return {**isolated_env(tmp_path), "PICKET_RETRIES": "0"}
 
 
 def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:
@@ -58,7 +48,7 @@ def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:
 
 
 def test_every_command_has_help():
-    for command in ("run", "demo", "search", "sources", "events", "eval", "export"):
+    for command in ("run", "demo", "search", "sources", "events", "eval", "export", "model"):
         code, output = invoke({}, command, "--help")
         assert code == 0 and "Usage:" in output, command
 
@@ -152,6 +142,59 @@ def test_eval_prints_figures_and_json(tmp_path):
     assert set(figures) == {"relevance", "company", "action"}
     assert figures["relevance"]["tp"] + figures["relevance"]["fn"] == 1
     assert figures["company"]["n"] == 1
+
+
+def test_eval_cross_validates_several_files_grouped_by_event(tmp_path):
+    walkout = "Hundreds of Google employees walked out over the contract, organizers said."
+    weather = "Heavy rain is expected across the region this weekend, forecasters said."
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(
+        "\n".join(
+            json.dumps(
+                {"title": f"Walkout {n}", "lede": walkout, "label": 1, "event": f"w{n // 2}"}
+            )
+            for n in range(8)
+        )
+    )
+    second.write_text(
+        "\n".join(json.dumps({"title": f"Rain {n}", "lede": weather, "label": 0}) for n in range(8))
+    )
+    code, output = invoke({}, "eval", str(first), str(second), "--cv", "4", "--json")
+    assert code == 0, output
+    assert "grouped cross-validation, 4 folds" in output
+    figures = json.loads(output.strip().splitlines()[-1])
+    assert set(figures) == {"relevance", "company", "action", "cv"}
+    counts = figures["relevance"]
+    assert counts["tp"] + counts["fp"] + counts["fn"] + counts["tn"] == 16
+    assert figures["cv"]["folds"] == 4 and "f1_std" in figures["cv"]
+
+
+def test_model_train_writes_a_model_that_eval_can_be_run_against(tmp_path):
+    data = tmp_path / "labelled.jsonl"
+    rows = [
+        {"title": "Staff walk out", "lede": "Hundreds of Google employees walked out.", "label": 1},
+        {
+            "title": "Letter",
+            "lede": "More than 300 Microsoft employees signed a letter.",
+            "label": 1,
+        },
+        {"title": "Rain", "lede": "Heavy rain is expected this weekend.", "label": 0},
+        {"title": "Match", "lede": "The home side won the match with a late goal.", "label": 0},
+    ]
+    data.write_text("\n".join(json.dumps(r) for r in rows * 3))
+    code, output = invoke(
+        {}, "model", "train", "--corpus", str(data), "--output", str(tmp_path / "m")
+    )
+    assert code == 0, output
+    assert "trained on 12 stories (6 relevant)" in output
+    assert (tmp_path / "m" / "relevance.npz").is_file()
+    assert (tmp_path / "m" / "relevance.json").is_file()
+
+
+def test_model_train_without_a_corpus_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, output = invoke({}, "model", "train")
+    assert code != 0 and "--corpus" in output
 
 
 def test_eval_reports_the_bad_line(tmp_path):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.crossval import cross_validate, format_cv
 from pipeline.evaluate import (
     DatasetError,
     EvalReport,
@@ -19,11 +20,12 @@ from pipeline.evaluate import (
     report_json,
 )
 
-DEV_SET = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "stories_dev.jsonl"
+TRAIN_SET = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "stories_train.jsonl"
 
-# Pinned floors for the development set: measured values rounded down a little. Lowering
-# one is a deliberate, visible change.
-DEV_FLOORS = {"precision": 0.95, "recall": 0.95, "company": 0.95, "action": 0.92}
+# Pinned floors for grouped 5-fold cross-validation on the labelled real stories (models
+# trained on four folds judge the fifth, no event on both sides): measured values rounded
+# down a little. Lowering one is a deliberate, visible change.
+CV_FLOORS = {"precision": 0.89, "recall": 0.85, "company": 0.72, "action": 0.83}
 
 RELEVANT_STORY = {
     "title": "Google staff sign petition",
@@ -189,17 +191,16 @@ def test_format_report_prints_the_figures_and_the_misjudged_items():
 
 
 @pytest.mark.shared
-def test_dev_set_figures_stay_above_their_pinned_floors():
-    if not DEV_SET.exists():
-        pytest.skip("the development set in ../shared is absent")
-    report = evaluate(load_dataset(DEV_SET))
+@pytest.mark.slow
+def test_grouped_cross_validation_figures_stay_above_their_pinned_floors():
+    if not TRAIN_SET.exists():
+        pytest.skip("the labelled stories in ../shared are absent")
+    result = cross_validate(load_dataset(TRAIN_SET), folds=5)
+    report = result.pooled
     figures = {
         "precision": report.precision,
         "recall": report.recall,
         "company": report.company_hit_rate,
         "action": report.action_hit_rate,
     }
-    assert all(figures[name] >= floor for name, floor in DEV_FLOORS.items()), (
-        figures,
-        format_report(report),
-    )
+    assert all(figures[name] >= floor for name, floor in CV_FLOORS.items()), format_cv(result)

@@ -8,6 +8,7 @@ health says what went wrong, as ``picket sources`` shows it.
 
 from __future__ import annotations
 
+import logging
 import random
 import socket
 import threading
@@ -207,3 +208,19 @@ def test_a_run_with_no_source_enabled_fails(tmp_path: Path) -> None:
     summary = run_once(run_settings(tmp_path), sources=[], now=NOW)
 
     assert summary.nothing_ran
+
+
+def test_a_source_that_cannot_be_resolved_logs_one_line_per_failure_no_traceback(
+    run_crawl, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = Source(id="unresolvable", kind="feed", urls=("http://localhost.:9/feed.xml",))
+
+    with caplog.at_level(logging.INFO):
+        (outcome,) = run_crawl(source, settings={"retries": 0, "timeout_s": 5}).outcomes
+
+    assert outcome.status == "failed"
+    assert "Traceback" not in caplog.text
+    robots = [r for r in caplog.records if "robots.txt" in r.getMessage()]
+    assert len(robots) == 1, [r.getMessage() for r in robots]
+    assert robots[0].levelno == logging.WARNING
+    assert robots[0].getMessage().startswith("robots.txt of localhost. could not be fetched: ")

@@ -7,6 +7,7 @@ corrupted. Each must give a ``ParsedFeed`` whose entries have a link and one-lin
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from crawlers.feeds import ParsedFeed, parse_feed
+from pipeline.field_caps import SUMMARY_MAX_CHARS, TITLE_MAX_CHARS
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "feedparser-corpus"
 FEED_URL = "https://news.example.org/feed.xml"
@@ -164,3 +166,53 @@ def test_corrupted_corpus_feeds_give_a_parsed_feed(data: st.DataObject) -> None:
     body = data.draw(corrupted(path.read_bytes()))
     content_type = data.draw(CONTENT_TYPES)
     assert_well_formed(parse_feed(body, url=FEED_URL, headers={"Content-Type": content_type}))
+
+
+def billion_laughs(levels: int) -> str:
+    """An RSS feed whose title is an entity each level of which holds ten of the one below."""
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, levels + 1)
+    ]
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{"".join(entities)}]>'
+        f"<rss version='2.0'><channel><title>&lol{levels};</title>"
+        f"<item><title>&lol{levels};</title><link>https://news.example.org/a</link></item>"
+        "</channel></rss>"
+    )
+
+
+@pytest.mark.parametrize("levels", [5, 9])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_feed_declaring_entities_is_refused_before_it_is_parsed(
+    levels: int, encoding: str
+) -> None:
+    body = billion_laughs(levels).replace('"1.0"?>', f'"1.0" encoding="{encoding}"?>', 1)
+
+    parsed = parse_feed(body.encode(encoding), url=FEED_URL, headers={})
+
+    assert parsed.entries == ()
+    assert parsed.problem == "the document declares XML entities (<!ENTITY>), which are refused"
+
+
+def test_feed_fields_are_capped_at_the_stored_lengths() -> None:
+    items = "".join(
+        f"<item><title>{'Walkout ' * 50_000}</title><link>https://news.example.org/{n}</link>"
+        f"<description>{'Engineers walked out. ' * 50_000}</description></item>"
+        for n in range(2)
+    )
+    body = f"<rss version='2.0'><channel><title>{'t ' * 50_000}</title>{items}</channel></rss>"
+    json_feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "t " * 50_000,
+        "items": [{"url": "https://news.example.org/j", "title": "x " * 50_000}],
+    }
+
+    for parsed in (
+        parse_feed(body.encode(), url=FEED_URL, headers={}),
+        parse_feed(json.dumps(json_feed).encode(), url=FEED_URL, headers={}),
+    ):
+        assert len(parsed.title) <= TITLE_MAX_CHARS
+        assert parsed.entries
+        for entry in parsed.entries:
+            assert len(entry.title) <= TITLE_MAX_CHARS and entry.title.endswith("…")
+            assert len(entry.summary) <= SUMMARY_MAX_CHARS

@@ -39,9 +39,11 @@ and the terms of every similar deal are published.</p>
 </article></body></html>"""
 
 
-def settings_in(folder: Path) -> Settings:
-    """A test run's settings with private addresses refused, as by default."""
-    return run_settings.settings_in(folder, allow_private_addresses=False, retries=0, timeout_s=5)
+def settings_in(folder: Path, **overrides: object) -> Settings:
+    """A test run's settings, quick to crawl, with private addresses refused as by default;
+    ``overrides`` win."""
+    chosen: dict[str, object] = {"allow_private_addresses": False, "retries": 0, "timeout_s": 5}
+    return run_settings.settings_in(folder, **{**chosen, **overrides})
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import email.parser
 import email.policy
 import json
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.kibana.importer import KibanaClient, KibanaError, load_saved_objects, setup_kibana
+from pipeline.settings import load_settings
 from pipeline.store.engine_mappings import EVENT_MAPPINGS, STORY_PROPERTIES
 
 SAVED_SEARCHES = {
@@ -320,3 +322,25 @@ def test_kibana_setup_command(kibana, tmp_path):
 
     unreachable = CliRunner().invoke(main, ["kibana", "setup", "--url", "http://127.0.0.1:9"])
     assert unreachable.exit_code == 1 and "cannot reach Kibana" in unreachable.output
+
+
+def test_credentials_in_the_url_are_sent_as_auth_and_never_shown(kibana):
+    kibana.status_code = 401
+    host = kibana.url.removeprefix("http://")
+    result = CliRunner().invoke(
+        main, ["kibana", "setup", "--url", f"http://elastic:s3cr%40t@{host}"], env={}
+    )
+    assert result.exit_code == 1
+    assert f"Kibana at {kibana.url} refused the credentials" in result.output
+    assert "s3cr" not in result.output
+    (status,) = kibana.requests
+    assert status["headers"]["authorization"] == "Basic " + base64.b64encode(
+        b"elastic:s3cr@t"
+    ).decode("ascii")
+
+
+def test_credentials_in_the_kibana_url_setting_move_to_their_own_settings():
+    settings = load_settings(kibana_url="https://viewer:s3cret@kibana.example:5601")
+    assert settings.kibana_url == "https://kibana.example:5601"
+    assert settings.kibana_username == "viewer"
+    assert settings.kibana_password.get_secret_value() == "s3cret"

@@ -9,6 +9,13 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from pipeline.field_caps import (
+    AUTHOR_MAX_CHARS,
+    AUTHORS_MAX,
+    SUMMARY_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
+)
 from pipeline.normalize import (
     clean_text,
     content_hash,
@@ -459,3 +466,22 @@ def test_normalize_article_rejects_a_story_without_an_http_url() -> None:
     page = FetchedPage(source_id="s", url="", final_url="", status=0, fetched_at=NOW)
     with pytest.raises(ValueError):
         normalize_article(Article(url="", title="t", text="x"), page, now=NOW)
+
+
+def test_story_fields_are_capped_at_the_stored_lengths() -> None:
+    article = Article(
+        url="https://www.example.com/2024/05/01/walkout",
+        title="Walkout " * 100_000,
+        text="Engineers walked out. " * 100_000,
+        authors=tuple(f"Author {n} " + "x" * 1_000 for n in range(1_000)),
+        description="Engineers walked out. " * 100_000,
+    )
+
+    story = normalize_article(article, _page(article.url), now=NOW)
+
+    assert len(story.title) <= TITLE_MAX_CHARS and story.title.endswith("Walkout…")
+    assert len(story.text) <= TEXT_MAX_CHARS
+    assert len(story.description) <= SUMMARY_MAX_CHARS
+    assert len(story.authors) == AUTHORS_MAX
+    assert all(len(name) <= AUTHOR_MAX_CHARS for name in story.authors)
+    assert story.content_hash == content_hash(story.text)

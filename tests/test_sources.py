@@ -141,3 +141,40 @@ def test_wrong_file_shape_names_the_file(tmp_path, text, problem):
 def test_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(SourceConfigError, match="cannot read"):
         load_sources(tmp_path / "absent.yaml")
+
+
+def test_a_key_given_twice_in_an_entry_is_an_error_naming_both_lines(tmp_path):
+    path = write(
+        tmp_path,
+        "sources:\n  - id: first\n    kind: feed\n    id: second\n    url: https://x.example/f\n",
+    )
+    with pytest.raises(SourceConfigError) as raised:
+        load_sources(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert "duplicate key 'id' (first given on line 2)" in message
+    assert "line 4, column 5" in message
+
+
+def test_a_key_from_a_yaml_merge_may_still_be_overridden(tmp_path):
+    path = write(
+        tmp_path, "sources:\n  - {<<: {kind: site, id: a}, kind: feed, url: https://x.ex/}\n"
+    )
+    assert load_sources(path)[0].kind == "feed"
+
+
+def test_a_file_that_is_not_utf8_names_the_byte_offset(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_bytes(b"sources:\n  - id: caf\xe9\n")
+    with pytest.raises(SourceConfigError) as raised:
+        load_sources(path)
+    assert str(raised.value) == (
+        f"{path}: not UTF-8 text: byte 0xe9 at offset 20 (line 2) cannot be decoded; "
+        "save the file as UTF-8"
+    )
+
+
+def test_nesting_too_deep_to_read_is_a_config_error(tmp_path):
+    path = write(tmp_path, "sources: " + "[" * 5_000 + "]" * 5_000 + "\n")
+    with pytest.raises(SourceConfigError, match="nested more than 100 levels deep"):
+        load_sources(path)

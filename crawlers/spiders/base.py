@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# The reason Scrapy's CloseSpider extension gives when CLOSESPIDER_TIMEOUT has passed.
+TIME_BUDGET_REASON = "closespider_timeout"
 
 _T = TypeVar("_T")
 
@@ -50,6 +52,7 @@ class SourceTally:
     articles_requested: int = 0
     skipped_known: int = 0
     validators: dict[str, Validators] = field(default_factory=dict)
+    stopped: str | None = None  # why the crawl stopped the source before it was done
 
     def entry_point(
         self,
@@ -75,7 +78,10 @@ class SourceTally:
 
     def outcome(self, source_id: str, attempted_at: datetime) -> CrawlOutcome:
         status: CrawlStatus = "ok" if self.ok else "not_modified" if self.not_modified else "failed"
-        error = "; ".join(self.errors) or ("nothing was fetched" if status == "failed" else None)
+        if self.stopped:
+            status = "failed"  # unfinished: health notes why, and the source backs off
+        errors = [self.stopped, *self.errors] if self.stopped else self.errors
+        error = "; ".join(errors) or ("nothing was fetched" if status == "failed" else None)
         return CrawlOutcome(
             source_id=source_id,
             status=status,
@@ -194,7 +200,18 @@ class SourceSpider(scrapy.Spider):
             "failed", http_status=status or None, error=f"{request.url}: {error}"
         )
 
+    def stop_unfinished(self, reason: str, *, budget_s: float) -> None:
+        """Note that the crawl was stopped (``reason`` is Scrapy's) before the source was done."""
+        if reason != TIME_BUDGET_REASON:
+            return
+        self.tally.stopped = (
+            f"stopped after the crawl time budget of {budget_s:g} s (PICKET_CRAWL_TIME_BUDGET_S); "
+            "pages fetched until then are kept"
+        )
+        logger.warning("source %s: %s", self.name, self.tally.stopped)
+
     def closed(self, reason: str) -> None:
+        self.stop_unfinished(reason, budget_s=self.settings.getfloat("CLOSESPIDER_TIMEOUT"))
         stats = self.crawler.stats
         logger.info(
             "source %s: closed (%s): %d items seen, %d pages fetched, %d failed, %d already known",

@@ -2,7 +2,9 @@
 
 A 304 records ``not_modified`` and costs nothing more. A feed that parses badly
 is logged and its readable entries are still followed. Entries older than the
-crawl's cutoff, already stored, or beyond ``max_items`` are not fetched.
+crawl's cutoff, already stored, or beyond ``max_items`` are not fetched. An entry that
+links to a Google News article page is fetched at the publisher's URL it stands for
+(``crawlers.spiders.google_news``).
 
 ``FeedBatchSpider`` polls many feed sources in one Scrapy crawler, each source still
 judged by its own ``FeedSpider``: starting and stopping a crawler costs tens of
@@ -23,6 +25,7 @@ from twisted.python.failure import Failure
 
 from crawlers.feeds import parse_feed
 from crawlers.spiders.base import SourceSpider, newest_first
+from crawlers.spiders.google_news import GoogleNews, ResolvesGoogleNewsLinks
 from pipeline.records import CrawlOutcome, Source, Validators
 
 if TYPE_CHECKING:
@@ -36,8 +39,12 @@ FEED_ACCEPT = (
 )
 
 
-class FeedSpider(SourceSpider):
+class FeedSpider(ResolvesGoogleNewsLinks, SourceSpider):
     """Crawls a ``kind: feed`` source."""
+
+    def __init__(self, *, google_news: GoogleNews | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.google_news = google_news
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.urls:
@@ -66,11 +73,8 @@ class FeedSpider(SourceSpider):
         self.tally.entry_point("ok", http_status=response.status, validators=validators)
         self.tally.items_seen += len(parsed.entries)
         for entry in newest_first(parsed.entries, lambda e: e.published):
-            if self.too_old(entry.published):
-                continue
-            request = self.article_request(entry.link, entry=entry)
-            if request is not None:
-                yield request
+            if not self.too_old(entry.published):
+                yield from self.entry_requests(entry)
 
     def _request_headers(self, feed_url: str) -> dict[str, str]:
         headers = {"Accept": FEED_ACCEPT}
@@ -123,6 +127,14 @@ class FeedBatchSpider(scrapy.Spider):
         member = getattr(response.request.callback, "__self__", None)
         if isinstance(member, FeedSpider):
             member.callback_failed(failure, response)
+
+    def closed(self, reason: str) -> None:
+        """Sources whose feeds had not all answered when the crawl was stopped are unfinished."""
+        budget_s = self.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        for member in self.members.values():
+            answered = member.tally.ok + member.tally.not_modified + member.tally.failed
+            if answered < len(member.source.urls):
+                member.stop_unfinished(reason, budget_s=budget_s)
 
     def outcomes(self, attempted_at: datetime) -> list[CrawlOutcome]:
         return [member.outcomes(attempted_at)[0] for member in self.members.values()]

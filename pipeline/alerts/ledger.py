@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.sqlite_tx import immediate_transaction
+from pipeline.store.base import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -147,12 +148,17 @@ class Ledger:
 
     def __init__(self, path: Path, *, timeout_s: float = 30.0) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path), timeout=timeout_s, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=timeout_s, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.DatabaseError) as exc:  # a run keeps its stories and goes on
+            raise StoreError(
+                f"cannot open the alert ledger PICKET_ALERTS_DB={self.path}: {exc}"
+            ) from exc
 
     def close(self) -> None:
         self._db.close()

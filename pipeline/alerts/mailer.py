@@ -26,7 +26,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from pydantic import SecretStr
 
 from pipeline.alerts.render import RenderedAlert
-from pipeline.settings import Settings
+from pipeline.settings import Settings, updated_settings
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,8 @@ def settings_from_connection(settings: Settings, connection: Any) -> Settings:
     Reads ``host``, ``port``, ``login``, ``password`` and the extras Airflow's SMTP
     provider uses: ``disable_ssl`` (implicit TLS unless true), ``disable_tls`` (STARTTLS
     unless true), ``timeout`` and ``from_email``; an extra ``security`` (none, starttls,
-    tls) overrides the two flags.
+    tls) overrides the two flags. The values are checked as settings are, so a sender
+    with a line break stops here, not in the first email.
     """
     extra = _connection_extra(connection)
     security = extra.get("security")
@@ -112,7 +113,7 @@ def settings_from_connection(settings: Settings, connection: Any) -> Settings:
         update["smtp_timeout_s"] = float(extra["timeout"])
     if extra.get("from_email"):
         update["mail_from"] = str(extra["from_email"])
-    return settings.model_copy(update=update)
+    return updated_settings(settings, **update)
 
 
 class SmtpMailer:
@@ -174,7 +175,9 @@ class OutboxMailer:
             partial.write_bytes(message)
             partial.replace(target)
         except OSError as exc:
-            raise MailError(f"cannot write to the outbox {self.folder}: {exc}") from exc
+            raise MailError(
+                f"cannot write to the outbox PICKET_ALERTS_OUTBOX_DIR={self.folder}: {exc}"
+            ) from exc
 
 
 def open_mailer(settings: Settings) -> Mailer:

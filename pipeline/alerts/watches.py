@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from pipeline.alerts.schedule import DELIVERIES, WEEKDAYS, DigestSchedule
+from pipeline.configfile import ConfigFileError, read_yaml
 from pipeline.query import Node, QuerySyntaxError, parse_query
 from pipeline.records import Story
+from pipeline.settings import ConfigError
 
 Delivery = Literal["instant", "hourly", "daily", "weekly"]
 FILTER_LISTS: tuple[str, ...] = ("companies", "actions", "struggles", "tags", "outlets")
@@ -48,7 +48,7 @@ _NAME = re.compile(r"^\w[\w .-]{0,79}$")
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
 
 
-class WatchError(ValueError):
+class WatchError(ConfigError):
     """One watch entry is wrong; the message says why."""
 
 
@@ -131,9 +131,9 @@ def load_watches(path: Path) -> WatchSet:
     if not path.exists():
         return WatchSet()
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return WatchSet(problems=(WatchProblem(path, None, f"cannot be read: {exc}"),))
+        document = read_yaml(path)
+    except ConfigFileError as exc:
+        return WatchSet(problems=(WatchProblem(path, None, f"cannot be read: {exc.reason}"),))
     return parse_watches(document, path)
 
 
@@ -169,7 +169,7 @@ def parse_watch(entry: Any) -> Watch:
         raise WatchError("must be a mapping of keys like name, query, recipients")
     unknown = set(entry) - WATCH_KEYS
     if unknown:
-        raise WatchError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        raise WatchError(f"unknown key(s) {', '.join(sorted(map(repr, map(str, unknown))))}")
     name = entry.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise WatchError("'name' must be 1-80 letters, digits, spaces, '.', '_' or '-'")

@@ -14,17 +14,19 @@ from typing import Any
 import yaml
 
 from pipeline.alerts.watches import Watch, watch_entry
+from pipeline.configfile import ConfigFileError, parse_yaml, read_text
+from pipeline.settings import ConfigError
 
 HEADER = '# Watches: saved queries whose new matches picket emails. See README.md, "Watches".\n'
 
 
-class WatchFileError(ValueError):
+class WatchFileError(ConfigError):
     """The watches file cannot be changed as asked."""
 
 
 def add_watch(path: Path, watch: Watch) -> None:
     """Append ``watch`` to the file (created if missing); its name must be new."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = _read(path) if path.exists() else ""
     entries = _entries(text, path)
     if any(isinstance(e, dict) and e.get("name") == watch.name for e in entries):
         raise WatchFileError(f"{path}: a watch named {watch.name!r} already exists")
@@ -57,7 +59,7 @@ def remove_watch(path: Path, name: str) -> None:
     """Remove the watch called ``name`` from the file."""
     if not path.exists():
         raise WatchFileError(f"{path} does not exist")
-    text = path.read_text(encoding="utf-8")
+    text = _read(path)
     entries = _entries(text, path)
     position = next(
         (i for i, e in enumerate(entries) if isinstance(e, dict) and e.get("name") == name), None
@@ -75,15 +77,26 @@ def remove_watch(path: Path, name: str) -> None:
     _write(path, new_text)
 
 
+def _read(path: Path) -> str:
+    try:
+        return read_text(path)
+    except ConfigFileError as exc:
+        raise WatchFileError(str(exc)) from exc
+
+
 def _entries(text: str, path: Path) -> list[Any]:
     try:
-        document = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
-        raise WatchFileError(f"{path} is not valid YAML: {exc}") from exc
+        document = parse_yaml(text, path) if text.strip() else None
+    except ConfigFileError as exc:
+        raise WatchFileError(str(exc)) from exc
     if document is None:
         return []
-    if not isinstance(document, dict) or not isinstance(document.get("watches") or [], list):
-        raise WatchFileError(f"{path}: expected a mapping with a 'watches' list")
+    if (
+        not isinstance(document, dict)
+        or set(document) - {"watches"}
+        or not isinstance(document.get("watches") or [], list)
+    ):
+        raise WatchFileError(f"{path}: expected a mapping with one key, a 'watches' list")
     return list(document.get("watches") or [])
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.request import Request, urlopen
 
+from pipeline.settings import split_credentials
+
 log = logging.getLogger(__name__)
 
 SAVED_OBJECTS = "saved_objects.ndjson"
@@ -76,7 +78,10 @@ class KibanaClient:
         space: str | None = None,
         timeout_s: float = 60.0,
     ) -> None:
-        self.url = url.rstrip("/")
+        bare_url, url_username, url_password = split_credentials(url)
+        if not username:  # credentials written into the URL are sent as auth, never shown
+            username, password = url_username, password or url_password
+        self.url = bare_url.rstrip("/")
         self.space = space
         self.timeout_s = timeout_s
         self._headers = {"kbn-xsrf": "picket", "Accept": "application/json"}

@@ -105,18 +105,17 @@ def kibana_setup(
 ) -> None:
     """Import the saved objects (overwriting earlier ones; safe to run again)."""
     from pipeline.kibana.importer import KibanaClient, KibanaError, setup_kibana
+    from pipeline.settings import split_credentials
 
     settings = obj.settings
     url = url or settings.kibana_url
     if not url:
         raise click.UsageError("give --url or set PICKET_KIBANA_URL")
-    secret = settings.kibana_password
-    client = KibanaClient(
-        url,
-        username=username or settings.kibana_username,
-        password=password or (secret.get_secret_value() if secret else None),
-        space=space,
-    )
+    if split_credentials(url)[1] is None:  # else the client signs in as the URL says
+        secret = settings.kibana_password
+        username = username or settings.kibana_username
+        password = password or (secret.get_secret_value() if secret else None)
+    client = KibanaClient(url, username=username, password=password, space=space)
     try:
         report = setup_kibana(client, prefix=settings.index_prefix)
     except KibanaError as exc:

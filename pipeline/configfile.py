@@ -1,0 +1,131 @@
+"""Read the hand-edited YAML files (sources, watches) strictly, with errors that point at the spot.
+
+A key written twice in one mapping is an error rather than "the last one wins", so a
+copy-paste slip cannot change the configuration silently. Text that is not UTF-8 names
+the byte offset of the first bad byte; YAML that does not parse names the line and
+column; nesting too deep to read is refused. Every problem is a ``ConfigFileError``
+whose one-line message starts with the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.settings import ConfigError, not_utf8
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+MAX_NESTING = 100
+"""Deeper lists and mappings are refused: real entries nest a few levels, and PyYAML's
+reading time grows with the square of the depth."""
+
+
+class ConfigFileError(ConfigError):
+    """A configuration file cannot be read or is not the YAML it should be."""
+
+    def __init__(self, origin: object, reason: str) -> None:
+        super().__init__(f"{origin}: {reason}")
+        self.reason = reason
+
+
+class StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key that a mapping already has and deep nesting."""
+
+    _depth = 0  # how many collections the node being composed is inside
+
+    def fetch_flow_collection_start(self, token_class: type) -> None:
+        if self.flow_level >= MAX_NESTING:  # refused while scanning, before reading ahead
+            raise _too_deep(self.get_mark())
+        super().fetch_flow_collection_start(token_class)
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise _too_deep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_seen: dict[Any, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:  # `<<: *defaults` may be overridden, by design
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                earlier = first_seen.setdefault(key, key_node.start_mark)
+            except TypeError:  # an unhashable key: the safe loader refuses it just after
+                continue
+            if earlier is not key_node.start_mark:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {_short(key)} (first given on line {earlier.line + 1})",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path``; a missing, unreadable or non-UTF-8 file is an error."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigFileError(path, f"cannot read the file: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigFileError(path, not_utf8(exc)) from None
+
+
+def parse_yaml(text: str, origin: object) -> Any:
+    """The YAML document in ``text`` (None when empty); ``origin`` names it in errors."""
+    try:
+        loader = StrictLoader(text)
+    except yaml.reader.ReaderError as exc:  # the reader checks every character first
+        line = text.count("\n", 0, exc.position) + 1
+        raise ConfigFileError(
+            origin,
+            f"not valid YAML: line {line}: the character U+{exc.character:04X} is not allowed",
+        ) from None
+    loader.name = str(origin)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigFileError(origin, f"not valid YAML: {_marked(exc)}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigFileError(origin, f"not valid YAML: {_one_line(str(exc))}") from None
+    except RecursionError:
+        raise ConfigFileError(origin, "not valid YAML: nested too deeply to read") from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: Path) -> Any:
+    """The YAML document in the file ``path``, read strictly (see the module note)."""
+    return parse_yaml(read_text(path), path)
+
+
+def _marked(exc: yaml.MarkedYAMLError) -> str:
+    problem = _one_line(exc.problem or exc.context or "cannot be read")
+    if exc.problem and exc.context:
+        opened = f" on line {exc.context_mark.line + 1}" if exc.context_mark else ""
+        problem += f" ({exc.context}{opened})"
+    mark = exc.problem_mark or exc.context_mark
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark else problem
+
+
+def _too_deep(mark: yaml.Mark) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(None, None, f"nested more than {MAX_NESTING} levels deep", mark)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

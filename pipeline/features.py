@@ -1,0 +1,115 @@
+"""What the relevance model sees of a story: the reader's findings and the lead's words.
+
+``story_features`` turns a story and its ``Reading`` into named features with values,
+the same way when ``pipeline.training`` fits the model and when ``pipeline.model``
+scores a story with it:
+
+- ``reader:*``, ``best:*``, ``kind:*``, ``act:*``, ``trust:*``, ``issue:*``,
+  ``struggle:*``: what ``pipeline.reading`` found (the rule score, the strongest worker
+  deed and how surely it is a group of tech workers, the kinds of acts and who took them,
+  whether the employer is surely in tech, employers outside tech, the issues named);
+- ``w:*``: word unigrams and bigrams of the headline and the lead (its first
+  ``LEAD_WORDS`` words, as the labelled stories give them), with the companies the
+  reader found written as ``company`` and numbers as ``0``, so "Google staff walk out"
+  and "Apple staff walk out" share their words. Their values are scaled to a
+  length of ``TEXT_SCALE``.
+
+Pure: no model, no file; a few regular expressions over the lead.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable
+
+from pipeline.deeds import ACTING, Reading
+from pipeline.reader_score import score_reading
+
+LEAD_WORDS = 70
+"""How much of the body counts as its lead: the labelled stories give at most this much."""
+TEXT_PREFIX = "w:"
+TEXT_SCALE = 2.0
+"""The length of the words' part of the features: twice a reader feature's range, which
+grouped cross-validation preferred (the words then need less regularization to count)."""
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
+_WORD = re.compile(r"\S+")
+_ACTORS = ("worker", "outsider", "shareholder", "management", "none")
+
+
+def lead_of(title: str, text: str) -> str:
+    """The headline and the body's first ``LEAD_WORDS`` words, as one text."""
+    words = _WORD.findall(text[: LEAD_WORDS * 20])[:LEAD_WORDS]
+    return f"{title.strip()}\n{' '.join(words)}"
+
+
+def text_terms(lead: str, companies: Iterable[str] = ()) -> list[str]:
+    """The distinct unigrams and bigrams of ``lead``, companies and numbers generalized."""
+    for name in sorted(set(companies), key=len, reverse=True):
+        lead = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " company ", lead, flags=re.I)
+    tokens = ["0" if t[0].isdigit() else t for t in _TOKEN.findall(lead.casefold())]
+    terms = dict.fromkeys(tokens)
+    terms.update(dict.fromkeys(f"{a} {b}" for a, b in itertools.pairwise(tokens)))
+    return list(terms)
+
+
+def story_features(title: str, text: str, reading: Reading) -> dict[str, float]:
+    """The named features of one story (see the module docstring)."""
+    features = reading_features(reading)
+    terms = text_terms(lead_of(title, text), reading.companies)
+    if terms:
+        weight = TEXT_SCALE / math.sqrt(len(terms))
+        features.update((TEXT_PREFIX + term, weight) for term in terms)
+    return features
+
+
+def reading_features(reading: Reading) -> dict[str, float]:
+    """The reader's findings as numbers in [0, 1]."""
+    score, _ = score_reading(reading)
+    found: dict[str, float] = {"bias": 1.0, "reader:score": score}
+    ranked = reading.worker_deeds()
+    if ranked:
+        best = ranked[0]
+        group = best.group
+        found.update(
+            {
+                f"best:kind={best.kind}": 1.0,
+                "best:value": best.value,
+                "best:tie": best.tie,
+                "best:trust": group.trust if group else 0.0,
+                "best:plural": float(bool(group and group.plural)),
+                "best:count": math.log10(group.count) / 5 if group and group.count else 0.0,
+                "best:employer": float(bool(group and group.employer)),
+                "best:lead": float(best.lead),
+                "best:negated": float(best.negated),
+            }
+        )
+        found["reader:acting"] = min(sum(d.value > ACTING for d in ranked), 5) / 5
+    for deed in reading.deeds:
+        lead = ":lead" if deed.lead else ""
+        actor = deed.actor if deed.actor in _ACTORS else "none"
+        _keep_max(found, f"kind:{deed.kind}", deed.value)
+        _keep_max(found, f"act:{actor}{lead}", deed.strength * deed.weight)
+        if actor == "worker" and deed.group is not None:
+            _keep_max(
+                found, f"trust:{_trust_band(deed.group.trust)}{lead}", deed.strength * deed.tie
+            )
+    found.update((f"issue:{issue}", 1.0) for issue in reading.issues)
+    found.update((f"struggle:{name}", 1.0) for name in reading.struggles)
+    found["reader:companies"] = min(len(reading.companies), 4) / 4
+    found["reader:outside"] = float(reading.outside)
+    found["reader:tech_context"] = float(reading.tech_context)
+    if reading.gig_companies:
+        found["reader:gig"] = 1.0
+    return found
+
+
+def _keep_max(found: dict[str, float], key: str, value: float) -> None:
+    found[key] = max(found.get(key, 0.0), value)
+
+
+def _trust_band(trust: float) -> str:
+    """How sure the reader is that acting workers' employer is a tech company, in words."""
+    return "low" if trust < 0.3 else "mid" if trust < 0.8 else "high"

@@ -1,0 +1,220 @@
+"""Fitting the relevance model on labelled stories, and the grouped folds that judge it.
+
+``fit`` learns a logistic regression over ``pipeline.features`` (the reader's findings and
+the lead's words seen in at least ``MIN_DF`` stories), then calibrates it with Platt's
+sigmoid fitted on decision values of stories each scored by a model that did not see
+them (an inner grouped split), so its output is a probability. Splits keep every story
+of one event on the same side (``Example.group``): coverage of one walkout by three
+outlets would otherwise be learned from one copy and "predicted" on the others.
+
+Deterministic: fixed seeds, a deterministic solver, features in sorted order. Needs
+scikit-learn (the ``train`` extra); scoring with the result needs numpy alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.action_model import ACTIONS, ActionModel, action_features
+from pipeline.deeds import Reading
+from pipeline.evaluate import LabelledItem, action_key
+from pipeline.features import TEXT_PREFIX, story_features
+from pipeline.model import LinearModel
+from pipeline.reading import read_story
+from pipeline.tagging import tags_of
+
+DEFAULT_CORPUS = (
+    Path("../shared/data/stories_train.jsonl"),
+    Path("../shared/data/stories_dev.jsonl"),
+)
+"""The labelled stories ``picket model train`` reads when given none (from a checkout)."""
+SEED = 20_240_501
+MIN_DF = 2
+C = 3.0
+CALIBRATION_FOLDS = 5
+_CERTAIN = 10.0  # the log-odds of an action every (or no) training story has
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labelled story as the model sees it."""
+
+    features: dict[str, float]
+    label: bool
+    group: str
+
+
+def examples_of(
+    items: Sequence[LabelledItem], readings: Sequence[Reading] | None = None
+) -> list[Example]:
+    """The examples of labelled items (read here unless their ``readings`` are given)."""
+    if readings is None:
+        readings = [read_story(item.title, item.text) for item in items]
+    return [
+        Example(story_features(item.title, item.text, reading), item.label, event_group(item, i))
+        for i, (item, reading) in enumerate(zip(items, readings, strict=True))
+    ]
+
+
+def event_group(item: LabelledItem, position: int) -> str:
+    """The key that keeps all coverage of one event in one fold."""
+    if item.event:
+        return f"event:{item.event}"
+    if item.label and item.id.count("-") >= 2:
+        return f"id:{item.id.rsplit('-', 1)[0]}"
+    return f"item:{position}:{item.id}"
+
+
+@dataclass(frozen=True)
+class Trained:
+    """The models ``picket model train`` writes, side by side in one folder."""
+
+    relevance: LinearModel
+    actions: ActionModel
+
+    def save(self, folder: Path) -> None:
+        self.relevance.save(folder)
+        self.actions.save(folder)
+
+
+def train(
+    items: Sequence[LabelledItem], extra_negatives: Sequence[LabelledItem] = (), **info: Any
+) -> Trained:
+    """The models ``picket model train`` writes: relevance learned from the items and extra
+    negatives, actions from the relevant items' action labels."""
+    import sklearn
+
+    everything = [*items, *(replace(item, label=False) for item in extra_negatives)]
+    readings = [read_story(item.title, item.text) for item in everything]
+    examples = examples_of(everything, readings)
+    made = {
+        **info,
+        "stories": len(items),
+        "relevant": sum(item.label for item in items),
+        "extra_negatives": len(extra_negatives),
+        "c": C,
+        "min_df": MIN_DF,
+        "seed": SEED,
+        "scikit_learn": sklearn.__version__,
+    }
+    relevance = fit(examples, info=made)
+    return Trained(relevance, fit_actions(everything, readings))
+
+
+def fit_actions(items: Sequence[LabelledItem], readings: Sequence[Reading]) -> ActionModel:
+    """One logistic regression per archive action, on the relevant items with action labels."""
+    chosen = [
+        (item, reading)
+        for item, reading in zip(items, readings, strict=True)
+        if item.label and item.actions
+    ]
+    examples = [
+        Example(
+            action_features(item.title, item.text, reading, tags_of(reading).actions),
+            True,
+            item.id,
+        )
+        for item, reading in chosen
+    ]
+    names = _feature_names(examples)
+    matrix, _, _ = _design(examples, names)
+    rows, intercepts = [], []
+    for action in ACTIONS:
+        labels = np.array([action in {action_key(a) for a in item.actions} for item, _ in chosen])
+        if labels.all() or not labels.any():  # one class: a constant, no weights
+            rows.append(np.zeros(len(names)))
+            intercepts.append(_CERTAIN if labels.all() else -_CERTAIN)
+            continue
+        weights, intercept = _logistic(matrix, labels.astype(int), C)
+        rows.append(weights)
+        intercepts.append(intercept)
+    return ActionModel(tuple(names), ACTIONS, np.array(rows), np.array(intercepts))
+
+
+def fit(
+    examples: Sequence[Example], *, c: float = C, info: dict[str, Any] | None = None
+) -> LinearModel:
+    """A calibrated ``LinearModel`` learned from ``examples``."""
+    names = _feature_names(examples)
+    matrix, labels, groups = _design(examples, names)
+    weights, intercept = _logistic(matrix, labels, c)
+    decisions = _held_out_decisions(matrix, labels, groups, c)
+    slope, offset = _platt(decisions, labels)
+    return LinearModel(
+        names=tuple(names),
+        weights=weights,
+        intercept=intercept,
+        platt_slope=slope,
+        platt_offset=offset,
+        info=info or {},
+    )
+
+
+def group_folds(examples: Sequence[Example], folds: int, seed: int = SEED) -> list[np.ndarray]:
+    """For each of ``folds`` splits, the indices of the held-out examples (groups intact)."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    labels = np.array([e.label for e in examples])
+    groups = np.array([e.group for e in examples])
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return [test for _, test in splitter.split(np.zeros(len(labels)), labels, groups)]
+
+
+def _feature_names(examples: Iterable[Example]) -> list[str]:
+    seen: Counter[str] = Counter()
+    for ex in examples:
+        seen.update(ex.features.keys())
+    return sorted(
+        name for name, count in seen.items() if count >= MIN_DF or not name.startswith(TEXT_PREFIX)
+    )
+
+
+def _design(examples: Sequence[Example], names: Sequence[str]):
+    from scipy.sparse import csr_matrix
+
+    index = {name: i for i, name in enumerate(names)}
+    rows, cols, values = [], [], []
+    for row, ex in enumerate(examples):
+        for name, value in ex.features.items():
+            col = index.get(name)
+            if col is not None:
+                rows.append(row)
+                cols.append(col)
+                values.append(value)
+    matrix = csr_matrix((values, (rows, cols)), shape=(len(examples), len(names)))
+    labels = np.array([int(e.label) for e in examples])
+    groups = np.array([e.group for e in examples])
+    return matrix, labels, groups
+
+
+def _logistic(matrix, labels: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, solver="liblinear", random_state=SEED, max_iter=1000)
+    model.fit(matrix, labels)
+    return model.coef_[0].astype(np.float64), float(model.intercept_[0])
+
+
+def _held_out_decisions(matrix, labels: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    splitter = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS, shuffle=True, random_state=SEED)
+    decisions = np.zeros(len(labels))
+    for train, test in splitter.split(matrix, labels, groups):
+        weights, intercept = _logistic(matrix[train], labels[train], c)
+        decisions[test] = matrix[test] @ weights + intercept
+    return decisions
+
+
+def _platt(decisions: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    sigmoid = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000)
+    sigmoid.fit(decisions.reshape(-1, 1), labels)
+    return float(sigmoid.coef_[0][0]), float(sigmoid.intercept_[0])

@@ -1,0 +1,210 @@
+"""The learned relevance model: its shipped files, training, and grouped cross-validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.action_model import (
+    ACTIONS,
+    action_features,
+    default_action_model,
+    load_action_model,
+    story_tags,
+)
+from pipeline.crossval import cross_validate, cv_json, format_cv
+from pipeline.evaluate import LabelledItem, load_dataset, load_pages
+from pipeline.features import story_features
+from pipeline.model import (
+    META_FILE,
+    WEIGHTS_FILE,
+    ModelError,
+    default_model,
+    load_model,
+    shipped_model_folder,
+)
+from pipeline.reading import read_story
+from pipeline.tagging import tags_of
+from pipeline.training import (
+    DEFAULT_CORPUS,
+    Example,
+    event_group,
+    fit,
+    fit_actions,
+    group_folds,
+    train,
+)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PAGES = SHARED / "article-extraction-benchmark"
+
+WALKOUTS = [
+    ("Acme staff walk out", "Hundreds of Google employees walked out over the contract."),
+    ("Workers sign letter", "More than 300 Microsoft employees signed an open letter."),
+    ("Union vote", "Workers at an Amazon warehouse voted to join a union on Friday."),
+    ("Drivers strike", "Uber drivers went on strike across the city, their union said."),
+]
+ORDINARY = [
+    ("Phone launch", "Apple unveiled a new phone with a faster chip on Tuesday."),
+    ("Earnings", "Alphabet reported record revenue as cloud sales grew."),
+    ("Weather", "Heavy rain is expected across the region this weekend."),
+    ("Football", "The home side won the match with a late goal."),
+]
+
+
+def _items(copies: int = 3) -> list[LabelledItem]:
+    """Small labelled stories: each event told by ``copies`` outlets."""
+    items = []
+    for n, (title, text) in enumerate(WALKOUTS):
+        for copy in range(copies):
+            items.append(LabelledItem(title, text, True, id=f"pos-{n}-{copy}", event=f"e{n}"))
+    for n, (title, text) in enumerate(ORDINARY * copies):
+        items.append(LabelledItem(title, text, False, id=f"neg-{n}"))
+    return items
+
+
+def _examples(items: list[LabelledItem]) -> list[Example]:
+    return [
+        Example(story_features(i.title, i.text, read_story(i.title, i.text)), i.label, g)
+        for i, g in zip(items, (event_group(i, n) for n, i in enumerate(items)), strict=True)
+    ]
+
+
+def test_the_shipped_model_is_small_data_loaded_without_pickle():
+    folder = shipped_model_folder()
+    sizes = sum(p.stat().st_size for p in folder.iterdir())
+    assert sizes < 20 * 2**20
+    with np.load(folder / WEIGHTS_FILE, allow_pickle=False) as arrays:
+        weights = arrays["weights"]
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    assert weights.shape == (len(meta["features"]),)
+    assert meta["info"]["stories"] >= 1000
+
+
+def test_scores_are_probabilities_that_rank_a_walkout_above_ordinary_news():
+    model = default_model()
+    walkout = story_features(*WALKOUTS[0], read_story(*WALKOUTS[0]))
+    weather = story_features(*ORDINARY[2], read_story(*ORDINARY[2]))
+    assert 0.0 <= model.probability(weather) < 0.5 < model.probability(walkout) <= 1.0
+
+
+def test_a_saved_model_loads_back_with_the_same_scores(tmp_path):
+    examples = _examples(_items())
+    model = fit(examples, info={"note": "small"})
+    model.save(tmp_path)
+    again = load_model(tmp_path)
+    assert again.names == model.names and again.info == {"note": "small"}
+    for ex in examples:
+        assert again.probability(ex.features) == pytest.approx(
+            model.probability(ex.features), abs=1e-6
+        )
+
+
+def test_a_missing_or_foreign_model_file_is_named_in_the_error(tmp_path):
+    with pytest.raises(ModelError, match="cannot read"):
+        load_model(tmp_path)
+    fit(_examples(_items())).save(tmp_path)
+    (tmp_path / META_FILE).write_text('{"format": "something-else"}', encoding="utf-8")
+    with pytest.raises(ModelError, match=META_FILE):
+        load_model(tmp_path)
+
+
+def test_training_twice_gives_the_same_model():
+    examples = _examples(_items())
+    first, second = fit(examples), fit(examples)
+    assert first.names == second.names
+    assert np.array_equal(first.weights, second.weights)
+    assert (first.platt_slope, first.platt_offset) == (second.platt_slope, second.platt_offset)
+
+
+def test_folds_never_split_an_event():
+    items = _items()
+    examples = _examples(items)
+    folds = group_folds(examples, 3)
+    assert sorted(i for fold in folds for i in fold) == list(range(len(items)))
+    for fold in folds:
+        inside = {examples[i].group for i in fold}
+        outside = {ex.group for n, ex in enumerate(examples) if n not in set(fold.tolist())}
+        assert not inside & outside
+
+
+def test_an_event_key_or_the_outlet_less_id_groups_coverage():
+    assert event_group(LabelledItem("", "x", True, event="walkout-1"), 0) == "event:walkout-1"
+    wired = LabelledItem("", "x", True, id="pos-acme-walkout-2019-wired")
+    verge = LabelledItem("", "x", True, id="pos-acme-walkout-2019-verge")
+    assert event_group(wired, 0) == event_group(verge, 1)
+    one, two = LabelledItem("", "x", False, id="neg-a"), LabelledItem("", "x", False, id="neg-a")
+    assert event_group(one, 0) != event_group(two, 1)
+
+
+def test_cross_validation_reports_the_pooled_folds_and_their_spread():
+    result = cross_validate(_items(), folds=3)
+    pooled = result.pooled
+    assert pooled.tp + pooled.fp + pooled.fn + pooled.tn == len(_items())
+    figures = cv_json(result)
+    assert set(figures) == {"relevance", "company", "action", "cv"}
+    assert figures["cv"]["folds"] == 3 and figures["cv"]["f1_std"] >= 0.0
+    assert "grouped cross-validation, 3 folds" in format_cv(result)
+
+
+def test_the_action_model_learns_each_action_from_its_labels(tmp_path):
+    stories = [
+        ("Staff walk out", "Hundreds of Google employees walked out over the contract.", "protest"),
+        ("Drivers strike", "Uber drivers went on strike across the city.", "strike"),
+        ("Letter", "More than 300 Microsoft employees signed an open letter.", "open_letter"),
+    ]
+    items = [
+        LabelledItem(title, text, True, actions=(action,), id=f"a{n}-{copy}")
+        for n, (title, text, action) in enumerate(stories)
+        for copy in range(3)
+    ]
+    model = fit_actions(items, [read_story(i.title, i.text) for i in items])
+    model.save(tmp_path)
+    again = load_action_model(tmp_path)
+    assert again.actions == ACTIONS
+    for title, text, action in stories:
+        reading = read_story(title, text)
+        features = action_features(title, text, reading, tags_of(reading).actions)
+        assert action in again.actions_of(features)
+
+
+def test_a_story_judged_not_relevant_keeps_the_reader_s_tags():
+    title, text = "Rain", "Heavy rain is expected across the region this weekend."
+    reading = read_story(title, text)
+    assert story_tags(title, text, reading, relevant=False) == tags_of(reading)
+    assert story_tags(title, text, reading, relevant=True).actions
+
+
+# --- the shipped model against the labelled corpus -------------------------------------
+
+
+def _corpus() -> list[Path]:
+    paths = [SHARED / p.name for p in DEFAULT_CORPUS]
+    if not all(p.is_file() for p in paths) or not PAGES.is_dir():
+        pytest.skip("the labelled corpus in ../shared is absent")
+    return paths
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_retraining_from_the_corpus_gives_the_shipped_predictions():
+    paths = _corpus()
+    items = [item for path in paths for item in load_dataset(path)]
+    pages = load_pages(PAGES)
+    shipped = default_model()
+    assert shipped.info["corpus"] == [p.name for p in paths]
+    assert shipped.info["extra_negatives"] == len(pages)
+    retrained = train(items, pages, corpus=[p.name for p in paths])
+    assert retrained.relevance.names == shipped.names
+    shipped_actions = default_action_model()
+    for item in items[::7]:
+        reading = read_story(item.title, item.text)
+        features = story_features(item.title, item.text, reading)
+        assert retrained.relevance.probability(features) == pytest.approx(
+            shipped.probability(features), abs=1e-4
+        ), item.id
+        with_tags = action_features(item.title, item.text, reading, tags_of(reading).actions)
+        assert retrained.actions.actions_of(with_tags) == shipped_actions.actions_of(with_tags)
