@@ -141,6 +141,18 @@ BENCHMARKS: tuple[Benchmark, ...] = (
             Figure("score_ms", "model scoring per story", "ms", ("<", 2)),
         ),
     ),
+    Benchmark(
+        "cli_start",
+        "cli_start.py",
+        "CPU time of everyday `picket` commands as a multiple of a bare `python -c pass`",
+        (
+            Figure("bare_s", "bare Python start", "s"),
+            Figure("help_ratio", "`picket --help` / bare start", "", ("<", 4)),
+            Figure("search_ratio", "`picket search` / bare start", "", ("<", 4)),
+            Figure("watches_ratio", "`picket watches list` / bare start"),
+            Figure("sources_ratio", "`picket sources` / bare start"),
+        ),
+    ),
 )
 
 

@@ -1,23 +1,24 @@
-"""The ``picket`` command line: run, demo, search, sources, events, eval, model, export,
-label and review."""
+"""The ``picket`` command line: run, demo, search, tags, sources, events, eval, model,
+export, label and review."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.records import to_json
-from pipeline.settings import ConfigError, Settings, load_settings, path_setting_error
-from pipeline.store import StoreError, StoryQuery, StoryStore
+from pipeline import __version__
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --help is quick
+    from contextlib import AbstractContextManager
+
+    from pipeline.settings import Settings
+    from pipeline.store import StoryStore
     from pipeline.understand.evaluate import LabelledItem
 
 log = logging.getLogger("picket")
@@ -63,6 +64,9 @@ class _PicketGroup(click.Group):
     """
 
     def invoke(self, ctx: click.Context):
+        from pipeline.settings import ConfigError, path_setting_error
+        from pipeline.store import StoreError
+
         try:
             return super().invoke(ctx)
         except (ConfigError, StoreError) as exc:
@@ -77,10 +81,12 @@ class _PicketGroup(click.Group):
 
 @click.group(cls=_PicketGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
-@click.version_option(package_name="picket")
+@click.version_option(version=__version__, package_name="picket")
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """picket finds news of tech workers acting together against their employer's conduct."""
+    from pipeline.settings import load_settings
+
     settings = load_settings()
     _setup_logging(log_level or settings.log_level)
     ctx.obj = _Context(settings)
@@ -103,9 +109,14 @@ def _parse_date(value: str | None) -> datetime | None:
 @pass_context
 def run(obj: _Context, force: bool) -> None:
     """One pass over all enabled sources: crawl, extract, understand, store."""
+    from contextlib import nullcontext
+
+    from pipeline.progress import TerminalProgress
     from pipeline.run import run_once
 
-    summary = run_once(obj.settings, force=force)
+    progress = TerminalProgress() if sys.stderr.isatty() else None  # else log lines
+    with progress or nullcontext():
+        summary = run_once(obj.settings, force=force, progress=progress)
     click.echo(summary.line())
     if summary.nothing_ran:
         raise SystemExit(1)
@@ -130,6 +141,7 @@ def demo(obj: _Context, keep: bool) -> None:
 @click.option("--tag", multiple=True, help="Only stories with this issue tag (e.g. ice).")
 @click.option("--relevant/--all", "relevant", default=None, help="Only relevant stories.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--urls", is_flag=True, help="Show each story's link under its title.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_context
 def search(
@@ -142,28 +154,78 @@ def search(
     tag: tuple[str, ...],
     relevant: bool | None,
     limit: int,
+    urls: bool,
     as_json: bool,
 ) -> None:
-    """Full-text search over stored stories, newest first."""
+    """Search the stored stories, newest first, with the query language of watches.
+
+    QUERY is words and "quoted phrases" joined by AND (or a space), OR and NOT, grouped with
+    parentheses; field:value matches a tag exactly (companies:Amazon, actions:open_letter,
+    tags:ice) and title:/body: limit words to one part of the story.
+    """
+    from pipeline.display import shown_note, stories_table
+    from pipeline.records import to_json
+    from pipeline.store import StoryQuery
+
+    text, filters = _checked_terms(query, {"companies": company, "actions": action, "tags": tag})
     story_query = StoryQuery(
-        text=query or None,
+        text=text,
         since=_parse_date(since),
         until=_parse_date(until),
-        filters={"companies": company, "actions": action, "tags": tag},
+        filters=filters,
         relevant=relevant,
         limit=limit,
     )
     with _store(obj.settings) as store:
         stories = store.search(story_query)
+        total = store.count(story_query) if len(stories) == limit else len(stories)
     if as_json:
         for story in stories:
             record = to_json(story)
             record.pop("text")
             click.echo(json.dumps(record, ensure_ascii=False))
         return
-    from pipeline.display import stories_table
+    click.echo(stories_table(stories, urls=urls))
+    if note := shown_note(len(stories), total):
+        click.echo(note)
 
-    click.echo(stories_table(stories))
+
+def _checked_terms(
+    query: str, filters: dict[str, tuple[str, ...]]
+) -> tuple[str | None, dict[str, tuple[str, ...]]]:
+    """The query and filter values as picket tags them (company aliases and tickers become
+    names); a query that does not parse is a usage error, an unknown value gets a note."""
+    from pipeline.query import QuerySyntaxError, parse_query
+    from pipeline.vocabulary import check_terms
+
+    if query.strip():
+        try:
+            parse_query(query)
+        except QuerySyntaxError as exc:
+            raise click.BadParameter(str(exc), param_hint="QUERY") from exc
+    query, checked, noted = check_terms(query, filters)
+    for value in noted:
+        click.echo(f"note: {value.note}", err=True)
+    return query.strip() or None, checked
+
+
+@main.command("tags")
+@pass_context
+def tags_command(obj: _Context) -> None:
+    """The actions, struggles, employment types and issue tags, what each means, and how
+    many stored stories carry it (for field:value in queries and watch filters)."""
+    from pipeline.display import vocabulary_table
+    from pipeline.store import StoryQuery
+    from pipeline.vocabulary import VOCABULARIES
+
+    with _store(obj.settings) as store:
+        counts = {
+            (field, value): store.count(StoryQuery(filters={field: [value]}))
+            for field, known in VOCABULARIES.items()
+            for value in known
+        }
+    click.echo(vocabulary_table(VOCABULARIES, counts))
+    click.echo("\nCompanies: `picket stats` lists the most frequent; aliases and tickers work.")
 
 
 @main.command()
@@ -184,20 +246,27 @@ def sources(obj: _Context) -> None:
     "--days", type=click.IntRange(1, 36500), help="Only events active in the last N days."
 )
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--urls", is_flag=True, help="Show the link of each event's first story.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_context
-def events(obj: _Context, days: int | None, limit: int, as_json: bool) -> None:
+def events(obj: _Context, days: int | None, limit: int, urls: bool, as_json: bool) -> None:
     """Events (one collective action, all its stories), most recently active first.
 
     Without --days, events of any date: a store of older news still shows its events.
     """
+    from pipeline.records import to_json
     from pipeline.store.base import stories_of_events
     from pipeline.understand.events import undated_events
 
     since = datetime.now(UTC) - timedelta(days=days) if days else None
     with _store(obj.settings) as store:
         found = store.recent_events(since=since, limit=limit)
-        undated = () if as_json else undated_events(found, stories_of_events(store, found))
+        stories = [] if as_json else stories_of_events(store, found)
+    undated = undated_events(found, stories)
+    url_of = {story.id: story.url for story in stories} if urls else {}
+    links = {
+        e.id: url_of[e.story_ids[0]] for e in found if e.story_ids and e.story_ids[0] in url_of
+    }
     if as_json:
         for event in found:
             click.echo(json.dumps(to_json(event), ensure_ascii=False))
@@ -206,7 +275,7 @@ def events(obj: _Context, days: int | None, limit: int, as_json: bool) -> None:
 
     if found:
         click.echo(_events_heading(len(found), days=days, limit=limit))
-    click.echo(events_table(found, undated))
+    click.echo(events_table(found, undated, links))
 
 
 def _events_heading(count: int, *, days: int | None, limit: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
@@ -13,8 +14,15 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline.records import Event, Source, SourceHealth, Story
+from pipeline.vocabulary import Term
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+NARROW = 100
+"""Below this many columns, tables leave out their optional columns."""
+_LONG_TEXT = frozenset({"title", "meaning", "query", "filters", "subject", "field:value"})
+"""Columns given a quarter of the width at least."""
+_LISTS = frozenset({"outlet", "companies", "actions", "tags", "recipients", "to"})
+"""Columns of names and lists, which wrap within a ninth of the width."""
 
 
 def terminal_safe(value: str) -> str:
@@ -29,17 +37,46 @@ class TerminalSafeFormatter(logging.Formatter):
         return terminal_safe(super().format(record))
 
 
-def table_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A plain-text table; cells are shown as given, never read as rich markup."""
-    table = Table(box=box.SIMPLE)
-    for name in columns:
-        table.add_column(name, overflow="fold")
+def output_width() -> int:
+    """The terminal's width (or ``COLUMNS``); 160 when the output is not a terminal (a log,
+    a pipe), where lines may be long."""
+    return shutil.get_terminal_size((160, 24)).columns
+
+
+def table_text(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    optional: Collection[str] = (),
+    width: int | None = None,
+) -> str:
+    """A plain-text table as wide as the output; cells are shown as given, never read as
+    rich markup. Below ``NARROW`` columns the ``optional`` columns are left out, and long
+    cells wrap."""
+    width = width or output_width()
+    kept = [i for i, name in enumerate(columns) if width >= NARROW or name not in optional]
+    table = Table(box=box.SIMPLE, pad_edge=False)
+    for i in kept:
+        name = columns[i]
+        table.add_column(
+            name,
+            overflow="fold",
+            min_width=width // 4 if name in _LONG_TEXT else None,
+            max_width=max(10, width // 9) if name in _LISTS else None,
+        )
     for row in rows:
-        table.add_row(*(Text(terminal_safe(cell)) for cell in row))
-    console = Console(width=160, force_terminal=False, color_system=None)
+        table.add_row(*(Text(terminal_safe(row[i])) for i in kept))
+    console = Console(width=width, force_terminal=False, color_system=None)
     with console.capture() as capture:
         console.print(table)
-    return capture.get().rstrip()
+    return "\n".join(line.rstrip() for line in capture.get().splitlines()).strip("\n")
+
+
+def shown_note(shown: int, total: int) -> str | None:
+    """What a cut list says under its table, or None when everything is shown."""
+    if total <= shown:
+        return None
+    return f"{shown} of {total} shown; --limit {total} shows them all"
 
 
 DATE_UNKNOWN = "date unknown"
@@ -58,8 +95,8 @@ def _joined(values: Sequence[str]) -> str:
     return ", ".join(values) or "—"
 
 
-def stories_table(stories: Sequence[Story]) -> str:
-    """One row per story: date, relevance, outlet, title, tags."""
+def stories_table(stories: Sequence[Story], *, urls: bool = False) -> str:
+    """One row per story: date, relevance, outlet, title (and its link), tags."""
     if not stories:
         return "No stories found."
     return table_text(
@@ -69,24 +106,34 @@ def stories_table(stories: Sequence[Story]) -> str:
                 _day(story.published),
                 f"{'✔' if story.relevance.label else ' '} {story.relevance.score:.2f}",
                 story.outlet,
-                story.title + (" (duplicate)" if story.duplicate_of else ""),
+                _titled(
+                    story.title + (" (duplicate)" if story.duplicate_of else ""),
+                    story.url if urls else None,
+                ),
                 _joined(story.tags.companies),
                 _joined(story.tags.actions),
                 _joined(story.tags.tags),
             )
             for story in stories
         ),
+        optional=("actions", "tags"),
     )
 
 
-def events_table(events: Sequence[Event], undated: Collection[str] = ()) -> str:
-    """One row per event: when, how many stories and outlets, title, tags.
+def events_table(
+    events: Sequence[Event],
+    undated: Collection[str] = (),
+    links: Mapping[str, str] | None = None,
+) -> str:
+    """One row per event: when, how many stories and outlets, title (and the link of its
+    first story, from ``links`` by event id), tags.
 
     ``undated`` are the ids of events none of whose stories has a date: their span is only
     when picket first saw them, so it shows as unknown.
     """
     if not events:
         return "No events found."
+    links = links or {}
     return table_text(
         ("first seen", "last seen", "stories", "outlets", "title", "companies", "actions"),
         (
@@ -95,13 +142,32 @@ def events_table(events: Sequence[Event], undated: Collection[str] = ()) -> str:
                 _day(None if event.id in undated else event.last_seen),
                 str(len(event.story_ids)),
                 str(len(event.outlets)),
-                event.title,
+                _titled(event.title, links.get(event.id)),
                 _joined(event.tags.companies),
                 _joined(event.tags.actions),
             )
             for event in events
         ),
+        optional=("last seen", "outlets", "actions"),
     )
+
+
+def vocabulary_table(
+    vocabularies: Mapping[str, Mapping[str, Term]], counts: Mapping[tuple[str, str], int]
+) -> str:
+    """One row per tag value: the field:value to type, its stored stories, what it means."""
+    return table_text(
+        ("field:value", "stories", "meaning"),
+        (
+            (f"{field}:{value}", str(counts.get((field, value), 0)), term.meaning)
+            for field, terms in vocabularies.items()
+            for value, term in terms.items()
+        ),
+    )
+
+
+def _titled(title: str, url: str | None) -> str:
+    return f"{title}\n{url}" if url else title
 
 
 NOT_CONFIGURED = "not configured"
@@ -122,7 +188,7 @@ def sources_table(sources: Sequence[Source], health: Mapping[str, SourceHealth])
         _health_row(source_id, "—", NOT_CONFIGURED, health)
         for source_id in sorted(health.keys() - configured)
     ]
-    return table_text(columns, rows)
+    return table_text(columns, rows, optional=("kind", "last attempt", "items", "next due"))
 
 
 def _health_row(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -19,6 +19,7 @@ from pipeline.alerts import AlertSummary, run_alerts
 from pipeline.alerts.watches import WatchesFileMissing
 from pipeline.health import fold_outcome, is_due
 from pipeline.process import ProcessedBatch, StoryProcessor
+from pipeline.progress import LoggedProgress, RunProgress
 from pipeline.records import CrawlOutcome, FetchedPage, Source, Story
 from pipeline.runlock import run_lock
 from pipeline.settings import Settings
@@ -95,14 +96,16 @@ def run_once(
     sources: Sequence[Source] | None = None,
     force: bool = False,
     now: datetime | None = None,
+    progress: RunProgress | None = None,
 ) -> RunSummary:
     """Crawl every enabled source that is due; extract, understand, store; send due alerts.
 
-    Raises ``RunInProgress`` (a ``StoreError``) when another run of this installation is
-    still going.
+    Tells ``progress`` (log lines by default) how far it is. Raises ``RunInProgress`` (a
+    ``StoreError``) when another run of this installation is still going.
     """
     now = now or datetime.now(UTC)
     started = time.monotonic()
+    progress = progress or LoggedProgress()
     if sources is None:
         sources = load_sources(settings.sources_file)
     enabled = [source for source in sources if source.enabled]
@@ -115,8 +118,17 @@ def run_once(
         if backing_off:
             log.info("%s sources are backing off after failures (use --force)", backing_off)
         if due:
-            result = crawl_sources(store, due, settings=settings, inherited_fds=(lock_fd,))
-            batch = understand_pages(store, result.pages, now=now, settings=settings)
+            progress.crawling(len(due))
+            result = crawl_sources(
+                store,
+                due,
+                settings=settings,
+                inherited_fds=(lock_fd,),
+                on_outcome=progress.source_done,
+            )
+            progress.processing(len(result.pages))
+            pages = _each_then(result.pages, progress.page_done)
+            batch = understand_pages(store, pages, now=now, settings=settings)
             stored_at = now + timedelta(seconds=time.monotonic() - started)
             upserted = store_batch(
                 store, batch, result.outcomes, settings=settings, stored_at=stored_at
@@ -162,10 +174,12 @@ def crawl_sources(
     settings: Settings,
     since: datetime | None = None,
     inherited_fds: Sequence[int] = (),
+    on_outcome: Callable[[CrawlOutcome], None] | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` with the stored feed validators, skipping articles already stored.
 
-    ``inherited_fds`` stay open in the crawler process (see ``crawl``).
+    ``inherited_fds`` stay open in the crawler process (see ``crawl``); ``on_outcome`` hears
+    of each source as it finishes.
     """
     return crawl(
         sources,
@@ -175,7 +189,15 @@ def crawl_sources(
         since=since,
         skip_urls=store.known_urls(),
         inherited_fds=inherited_fds,
+        on_outcome=on_outcome,
     )
+
+
+def _each_then(pages: Iterable[FetchedPage], done: Callable[[], None]) -> Iterator[FetchedPage]:
+    """``pages`` one by one, calling ``done`` after each has been handled."""
+    for page in pages:
+        yield page
+        done()
 
 
 def store_batch(

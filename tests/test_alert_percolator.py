@@ -1,4 +1,5 @@
-"""The same watches over the same stories match the same way on SQLite and on OpenSearch.
+"""The same watches over the same stories match the same way on SQLite and on OpenSearch,
+and ``picket search`` with a watch's query finds the stories the watch matches.
 
 SQLite evaluates the query with FTS5; OpenSearch percolates the stories against the
 watches stored as percolator queries, on a real node started for these tests.
@@ -16,10 +17,10 @@ from test_alert_query import deepest_query, widest_query
 
 from pipeline.alerts import run_alerts
 from pipeline.alerts.match import FtsMatcher, PercolatorMatcher, matcher_for
-from pipeline.alerts.query import MAX_QUERY_DEPTH, MAX_QUERY_TERMS, Or, Words
 from pipeline.alerts.watches import Watch, WatchSet, parse_watch
+from pipeline.query import MAX_QUERY_DEPTH, MAX_QUERY_TERMS, Or, Words
 from pipeline.records import Relevance, Story, Tags
-from pipeline.store import open_store
+from pipeline.store import StoryQuery, open_store
 from pipeline.store.sqlite import SQLiteStore
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.slow]
@@ -195,3 +196,47 @@ def test_queries_at_the_limits_run_alike_and_one_beyond_is_skipped_alone(engine_
     on_engine = PercolatorMatcher(engine_store).match([beyond, *at_limits], STORIES)
     assert on_engine == FtsMatcher().match(at_limits, STORIES)
     assert on_engine["wide"]  # not vacuous
+
+
+SEARCHES = [
+    *QUERIES,
+    "companies:Amazon",
+    "actions:open_letter",
+    "tags:military_contracts",
+    "title:walkout",
+    "title:letter NOT body:letter",
+    'employment_types:gig OR outlet:"daily tech"',
+    "résignation OR resignations",
+]
+
+
+def test_search_finds_what_a_watch_with_the_query_matches(engine_store, tmp_path: Path):
+    """One query language: on each store, a search for a watch's query gives the stories
+    the watch's query matches, and both stores give the same."""
+    watches = [parse_watch({"name": f"w{i:02d}", "query": q}) for i, q in enumerate(SEARCHES)]
+    engine_store.upsert_stories(STORIES)
+    engine_store.refresh()
+    found = {}
+    with SQLiteStore(tmp_path / "picket.db") as sqlite_store:
+        sqlite_store.upsert_stories(STORIES)
+        for store, matcher in (
+            (sqlite_store, FtsMatcher()),
+            (engine_store, PercolatorMatcher(engine_store)),
+        ):
+            matched = matcher.match(watches, STORIES)
+            searched = {
+                watch.name: {
+                    story.id
+                    for story in store.search(StoryQuery(text=watch.query, limit=len(STORIES)))
+                }
+                for watch in watches
+            }
+            differences = {
+                w.query: (sorted(searched[w.name]), sorted(matched[w.name]))
+                for w in watches
+                if searched[w.name] != matched[w.name]
+            }
+            assert differences == {}, f"query: (search, watch) on {type(store).__name__}"
+            found[type(store).__name__] = searched
+    assert found["SQLiteStore"] == found["EngineStore"]
+    assert sum(len(ids) for ids in found["SQLiteStore"].values()) > len(SEARCHES)

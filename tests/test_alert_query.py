@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 
 from pipeline.alerts.match import FtsMatcher, matching_stories
-from pipeline.alerts.query import (
+from pipeline.alerts.watches import WatchFilters, parse_watch
+from pipeline.query import (
     MAX_QUERY_DEPTH,
     MAX_QUERY_TERMS,
     And,
@@ -19,7 +20,6 @@ from pipeline.alerts.query import (
     parse_query,
     to_engine_query,
 )
-from pipeline.alerts.watches import WatchFilters, parse_watch
 from pipeline.records import Relevance, Story, Tags
 
 

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.alerts import run_alerts
-from pipeline.alerts.query import MAX_QUERY_TERMS, Or, Words
 from pipeline.alerts.watches import Watch, WatchesFileMissing, WatchSet, load_watches, parse_watch
 from pipeline.cli import main
+from pipeline.query import MAX_QUERY_TERMS, Or, Words
 from pipeline.records import Relevance, Story, Tags
 from pipeline.run import run_once
 from pipeline.settings import load_settings

@@ -11,7 +11,8 @@ from pipeline.display import events_table, sources_table, stories_table
 from pipeline.records import Event, Source, SourceHealth, Tags
 
 
-def test_titles_are_not_markup_and_lose_terminal_escapes():
+def test_titles_are_not_markup_and_lose_terminal_escapes(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # wide enough that no cell wraps
     story = one_story(
         "s1",
         datetime(2024, 1, 2, tzinfo=UTC),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from synthetic_stories import make_stories
 
+from pipeline.query import SEARCHED_FIELDS, QuerySyntaxError, parse_query, to_engine_query
 from pipeline.records import CrawlOutcome, Event, SourceHealth, Story, Tags, Validators
 from pipeline.store import TAG_FIELDS, StoreError, StoryQuery
 from pipeline.store.engine_documents import (
@@ -35,10 +36,8 @@ from pipeline.store.engine_mappings import (
 from pipeline.store.engine_queries import (
     EXACT_FILTER_FIELDS,
     SORTS,
-    TEXT_FIELDS,
     search_body,
     story_query,
-    text_query,
 )
 from pipeline.store.transport import with_query
 
@@ -53,73 +52,21 @@ def mapped_fields(properties: dict, prefix: str = "") -> set[str]:
     return names
 
 
-def phrase(text: str) -> dict:
-    return {"multi_match": {"query": text, "type": "phrase", "fields": list(TEXT_FIELDS)}}
-
-
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("strike", phrase("strike")),
-        ('"open letter"', phrase("open letter")),
-        ("union vote", {"bool": {"must": [phrase("union"), phrase("vote")]}}),
-        (
-            "walkout OR petition",
-            {
-                "bool": {
-                    "should": [phrase("walkout"), phrase("petition")],
-                    "minimum_should_match": 1,
-                }
-            },
-        ),
-        (
-            "union NOT amazon",
-            {"bool": {"must": [phrase("union")], "must_not": [phrase("amazon")]}},
-        ),
-        (  # AND binds tighter than OR, as in SQLite's FTS5
-            "google strike OR protest",
-            {
-                "bool": {
-                    "should": [
-                        {"bool": {"must": [phrase("google"), phrase("strike")]}},
-                        phrase("protest"),
-                    ],
-                    "minimum_should_match": 1,
-                }
-            },
-        ),
-        (
-            "(strike OR protest) engineers",
-            {
-                "bool": {
-                    "must": [
-                        {
-                            "bool": {
-                                "should": [phrase("strike"), phrase("protest")],
-                                "minimum_should_match": 1,
-                            }
-                        },
-                        phrase("engineers"),
-                    ]
-                }
-            },
-        ),
-    ],
-)
-def test_search_words_become_the_same_boolean_query_as_in_sqlite(text, expected):
-    assert text_query(text) == expected
+    "text",
+    ["strike", '"open letter"', "union NOT amazon", "(strike OR protest) engineers",
+     "companies:Amazon", "actions:open_letter tags:ice", 'title:walkout OR body:"sit-in"'],
+)  # fmt: skip
+def test_search_words_are_a_query_in_the_watch_language(text):
+    assert story_query(StoryQuery(text=text))["bool"]["must"] == [
+        to_engine_query(parse_query(text))
+    ]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "!!!", "OR", "NOT", "()", '""'])
-def test_words_that_say_nothing_give_no_text_query(text):
-    assert text_query(text) is None
-
-
-@pytest.mark.parametrize("text", ["((strike", "strike OR", "a AND OR b", ') x (NOT y"', "AT&T's"])
-def test_any_input_gives_a_well_formed_query(text):
-    query = text_query(text)
-    assert query is not None
-    json.dumps(query)
+@pytest.mark.parametrize("text", ["((strike", "strike OR", '"open letter', "colour:red", "   "])
+def test_a_search_that_does_not_parse_is_an_error_naming_the_problem(text):
+    with pytest.raises(QuerySyntaxError, match="at position"):
+        story_query(StoryQuery(text=text))
 
 
 def test_filters_dates_and_flags_become_filter_clauses():
@@ -155,7 +102,7 @@ def test_an_unknown_filter_field_is_an_error():
 def test_every_field_a_query_sorts_or_filters_on_is_mapped():
     known = mapped_fields(STORY_PROPERTIES)
     sorted_on = {field for sort in SORTS.values() for clause in sort for field in clause}
-    assert sorted_on | set(TAG_FIELDS) | EXACT_FILTER_FIELDS | set(TEXT_FIELDS) <= known
+    assert sorted_on | set(TAG_FIELDS) | EXACT_FILTER_FIELDS | set(SEARCHED_FIELDS) <= known
     for sort in SORTS.values():
         assert sort[-1] == {"id": "asc"}, "paging needs a unique last sort key"
     body = search_body(StoryQuery(text="x", sort="relevance"), size=5)

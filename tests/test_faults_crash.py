@@ -16,11 +16,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from run_settings import settings_in
 
 from pipeline.demo.run import demo_sources
 from pipeline.demo.server import DemoSite
 from pipeline.run import run_once
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings
 from pipeline.store.sqlite import SQLiteStore
 
 WRITES = ("upsert_events", "upsert_stories", "save_signatures", "record_outcomes")
@@ -34,18 +35,6 @@ class Crash(BaseException):
 def site() -> Iterator[DemoSite]:
     with DemoSite() as running:
         yield running
-
-
-def settings_in(folder: Path) -> Settings:
-    return load_settings(
-        db_path=folder / "picket.db",
-        work_dir=folder / "work",
-        watches_file=folder / "no-watches.yaml",
-        alerts_db=folder / "alerts.db",
-        alerts_outbox_dir=folder / "mail",
-        allow_private_addresses=True,
-        download_delay_s=0,
-    )
 
 
 def stored(settings: Settings) -> tuple[set[str], dict[str, str | None], dict[str, list[str]]]:

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pytest
 from httpserver import LocalServer, Oversized, Redirect, Static, Text
+from run_settings import settings_in
 from smtpserver import SmtpServer
 
 from pipeline.records import Source
 from pipeline.run import run_once
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings
 from pipeline.store.base import StoryQuery
 from pipeline.store.sqlite import SQLiteStore
 
@@ -86,19 +87,8 @@ def silent_servers() -> Iterator[tuple[SilentServer, SilentServer]]:
 
 
 def run_settings(tmp_path: Path, **overrides: object) -> Settings:
-    options: dict[str, object] = {
-        "db_path": tmp_path / "picket.db",
-        "work_dir": tmp_path / "work",
-        "watches_file": tmp_path / "no-watches.yaml",
-        "alerts_db": tmp_path / "alerts.db",
-        "alerts_outbox_dir": tmp_path / "mail",
-        "allow_private_addresses": True,
-        "download_delay_s": 0,
-        "timeout_s": TIMEOUT_S,
-        "retries": 0,
-        **overrides,
-    }
-    return load_settings(**options)
+    """A test run's settings that give up on a silent source quickly; ``overrides`` win."""
+    return settings_in(tmp_path, **{"timeout_s": TIMEOUT_S, "retries": 0, **overrides})
 
 
 def feed(source_id: str, url: str) -> Source:

@@ -18,11 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import run_settings
 from httpserver import LocalServer, Redirect, Text
 
 from pipeline.records import Source, SourceHealth, Story
 from pipeline.run import run_once
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings
 from pipeline.store.sqlite import SQLiteStore
 
 NOW = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)
@@ -39,17 +40,10 @@ and the terms of every similar deal are published.</p>
 
 
 def settings_in(folder: Path, **overrides: object) -> Settings:
-    """Settings keeping everything in ``folder``, quick to crawl; ``overrides`` win."""
-    defaults = {
-        "db_path": folder / "picket.db",
-        "work_dir": folder / "work",
-        "watches_file": folder / "no-watches.yaml",
-        "alerts_db": folder / "alerts.db",
-        "download_delay_s": 0,
-        "retries": 0,
-        "timeout_s": 5,
-    }
-    return load_settings(**{**defaults, **overrides})
+    """A test run's settings, quick to crawl, with private addresses refused as by default;
+    ``overrides`` win."""
+    chosen: dict[str, object] = {"allow_private_addresses": False, "retries": 0, "timeout_s": 5}
+    return run_settings.settings_in(folder, **{**chosen, **overrides})
 
 
 @pytest.fixture

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pipeline.query import QuerySyntaxError
 from pipeline.records import (
     CrawlOutcome,
     Event,
@@ -18,7 +20,7 @@ from pipeline.records import (
     Validators,
 )
 from pipeline.store import StoreError, StoryQuery
-from pipeline.store.sqlite import SQLiteStore, fts_query
+from pipeline.store.sqlite import SQLiteStore
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -100,22 +102,58 @@ def test_unknown_filter_field_is_an_error(store):
         store.search(StoryQuery(filters={"colour": ["red"]}))
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("open letter", '"open" AND "letter"'),
-        ('"open letter" OR walkout', '"open letter" OR "walkout"'),
-        ("ICE; DROP TABLE", '"ICE" AND "DROP" AND "TABLE"'),
-        ("AND strike OR", '"strike"'),
-        ("c++ (union NOT vote)", '"c" AND ( "union" NOT "vote" )'),
-        ("(union OR (strike", '( "union" OR ( "strike" ) )'),
-        ("NOT ) union (", '"union"'),
-        ("***", ""),
-    ],
-)
-def test_fts_query_never_passes_raw_syntax(text, expected, store):
-    assert fts_query(text) == expected
-    store.search(StoryQuery(text=text))  # never an FTS5 syntax error
+def test_search_takes_the_watch_query_language(store):
+    store.upsert_stories(
+        [
+            make_story(1, tags=Tags(companies=("Amazon",), actions=("open_letter",))),
+            make_story(2, title="Walkout at the depot", tags=Tags(tags=("ice",))),
+            make_story(3, text="The union's walkout of protest.", outlet="Wire Desk"),
+        ]
+    )
+    ids = lambda text: [s.id for s in store.search(StoryQuery(text=text))]  # noqa: E731
+    assert ids("companies:amazon") == ["s1"]  # the tag, not the word
+    assert ids("actions:open_letter OR tags:ice") == ["s1", "s2"]
+    assert ids("title:walkout") == ["s2"]
+    assert ids('walkout NOT outlet:"wire desk"') == ["s2"]
+    assert ids('"union walkout to protest"') == ["s3"]  # as the engines: no 's, any stop word
+
+
+@pytest.mark.parametrize("text", ['"open letter', "(strike OR walkout", "colour:red", "OR"])
+def test_a_search_that_does_not_parse_says_where(store, text):
+    with pytest.raises(QuerySyntaxError, match="at position"):
+        store.search(StoryQuery(text=text))
+
+
+OLD_WORDS_INDEX = """
+DROP TABLE stories_words;
+CREATE VIRTUAL TABLE stories_fts USING fts5(
+    title, text, content='stories', content_rowid='rowid', tokenize='porter unicode61'
+);
+INSERT INTO stories_fts (stories_fts) VALUES ('rebuild');
+CREATE TRIGGER stories_ai AFTER INSERT ON stories BEGIN
+    INSERT INTO stories_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER stories_au AFTER UPDATE OF title, text ON stories BEGIN
+    INSERT INTO stories_fts (stories_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO stories_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+"""
+"""The full-text index of earlier versions: raw text, kept up by triggers."""
+
+
+def test_a_database_with_the_earlier_index_is_searched_and_written_after_opening(tmp_path):
+    path = tmp_path / "old.db"
+    with SQLiteStore(path) as store:
+        store.upsert_stories([make_story(1), make_story(2, title="Walkout at the depot")])
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_WORDS_INDEX)
+    with SQLiteStore(path) as store:
+        assert [s.id for s in store.search(StoryQuery(text="walkout"))] == ["s2"]
+        assert store.count(StoryQuery(text="letter")) == 2
+        store.upsert_stories([make_story(3, title="A walkout again"), make_story(1, title="New")])
+        assert [s.id for s in store.search(StoryQuery(text="walkout"))] == ["s2", "s3"]
+        assert [s.id for s in store.search(StoryQuery(text="title:new"))] == ["s1"]
 
 
 def test_events_round_trip_and_recent(store):

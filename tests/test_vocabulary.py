@@ -6,10 +6,20 @@ import re
 from importlib import resources
 from pathlib import Path
 
+import pytest
 import yaml
 
 from pipeline.understand import tagging
-from pipeline.vocabulary import ACTION_LABELS, ISSUE_LABELS, LABELS, label, labels
+from pipeline.vocabulary import (
+    ACTION_LABELS,
+    ISSUE_LABELS,
+    LABELS,
+    VOCABULARIES,
+    check_query,
+    check_value,
+    label,
+    labels,
+)
 
 
 def vocabulary() -> dict:
@@ -20,9 +30,9 @@ def vocabulary() -> dict:
 def test_every_issue_struggle_and_employment_type_has_a_label():
     words = vocabulary()
     for group in ("tags", "struggles", "employment_types"):
-        missing = set(words[group]) - set(LABELS)
-        assert not missing, f"{group} without a label: {missing}"
+        assert set(words[group]) == set(VOCABULARIES[group]), group
     assert set(words["tags"]) == set(ISSUE_LABELS)
+    assert all(term.meaning for terms in VOCABULARIES.values() for term in terms.values())
 
 
 def test_every_action_the_tagger_can_give_has_a_label():
@@ -39,3 +49,37 @@ def test_labels_are_words():
     assert label("some_new_value") == "some new value"
     assert labels(["protest", "open_letter", "protest"]) == ["protest", "open letter"]
     assert all("_" not in words for words in LABELS.values())
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "value", "hint"),
+    [
+        ("actions", "protest", "protest", None),
+        ("actions", "Open letter", "open_letter", None),
+        ("actions", "walkout", "walkout", "did you mean actions:protest?"),
+        ("actions", "sit-in", "sit-in", "did you mean actions:protest?"),
+        ("actions", "stirke", "stirke", "did you mean actions:strike?"),
+        ("tags", "ICE", "ice", None),
+        ("tags", "immigrant", "immigrant", "did you mean tags:immigration?"),
+        ("struggles", "pay", "pay", "did you mean struggles:pay_and_benefits?"),
+        ("companies", "amazon", "Amazon", None),
+        ("companies", "AMZN", "Amazon", "companies:AMZN is Amazon"),
+        ("companies", "AWS", "Amazon", "companies:AWS is Amazon"),
+        ("companies", "Amazn", "Amazn", "did you mean companies:Amazon?"),
+    ],
+)
+def test_a_value_is_checked_against_the_vocabulary(field, typed, value, hint):
+    checked = check_value(field, typed)
+    assert checked.value == value
+    assert (checked.note is None) == (hint is None)
+    assert hint is None or hint in checked.note
+    assert checked.known == (value != typed or hint is None or " is " in hint)
+
+
+def test_a_query_names_companies_by_their_name_and_keeps_the_rest():
+    query, noted = check_query('companies:GOOGL (walkout OR actions:"sit in") title:AMZN')
+    assert query == 'companies:Google (walkout OR actions:"sit in") title:AMZN'
+    assert [c.note.split(";")[0] for c in noted] == [
+        "companies:GOOGL is Google",
+        "actions:sit in is not a value picket tags",
+    ]

@@ -9,23 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.alerts.ledger import Ledger, Match, WatchState
-from pipeline.alerts.watches import (
-    DELIVERIES,
-    Watch,
-    WatchError,
-    WatchesFileMissing,
-    WatchSet,
-    configured_watches,
-    missing_file_hint,
-    parse_watch,
-    require_recipients,
-)
-from pipeline.settings import Settings
-from pipeline.store import StoreError, StoryStore, open_store
+from pipeline.alerts.schedule import DELIVERIES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --help is quick
+    from pipeline.alerts.ledger import Match, WatchState
     from pipeline.alerts.service import AlertSummary
+    from pipeline.alerts.watches import Watch, WatchSet
+    from pipeline.settings import Settings
+    from pipeline.store import StoryStore
+    from pipeline.vocabulary import Checked
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -33,6 +25,8 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _open_store(settings: Settings) -> closing[StoryStore]:
+    from pipeline.store import StoreError, open_store
+
     try:
         return closing(open_store(settings))
     except StoreError as exc:
@@ -41,6 +35,8 @@ def _open_store(settings: Settings) -> closing[StoryStore]:
 
 def _watches(settings: Settings) -> WatchSet:
     """The configured watches; a configured file that does not exist is an error."""
+    from pipeline.alerts.watches import WatchesFileMissing, configured_watches
+
     try:
         return configured_watches(settings)
     except WatchesFileMissing as exc:
@@ -62,6 +58,7 @@ def watches() -> None:
 def list_watches(ctx: click.Context) -> None:
     """The watches, how they deliver, and any that cannot be used."""
     from pipeline.alerts.display import watches_table
+    from pipeline.alerts.watches import missing_file_hint
 
     settings = _settings(ctx)
     watch_set = _watches(settings)
@@ -69,6 +66,9 @@ def list_watches(ctx: click.Context) -> None:
     if hint := missing_file_hint(settings.watches_file):
         click.echo(f"({hint})", err=True)
     _echo_problems(watch_set)
+    for watch in watch_set.watches:
+        for value in _vocabulary_notes(watch):
+            click.echo(f"note: watch {watch.name!r}: {value.note}", err=True)
 
 
 @watches.command("add")
@@ -111,19 +111,15 @@ def add_watch_command(
     include_old: bool,
 ) -> None:
     """Add a watch to the watches file (checked first; comments in the file are kept)."""
+    from pipeline.alerts.watches import WatchError, parse_watch, require_recipients
     from pipeline.alerts.watchfile import WatchFileError, add_watch
 
     settings = _settings(ctx)
+    query, tagged = _checked_terms(
+        name, query, {"companies": company, "actions": action, "struggles": struggle, "tags": tag}
+    )
     filters: dict[str, object] = {
-        key: list(values)
-        for key, values in (
-            ("companies", company),
-            ("actions", action),
-            ("struggles", struggle),
-            ("tags", tag),
-            ("outlets", outlet),
-        )
-        if values
+        key: list(values) for key, values in (*tagged.items(), ("outlets", outlet)) if values
     }
     if min_score is not None:
         filters["min_score"] = min_score
@@ -149,6 +145,40 @@ def add_watch_command(
     except (WatchError, WatchFileError) as exc:
         raise click.ClickException(f"watch {name!r} not added: {exc}") from exc
     click.echo(f"added watch {name!r} to {settings.watches_file}")
+
+
+def _checked_terms(
+    name: str, query: str, filters: dict[str, tuple[str, ...]]
+) -> tuple[str, dict[str, tuple[str, ...]]]:
+    """The watch's query and filters as picket tags them (company aliases and tickers become
+    names); a value picket never tags stops the command with a "did you mean"."""
+    from pipeline.query import QuerySyntaxError
+    from pipeline.vocabulary import check_terms
+
+    try:
+        query, checked, noted = check_terms(query, filters)
+    except QuerySyntaxError:  # parse_watch says what is wrong with it
+        return query, filters
+    unknown = [value.note for value in noted if not value.known]
+    if unknown:
+        raise click.ClickException(f"watch {name!r} not added: {'; '.join(unknown)}")
+    for value in noted:
+        click.echo(f"note: {value.note}", err=True)
+    return query, checked
+
+
+def _vocabulary_notes(watch: Watch) -> list[Checked]:
+    """What the watch names that picket tags otherwise (an alias) or never (a typo)."""
+    from pipeline.vocabulary import check_terms
+
+    found = watch.filters
+    filters = {
+        "companies": found.companies,
+        "actions": found.actions,
+        "struggles": found.struggles,
+        "tags": found.tags,
+    }
+    return check_terms(watch.query, filters)[2]
 
 
 @watches.command("remove")
@@ -227,6 +257,8 @@ def _ledger_view(
 ) -> tuple[WatchState | None, dict[str, Match], set[str]]:
     """The watch's state (None until a run registers it), its matches and which stories
     runs checked; nothing is written."""
+    from pipeline.alerts.ledger import Ledger
+
     if not Path(settings.alerts_db).exists():
         return None, {}, set()
     with closing(Ledger(settings.alerts_db)) as ledger:
@@ -245,6 +277,7 @@ def alerts() -> None:
 def run_alerts_command(ctx: click.Context) -> None:
     """Match new stories to the watches, then send every alert that is due."""
     from pipeline.alerts.service import run_alerts
+    from pipeline.alerts.watches import missing_file_hint
 
     settings = _settings(ctx)
     watch_set = _watches(settings)
@@ -283,6 +316,7 @@ def _why_no_stories(summary: AlertSummary, settings: Settings) -> str:
 def status(ctx: click.Context, limit: int) -> None:
     """Pending, sent and failed alert emails, and matches waiting for their digest."""
     from pipeline.alerts.display import emails_table
+    from pipeline.alerts.ledger import Ledger
 
     settings = _settings(ctx)
     if not Path(settings.alerts_db).exists():

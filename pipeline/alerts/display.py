@@ -6,11 +6,14 @@ Cells are plain text, not markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from pipeline.alerts.forecast import Forecast
-from pipeline.alerts.ledger import QueuedEmail
-from pipeline.alerts.watches import Watch
 from pipeline.display import table_text
+
+if TYPE_CHECKING:  # annotations only: `picket watches list` need not load the alert service
+    from pipeline.alerts.forecast import Forecast
+    from pipeline.alerts.ledger import QueuedEmail
+    from pipeline.alerts.watches import Watch
 
 
 def watches_table(watches: Sequence[Watch]) -> str:

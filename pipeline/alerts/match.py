@@ -3,7 +3,7 @@
 On Elasticsearch and OpenSearch the store keeps the watches as percolator queries and
 percolates new stories in batches. Elsewhere the same query AST is evaluated by SQLite
 FTS5 with the Porter stemmer over a table of just the new stories, with text prepared to
-mirror the engines' ``english`` analyzer (``pipeline.alerts.query.fts_text``). Either way
+mirror the engines' ``english`` analyzer (``pipeline.query.fts_text``). Either way
 the watch's filters (relevance, companies, ...) are then applied here, in one place, so
 every store gives the same matches."""
 
@@ -16,11 +16,14 @@ from collections.abc import Mapping, Sequence
 from contextlib import closing
 from typing import Any, Protocol
 
-from pipeline.alerts.query import KEYWORD_FIELDS, fts_text, to_engine_query, to_sql
 from pipeline.alerts.watches import Watch
+from pipeline.query import KEYWORD_FIELDS, SqlTable, fts_text, to_engine_query, to_sql
 from pipeline.records import Story
 
 log = logging.getLogger(__name__)
+
+NEW_STORIES = SqlTable(row="d", words="docs_fts", lists=KEYWORD_FIELDS)
+"""The table ``_load`` builds: every keyword field a JSON list of lower-cased values."""
 
 
 class WatchMatcher(Protocol):
@@ -50,7 +53,7 @@ class FtsMatcher:
             _load(db, stories)
             for watch in watches:
                 try:
-                    condition, params = to_sql(watch.ast)
+                    condition, params = to_sql(watch.ast, NEW_STORIES)
                     rows = db.execute(f"SELECT d.id FROM docs d WHERE {condition}", params)
                     found[watch.name] = {row[0] for row in rows}
                 except (sqlite3.Error, RecursionError) as exc:

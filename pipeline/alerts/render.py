@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from pipeline.alerts.query import to_engine_query
 from pipeline.alerts.watches import Watch
+from pipeline.query import to_engine_query
 from pipeline.records import Story
 from pipeline.understand.sentences import sentences
 from pipeline.vocabulary import labels

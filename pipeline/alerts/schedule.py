@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 Frequency = Literal["hourly", "daily", "weekly"]
 FREQUENCIES: tuple[str, ...] = ("hourly", "daily", "weekly")
+DELIVERIES: tuple[str, ...] = ("instant", *FREQUENCIES)
+"""How a watch's matches go out: one email per story, or a digest at each scheduled moment."""
 WEEKDAYS: tuple[str, ...] = (
     "monday",
     "tuesday",

@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.alerts.query import Node, QuerySyntaxError, parse_query
-from pipeline.alerts.schedule import FREQUENCIES, WEEKDAYS, DigestSchedule
+from pipeline.alerts.schedule import DELIVERIES, WEEKDAYS, DigestSchedule
 from pipeline.configfile import ConfigFileError, read_yaml
+from pipeline.query import Node, QuerySyntaxError, parse_query
 from pipeline.records import Story
 from pipeline.settings import ConfigError, Settings
 
 Delivery = Literal["instant", "hourly", "daily", "weekly"]
-DELIVERIES: tuple[str, ...] = ("instant", *FREQUENCIES)
 FILTER_LISTS: tuple[str, ...] = ("companies", "actions", "struggles", "tags", "outlets")
 WATCH_KEYS = frozenset(
     {

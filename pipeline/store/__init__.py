@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.settings import Settings
+from typing import TYPE_CHECKING
+
 from pipeline.store.base import (
     TAG_FIELDS,
     StoreError,
@@ -19,6 +20,9 @@ __all__ = [
     "UpsertResult",
     "open_store",
 ]
+
+if TYPE_CHECKING:
+    from pipeline.settings import Settings
 
 
 def open_store(settings: Settings) -> StoryStore:

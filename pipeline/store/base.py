@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
+if TYPE_CHECKING:  # annotations only: the CLI imports this module for --help
+    from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
 
 if TYPE_CHECKING:
     from pipeline.records import Correction
@@ -27,7 +28,8 @@ class StoreError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class StoryQuery:
-    """A search over stored stories: full text, a time range and exact-value filters.
+    """A search over stored stories: a query (``pipeline.query``'s language, as watches
+    use), a time range and exact-value filters.
 
     ``filters`` maps a tag field (see ``TAG_FIELDS``) or ``source_id``/``outlet``/``language``
     to the values a story must have (any of them); ``since``/``until`` bound the publication

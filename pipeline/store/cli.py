@@ -7,19 +7,23 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.settings import Settings, split_credentials
-from pipeline.store import StoreError, StoryStore, open_store
-from pipeline.store.engine import EngineStore
-from pipeline.store.stats import StoryStats
+if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --help is quick
+    from pipeline.settings import Settings
+    from pipeline.store import StoryStore
+    from pipeline.store.engine import EngineStore
+    from pipeline.store.stats import StoryStats
 
 
 @contextmanager
 def opened_store(settings: Settings) -> Iterator[StoryStore]:
     """The configured store, closed after use; a store error ends the command with its message
     (an unreachable search engine, refused credentials...) instead of a traceback."""
+    from pipeline.store import StoreError, open_store
+
     try:
         store = open_store(settings)
     except StoreError as exc:
@@ -35,6 +39,8 @@ def opened_store(settings: Settings) -> Iterator[StoryStore]:
 @contextmanager
 def _engine_store(settings: Settings) -> Iterator[EngineStore]:
     """The configured search engine store; on SQLite, an error saying what to set."""
+    from pipeline.store.engine import EngineStore
+
     if settings.store == "sqlite":
         raise click.ClickException(
             "picket index works on a search engine: set PICKET_STORE=elasticsearch or opensearch"
@@ -99,6 +105,7 @@ def kibana_setup(
 ) -> None:
     """Import the saved objects (overwriting earlier ones; safe to run again)."""
     from pipeline.kibana.importer import KibanaClient, KibanaError, setup_kibana
+    from pipeline.settings import split_credentials
 
     settings = obj.settings
     url = url or settings.kibana_url

@@ -1,25 +1,22 @@
 """The searches picket sends to Elasticsearch or OpenSearch.
 
-Queries built from a ``StoryQuery`` (with the SQLite store's meaning for search words,
-filters and orders), the ``since`` and ``kind`` queries of the store's reads, percolation
-against the alert watches and the aggregations behind ``picket stats``.
+Queries built from a ``StoryQuery`` (search words in picket's query language,
+``pipeline.query``; filters and orders with the SQLite store's meaning), the ``since`` and
+``kind`` queries of the store's reads, percolation against the alert watches and the
+aggregations behind ``picket stats``.
 Pure functions and constants: no I/O, no clock.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from pipeline.query import parse_query, to_engine_query
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery
 from pipeline.store.engine_documents import utc_iso
-from pipeline.store.sqlite import fts_query
 from pipeline.store.stats import STAT_FIELDS
-
-TEXT_FIELDS: tuple[str, ...] = ("title", "body")
-"""What a text search looks in: the same two columns as the SQLite store's full-text index."""
 
 EXACT_FILTER_FIELDS: frozenset[str] = frozenset(
     {"source_id", "outlet", "language", "domain", "event_id"}
@@ -37,74 +34,6 @@ SORTS: dict[str, list[dict[str, str]]] = {
 }
 """The same orders as the SQLite store, ending on the id so paging is stable."""
 
-_EXPRESSION_TOKEN = re.compile(r'"[^"]*"|\S+')
-
-
-def text_query(text: str) -> dict[str, Any] | None:
-    """A user's search words as an engine query, with the SQLite store's meaning.
-
-    Words and "quoted phrases" must all occur (in the title or the body) unless joined with
-    OR; NOT excludes; parentheses group; NOT binds tighter than AND, AND tighter than OR.
-    The words go through the same sanitizer as the SQLite store, so any input is valid.
-    """
-    expression = fts_query(text)
-    if not expression:
-        return None
-    return _ExpressionParser(_EXPRESSION_TOKEN.findall(expression)).parse()
-
-
-class _ExpressionParser:
-    """Recursive descent over a sanitized expression: OR of ANDs of NOTs of phrases."""
-
-    def __init__(self, tokens: Sequence[str]) -> None:
-        self._tokens = tokens
-        self._at = 0
-
-    def parse(self) -> dict[str, Any]:
-        return self._any_of()
-
-    def _peek(self) -> str | None:
-        return self._tokens[self._at] if self._at < len(self._tokens) else None
-
-    def _take(self) -> str:
-        token = self._tokens[self._at]
-        self._at += 1
-        return token
-
-    def _any_of(self) -> dict[str, Any]:
-        parts = [self._all_of()]
-        while self._peek() == "OR":
-            self._take()
-            parts.append(self._all_of())
-        return (
-            parts[0] if len(parts) == 1 else {"bool": {"should": parts, "minimum_should_match": 1}}
-        )
-
-    def _all_of(self) -> dict[str, Any]:
-        parts = [self._but_not()]
-        while self._peek() == "AND":
-            self._take()
-            parts.append(self._but_not())
-        return parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
-
-    def _but_not(self) -> dict[str, Any]:
-        kept = self._operand()
-        excluded = []
-        while self._peek() == "NOT":
-            self._take()
-            excluded.append(self._operand())
-        return {"bool": {"must": [kept], "must_not": excluded}} if excluded else kept
-
-    def _operand(self) -> dict[str, Any]:
-        token = self._take()
-        if token == "(":
-            inner = self._any_of()
-            if self._peek() == ")":
-                self._take()
-            return inner
-        phrase = token.strip('"')
-        return {"multi_match": {"query": phrase, "type": "phrase", "fields": list(TEXT_FIELDS)}}
-
 
 def _values_filter(name: str, values: Sequence[str]) -> dict[str, Any]:
     if name in TAG_FIELDS:
@@ -120,8 +49,8 @@ def story_query(query: StoryQuery) -> dict[str, Any]:
     must: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
     must_not: list[dict[str, Any]] = []
-    if query.text and (matched := text_query(query.text)) is not None:
-        must.append(matched)
+    if query.text:
+        must.append(to_engine_query(parse_query(query.text)))
     time_range = {}
     if query.since is not None:
         time_range["gte"] = utc_iso(query.since)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -18,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.labels import apply_correction
+from pipeline.query import SqlTable, fts_text, parse_query, to_sql
 from pipeline.records import (
     Correction,
     CrawlOutcome,
@@ -32,6 +32,9 @@ from pipeline.records import (
 from pipeline.sqlite_tx import immediate_transaction
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery, UpsertResult
 from pipeline.store.stats import StoryStats, stats_from_records
+
+STORED_STORIES = SqlTable(row="s", words="stories_words", lists=TAG_FIELDS, lower="py_lower")
+"""How ``to_sql`` reads the ``stories`` table: tag fields as JSON lists, as written."""
 
 log = logging.getLogger(__name__)
 
@@ -67,20 +70,15 @@ CREATE INDEX IF NOT EXISTS stories_first_seen ON stories (first_seen);
 CREATE INDEX IF NOT EXISTS stories_url ON stories (url);
 CREATE INDEX IF NOT EXISTS stories_hash ON stories (content_hash);
 CREATE INDEX IF NOT EXISTS stories_event ON stories (event_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
-    title, text, content='stories', content_rowid='rowid', tokenize='porter unicode61'
+DROP TRIGGER IF EXISTS stories_ai;
+DROP TRIGGER IF EXISTS stories_ad;
+DROP TRIGGER IF EXISTS stories_au;
+DROP TABLE IF EXISTS stories_fts;
+CREATE VIRTUAL TABLE IF NOT EXISTS stories_words USING fts5(
+    title, body, tokenize='porter unicode61 remove_diacritics 0'
 );
-CREATE TRIGGER IF NOT EXISTS stories_ai AFTER INSERT ON stories BEGIN
-    INSERT INTO stories_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS stories_ad AFTER DELETE ON stories BEGIN
-    INSERT INTO stories_fts (stories_fts, rowid, title, text)
-    VALUES ('delete', old.rowid, old.title, old.text);
-END;
-CREATE TRIGGER IF NOT EXISTS stories_au AFTER UPDATE OF title, text ON stories BEGIN
-    INSERT INTO stories_fts (stories_fts, rowid, title, text)
-    VALUES ('delete', old.rowid, old.title, old.text);
-    INSERT INTO stories_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+CREATE TRIGGER IF NOT EXISTS stories_words_ad AFTER DELETE ON stories BEGIN
+    DELETE FROM stories_words WHERE rowid = old.rowid;
 END;
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY,
@@ -122,9 +120,6 @@ _SORTS = {
         "s.relevant DESC, s.relevance_score DESC, coalesce(s.published, s.first_seen) DESC"
     ),
 }
-_FTS_TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
-_FTS_OPERATORS = {"AND", "OR", "NOT"}
-_FTS_MAX_DEPTH = 32  # FTS5's parser overflows its stack near 100 nested parentheses
 
 
 def utc_text(moment: datetime | None) -> str | None:
@@ -134,44 +129,6 @@ def utc_text(moment: datetime | None) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def fts_query(text: str) -> str:
-    """Turn a user's search words into a safe FTS5 query.
-
-    Words and "quoted phrases" are matched as given (every word must occur unless joined
-    with OR); AND, OR, NOT and parentheses keep their meaning; other punctuation is quoted
-    away. Operators without two sides, unbalanced parentheses and parentheses nested
-    deeper than FTS5 can parse are dropped, so the result is always valid FTS5 syntax
-    (or empty).
-    """
-    parts: list[str] = []
-    depth = 0
-    for token in _FTS_TOKEN.findall(text):
-        operand_before = bool(parts) and parts[-1] not in (*_FTS_OPERATORS, "(")
-        if token in _FTS_OPERATORS:
-            if operand_before:
-                parts.append(token)
-        elif token == ")":
-            while parts and parts[-1] in _FTS_OPERATORS:
-                parts.pop()
-            if depth and parts and parts[-1] != "(":
-                parts.append(token)
-                depth -= 1
-            elif depth and parts:
-                parts.pop()
-                depth -= 1
-        else:
-            phrase = "(" if token == "(" else '"' + " ".join(re.findall(r"\w+", token)) + '"'
-            if phrase == '""' or (phrase == "(" and depth >= _FTS_MAX_DEPTH):
-                continue
-            if operand_before:
-                parts.append("AND")
-            parts.append(phrase)
-            depth += phrase == "("
-    while parts and parts[-1] in (*_FTS_OPERATORS, "("):
-        depth -= parts.pop() == "("
-    return " ".join(parts) + " )" * depth
 
 
 class SQLiteStore:
@@ -186,9 +143,26 @@ class SQLiteStore:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.create_function("py_lower", 1, _lower, deterministic=True)
             self._db.executescript(SCHEMA)
+            self._index_words_of_older_stories()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the SQLite store at {path}: {exc}") from exc
+
+    def _index_words_of_older_stories(self) -> None:
+        """Fill the words index of a database written before it existed (once)."""
+        missing = self._db.execute(
+            "SELECT rowid, title, text FROM stories "
+            "WHERE rowid NOT IN (SELECT rowid FROM stories_words)"
+        ).fetchall()
+        if not missing:
+            return
+        log.info("indexing the words of %s stored stories for searching", len(missing))
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO stories_words (rowid, title, body) VALUES (?, ?, ?)",
+                ((rowid, fts_text(title), fts_text(text)) for rowid, title, text in missing),
+            )
 
     def close(self) -> None:
         self._db.close()
@@ -218,13 +192,14 @@ class SQLiteStore:
                     updated += 1
                 else:
                     new += 1
-                self._write_story(story)
+                self._write_story(story, stored_before=row is not None)
         return UpsertResult(new=new, updated=updated, unchanged=unchanged)
 
-    def _write_story(self, story: Story) -> None:
+    def _write_story(self, story: Story, *, stored_before: bool) -> None:
+        """Write the story's row and its words (replacing those of an earlier version)."""
         record = _comparable(story)
         tags = story.tags
-        self._db.execute(
+        (rowid,) = self._db.execute(
             """
             INSERT INTO stories (id, url, canonical_url, source_id, outlet, domain, language,
                 title, text, published, first_seen, content_hash, relevance_score, relevant,
@@ -242,6 +217,7 @@ class SQLiteStore:
                 struggles = excluded.struggles, employment_types = excluded.employment_types,
                 tags = excluded.tags, workers = excluded.workers, event_id = excluded.event_id,
                 duplicate_of = excluded.duplicate_of, record = excluded.record
+            RETURNING rowid
             """,
             (
                 story.id,
@@ -268,6 +244,12 @@ class SQLiteStore:
                 story.duplicate_of,
                 json.dumps(record),
             ),
+        ).fetchone()
+        if stored_before:
+            self._db.execute("DELETE FROM stories_words WHERE rowid = ?", (rowid,))
+        self._db.execute(
+            "INSERT INTO stories_words (rowid, title, body) VALUES (?, ?, ?)",
+            (rowid, fts_text(story.title), fts_text(story.text)),
         )
 
     def save_correction(self, correction: Correction) -> None:
@@ -357,9 +339,10 @@ class SQLiteStore:
     def _where(self, query: StoryQuery) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
-        if query.text and (match := fts_query(query.text)):
-            clauses.append("s.rowid IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?)")
-            params.append(match)
+        if query.text:
+            condition, words = to_sql(parse_query(query.text), STORED_STORIES)
+            clauses.append(condition)
+            params.extend(words)
         if query.since is not None:
             clauses.append("coalesce(s.published, s.first_seen) >= ?")
             params.append(utc_text(query.since))
@@ -502,6 +485,11 @@ def _comparable(story: Story) -> dict:
     record = to_json(story)
     record.pop("fetched_at", None)
     return record
+
+
+def _lower(value: object) -> object:
+    """SQLite's ``lower`` for every alphabet, as Python lower-cases a query's values."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def _story(record: str) -> Story:

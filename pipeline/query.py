@@ -1,4 +1,5 @@
-"""The watch query language: parse it once, then compile it for each place it runs.
+"""picket's query language, for ``picket search`` and for watches: parse it once, then
+compile it for each place it runs.
 
 A query is words and "quoted phrases" joined by ``AND`` (also implied by a space), ``OR``
 and ``NOT``, grouped with parentheses; ``AND`` binds tighter than ``OR``. ``field:value``
@@ -6,16 +7,20 @@ matches a tag field exactly (case-insensitive), and ``title:``/``body:`` limit w
 part of the story. Words are stemmed, so ``strikes`` finds ``strike``.
 
 The parse gives an AST; ``to_engine_query`` turns it into Elasticsearch/OpenSearch query
-DSL (the percolator documents, and the filter of an email's Kibana link), ``to_sql`` into a
-condition over the table that ``pipeline.alerts.match`` builds, so one query means the
-same thing everywhere.
+DSL (searches, the percolator documents, and the filter of an email's Kibana link),
+``to_sql`` into a condition over a SQLite table of stories (the SQLite store's, or the one
+``pipeline.alerts.match`` builds), so one query means the same thing everywhere.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
+
+from pipeline.understand.wordgate import trie_pattern
 
 KEYWORD_FIELDS: tuple[str, ...] = (
     "companies",
@@ -48,7 +53,7 @@ STOP_TOKEN = "zzstopzz"
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019\uff07][sS]\b")
-_STOP_WORD = re.compile(r"\b(?:" + "|".join(sorted(ENGLISH_STOP_WORDS)) + r")\b", re.IGNORECASE)
+_STOP_WORD = re.compile(r"\b(?:" + trie_pattern(ENGLISH_STOP_WORDS) + r")\b", re.IGNORECASE)
 
 OPERATORS = ("AND", "OR", "NOT")
 
@@ -75,7 +80,7 @@ _TOKEN = re.compile(
 
 
 class QuerySyntaxError(ValueError):
-    """A watch query that cannot be parsed; the message says where and why."""
+    """A query that cannot be parsed; the message says where and why."""
 
     def __init__(self, reason: str, query: str, position: int) -> None:
         shown = query if len(query) <= 100 else query[:100] + "..."
@@ -243,8 +248,8 @@ def _words(token: _Token, field: str | None, query: str) -> Words:
 
 
 def parse_query(query: str) -> Node:
-    """The AST of a watch query; raises ``QuerySyntaxError`` naming the problem and where,
-    or the limit (``MAX_QUERY_TERMS``, ``MAX_QUERY_DEPTH``) a query goes beyond."""
+    """The AST of a query; raises ``QuerySyntaxError`` naming the problem and where, or the
+    limit (``MAX_QUERY_TERMS``, ``MAX_QUERY_DEPTH``) a query goes beyond."""
     if (control := _CONTROL_CHARACTER.search(query)) is not None:  # SQLite's FTS5 chokes on NUL
         raise QuerySyntaxError(
             "a control character or lone surrogate is not allowed", query, control.start()
@@ -291,6 +296,24 @@ def query_depth(node: Node) -> int:
     return 1 + max(query_depth(child) for child in node.children)
 
 
+def rewrite_keywords(query: str, rewrite: Callable[[str, str], str]) -> str:
+    """``query`` with the value of each ``field:value`` of a tag field replaced by
+    ``rewrite(field, value)`` (quoted when it holds a space); the rest is kept as typed."""
+    pieces: list[str] = []
+    end = 0
+    for field, value in pairwise(_tokens(query)):
+        if field.kind != "field" or field.text not in KEYWORD_FIELDS:
+            continue
+        if value.kind not in ("phrase", "word"):
+            continue
+        text = value.text.strip('"').strip() if value.kind == "phrase" else value.text
+        new = rewrite(field.text, text)
+        if new != text:
+            pieces += [query[end : value.position], f'"{new}"' if " " in new else new]
+            end = value.position + len(value.text)
+    return "".join(pieces) + query[end:]
+
+
 # --- compilers --------------------------------------------------------------------
 
 
@@ -316,8 +339,24 @@ def to_engine_query(node: Node) -> dict[str, Any]:
     return {"bool": {"must_not": [to_engine_query(node.child)]}}
 
 
-def to_sql(node: Node) -> tuple[str, list[str]]:
-    """A SQL condition on row ``d`` of the match table (``pipeline.alerts.match``)."""
+@dataclass(frozen=True, slots=True)
+class SqlTable:
+    """Where ``to_sql`` finds a story's words and tag values in a SQLite database.
+
+    ``words`` is an FTS5 table (columns ``title`` and ``body``, text passed through
+    ``fts_text``, Porter stemmer) whose rowid is the story row's. Keyword fields in ``lists``
+    hold a JSON list, the others one value; ``lower`` names the SQL function that lower-cases
+    a stored value (empty where values are stored lower-cased).
+    """
+
+    row: str
+    words: str
+    lists: Collection[str]
+    lower: str = ""
+
+
+def to_sql(node: Node, table: SqlTable) -> tuple[str, list[str]]:
+    """A SQL condition on row ``table.row`` with the same meaning as ``to_engine_query``."""
     if isinstance(node, Words):
         words = fts_text(node.text).split()
         while words and words[0] == STOP_TOKEN:
@@ -329,19 +368,21 @@ def to_sql(node: Node) -> tuple[str, list[str]]:
         columns = node.field or "{" + " ".join(SEARCHED_FIELDS) + "}"
         phrase = '"' + " ".join(words).replace('"', '""') + '"'
         return (
-            "d.rowid IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)",
+            f"{table.row}.rowid IN (SELECT rowid FROM {table.words} WHERE {table.words} MATCH ?)",
             [f"{columns} : {phrase}"],
         )
     if isinstance(node, Keyword):
-        return (
-            f"EXISTS (SELECT 1 FROM json_each(d.{node.field}) WHERE value = ?)",
-            [node.value.lower()],
-        )
+        if node.field in table.lists:
+            condition = f"EXISTS (SELECT 1 FROM json_each({table.row}.{node.field}) "
+            condition += f"WHERE {table.lower}(value) = ?)"
+        else:
+            condition = f"{table.lower}({table.row}.{node.field}) = ?"
+        return condition, [node.value.lower()]
     if isinstance(node, Not):
-        inner, params = to_sql(node.child)
+        inner, params = to_sql(node.child, table)
         return f"NOT ({inner})", params
     joiner = " AND " if isinstance(node, And) else " OR "
-    parts = [to_sql(c) for c in node.children]
+    parts = [to_sql(c, table) for c in node.children]
     return (
         "(" + joiner.join(sql for sql, _ in parts) + ")",
         [p for _, params in parts for p in params],

@@ -1,0 +1,72 @@
+"""The everyday commands load only what they use, so ``picket`` answers at once.
+
+Each command runs in a fresh interpreter, which then reports the top-level packages it
+imported; the crawl, extraction and language stacks must not be among them (how long that
+takes is measured by ``bench/cli_start.py``, not here).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CRAWL_STACK = frozenset(
+    {"scrapy", "twisted", "trafilatura", "lxml", "numpy", "py3langid", "tldextract", "jinja2",
+     "requests", "urllib3", "opensearchpy", "elasticsearch", "feedparser", "htmldate"}
+)  # fmt: skip
+
+REPORT_IMPORTS = """
+import json, sys
+sys.argv = ["picket", *sys.argv[1:]]
+from pipeline.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+def imported_packages(tmp_path: Path, *args: str) -> set[str]:
+    (tmp_path / "watches.yaml").write_text("watches: []\n", encoding="utf-8")
+    env = {
+        "PICKET_DB_PATH": str(tmp_path / "picket.db"),
+        "PICKET_WATCHES_FILE": str(tmp_path / "watches.yaml"),
+        "PICKET_SOURCES_FILE": str(Path(__file__).resolve().parents[1] / "config/sources.yaml"),
+        "PATH": "/usr/bin:/bin",
+    }
+    finished = subprocess.run(
+        [sys.executable, "-c", REPORT_IMPORTS, *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(finished.stderr.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("args", [("--help",), ("--version",)])
+def test_help_and_version_load_neither_settings_nor_the_stack(tmp_path, args):
+    imported = imported_packages(tmp_path, *args)
+    assert not imported & (CRAWL_STACK | {"pydantic", "pydantic_settings", "rich", "yaml"})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "companies:Amazon OR walkout"),
+        ("watches", "list"),
+        ("watches", "add", "w", "-q", "strike", "-r", "a@example.org"),
+        ("watches", "remove", "w"),
+        ("sources",),
+    ],
+)
+def test_everyday_commands_do_not_load_the_crawl_stack(tmp_path, args):
+    imported = imported_packages(tmp_path, *args)
+    assert "pipeline" in imported
+    assert not imported & CRAWL_STACK
