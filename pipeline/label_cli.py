@@ -12,22 +12,17 @@ import json
 import logging
 import os
 import sys
-import termios
-import tty
-import webbrowser
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.alerts.ledger import Ledger
-from pipeline.labels import LabelError, apply_correction, corrections_as_rows, make_correction
-from pipeline.records import Correction, Story
-from pipeline.review import describe, review, review_queue
-from pipeline.settings import Settings
-from pipeline.store import StoryStore
-from pipeline.store.cli import opened_store
+if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --help is quick
+    from pipeline.records import Correction, Story
+    from pipeline.settings import Settings
+    from pipeline.store import StoryStore
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +33,9 @@ REVIEW_POOL = 1000
 def record_correction(settings: Settings, store: StoryStore, correction: Correction) -> Story:
     """Keep ``correction``, re-judge its story in the store, queue it for the alerts; the
     story as corrected. An unknown story id raises ``LabelError``."""
+    from pipeline.alerts.ledger import Ledger
+    from pipeline.labels import LabelError, apply_correction
+
     story = store.get_story(correction.story_id)
     if story is None:
         raise LabelError(
@@ -98,6 +96,10 @@ def label_story(
     negative_kind: str | None,
 ) -> None:
     """Record a correction of one story: picket re-judges it at once and keeps it so."""
+    from pipeline.labels import LabelError, make_correction
+    from pipeline.review import describe
+    from pipeline.store.cli import opened_store
+
     if relevant is None:
         raise click.UsageError("say whether the story is --relevant or --not-relevant")
     try:
@@ -123,6 +125,9 @@ def label_story(
 @click.pass_obj
 def export_labels(obj, output) -> None:
     """Every correction as a JSON line in the labelled corpus's format."""
+    from pipeline.labels import corrections_as_rows
+    from pipeline.store.cli import opened_store
+
     count = 0
     with opened_store(obj.settings) as store:
         for row in corrections_as_rows(store):
@@ -137,6 +142,12 @@ def export_labels(obj, output) -> None:
 def review_command(obj, limit: int) -> None:
     """Label the recent stories picket is least sure of, one key each (on a terminal);
     elsewhere, list them."""
+    import webbrowser
+
+    from pipeline.labels import make_correction
+    from pipeline.review import describe, review, review_queue
+    from pipeline.store.cli import opened_store
+
     settings = obj.settings
     with opened_store(settings) as store:
         labelled = {correction.story_id for correction in store.corrections()}
@@ -170,6 +181,9 @@ def review_command(obj, limit: int) -> None:
 def _key_presses() -> Iterator[Callable[[], str]]:
     """Read single key presses, unechoed, for the whole session, so keys typed ahead of a
     question are kept; Ctrl-C reads as quitting. The terminal is restored afterwards."""
+    import termios
+    import tty
+
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)
     tty.setcbreak(fd, termios.TCSANOW)

@@ -33,7 +33,9 @@ def dead_port() -> int:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """Settings that keep every file under ``tmp_path``, with one source nobody answers for."""
+    """Settings that keep every file under ``tmp_path``, with one source nobody answers for
+    and no watches."""
+    (tmp_path / "watches.yaml").write_text("watches: []\n")
     (tmp_path / "sources.yaml").write_text(
         f"sources:\n  - {{id: a, kind: feed, url: 'http://127.0.0.1:{dead_port()}/f'}}\n"
     )
