@@ -41,9 +41,10 @@ if __name__ == "pipeline":
 
 
 def timings(items: Sequence) -> dict[str, float]:
-    """Milliseconds to load the shipped models, and per story to read and to score (its
-    relevance, and its actions as a relevant story's)."""
+    """Milliseconds to load the shipped models and token embeddings, and per story to read
+    and to score (its relevance, and its actions as a relevant story's)."""
     from pipeline.understand.action_model import load_action_model, story_tags
+    from pipeline.understand.embedding import default_embedder
     from pipeline.understand.model import load_model, shipped_model_folder
     from pipeline.understand.reading import read_story
     from pipeline.understand.relevance import judge_story
@@ -51,6 +52,7 @@ def timings(items: Sequence) -> dict[str, float]:
     started = time.perf_counter()
     model = load_model(shipped_model_folder())
     actions = load_action_model(shipped_model_folder())
+    default_embedder()
     load_ms = 1000 * (time.perf_counter() - started)
     started = time.perf_counter()
     readings = [read_story(item.title, item.text) for item in items]

@@ -8,7 +8,7 @@ of one event on the same side (``Example.group``): coverage of one walkout by th
 outlets would otherwise be learned from one copy and "predicted" on the others.
 
 Deterministic: fixed seeds, a deterministic solver, features in sorted order. Needs
-scikit-learn (the ``train`` extra); scoring with the result needs numpy alone.
+scikit-learn (the ``train`` extra); scoring with the result does not.
 """
 
 from __future__ import annotations
