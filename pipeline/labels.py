@@ -11,16 +11,14 @@ Pure: no I/O, no clock, except ``corrections_as_rows``, which reads a store.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pipeline.records import Correction, Relevance, Story
-from pipeline.understand.gazetteer import default_gazetteer, resolve_company
 from pipeline.understand.sentences import sentences
-from pipeline.vocabulary import ACTION_LABELS
+from pipeline.vocabulary import VOCABULARIES, check_value, nearest_value
 
 if TYPE_CHECKING:
     from pipeline.store import StoryStore
@@ -63,7 +61,8 @@ def make_correction(
     if negative_kind is not None and relevant:
         raise LabelError("--negative-kind goes with --not-relevant")
     if negative_kind is not None and negative_kind not in NEGATIVE_KINDS:
-        raise LabelError(_unknown("negative kind", negative_kind, NEGATIVE_KINDS))
+        nearest = nearest_value(negative_kind, {kind: kind for kind in NEGATIVE_KINDS})
+        raise LabelError(_unknown("negative kind", negative_kind, nearest, NEGATIVE_KINDS))
     return Correction(
         story_id=story_id,
         relevant=relevant,
@@ -75,26 +74,26 @@ def make_correction(
 
 
 def _company(name: str) -> str:
-    canonical = resolve_company(name)
-    if canonical is None:
-        known = default_gazetteer().companies
-        raise LabelError(_unknown("company", name, known) + " (see pipeline/data/companies.yaml)")
-    return canonical
+    return _tagged("companies", "company", name, " (see pipeline/data/companies.yaml)")
 
 
 def _action(kind: str) -> str:
-    key = "_".join(kind.strip().casefold().replace("-", " ").split())
-    if key not in ACTION_LABELS:
-        raise LabelError(_unknown("action", kind, ACTION_LABELS))
-    return key
+    return _tagged("actions", "action", kind)
 
 
-def _unknown(what: str, value: str, known: Iterable[str]) -> str:
+def _tagged(field: str, what: str, value: str, where: str = "") -> str:
+    """``value`` as picket tags ``field`` (``vocabulary.check_value``); else ``LabelError``."""
+    checked = check_value(field, value)
+    if not checked.known:
+        raise LabelError(
+            _unknown(what, value, checked.nearest, VOCABULARIES.get(field, {})) + where
+        )
+    return checked.value
+
+
+def _unknown(what: str, value: str, nearest: str | None, known: Iterable[str]) -> str:
     choices = sorted(known)
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-    if not close:
-        close = [c for c in choices if c.casefold() == value.casefold()]
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = f"; did you mean {nearest!r}?" if nearest else ""
     if len(choices) <= 12:
         hint += f" (one of: {', '.join(choices)})"
     return f"unknown {what} {value!r}{hint}"

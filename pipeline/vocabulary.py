@@ -166,6 +166,7 @@ class Checked:
     value: str
     note: str | None = None  # None: the value is picket's own
     known: bool = True  # False: no story is tagged with it
+    nearest: str | None = None  # for an unknown value, the known one it is most like
 
 
 def check_value(field: str, value: str) -> Checked:
@@ -182,12 +183,12 @@ def check_value(field: str, value: str) -> Checked:
     key = re.sub(r"[\s-]+", "_", value.strip().lower())
     if key in known:
         return Checked(key)
-    nearest = (ACTION_WORDS.get(key) if field == "actions" else None) or _nearest(
+    nearest = (ACTION_WORDS.get(key) if field == "actions" else None) or nearest_value(
         key, {name: name for name in known}
     )
     hint = f"; did you mean {field}:{nearest}?" if nearest else ""
     note = f"{field}:{value} is not a value picket tags{hint} (see `picket tags`)"
-    return Checked(value, note, known=False)
+    return Checked(value, note, known=False, nearest=nearest)
 
 
 def check_values(field: str, values: Sequence[str]) -> tuple[tuple[str, ...], list[Checked]]:
@@ -231,12 +232,13 @@ def _check_company(value: str) -> Checked:
     if name is not None:
         same = name.casefold() == value.strip().casefold()
         return Checked(name, None if same else f"companies:{value} is {_quoted(name)}")
-    nearest = _nearest(value, {n.casefold(): n for n in gazetteer.companies})
+    nearest = nearest_value(value, {n.casefold(): n for n in gazetteer.companies})
     hint = f"; did you mean companies:{_quoted(nearest)}?" if nearest else ""
-    return Checked(value, f"companies:{value} is not a company picket knows{hint}", known=False)
+    note = f"companies:{value} is not a company picket knows{hint}"
+    return Checked(value, note, known=False, nearest=nearest)
 
 
-def _nearest(key: str, candidates: Mapping[str, str]) -> str | None:
+def nearest_value(key: str, candidates: Mapping[str, str]) -> str | None:
     """The candidate whose key starts with ``key``, or else is nearest to it."""
     key = key.casefold()
     starting = sorted(c for c in candidates if c.startswith(key))
