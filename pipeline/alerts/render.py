@@ -9,7 +9,6 @@ clickable.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import shlex
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from crawlers.urls import is_public_address
 from pipeline.alerts.watches import Watch
 from pipeline.query import to_engine_query
 from pipeline.records import Story
@@ -119,10 +119,9 @@ def is_public_url(url: str) -> bool:
     if not host:
         return False
     try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
+        return is_public_address(host)
+    except ValueError:  # a name, not an IP literal
         return "." in host and not host.endswith(_LOCAL_SUFFIXES) and host != "localhost"
-    return address.is_global and not address.is_multicast
 
 
 def discover_url(
