@@ -1,8 +1,11 @@
-"""The ``PICKET_*`` settings of a test run of ``picket``: every file it writes in one folder."""
+"""The settings of a test run of ``picket``: every file it writes in one folder, as
+``PICKET_*`` variables for a command and as ``Settings`` for a call of ``run_once``."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from pipeline.settings import Settings, load_settings
 
 
 def isolated_env(folder: Path) -> dict[str, str]:
@@ -19,3 +22,16 @@ def isolated_env(folder: Path) -> dict[str, str]:
         "PICKET_ALLOW_PRIVATE_ADDRESSES": "true",
         "PICKET_DOWNLOAD_DELAY_S": "0",
     }
+
+
+def settings_in(folder: Path, **overrides: object) -> Settings:
+    """``isolated_env(folder)`` as ``Settings``, with an empty watches file, and
+    ``overrides`` (field names) on top."""
+    watches = folder / "watches.yaml"
+    if not watches.exists():
+        watches.write_text("watches: []\n")
+    chosen = {
+        variable.removeprefix("PICKET_").lower(): value
+        for variable, value in isolated_env(folder).items()
+    }
+    return load_settings(**{**chosen, **overrides})

@@ -16,7 +16,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from run_settings import settings_in
+from picket_env import settings_in
 
 from pipeline.demo.run import demo_sources
 from pipeline.demo.server import DemoSite

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from httpserver import LocalServer, Oversized, Redirect, Static, Text
-from run_settings import settings_in
+from picket_env import settings_in
 from smtpserver import SmtpServer
 
 from pipeline.records import Source

@@ -17,8 +17,8 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+import picket_env
 import pytest
-import run_settings
 from httpserver import LocalServer, Redirect, Text
 
 from pipeline.records import Source, SourceHealth, Story
@@ -43,7 +43,7 @@ def settings_in(folder: Path, **overrides: object) -> Settings:
     """A test run's settings, quick to crawl, with private addresses refused as by default;
     ``overrides`` win."""
     chosen: dict[str, object] = {"allow_private_addresses": False, "retries": 0, "timeout_s": 5}
-    return run_settings.settings_in(folder, **{**chosen, **overrides})
+    return picket_env.settings_in(folder, **{**chosen, **overrides})
 
 
 @pytest.fixture

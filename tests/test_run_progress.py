@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from picket_env import settings_in
 from rich.console import Console
-from run_settings import settings_in
 
 from pipeline.demo.server import DemoSite
 from pipeline.progress import LoggedProgress, TerminalProgress
