@@ -128,13 +128,13 @@ def label(harness: Harness, story_id: str, **correction) -> None:
 
 DAILY = """
     watches:
-      - name: Daily walkouts
-        query: walkout OR "walked out"
-        recipients: [desk@example.org]
+      - name: Protest digest
         delivery: daily
         at: "08:00"
         filters:
           actions: [protest]
+        query: walkout OR "walked out"
+        recipients: [editor@example.org]
 """
 
 
@@ -153,24 +153,24 @@ def test_a_story_labelled_not_relevant_before_its_digest_is_left_out_of_it(
     with caplog.at_level("INFO", logger="pipeline.alerts.service"):
         assert harness.run(digest_time).sent == 1
     [digest] = smtp_server.delivered
-    assert digest.message["Subject"].startswith("[picket] Daily walkouts: 1 new story — ")
+    assert digest.message["Subject"].startswith("[picket] Protest digest: 1 new story — ")
     plain = digest.message.get_body(("plain",)).get_content()
     assert "report 3" in plain and "report 1" not in plain and "report 2" not in plain
-    assert matched_dropped(harness, "Daily walkouts") == {
+    assert matched_dropped(harness, "Protest digest") == {
         "s1": "corrected as not relevant",
         "s2": "corrected, no longer matches the watch",
         "s3": None,
     }
     assert "2 matches dropped" in caplog.text and "corrected as not relevant" in caplog.text
     status = picket(harness.env, "alerts", "status")
-    assert "watch 'Daily walkouts': 2 matches dropped after a correction" in status
+    assert "watch 'Protest digest': 2 matches dropped after a correction" in status
     assert harness.run(datetime(2024, 5, 3, 8, 0, tzinfo=UTC)).sent == 0  # never sent later
 
     label(harness, "s1", relevant=True)  # minds changed again
-    preview = picket(harness.env, "watches", "test", "Daily walkouts", "--since", "2024-05-01")
+    preview = picket(harness.env, "watches", "test", "Protest digest", "--since", "2024-05-01")
     assert "dropped" in preview and "left out of its email after a correction" in preview
     assert harness.run(datetime(2024, 5, 3, 9, 0, tzinfo=UTC)).sent == 0  # waits for 08:00
-    assert matched_dropped(harness, "Daily walkouts")["s1"] is None
+    assert matched_dropped(harness, "Protest digest")["s1"] is None
     assert harness.run(datetime(2024, 5, 4, 8, 0, tzinfo=UTC)).sent == 1
     assert "report 1" in smtp_server.delivered[-1].message.get_body(("plain",)).get_content()
     harness.store.close()
