@@ -385,6 +385,10 @@ class SQLiteStore:
                 ],
             )
 
+    def delete_events(self, event_ids: Iterable[str]) -> None:
+        with self._transaction():
+            self._db.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in event_ids])
+
     def get_event(self, event_id: str) -> Event | None:
         row = self._db.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
         return from_json(Event, json.loads(row["record"])) if row else None
