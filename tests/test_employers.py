@@ -33,6 +33,18 @@ def candidate_names(title: str, text: str) -> set[str]:
             "Tidewater Interactive",
         ),
         ("On Monday Orbitly's engineers signed a letter against a tracking tool.", "Orbitly"),
+        ("Staff at Can’t Stop Studios walked out over the crunch schedule.", "Can’t Stop Studios"),
+        (
+            "Nearly everyone who worked at Pinecrest Games was let go, and they filed a class "
+            "action on Tuesday.",
+            "Pinecrest Games",
+        ),
+        (
+            "Developers working on Skyforge Interactive’s racing series voted to unionize.",
+            "Skyforge Interactive",
+        ),
+        ("Zipride Holdings Ltd. drivers stopped work across the city.", "Zipride"),
+        ("Bolt SA drivers blocked the entrance of an office park in protest.", "Bolt"),
     ],
 )
 def test_employers_the_gazetteer_does_not_list_are_named_first(text, employer):
@@ -84,6 +96,27 @@ def test_the_acting_workers_employer_leads_a_company_named_earlier():
         "Amazon employees signed a letter asking Amazon to stop hosting it.",
     )
     assert tags.companies[0] == "Amazon"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "leading"),
+    [
+        ("", "Uber and Bolt drivers went on strike over fares on Monday.", ("Uber", "Bolt")),
+        ("Lyft, Uber drivers hold a protest at the airport", "", ("Lyft", "Uber")),
+        ("", "On Monday Zoomcab and Flitzer couriers logged off the apps.", ("Zoomcab",)),
+    ],
+)
+def test_employers_listed_before_one_worker_noun_keep_their_order(title, text, leading):
+    assert tag_story(title, text).companies[: len(leading)] == leading
+
+
+def test_a_name_opening_a_sentence_counts_where_the_story_names_it_again():
+    names = candidate_names(
+        "",
+        "Harborlight United, the new staff union, asked for recognition on Monday. The union "
+        "wrote to Harborlight and its new owners.",
+    )
+    assert names == {"Harborlight"}
 
 
 def test_the_shipped_ranker_matches_the_features_the_reader_computes():

@@ -132,6 +132,7 @@ def test_company_hits_meet_after_alias_resolution_and_accept_either_name_in_brac
     assert company_hit(["Facebook"], ["Meta", "Instagram"])
     assert company_hit(["Microsoft (ZeniMax)"], ["ZeniMax Media"])
     assert company_hit(["Some Startup"], ["some startup"])
+    assert company_hit(["The Ringer"], ["Ringer"])
     assert not company_hit(["Amazon"], ["Whole Foods Market"])
     assert not company_hit(["Amazon"], [])
 

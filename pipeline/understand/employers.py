@@ -25,7 +25,7 @@ import numpy as np
 from pipeline.understand.gazetteer import Gazetteer, Mention
 from pipeline.understand.wordgate import LiteralGate
 
-_CAP = r"(?:[A-Z][\w&+]*(?:[.-][\w&+]+)*\.?|[a-z][A-Z][\w&+]*|[0-9]+[A-Z][\w&+]*)"
+_CAP = r"(?:[A-Z][\w&+]*(?:(?:[.-]|['’](?!s\b))[\w&+]+)*\.?|[a-z][A-Z][\w&+]*|[0-9]+[A-Z][\w&+]*)"
 _NOT_NAME_WORD = (
     r"(?!(?:Workers?|Employees?|Staff|Union|United|Guild|Labou?r|Alliance|Local|Moderators?|"
     r"Drivers?|Riders?|Couriers?|Developers?|Engineers?|Contractors?)\b)"
@@ -63,12 +63,19 @@ _DESCRIBED = rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOU
 _PATTERNS: dict[str, re.Pattern[str]] = {
     # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
     "workers_at": re.compile(
-        rf"\b(?:{_WORKERS}|(?i:{_OUTSOURCED})|working|employed)\s+(?:at|of|for|with|by)\s+(?:the\s+)?"
+        rf"\b(?:(?:{_WORKERS}|(?i:{_OUTSOURCED})|working|employed)\s+(?:at|of|for|with|by)|"
+        r"(?i:work(?:s|ed|ing)?\s+(?:at|for|on)))\s+(?:the\s+)?"
         rf"{_DESCRIBED}(?P<name>{_NAME})"
     ),
     # "Glitch employees", "NCSOFT's labor union", "Google Fiber customer service workers"
     "name_workers": re.compile(
         rf"(?P<name>{_NAME})(?:['’]s?)?\s+{_LOWER}{{0,2}}?{_WORKERS}\b(?!\s+[A-Z])"
+    ),
+    # "Uber" of "Uber and Lyft drivers", "Ola, Uber drivers": every name of the list but the
+    # last, which "name_workers" finds
+    "listed_workers": re.compile(
+        rf"(?P<name>{_NAME})(?=(?:,\s+|\s+(?:and|&|or)\s+)(?:{_NAME}(?:,\s+(?:and\s+)?|"
+        rf"\s+(?:and|&|or)\s+))*{_NAME}(?:['’]s?)?\s+{_LOWER}{{0,2}}?{_WORKERS}\b(?!\s+[A-Z]))"
     ),
     # "Google contractors", "Facebook's content moderators": the client, seldom the employer
     "client": re.compile(
@@ -100,10 +107,14 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
 """For each name pattern, which sentences it could match (see ``pipeline.understand.wordgate``)."""
-_WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "union_name"})
+_WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "listed_workers", "union_name"})
 # patterns whose name may just be a sentence's capitalised first word ("Warehouse staff")
-_OPENING_RISKY = frozenset({"name_workers", "client", "union_name", "action_at"})
+_OPENING_RISKY = frozenset({"name_workers", "listed_workers", "client", "union_name", "action_at"})
 _OPENING = re.compile(r"[\W_]+")  # what may come before a sentence's first word
+_CORPORATE = re.compile(
+    r"\s+(?:Inc|Ltd|LLC|Corp|Co|SA|S\.A|AG|GmbH|PLC|plc|Limited|Holdings|Group|NV|BV|SE)\.?$"
+)
+"""A company form or holding word ending a name ("Bolt SA", "Grab Holdings Ltd.")."""
 _DESCRIBING = re.compile(r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$")
 _TITLE_CASE_SHARE = 0.6  # a headline with more capitalised words than this is in title case
 
@@ -148,6 +159,7 @@ FEATURES = (
     "earliest",
     "workers_at",
     "name_workers",
+    "listed_workers",
     "union_name",
     "company_noun",
     "client",
@@ -185,6 +197,7 @@ def candidates(
     their strongest deed, strongest first; ``stated`` are those named with the workers
     ("Amazon employees", "workers at Apple") rather than guessed from the story."""
     seen: dict[str, _Seen] = {}
+    listed: set[str] = set()  # named in a list of employers whose last one is ``stated``
     total = sum(len(s.text) + 1 for s in told) or 1
     body = "\n".join(s.text for s in told if not s.headline)
     offset = 0
@@ -196,6 +209,8 @@ def candidates(
             if m.name in sentence.employers
         ]
         found += _pattern_finds(sentence, body, gazetteer)
+        if any(f.kind == "name_workers" and f.name in stated for f in found):
+            listed.update(f.name for f in found if f.kind == "listed_workers")
         first_sentence = sentence.headline or body_index == 0
         for find in found:
             name = find.name
@@ -211,8 +226,10 @@ def candidates(
         offset += len(sentence.text) + 1
         body_index += not sentence.headline
     for name in [n for n, e in seen.items() if not e.mid_sentence]:
-        del seen[name]
+        if not _named_mid_sentence(name, told):
+            del seen[name]
     _merge_shortened(seen)
+    stated |= listed
     return [_candidate(entry, seen, acting, stated, gazetteer) for entry in seen.values()]
 
 
@@ -249,6 +266,18 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
             )
             found.append(_Find(name, known, start, kind, opens))
     return found
+
+
+def _named_mid_sentence(name: str, told: Sequence[ToldSentence]) -> bool:
+    """Whether a name found only as some sentence's first word is written elsewhere after
+    other words too ("Bandcamp United ... and Bandcamp"), so its capital is its own."""
+    pattern = re.compile(rf"(?<![\w&]){re.escape(name)}(?![\w&])")
+    return any(
+        _OPENING.sub("", sentence.text[: match.start()])
+        for sentence in told
+        if not _title_case(sentence)
+        for match in pattern.finditer(sentence.text)
+    )
 
 
 def _named_in(surface: str, body: str) -> str:
@@ -309,10 +338,11 @@ def _resolve(
     if not words or " ".join(words).casefold() in not_employers:
         return None
     name = " ".join(words).rstrip(".")
-    if len(name) < 2:
-        return None
-    canonical = gazetteer.resolve(name)
-    return (canonical, True) if canonical else (name, False)
+    while not (canonical := gazetteer.resolve(name)) and (bare := _CORPORATE.sub("", name)) != name:
+        name = bare
+    if canonical:
+        return canonical, True
+    return (name, False) if len(name) > 1 else None
 
 
 def _candidate(

@@ -40,6 +40,7 @@ from pipeline.understand.relevance import judge_story
 
 _LABEL_WORDS = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False}
 _NAME_PARTS = re.compile(r"[()/,;]")
+_LEADING_THE = re.compile(r"^the\s+")  # "The Ringer" and "Ringer" are one company
 _PAGES_FETCHED = datetime(2025, 1, 1, tzinfo=UTC)
 
 
@@ -281,7 +282,7 @@ def _company_keys(name: str) -> set[str]:
     keys = set()
     for part in (p.strip() for p in parts):
         if part:
-            keys.add((resolve_company(part) or part).casefold())
+            keys.add(_LEADING_THE.sub("", (resolve_company(part) or part).casefold()))
     return keys
 
 
