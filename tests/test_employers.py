@@ -119,6 +119,23 @@ def test_a_name_opening_a_sentence_counts_where_the_story_names_it_again():
     assert names == {"Harborlight"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Developers at Larkspur Studio, which is owned by Nexon, walked out over bonuses.",
+        "Staff at Nexon-owned developer Larkspur Studio walked out over bonuses.",
+    ],
+)
+def test_the_company_a_story_calls_owned_leads_its_owner(text):
+    assert tag_story("", text).companies[0] == "Larkspur Studio"
+
+
+def test_tech_workers_of_an_employer_outside_tech_name_it():
+    tags = tag_story("", "New York Times tech workers walked off the job on Monday.")
+    assert tags.companies[:1] == ("New York Times",)
+    assert tag_story("", "Nurses at Kaiser Permanente walked off the job.").companies == ()
+
+
 def test_the_shipped_ranker_matches_the_features_the_reader_computes():
     text = resources.files("pipeline").joinpath("data/employer_ranker.json").read_text("utf-8")
     data = json.loads(text)

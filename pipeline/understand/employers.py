@@ -105,6 +105,17 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 
+# "Zomato-owned Blinkit", "Bandcamp, owned by Epic", "its parent company, Spotify",
+# "a subsidiary of Hitachi", "Meta's subsidiary Instagram": who owns whom, as the story says
+_OWNERSHIP = re.compile(
+    rf"(?P<parent>{_NAME})-(?i:owned)\s+{_LOWER}{{0,4}}?(?P<child>{_NAME})|"
+    rf"(?P<owned>{_NAME}),?\s+(?:which is\s+|now\s+|(?:an?|the)\s+{_LOWER}{{0,4}}?)?"
+    rf"(?i:owned by)\s+(?P<owner>{_NAME})|"
+    rf"(?i:parent(?: company)?,?|subsidiary of)\s+(?P<named>{_NAME})|"
+    rf"(?P<holder>{_NAME})['’]s?\s+subsidiary,?\s+(?P<held>{_NAME})"
+)
+_OWNERSHIP_WORDS = re.compile(r"owned|parent|subsidiary", re.IGNORECASE)
+
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
 """For each name pattern, which sentences it could match (see ``pipeline.understand.wordgate``)."""
 _WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "listed_workers", "union_name"})
@@ -115,6 +126,10 @@ _CORPORATE = re.compile(
     r"\s+(?:Inc|Ltd|LLC|Corp|Co|SA|S\.A|AG|GmbH|PLC|plc|Limited|Holdings|Group|NV|BV|SE)\.?$"
 )
 """A company form or holding word ending a name ("Bolt SA", "Grab Holdings Ltd.")."""
+_TECH_STAFF = re.compile(
+    r"\b(?i:tech(?:nology)?)\s+(?i:workers|employees|staff(?:ers)?|guild|union)\b"
+)
+"""The tech workers of an employer outside tech ("tech workers at the New York Times")."""
 _DESCRIBING = re.compile(r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$")
 _TITLE_CASE_SHARE = 0.6  # a headline with more capitalised words than this is in title case
 
@@ -230,7 +245,35 @@ def candidates(
             del seen[name]
     _merge_shortened(seen)
     stated |= listed
-    return [_candidate(entry, seen, acting, stated, gazetteer) for entry in seen.values()]
+    owners, owned = _ownership(told, gazetteer)
+    if stated & owners and (named_owned := owned & seen.keys()):
+        # "staff at Nexon-owned Larkspur": the workers are the owned company's
+        stated = (stated - owners) | named_owned
+    return [
+        _candidate(entry, seen, acting, stated, gazetteer, owners, owned) for entry in seen.values()
+    ]
+
+
+def _ownership(
+    told: Sequence[ToldSentence], gazetteer: Gazetteer
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The names a story calls the owner or parent of another company, and the names it
+    calls owned by one."""
+    owners: set[str] = set()
+    owned: set[str] = set()
+    for sentence in told:
+        if not _OWNERSHIP_WORDS.search(sentence.text):
+            continue
+        for match in _OWNERSHIP.finditer(sentence.text):
+            for group, names in (
+                *((g, owners) for g in ("parent", "owner", "named", "holder")),
+                *((g, owned) for g in ("child", "owned", "held")),
+            ):
+                if surface := match.group(group):
+                    resolved = _resolve(surface, match.start(group), sentence.mentions, gazetteer)
+                    if resolved:
+                        names.add(resolved[0])
+    return frozenset(owners - owned), frozenset(owned - owners)
 
 
 class _Find(NamedTuple):
@@ -254,7 +297,10 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
             start, surface = match.start(group), match.group(group)
             if title_case and not (surface := _named_in(surface, body)):
                 continue
-            resolved = _resolve(surface, start, sentence.mentions, gazetteer)
+            tech_staff = kind in _WORKER_PATTERNS and bool(
+                _TECH_STAFF.search(sentence.text, max(0, match.start() - 16), match.end())
+            )
+            resolved = _resolve(surface, start, sentence.mentions, gazetteer, tech_staff)
             if resolved is None:
                 continue
             name, known = resolved
@@ -323,14 +369,19 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def _resolve(
-    surface: str, start: int, mentions: Sequence[Mention], gazetteer: Gazetteer
+    surface: str,
+    start: int,
+    mentions: Sequence[Mention],
+    gazetteer: Gazetteer,
+    tech_staff: bool = False,
 ) -> tuple[str, bool] | None:
     """The candidate a pattern's name stands for: a gazetteer company inside it, a known
-    alias, or the name itself; None for places, unions, agencies and employers outside tech."""
+    alias, or the name itself; None for places, unions, agencies and employers outside tech,
+    unless ``tech_staff`` (the newspaper of "New York Times tech workers")."""
     end = start + len(surface)
     inside = [m for m in mentions if m.start < end and start < m.end]
     if inside:
-        return (inside[0].name, True) if inside[0].tech else None
+        return (inside[0].name, inside[0].tech) if inside[0].tech or tech_staff else None
     words = surface.split()
     not_employers = gazetteer.not_employers
     while words and (words[0].casefold() in not_employers or _DESCRIBING.search(words[0])):
@@ -351,6 +402,8 @@ def _candidate(
     acting: Mapping[str, float],
     stated: frozenset[str],
     gazetteer: Gazetteer,
+    owners: frozenset[str],
+    owned: frozenset[str],
 ) -> Candidate:
     company = gazetteer.companies.get(entry.name)
     parents = {c.parent for n in seen if (c := gazetteer.companies.get(n)) and c.parent}
@@ -368,8 +421,10 @@ def _candidate(
         "workers_acting": float(entry.workers_acting),
         "earliest": float(entry.first == min(e.first for e in seen.values())),
         **{kind: float(kind in entry.patterns) for kind in _PATTERNS},
-        "parent_of_other": float(entry.name in parents),
-        "child_of_other": float(bool(company and company.parent and company.parent in seen)),
+        "parent_of_other": float(entry.name in parents or entry.name in owners),
+        "child_of_other": float(
+            bool(company and company.parent and company.parent in seen) or entry.name in owned
+        ),
     }
     return Candidate(entry.name, entry.known, tuple(values[f] for f in FEATURES))
 
