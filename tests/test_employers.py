@@ -45,6 +45,10 @@ def candidate_names(title: str, text: str) -> set[str]:
         ),
         ("Zipride Holdings Ltd. drivers stopped work across the city.", "Zipride"),
         ("Bolt SA drivers blocked the entrance of an office park in protest.", "Bolt"),
+        (
+            "Quickbite, Ghana’s largest delivery platform, said its riders had logged off.",
+            "Quickbite",
+        ),
     ],
 )
 def test_employers_the_gazetteer_does_not_list_are_named_first(text, employer):
@@ -87,6 +91,13 @@ def test_capitals_of_a_title_case_headline_name_nobody():
         "Workers at Ember ratified their first contract on Monday.",
     )
     assert names == {"Ember"}
+
+
+def test_a_title_case_headline_names_a_company_the_gazetteer_knows():
+    names = candidate_names(
+        "Riders Strike at Gorillas, a Grocery Startup in Berlin", "Couriers stopped work on Friday."
+    )
+    assert names == {"Gorillas"}
 
 
 def test_the_acting_workers_employer_leads_a_company_named_earlier():

@@ -64,7 +64,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
     "workers_at": re.compile(
         rf"\b(?:(?:{_WORKERS}|(?i:{_OUTSOURCED})|working|employed)\s+(?:at|of|for|with|by)|"
-        r"(?i:work(?:s|ed|ing)?\s+(?:at|for|on)))\s+(?:the\s+)?"
+        r"(?i:work(?:s|ed)?\s+(?:at|for)|working\s+on))\s+(?:the\s+)?"
         rf"{_DESCRIBED}(?P<name>{_NAME})"
     ),
     # "Glitch employees", "NCSOFT's labor union", "Google Fiber customer service workers"
@@ -101,7 +101,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # "location data startup Mapbox", "Glitch, the software company"
     "company_noun": re.compile(
         rf"\b{_COMPANY_NOUN}\s+(?P<name>{_NAME})|"
-        rf"(?P<named>{_NAME}),\s+(?:an?|the)\s+{_LOWER}{{0,5}}?{_COMPANY_NOUN}\b"
+        rf"(?P<named>{_NAME}),\s+(?:an?|the|{_CAP}['’]s)\s+{_LOWER}{{0,5}}?{_COMPANY_NOUN}\b"
     ),
 }
 
@@ -295,7 +295,9 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
         for match in _PATTERNS[kind].finditer(sentence.text):
             group = "named" if match.groupdict().get("named") else "name"
             start, surface = match.start(group), match.group(group)
-            if title_case and not (surface := _named_in(surface, body)):
+            if title_case and not (
+                surface := _named_in(surface, body) or _known(surface, gazetteer)
+            ):
                 continue
             tech_staff = kind in _WORKER_PATTERNS and bool(
                 _TECH_STAFF.search(sentence.text, max(0, match.start() - 16), match.end())
@@ -324,6 +326,12 @@ def _named_mid_sentence(name: str, told: Sequence[ToldSentence]) -> bool:
         if not _title_case(sentence)
         for match in pattern.finditer(sentence.text)
     )
+
+
+def _known(surface: str, gazetteer: Gazetteer) -> str:
+    """``surface`` if the gazetteer knows it by that name (a title-case headline's
+    "Gorillas" the body never names), else ""."""
+    return surface if gazetteer.resolve(surface) else ""
 
 
 def _named_in(surface: str, body: str) -> str:
@@ -384,7 +392,9 @@ def _resolve(
         return (inside[0].name, inside[0].tech) if inside[0].tech or tech_staff else None
     words = surface.split()
     not_employers = gazetteer.not_employers
-    while words and (words[0].casefold() in not_employers or _DESCRIBING.search(words[0])):
+    while words and (
+        words[0].rstrip(".").casefold() in not_employers or _DESCRIBING.search(words[0])
+    ):
         words = words[1:]
     if not words or " ".join(words).casefold() in not_employers:
         return None
