@@ -49,6 +49,8 @@ def candidate_names(title: str, text: str) -> set[str]:
             "Quickbite, Ghana’s largest delivery platform, said its riders had logged off.",
             "Quickbite",
         ),
+        ("San Francisco-based Whizzle, a scooter startup, saw its mechanics unionize.", "Whizzle"),
+        ("Insomniac QA workers filed for a union election on Monday.", "Insomniac Games"),
     ],
 )
 def test_employers_the_gazetteer_does_not_list_are_named_first(text, employer):
@@ -139,6 +141,22 @@ def test_a_name_opening_a_sentence_counts_where_the_story_names_it_again():
 )
 def test_the_company_a_story_calls_owned_leads_its_owner(text):
     assert tag_story("", text).companies[0] == "Larkspur Studio"
+
+
+def test_the_staffing_agency_employing_a_clients_workers_leads_the_client():
+    tags = tag_story(
+        "",
+        "Google Fiber customer service workers, employed by staffing agency Brightline "
+        "Staffing, voted to form a union.",
+    )
+    assert tags.companies == ("Brightline Staffing", "Google")
+
+
+def test_workers_at_a_subsidiary_named_after_a_comma_name_it():
+    names = candidate_names(
+        "", "Microsoft reached a first contract with testers at its subsidiary, Larkspur Studio."
+    )
+    assert names == {"Microsoft", "Larkspur Studio"}
 
 
 def test_tech_workers_of_an_employer_outside_tech_name_it():

@@ -57,8 +57,10 @@ _COMPANY_NOUN = (
 )
 
 # what may stand between "workers at" and the name: "Los Angeles-based indie studio",
-# "Beast Breaker developer", "the Korean web portal"
-_DESCRIBED = rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+)?"
+# "Beast Breaker developer", "the Korean web portal", "its subsidiary,"
+_DESCRIBED = (
+    rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+|{_COMPANY_NOUN},\s+)?"
+)
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
@@ -108,13 +110,13 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 # "Zomato-owned Blinkit", "Bandcamp, owned by Epic", "its parent company, Spotify",
 # "a subsidiary of Hitachi", "Meta's subsidiary Instagram": who owns whom, as the story says
 _OWNERSHIP = re.compile(
-    rf"(?P<parent>{_NAME})-(?i:owned)\s+{_LOWER}{{0,4}}?(?P<child>{_NAME})|"
+    rf"(?P<parent>{_NAME})-(?i:owned)\b(?:\s+{_LOWER}{{0,4}}?(?P<child>{_NAME}))?|"
     rf"(?P<owned>{_NAME}),?\s+(?:which is\s+|now\s+|(?:an?|the)\s+{_LOWER}{{0,4}}?)?"
-    rf"(?i:owned by)\s+(?P<owner>{_NAME})|"
-    rf"(?i:parent(?: company)?,?|subsidiary of)\s+(?P<named>{_NAME})|"
-    rf"(?P<holder>{_NAME})['’]s?\s+subsidiary,?\s+(?P<held>{_NAME})"
+    rf"(?i:(?:owned|acquired|bought) by)\s+(?P<owner>{_NAME})|"
+    rf"(?i:parent(?: company)?,?|subsidiary of|(?:acquired|bought) by)\s+(?P<named>{_NAME})|"
+    rf"(?:(?P<holder>{_NAME})['’]s?|\b(?i:its|their))\s+subsidiary,?\s+(?P<held>{_NAME})"
 )
-_OWNERSHIP_WORDS = re.compile(r"owned|parent|subsidiary", re.IGNORECASE)
+_OWNERSHIP_WORDS = re.compile(r"owned|parent|subsidiary|acquired|bought", re.IGNORECASE)
 
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
 """For each name pattern, which sentences it could match (see ``pipeline.understand.wordgate``)."""
@@ -122,15 +124,21 @@ _WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "listed_workers", "u
 # patterns whose name may just be a sentence's capitalised first word ("Warehouse staff")
 _OPENING_RISKY = frozenset({"name_workers", "listed_workers", "client", "union_name", "action_at"})
 _OPENING = re.compile(r"[\W_]+")  # what may come before a sentence's first word
-_CORPORATE = re.compile(
-    r"\s+(?:Inc|Ltd|LLC|Corp|Co|SA|S\.A|AG|GmbH|PLC|plc|Limited|Holdings|Group|NV|BV|SE)\.?$"
+_NAME_TAIL = re.compile(
+    r"\s+(?:Inc|Ltd|LLC|Corp|Co|SA|S\.A|AG|GmbH|PLC|plc|Limited|Holdings|Group|NV|BV|SE|QA|Game)"
+    r"\.?$"
 )
-"""A company form or holding word ending a name ("Bolt SA", "Grab Holdings Ltd.")."""
+"""A company form, holding word or team ending a name ("Bolt SA", "Grab Holdings Ltd.",
+"Raven QA")."""
+_STUDIO_WORDS = ("Games", "Studios", "Software", "Entertainment", "Interactive", "Technologies")
+"""Words a gazetteer name may end with that stories leave out ("Telltale", "Raven")."""
 _TECH_STAFF = re.compile(
     r"\b(?i:tech(?:nology)?)\s+(?i:workers|employees|staff(?:ers)?|guild|union)\b"
 )
 """The tech workers of an employer outside tech ("tech workers at the New York Times")."""
-_DESCRIBING = re.compile(r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$")
+_DESCRIBING = re.compile(
+    r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$", re.IGNORECASE
+)
 _TITLE_CASE_SHARE = 0.6  # a headline with more capitalised words than this is in title case
 
 
@@ -212,7 +220,9 @@ def candidates(
     their strongest deed, strongest first; ``stated`` are those named with the workers
     ("Amazon employees", "workers at Apple") rather than guessed from the story."""
     seen: dict[str, _Seen] = {}
-    listed: set[str] = set()  # named in a list of employers whose last one is ``stated``
+    # as good as stated: named in a list whose last name is stated ("Uber and Lyft drivers"),
+    # or as the workers' vendor ("employed by staffing agency X", "their employer, X")
+    named_employers: set[str] = set()
     total = sum(len(s.text) + 1 for s in told) or 1
     body = "\n".join(s.text for s in told if not s.headline)
     offset = 0
@@ -225,7 +235,8 @@ def candidates(
         ]
         found += _pattern_finds(sentence, body, gazetteer)
         if any(f.kind == "name_workers" and f.name in stated for f in found):
-            listed.update(f.name for f in found if f.kind == "listed_workers")
+            named_employers.update(f.name for f in found if f.kind == "listed_workers")
+        named_employers.update(f.name for f in found if f.kind == "vendor")
         first_sentence = sentence.headline or body_index == 0
         for find in found:
             name = find.name
@@ -244,11 +255,14 @@ def candidates(
         if not _named_mid_sentence(name, told):
             del seen[name]
     _merge_shortened(seen)
-    stated |= listed
-    owners, owned = _ownership(told, gazetteer)
-    if stated & owners and (named_owned := owned & seen.keys()):
+    stated |= named_employers
+    owners, owned = (
+        frozenset(n for n in seen if any(_same_name(n, o) for o in names))
+        for names in _ownership(told, gazetteer)
+    )
+    if stated & owners:
         # "staff at Nexon-owned Larkspur": the workers are the owned company's
-        stated = (stated - owners) | named_owned
+        stated = (stated - owners) | owned
     return [
         _candidate(entry, seen, acting, stated, gazetteer, owners, owned) for entry in seen.values()
     ]
@@ -258,7 +272,8 @@ def _ownership(
     told: Sequence[ToldSentence], gazetteer: Gazetteer
 ) -> tuple[frozenset[str], frozenset[str]]:
     """The names a story calls the owner or parent of another company, and the names it
-    calls owned by one."""
+    calls owned by one (as written: "Bandcamp Form" of a title-case "Epic-Owned Bandcamp
+    Form Union")."""
     owners: set[str] = set()
     owned: set[str] = set()
     for sentence in told:
@@ -392,18 +407,28 @@ def _resolve(
         return (inside[0].name, inside[0].tech) if inside[0].tech or tech_staff else None
     words = surface.split()
     not_employers = gazetteer.not_employers
-    while words and (
-        words[0].rstrip(".").casefold() in not_employers or _DESCRIBING.search(words[0])
-    ):
+    described = [i for i, word in enumerate(words) if _DESCRIBING.search(word)]
+    words = words[described[-1] + 1 :] if described else words  # "San Francisco-based X"
+    while words and words[0].rstrip(".").casefold() in not_employers:
         words = words[1:]
     if not words or " ".join(words).casefold() in not_employers:
         return None
     name = " ".join(words).rstrip(".")
-    while not (canonical := gazetteer.resolve(name)) and (bare := _CORPORATE.sub("", name)) != name:
+    while (
+        not (canonical := _known_as(name, gazetteer)) and (bare := _NAME_TAIL.sub("", name)) != name
+    ):
         name = bare
     if canonical:
         return canonical, True
     return (name, False) if len(name) > 1 else None
+
+
+def _known_as(name: str, gazetteer: Gazetteer) -> str | None:
+    """The gazetteer's name for ``name``, or for ``name`` and a studio word ("Raven
+    Software" for "Raven"); None if it knows neither."""
+    return gazetteer.resolve(name) or next(
+        (c for word in _STUDIO_WORDS if (c := gazetteer.resolve(f"{name} {word}"))), None
+    )
 
 
 def _candidate(
