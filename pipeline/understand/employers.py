@@ -73,6 +73,11 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "name_workers": re.compile(
         rf"(?P<name>{_NAME})(?:['’]s?)?\s+{_LOWER}{{0,2}}?{_WORKERS}\b(?!\s+[A-Z])"
     ),
+    # "Bolt has told reporters that some of its drivers", "Acme will pay its own workers"
+    "own_workers": re.compile(
+        rf"(?P<name>{_NAME})\s+(?:has|had|is|was|will|would|said|says|told|asked)\s+"
+        rf"(?:[\w'’%-]+\s+){{0,8}}?its\s+(?:own\s+)?{_LOWER}{{0,2}}?{_WORKERS}\b"
+    ),
     # "Uber" of "Uber and Lyft drivers", "Ola, Uber drivers": every name of the list but the
     # last, which "name_workers" finds
     "listed_workers": re.compile(
@@ -120,9 +125,13 @@ _OWNERSHIP_WORDS = re.compile(r"owned|parent|subsidiary|acquired|bought", re.IGN
 
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
 """For each name pattern, which sentences it could match (see ``pipeline.understand.wordgate``)."""
-_WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "listed_workers", "union_name"})
+_WORKER_PATTERNS = frozenset(
+    {"workers_at", "name_workers", "listed_workers", "own_workers", "union_name"}
+)
 # patterns whose name may just be a sentence's capitalised first word ("Warehouse staff")
-_OPENING_RISKY = frozenset({"name_workers", "listed_workers", "client", "union_name", "action_at"})
+_OPENING_RISKY = frozenset(
+    {"name_workers", "listed_workers", "own_workers", "client", "union_name", "action_at"}
+)
 _OPENING = re.compile(r"[\W_]+")  # what may come before a sentence's first word
 _NAME_TAIL = re.compile(
     r"\s+(?:Inc|Ltd|LLC|Corp|Co|SA|S\.A|AG|GmbH|PLC|plc|Limited|Holdings|Group|NV|BV|SE|QA|Game)"
@@ -183,6 +192,7 @@ FEATURES = (
     "workers_at",
     "name_workers",
     "listed_workers",
+    "own_workers",
     "union_name",
     "company_noun",
     "client",
