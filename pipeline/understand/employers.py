@@ -3,8 +3,9 @@
 Candidates come from the gazetteer and from name patterns around worker nouns, so employers
 it does not list count too ("workers at Vodeo Games", "the Neople union", "Glitch
 employees", "indie studio Tender Claws"). Each candidate is described by a few features
-(where it is named, by which pattern, whether the gazetteer knows it, whether the reading
-tied an action to its workers) and scored by a linear ranker whose weights live in
+(where it is named, by which pattern, whether the gazetteer knows it, whether the gazetteer
+or the story makes it another candidate's owner or subsidiary, whether the reading tied an
+action to its workers) and scored by a linear ranker whose weights live in
 ``data/employer_ranker.json``; ``bench/employer_ranker.py`` trains them on labelled stories
 with cross-validation grouped by event and prints the figures.
 """
