@@ -52,6 +52,7 @@ def candidate_names(title: str, text: str) -> set[str]:
         ("San Francisco-based Whizzle, a scooter startup, saw its mechanics unionize.", "Whizzle"),
         ("Insomniac QA workers filed for a union election on Monday.", "Insomniac Games"),
         ("On Monday, Zipcart said that dozens of its couriers had logged off.", "Zipcart"),
+        ("Workers at Ödeal Games went on strike over unpaid overtime.", "Ödeal Games"),
     ],
 )
 def test_employers_the_gazetteer_does_not_list_are_named_first(text, employer):

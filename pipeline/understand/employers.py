@@ -26,7 +26,11 @@ import numpy as np
 from pipeline.understand.gazetteer import Gazetteer, Mention
 from pipeline.understand.wordgate import LiteralGate
 
-_CAP = r"(?:[A-Z][\w&+]*(?:(?:[.-]|['’](?!s\b))[\w&+]+)*\.?|[a-z][A-Z][\w&+]*|[0-9]+[A-Z][\w&+]*)"
+_UPPER = "A-ZÀ-ÖØ-Þ"  # capitals of English and the other Latin-script languages ("Ödeal")
+_CAP = (
+    rf"(?:[{_UPPER}][\w&+]*(?:(?:[.-]|['’](?!s\b))[\w&+]+)*\.?|[a-z][{_UPPER}][\w&+]*|"
+    rf"[0-9]+[{_UPPER}][\w&+]*)"
+)
 _NOT_NAME_WORD = (
     r"(?!(?:Workers?|Employees?|Staff|Union|United|Guild|Labou?r|Alliance|Local|Moderators?|"
     r"Drivers?|Riders?|Couriers?|Developers?|Engineers?|Contractors?)\b)"
