@@ -59,14 +59,27 @@ def test_employers_the_gazetteer_does_not_list_are_named_first(text, employer):
     assert tag_story("", text).companies[:1] == (employer,)
 
 
-def test_the_vendor_employing_outsourced_workers_comes_before_its_client():
-    tags = tag_story(
-        "",
-        "Moderators employed by Clearview Outsourcing, a contractor for Meta, walked out on "
-        "Friday over quotas.",
-    )
-    assert tags.companies == ("Clearview Outsourcing", "Meta")
-    assert "protest" in tags.actions
+@pytest.mark.parametrize(
+    ("text", "companies", "action"),
+    [
+        (
+            "Moderators employed by Clearview Outsourcing, a contractor for Meta, walked out "
+            "on Friday over quotas.",
+            ("Clearview Outsourcing", "Meta"),
+            "protest",
+        ),
+        (
+            "Google Fiber customer service workers, employed by staffing agency Brightline "
+            "Staffing, voted to form a union.",
+            ("Brightline Staffing", "Google"),
+            "union_drive",
+        ),
+    ],
+)
+def test_the_vendor_employing_outsourced_workers_comes_before_its_client(text, companies, action):
+    tags = tag_story("", text)
+    assert tags.companies == companies
+    assert action in tags.actions
 
 
 def test_places_people_and_unions_are_not_employers():
@@ -143,15 +156,6 @@ def test_a_name_opening_a_sentence_counts_where_the_story_names_it_again():
 )
 def test_the_company_a_story_calls_owned_leads_its_owner(text):
     assert tag_story("", text).companies[0] == "Larkspur Studio"
-
-
-def test_the_staffing_agency_employing_a_clients_workers_leads_the_client():
-    tags = tag_story(
-        "",
-        "Google Fiber customer service workers, employed by staffing agency Brightline "
-        "Staffing, voted to form a union.",
-    )
-    assert tags.companies == ("Brightline Staffing", "Google")
 
 
 def test_workers_at_a_subsidiary_named_after_a_comma_name_it():
