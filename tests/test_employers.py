@@ -91,6 +91,18 @@ def test_places_people_and_unions_are_not_employers():
     assert names == {"Flitzer"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United Nations and European Union stressed that nothing would change.",
+        "The coach said the line still needs some works for this week’s game in Miami.",
+        "Fans of Titanfall 2 still cherish the robot BT-7274.",
+    ],
+)
+def test_look_alikes_of_the_new_employer_forms_name_no_employer(text):
+    assert candidate_names("", text) == set()
+
+
 def test_part_of_a_union_or_employer_outside_tech_is_no_name():
     names = candidate_names(
         "", "Members of the United Auto Workers and Starbucks Workers United struck on Monday."

@@ -71,7 +71,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
     "workers_at": re.compile(
         rf"\b(?:(?:{_WORKERS}|(?i:{_OUTSOURCED})|working|employed)\s+(?:at|of|for|with|by)|"
-        r"(?i:work(?:s|ed)?\s+(?:at|for)|working\s+on))\s+(?:the\s+)?"
+        r"(?i:worked\s+(?:at|for)|(?:who|they|we)\s+works?\s+(?:at|for)|working\s+on))\s+"
+        r"(?:the\s+)?"
         rf"{_DESCRIBED}(?P<name>{_NAME})"
     ),
     # "Glitch employees", "NCSOFT's labor union", "Google Fiber customer service workers"
@@ -87,7 +88,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # last, which "name_workers" finds
     "listed_workers": re.compile(
         rf"(?P<name>{_NAME})(?=(?:,\s+|\s+(?:and|&|or)\s+)(?:{_NAME}(?:,\s+(?:and\s+)?|"
-        rf"\s+(?:and|&|or)\s+))*{_NAME}(?:['’]s?)?\s+{_LOWER}{{0,2}}?{_WORKERS}\b(?!\s+[A-Z]))"
+        rf"\s+(?:and|&|or)\s+))*{_NAME}(?:['’]s?)?\s+{_LOWER}{{0,2}}?(?=[a-z]){_WORKERS}\b"
+        r"(?!\s+[A-Z]))"
     ),
     # "Google contractors", "Facebook's content moderators": the client, seldom the employer
     "client": re.compile(
