@@ -170,6 +170,15 @@ def test_the_company_a_story_calls_owned_leads_its_owner(text):
     assert tag_story("", text).companies[0] == "Larkspur Studio"
 
 
+def test_a_client_named_with_workers_a_staffing_agency_employs_comes_after_the_agency():
+    tags = tag_story(
+        "Google Fiber store workers vote to unionize",
+        "Google Fiber store workers in Kansas City, employed by Brightline Staffing, backed "
+        "the union in a vote counted by the labour board on Friday.",
+    )
+    assert tags.companies == ("Brightline Staffing", "Google")
+
+
 def test_workers_at_a_subsidiary_named_after_a_comma_name_it():
     names = candidate_names(
         "", "Microsoft reached a first contract with testers at its subsidiary, Larkspur Studio."

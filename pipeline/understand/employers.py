@@ -128,6 +128,7 @@ _OWNERSHIP = re.compile(
     rf"(?i:parent(?: company)?,?|subsidiary of|(?:acquired|bought) by)\s+(?P<named>{_NAME})|"
     rf"(?:(?P<holder>{_NAME})['’]s?|\b(?i:its|their))\s+subsidiary,?\s+(?P<held>{_NAME})"
 )
+_EMPLOYED_BY = re.compile(r"\bemployed by\b|\bstaffing\b", re.IGNORECASE)
 _OWNERSHIP_WORDS = re.compile(r"owned|parent|subsidiary|acquired|bought", re.IGNORECASE)
 
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
@@ -240,6 +241,7 @@ def candidates(
     # as good as stated: named in a list whose last name is stated ("Uber and Lyft drivers"),
     # or as the workers' vendor ("employed by staffing agency X", "their employer, X")
     named_employers: set[str] = set()
+    clients: set[str] = set()  # named with workers another company is said to employ
     total = sum(len(s.text) + 1 for s in told) or 1
     body = "\n".join(s.text for s in told if not s.headline)
     offset = 0
@@ -253,7 +255,11 @@ def candidates(
         found += _pattern_finds(sentence, body, gazetteer)
         if any(f.kind == "name_workers" and f.name in stated for f in found):
             named_employers.update(f.name for f in found if f.kind == "listed_workers")
-        named_employers.update(f.name for f in found if f.kind == "vendor")
+        vendors = {f.name for f in found if f.kind == "vendor"}
+        named_employers |= vendors
+        if vendors and _EMPLOYED_BY.search(sentence.text):
+            # "Google Fiber workers, employed by staffing agency BDS": not Google's own
+            clients |= {f.name for f in found} - vendors
         first_sentence = sentence.headline or body_index == 0
         for find in found:
             name = find.name
@@ -272,7 +278,7 @@ def candidates(
         if not _named_mid_sentence(name, told):
             del seen[name]
     _merge_shortened(seen)
-    stated |= named_employers
+    stated = (stated | named_employers) - (clients - named_employers)
     owners, owned = (
         frozenset(n for n in seen if any(_same_name(n, o) for o in names))
         for names in _ownership(told, gazetteer)
