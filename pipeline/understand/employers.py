@@ -208,6 +208,8 @@ FEATURES = (
     "action_at",
     "parent_of_other",
     "child_of_other",
+    "called_owner",
+    "called_owned",
 )
 
 
@@ -479,10 +481,10 @@ def _candidate(
         "workers_acting": float(entry.workers_acting),
         "earliest": float(entry.first == min(e.first for e in seen.values())),
         **{kind: float(kind in entry.patterns) for kind in _PATTERNS},
-        "parent_of_other": float(entry.name in parents or entry.name in owners),
-        "child_of_other": float(
-            bool(company and company.parent and company.parent in seen) or entry.name in owned
-        ),
+        "parent_of_other": float(entry.name in parents),
+        "child_of_other": float(bool(company and company.parent and company.parent in seen)),
+        "called_owner": float(entry.name in owners),
+        "called_owned": float(entry.name in owned),
     }
     return Candidate(entry.name, entry.known, tuple(values[f] for f in FEATURES))
 
