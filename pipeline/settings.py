@@ -9,7 +9,6 @@ validation library, so every ``picket`` command starts at once.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import typing
@@ -17,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
+
+from pipeline.fieldrules import FieldRule, OutOfRange
 
 
 class ConfigError(ValueError):
@@ -120,7 +121,7 @@ def _setting(
     max_length: int | None = None,
     check: Callable[[Any], Any] | None = None,
 ) -> Any:
-    """A field of ``Settings`` with the rule its value is checked by (see ``SettingField``)."""
+    """A field of ``Settings`` with the rule its value is checked by (see ``FieldRule``)."""
     rule = {"ge": ge, "gt": gt, "le": le, "pattern": pattern, "max_length": max_length}
     return field(default=default, metadata={**rule, "check": check})
 
@@ -213,153 +214,7 @@ class Settings:
         return self.user_agent or f"picket/{__version__} (+{self.contact_url})"
 
 
-# --- what each setting is and how its value is read ---------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SettingField:
-    """One setting as the loader reads it: its type, default and the rule its value obeys."""
-
-    name: str
-    kind: type
-    """``str``, ``int``, ``float``, ``bool``, ``Path`` or ``Secret``."""
-    optional: bool
-    """Whether None is a value (nothing set)."""
-    default: Any
-    choices: tuple[str, ...] = ()
-    ge: float | None = None
-    gt: float | None = None
-    le: float | None = None
-    pattern: str | None = None
-    max_length: int | None = None
-    check: Callable[[Any], Any] | None = None
-    """Checks (and may normalise) a value of the right type; raises ``ValueError``."""
-
-    @property
-    def variable(self) -> str:
-        return f"PICKET_{self.name.upper()}"
-
-    @property
-    def bounds(self) -> str:
-        """How a numeric setting is bounded, in words ("more than 0 and at most 600")."""
-        words = [f"at least {self.ge}" if self.ge is not None else "",
-                 f"more than {self.gt}" if self.gt is not None else "",
-                 f"at most {self.le}" if self.le is not None else ""]  # fmt: skip
-        return " and ".join(word for word in words if word)
-
-    def parse(self, raw: object) -> Any:
-        """``raw`` (text from the environment, or a value from code) as this setting's value;
-        raises ``ValueError`` saying what is wrong with it."""
-        if isinstance(raw, str) and (found := _CONTROL_CHARACTER.search(raw)):
-            # Several settings end up in headers (the sender, List-Unsubscribe, the
-            # User-Agent and its contact URL, basic auth): a line break there would fail the
-            # first email or request after the crawl, or inject a header.
-            raise ValueError(
-                f"must not contain control characters such as line breaks "
-                f"(found {found[0]!r} at position {found.start()})"
-            )
-        if raw is None and self.optional:
-            return None
-        if self.choices:
-            if raw not in self.choices:
-                listed = ", ".join(repr(choice) for choice in self.choices[:-1])
-                raise ValueError(f"Input should be {listed} or {self.choices[-1]!r}")
-            return raw
-        value = _PARSERS[self.kind](raw)
-        if self.kind in (int, float) and not self._within_bounds(value):
-            raise ValueError(f"must be {self.bounds}, not {str(raw)[:40]!r}")
-        if isinstance(value, str):
-            if self.max_length is not None and len(value) > self.max_length:
-                raise ValueError(f"String should have at most {self.max_length} characters")
-            if self.pattern is not None and not re.match(self.pattern, value):
-                raise ValueError(f"String should match pattern '{self.pattern}'")
-        return self.check(value) if self.check else value
-
-    def _within_bounds(self, value: float) -> bool:
-        return (
-            (isinstance(value, int) or math.isfinite(value))
-            and (self.ge is None or value >= self.ge)
-            and (self.gt is None or value > self.gt)
-            and (self.le is None or value <= self.le)
-        )
-
-
-def _parse_int(raw: object) -> int | float:
-    if isinstance(raw, int):
-        return int(raw)
-    if isinstance(raw, float):
-        if math.isfinite(raw) and not raw.is_integer():
-            raise ValueError("Input should be a valid integer, got a number with a fractional part")
-        return int(raw) if math.isfinite(raw) else raw  # an infinity is out of every range
-    if isinstance(raw, str):
-        if _INTEGER.fullmatch(text := raw.strip()):
-            return int(text.partition(".")[0])
-        raise ValueError("Input should be a valid integer, unable to parse string as an integer")
-    raise ValueError("Input should be a valid integer")
-
-
-_INTEGER = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*(?:\.0+)?")
-
-
-def _parse_float(raw: object) -> float:
-    if isinstance(raw, int | float):
-        try:
-            return float(raw)
-        except OverflowError:
-            raise ValueError("Input should be a valid number") from None
-    if isinstance(raw, str):
-        text = raw.strip()
-        try:
-            if text.isascii():
-                return float(text)
-        except ValueError:
-            pass
-        raise ValueError("Input should be a valid number, unable to parse string as a number")
-    raise ValueError("Input should be a valid number")
-
-
-_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
-_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
-
-
-def _parse_bool(raw: object) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.lower() in _TRUE | _FALSE:
-        return raw.lower() in _TRUE
-    if isinstance(raw, int | float) and raw in (0, 1):
-        return bool(raw)
-    unable = ", unable to interpret input" if isinstance(raw, str) else ""
-    raise ValueError(f"Input should be a valid boolean{unable}")
-
-
-def _parse_text(raw: object) -> str:
-    if not isinstance(raw, str):
-        raise ValueError("Input should be a valid string")
-    return raw
-
-
-def _parse_path(raw: object) -> Path:
-    if not isinstance(raw, str | os.PathLike):
-        raise ValueError("Input is not a valid path for <class 'pathlib.Path'>")
-    return Path(raw)
-
-
-def _parse_secret(raw: object) -> Secret:
-    return raw if isinstance(raw, Secret) else Secret(_parse_text(raw))
-
-
-_PARSERS: dict[type, Callable[[object], Any]] = {
-    str: _parse_text,
-    int: _parse_int,
-    float: _parse_float,
-    bool: _parse_bool,
-    Path: _parse_path,
-    Secret: _parse_secret,
-}
-
-
-def _setting_fields() -> dict[str, SettingField]:
+def _setting_fields() -> dict[str, FieldRule]:
     hints = typing.get_type_hints(Settings)
     found = {}
     for spec in fields(Settings):
@@ -367,19 +222,15 @@ def _setting_fields() -> dict[str, SettingField]:
             continue
         hint = hints[spec.name]
         if typing.get_origin(hint) is Literal:
-            kind, optional, choices = str, False, typing.get_args(hint)
-        else:
-            kinds = typing.get_args(hint) or (hint,)
-            optional = type(None) in kinds
-            (kind,) = (k for k in kinds if k is not type(None))
-            choices = ()
-        found[spec.name] = SettingField(
-            spec.name, kind, optional, spec.default, choices, **spec.metadata
-        )
+            found[spec.name] = FieldRule(str, choices=typing.get_args(hint), **spec.metadata)
+            continue
+        kinds = typing.get_args(hint) or (hint,)
+        (kind,) = (k for k in kinds if k is not type(None))
+        found[spec.name] = FieldRule(kind, optional=type(None) in kinds, **spec.metadata)
     return found
 
 
-SETTING_FIELDS: dict[str, SettingField] = _setting_fields()
+SETTING_FIELDS: dict[str, FieldRule] = _setting_fields()
 """Every setting by field name, in the order of ``Settings``."""
 
 
@@ -426,12 +277,25 @@ def _validated(settings: Settings, given: Mapping[str, object]) -> Settings:
     """``settings`` with the ``given`` values parsed and checked; the credentials written
     into the search engine's or Kibana's URL moved to their own settings."""
     values, problems = {}, []
-    for name, spec in SETTING_FIELDS.items():
-        if name in given:
-            try:
-                values[name] = spec.parse(given[name])
-            except ValueError as exc:
-                problems.append(f"{spec.variable}: {exc}")
+    for name, rule in SETTING_FIELDS.items():
+        if name not in given:
+            continue
+        raw, variable = given[name], f"PICKET_{name.upper()}"
+        if isinstance(raw, str) and (found := _CONTROL_CHARACTER.search(raw)):
+            # Several settings end up in headers (the sender, List-Unsubscribe, the
+            # User-Agent and its contact URL, basic auth): a line break there would fail
+            # the first email or request after the crawl, or inject a header.
+            problems.append(
+                f"{variable}: must not contain control characters such as line breaks "
+                f"(found {found[0]!r} at position {found.start()})"
+            )
+            continue
+        try:
+            values[name] = rule.parse(raw)
+        except OutOfRange:
+            problems.append(f"{variable}: must be {rule.bounds}, not {str(raw)[:40]!r}")
+        except ValueError as exc:
+            problems.append(f"{variable}: {exc}")
     if problems:
         raise SettingsError(f"invalid settings: {'; '.join(problems)}")
     settings = replace(settings, **values, explicitly_set=settings.explicitly_set | set(values))
