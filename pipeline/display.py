@@ -8,9 +8,12 @@ import shutil
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pipeline.records import Event, Source, SourceHealth, Story
-from pipeline.vocabulary import Term
+
+if TYPE_CHECKING:  # annotations only: the listings that print no tags need no vocabulary
+    from pipeline.vocabulary import Term
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NARROW = 100

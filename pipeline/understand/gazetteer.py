@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -52,14 +52,18 @@ class _Guard:
 
 
 class Gazetteer:
-    """Canonical names, aliases and a compiled matcher, built once from the YAML data."""
+    """Canonical names, aliases and a compiled matcher, built once from the YAML data.
+
+    The matcher is compiled when a text is first read: resolving a name (a search's
+    ``companies:AMZN``) needs only the names.
+    """
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.companies: dict[str, Company] = {}
         self._lookup: dict[str, str] = {}
         self._surface: dict[str, tuple[str, bool]] = {}
         self._guards: dict[str, _Guard] = {}
-        patterns: list[tuple[re.Pattern[str], str]] = []
+        patterns: list[tuple[str, str]] = []
         for entry in data.get("companies") or ():
             company = Company(
                 name=entry["name"],
@@ -82,15 +86,25 @@ class Gazetteer:
                 self._guards[surface] = guard
             for surface in (company.name, *company.aliases, *(entry.get("tickers") or ())):
                 self._lookup.setdefault(surface.casefold(), company.name)
-            patterns.extend((re.compile(p), company.name) for p in entry.get("patterns") or ())
+            patterns.extend((p, company.name) for p in entry.get("patterns") or ())
         for surface in data.get("outside_tech") or ():
             self._surface.setdefault(surface, (surface, False))
         self.not_employers = frozenset(w.casefold() for w in data.get("not_employers") or ())
         """Capitalised words and names that are no employer ("Berlin", "Black", "NLRB")."""
-        self._patterns = tuple(patterns)
-        self.pattern_gate = LiteralGate(pattern for pattern, _ in patterns)
+        self._pattern_sources = tuple(patterns)
+
+    @functools.cached_property
+    def _patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return tuple((re.compile(pattern), name) for pattern, name in self._pattern_sources)
+
+    @functools.cached_property
+    def pattern_gate(self) -> LiteralGate:
         """Which sentences the context patterns ("Bolt drivers") could match."""
-        self._matcher = re.compile(r"(?<![\w&.])(?:" + trie_pattern(self._surface) + r")(?![\w&])")
+        return LiteralGate(pattern for pattern, _ in self._patterns)
+
+    @functools.cached_property
+    def _matcher(self) -> re.Pattern[str]:
+        return re.compile(r"(?<![\w&.])(?:" + trie_pattern(self._surface) + r")(?![\w&])")
 
     def resolve(self, name: str) -> str | None:
         """The canonical name for ``name``, one of its aliases or tickers, ignoring case."""
@@ -133,7 +147,7 @@ class Gazetteer:
 @functools.cache
 def default_gazetteer() -> Gazetteer:
     """The gazetteer shipped with picket, loaded once per process."""
-    text = resources.files("pipeline").joinpath("data/companies.yaml").read_text("utf-8")
+    text = (Path(__file__).parents[1] / "data" / "companies.yaml").read_text("utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is ten times faster
     return Gazetteer(yaml.load(text, Loader=loader))
 
