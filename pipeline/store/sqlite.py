@@ -16,7 +16,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.labels import apply_correction
 from pipeline.query import SqlTable, fts_text, parse_query, to_sql
 from pipeline.records import (
     Correction,
@@ -176,6 +175,8 @@ class SQLiteStore:
     # --- stories -----------------------------------------------------------------
 
     def upsert_stories(self, stories: Iterable[Story]) -> UpsertResult:
+        from pipeline.labels import apply_correction  # with the vocabulary: writers only
+
         new = updated = unchanged = 0
         with self._transaction():
             for story in stories:
