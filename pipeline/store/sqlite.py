@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.query import SqlTable, fts_text, parse_query, to_sql
 from pipeline.records import (
@@ -30,7 +31,9 @@ from pipeline.records import (
 )
 from pipeline.sqlite_tx import immediate_transaction
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery, UpsertResult
-from pipeline.store.stats import StoryStats, stats_from_records
+
+if TYPE_CHECKING:
+    from pipeline.store.stats import StoryStats
 
 STORED_STORIES = SqlTable(row="s", words="stories_words", lists=TAG_FIELDS, lower="py_lower")
 """How ``to_sql`` reads the ``stories`` table: tag fields as JSON lists, as written."""
@@ -398,6 +401,8 @@ class SQLiteStore:
         return [from_json(Event, json.loads(row["record"])) for row in rows]
 
     def stats(self, since: datetime | None, *, relevant_only: bool, top: int) -> StoryStats:
+        from pipeline.store.stats import stats_from_records  # for `picket stats` alone
+
         query = StoryQuery(since=since, relevant=True if relevant_only else None, limit=sys.maxsize)
         events = self.recent_events(since=since, limit=sys.maxsize)
         return stats_from_records(self.search(query), events, top=top)

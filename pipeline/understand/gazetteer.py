@@ -14,11 +14,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from pipeline.understand.wordgate import LiteralGate, trie_pattern
+if TYPE_CHECKING:
+    from pipeline.understand.wordgate import LiteralGate
+
 
 _WORD_BEFORE = re.compile(r"([\w'’&.-]+)\W*$")
 _WORD_AFTER = re.compile(r"^[\s-]*([\w'’&-]+)")
@@ -100,10 +102,14 @@ class Gazetteer:
     @functools.cached_property
     def pattern_gate(self) -> LiteralGate:
         """Which sentences the context patterns ("Bolt drivers") could match."""
+        from pipeline.understand.wordgate import LiteralGate
+
         return LiteralGate(pattern for pattern, _ in self._patterns)
 
     @functools.cached_property
     def _matcher(self) -> re.Pattern[str]:
+        from pipeline.understand.wordgate import trie_pattern
+
         return re.compile(r"(?<![\w&.])(?:" + trie_pattern(self._surface) + r")(?![\w&])")
 
     def resolve(self, name: str) -> str | None:
