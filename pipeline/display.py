@@ -36,6 +36,23 @@ class TerminalSafeFormatter(logging.Formatter):
         return terminal_safe(super().format(record))
 
 
+class TerminalLogHandler(logging.Handler):
+    """rich's log lines for a terminal, with rich loaded at the first record: a command that
+    logs nothing (a search, a listing) starts without it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rich: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._rich is None:
+            from rich.logging import RichHandler
+
+            self._rich = RichHandler(show_path=False, rich_tracebacks=False)
+            self._rich.setFormatter(self.formatter)
+        self._rich.emit(record)
+
+
 def output_width() -> int:
     """The terminal's width (or ``COLUMNS``); 160 when the output is not a terminal (a log,
     a pipe), where lines may be long."""

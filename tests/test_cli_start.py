@@ -9,6 +9,8 @@ measured by ``bench/cli_start.py``, not here).
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -26,17 +28,21 @@ CRAWL_STACK = frozenset(
 
 REPORT_IMPORTS = """
 import json, sys
-sys.argv = ["picket", *sys.argv[1:]]
+report, *args = sys.argv[1:]
+sys.argv = ["picket", *args]
 from pipeline.cli import main
 try:
     main()
 except SystemExit:
     pass
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+with open(report, "w", encoding="utf-8") as file:
+    json.dump(sorted({name.split(".")[0] for name in sys.modules}), file)
 """
 
 
-def imported_packages(tmp_path: Path, *args: str) -> set[str]:
+def imported_packages(tmp_path: Path, *args: str, terminal: bool = False) -> set[str]:
+    """The top-level packages ``picket ARGS`` imported; with ``terminal``, its output and
+    log lines go to a terminal (a pseudo-terminal), else to pipes."""
     (tmp_path / "watches.yaml").write_text("watches: []\n", encoding="utf-8")
     env = {
         "PICKET_DB_PATH": str(tmp_path / "picket.db"),
@@ -44,15 +50,18 @@ def imported_packages(tmp_path: Path, *args: str) -> set[str]:
         "PICKET_SOURCES_FILE": str(Path(__file__).resolve().parents[1] / "config/sources.yaml"),
         "PATH": "/usr/bin:/bin",
     }
-    finished = subprocess.run(
-        [sys.executable, "-c", REPORT_IMPORTS, *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return set(json.loads(finished.stderr.strip().splitlines()[-1]))
+    report = tmp_path / "imported.json"
+    command = [sys.executable, "-c", REPORT_IMPORTS, str(report), *args]
+    if terminal:
+        controller, screen = pty.openpty()
+        try:
+            subprocess.run(command, env=env, cwd=tmp_path, stdout=screen, stderr=screen, check=True)
+        finally:
+            os.close(screen)
+            os.close(controller)
+    else:
+        subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, check=True)
+    return set(json.loads(report.read_text(encoding="utf-8")))
 
 
 @pytest.mark.parametrize("args", [("--help",), ("--version",)])
@@ -75,3 +84,10 @@ def test_everyday_commands_load_neither_the_crawl_stack_nor_a_validation_library
     imported = imported_packages(tmp_path, *args)
     assert "pipeline" in imported
     assert not imported & (CRAWL_STACK | NOT_FOR_EVERYDAY)
+
+
+@pytest.mark.parametrize("args", [("search", "walkout"), ("watches", "list"), ("sources",)])
+def test_on_a_terminal_rich_waits_for_a_log_line(tmp_path, args):
+    imported = imported_packages(tmp_path, *args, terminal=True)
+    assert "pipeline" in imported
+    assert "rich" not in imported
