@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
+from pipeline.datacache import parsed
 
 if TYPE_CHECKING:
     from pipeline.understand.wordgate import LiteralGate
@@ -152,10 +152,17 @@ class Gazetteer:
 
 @functools.cache
 def default_gazetteer() -> Gazetteer:
-    """The gazetteer shipped with picket, loaded once per process."""
-    text = (Path(__file__).parents[1] / "data" / "companies.yaml").read_text("utf-8")
+    """The gazetteer shipped with picket, loaded once per process (parsed once per change
+    of the file: see ``pipeline.datacache``)."""
+    return Gazetteer(parsed(Path(__file__).parents[1] / "data" / "companies.yaml", _yaml))
+
+
+def _yaml(text: str) -> Any:
+    """The data of YAML ``text``; PyYAML loads only when a file must be parsed."""
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is ten times faster
-    return Gazetteer(yaml.load(text, Loader=loader))
+    return yaml.load(text, Loader=loader)
 
 
 def resolve_company(name: str) -> str | None:
