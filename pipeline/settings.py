@@ -128,7 +128,10 @@ def _setting(
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything an operator can set; the defaults run the embedded SQLite setup."""
+    """Everything an operator can set; the defaults run the embedded SQLite setup.
+
+    ``Settings()`` is the defaults; ``load_settings`` reads and checks the operator's.
+    """
 
     store: Literal["sqlite", "elasticsearch", "opensearch"] = "sqlite"
     db_path: Path = Path("var/picket.db")
@@ -215,6 +218,8 @@ class Settings:
 
 
 def _setting_fields() -> dict[str, FieldRule]:
+    """Each setting's rule: its type as annotated (``Literal`` gives choices, ``| None``
+    makes it optional) and the bounds and check its field carries."""
     hints = typing.get_type_hints(Settings)
     found = {}
     for spec in fields(Settings):
