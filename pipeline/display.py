@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
-import shutil
+import sys
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -55,8 +56,21 @@ class TerminalLogHandler(logging.Handler):
 
 def output_width() -> int:
     """The terminal's width (or ``COLUMNS``); 160 when the output is not a terminal (a log,
-    a pipe), where lines may be long."""
-    return shutil.get_terminal_size((160, 24)).columns
+    a pipe), where lines may be long.
+
+    ``shutil.get_terminal_size``'s rule for the width, without loading shutil (and the
+    compression modules it imports) for it.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 160
+    except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+        return 160
 
 
 def table_text(
