@@ -47,7 +47,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from crawlers.crawl import CrawlResult, crawl
-from pipeline.records import Source, Validators
+from pipeline.crawl_records import Source, Validators
 from pipeline.settings import Settings, load_settings
 
 FIRST_PASS_GOAL_S = 60.0

@@ -30,7 +30,7 @@ from crawlers.lifeline import die_with_parent
 from crawlers.results import CrawlJob, ResultWriter, read_job
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.urls import host_of
-from pipeline.records import CrawlOutcome, Politeness, Source
+from pipeline.crawl_records import CrawlOutcome, Politeness, Source
 from pipeline.settings import Settings, settings_from_json
 
 if TYPE_CHECKING:

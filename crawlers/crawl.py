@@ -29,7 +29,7 @@ from crawlers.results import (
     decode_page,
     write_job,
 )
-from pipeline.records import CrawlOutcome, FetchedPage, Source, Validators
+from pipeline.crawl_records import CrawlOutcome, FetchedPage, Source, Validators
 from pipeline.settings import Settings, settings_json
 
 logger = logging.getLogger(__name__)

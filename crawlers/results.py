@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.records import CrawlOutcome, FetchedPage, Source, Validators, from_json, to_json
+from pipeline.crawl_records import CrawlOutcome, FetchedPage, Source, Validators
+from pipeline.records import from_json, to_json
 
 StreamKind = Literal["page", "outcome", "log"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pipeline.records import Source
+from pipeline.crawl_records import Source
 from pipeline.settings import Settings
 
 RETRY_HTTP_CODES = (408, 429, 500, 502, 503, 504)

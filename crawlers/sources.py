@@ -12,8 +12,8 @@ from typing import Any
 
 from crawlers.urls import is_fetchable_url
 from pipeline.configfile import ConfigFileError, read_yaml
+from pipeline.crawl_records import SOURCE_KINDS, Politeness, Source
 from pipeline.fieldrules import FieldRule
-from pipeline.records import SOURCE_KINDS, Politeness, Source
 from pipeline.settings import ConfigError
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"

@@ -14,7 +14,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, Protocol
 
-from pipeline.records import CrawlOutcome, Event, FetchedPage, Story, from_json, to_json
+from pipeline.crawl_records import CrawlOutcome, FetchedPage
+from pipeline.records import Event, Story, from_json, to_json
 
 RECORD_KINDS: dict[str, type] = {
     "page": FetchedPage,

@@ -11,9 +11,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pipeline.records import Event, Source, SourceHealth, Story
-
-if TYPE_CHECKING:  # annotations only: the listings that print no tags need no vocabulary
+if TYPE_CHECKING:  # annotations only: each listing loads only what it shows
+    from pipeline.crawl_records import Source, SourceHealth
+    from pipeline.records import Event, Story
     from pipeline.vocabulary import Term
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -303,6 +303,8 @@ def sources_table(sources: Sequence[Source], health: Mapping[str, SourceHealth])
 def _health_row(
     source_id: str, kind: str, enabled: str, health: Mapping[str, SourceHealth]
 ) -> tuple[str, ...]:
+    from pipeline.crawl_records import SourceHealth  # only `picket sources` shows health
+
     h = health.get(source_id) or SourceHealth(source_id=source_id)
     return (
         source_id,

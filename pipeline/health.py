@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pipeline.records import CrawlOutcome, SourceHealth
+from pipeline.crawl_records import CrawlOutcome, SourceHealth
 
 MAX_BACKOFF = timedelta(days=1)
 

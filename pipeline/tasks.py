@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 from crawlers.sources import load_sources
 from pipeline.batchfiles import read_batch, write_batch
+from pipeline.crawl_records import CrawlOutcome, FetchedPage, Source, SourceHealth
 from pipeline.health import is_due
 from pipeline.process import ProcessedBatch
-from pipeline.records import CrawlOutcome, FetchedPage, Source, SourceHealth
 from pipeline.run import (
     crawl_sources,
     store_batch,

@@ -13,7 +13,7 @@ from opensearch_node import NodeUnavailable, OpenSearchNode, start_node
 from smtpserver import SmtpServer
 
 from crawlers.crawl import CrawlResult, crawl
-from pipeline.records import Source
+from pipeline.crawl_records import Source
 from pipeline.settings import load_settings
 from pipeline.store.engine import EngineStore
 

@@ -102,3 +102,10 @@ def test_search_loads_neither_the_other_commands_nor_what_it_does_not_show(tmp_p
     imported = imported_modules(tmp_path, "search", "companies:Amazon OR walkout")
     assert not imported & {"pipeline.alerts.cli", "pipeline.label_cli"}  # plug-in commands
     assert not imported & {"shutil", "difflib"}  # the terminal's width; a "did you mean"
+
+
+@pytest.mark.parametrize("args", [("search", "walkout"), ("watches", "list")])
+def test_reading_stories_builds_no_crawl_records(tmp_path, args):
+    imported = imported_modules(tmp_path, *args)
+    assert "pipeline.records" in imported
+    assert "pipeline.crawl_records" not in imported

@@ -30,7 +30,7 @@ import yaml
 from httpserver import LocalServer, Slow
 
 import pipeline.run
-from pipeline.records import Source
+from pipeline.crawl_records import Source
 from pipeline.run import run_once
 from pipeline.runlock import LOCK_NAME
 from pipeline.settings import load_settings

@@ -23,7 +23,7 @@ from httpserver import LocalServer, Oversized, Redirect, Static, Text
 from picket_env import settings_in
 from smtpserver import SmtpServer
 
-from pipeline.records import Source
+from pipeline.crawl_records import Source
 from pipeline.run import run_once
 from pipeline.settings import Settings
 from pipeline.store.base import StoryQuery

@@ -21,7 +21,7 @@ from httpserver import LocalServer, RecordedRequest, Reply, Text
 from test_hostile_fetch import settings_in
 
 from crawlers.googlenews import BATCHEXECUTE_PATH, decode_offline, encode_article_id
-from pipeline.records import Source
+from pipeline.crawl_records import Source
 from pipeline.run import run_once
 from pipeline.store.sqlite import SQLiteStore
 

@@ -21,7 +21,8 @@ import picket_env
 import pytest
 from httpserver import LocalServer, Redirect, Text
 
-from pipeline.records import Source, SourceHealth, Story
+from pipeline.crawl_records import Source, SourceHealth
+from pipeline.records import Story
 from pipeline.run import run_once
 from pipeline.settings import Settings
 from pipeline.store.sqlite import SQLiteStore

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pipeline.crawl_records import CrawlOutcome, SourceHealth, Validators
 from pipeline.health import MAX_BACKOFF, fold_outcome
-from pipeline.records import CrawlOutcome, Event, Relevance, SourceHealth, Story, Tags, Validators
+from pipeline.records import Event, Relevance, Story, Tags
 from pipeline.store.engine_documents import (
     BulkAction,
     event_document,

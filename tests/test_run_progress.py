@@ -11,9 +11,9 @@ import pytest
 from picket_env import settings_in
 from rich.console import Console
 
+from pipeline.crawl_records import CrawlOutcome, Source
 from pipeline.demo.server import DemoSite
 from pipeline.progress import LoggedProgress, TerminalProgress
-from pipeline.records import CrawlOutcome, Source
 from pipeline.run import run_once
 
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from pipeline.batchfiles import read_batch, write_batch
-from pipeline.records import CrawlOutcome, FeedEntry, FetchedPage, Source, SourceHealth
+from pipeline.crawl_records import CrawlOutcome, FeedEntry, FetchedPage, Source, SourceHealth
 from pipeline.settings import load_settings
 from pipeline.tasks import (
     backfill_range,

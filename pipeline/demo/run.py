@@ -9,9 +9,9 @@ from importlib import resources
 from pathlib import Path
 
 from pipeline.alerts.mailer import outbox_subjects
+from pipeline.crawl_records import Source
 from pipeline.demo.server import DemoSite
 from pipeline.display import events_table, stories_table
-from pipeline.records import Source
 from pipeline.run import run_once
 from pipeline.settings import Settings, updated_settings
 from pipeline.store import StoryQuery, open_store

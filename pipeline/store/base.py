@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:  # annotations only: the CLI imports this module for --help
-    from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
+    from pipeline.crawl_records import CrawlOutcome, KnownStory, SourceHealth, Validators
+    from pipeline.records import Event, Story
 
 if TYPE_CHECKING:
     from pipeline.records import Correction

@@ -15,18 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.records import (
-    Correction,
-    CrawlOutcome,
-    Event,
-    KnownStory,
-    SourceHealth,
-    Story,
-    Tags,
-    Validators,
-    from_json,
-    to_json,
-)
+from pipeline.crawl_records import CrawlOutcome, KnownStory, SourceHealth, Validators
+from pipeline.records import Correction, Event, Story, Tags, from_json, to_json
 from pipeline.store.base import TAG_FIELDS
 
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from pipeline.crawl_records import SourceHealth
 from pipeline.health import MAX_BACKOFF
-from pipeline.records import Event, SourceHealth, Story
+from pipeline.records import Event, Story
 from pipeline.store.engine_documents import (
     BulkAction,
     event_document,

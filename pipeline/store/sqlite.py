@@ -18,26 +18,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.records import (
-    Correction,
-    CrawlOutcome,
-    Event,
-    KnownStory,
-    SourceHealth,
-    Story,
-    Validators,
-    from_json,
-    to_json,
-)
+from pipeline.records import Correction, Event, Story, from_json, to_json
 from pipeline.sqlite_tx import immediate_transaction
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery, UpsertResult
 
 if TYPE_CHECKING:
+    from pipeline.crawl_records import CrawlOutcome, KnownStory, SourceHealth, Validators
     from pipeline.query import SqlTable
     from pipeline.store.stats import StoryStats
 
 # pipeline.query is loaded by the methods that search or index words, which `picket
-# sources` and `picket watches list` never call.
+# sources` and `picket watches list` never call; pipeline.crawl_records by the methods
+# that read what a crawl needs, which `picket search` and `picket watches` never call.
 
 
 @functools.cache
@@ -324,6 +316,8 @@ class SQLiteStore:
         return [(_story(row["record"]), row["signature"]) for row in rows]
 
     def known_stories(self, since: datetime) -> list[KnownStory]:
+        from pipeline.crawl_records import KnownStory
+
         rows = self._db.execute(
             """
             SELECT id, title, content_hash, first_seen, event_id, duplicate_of, signature,
@@ -465,11 +459,15 @@ class SQLiteStore:
             )
 
     def source_health(self) -> dict[str, SourceHealth]:
+        from pipeline.crawl_records import SourceHealth
+
         rows = self._db.execute("SELECT record FROM source_health").fetchall()
         health = [from_json(SourceHealth, json.loads(row["record"])) for row in rows]
         return {h.source_id: h for h in health}
 
     def validators(self) -> dict[str, Validators]:
+        from pipeline.crawl_records import Validators
+
         rows = self._db.execute("SELECT url, etag, last_modified FROM validators").fetchall()
         return {
             row["url"]: Validators(row["url"], row["etag"], row["last_modified"]) for row in rows
