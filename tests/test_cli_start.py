@@ -102,6 +102,7 @@ def test_search_loads_neither_the_other_commands_nor_what_it_does_not_show(tmp_p
     imported = imported_modules(tmp_path, "search", "companies:Amazon OR walkout")
     assert not imported & {"pipeline.alerts.cli", "pipeline.label_cli"}  # plug-in commands
     assert not imported & {"shutil", "difflib"}  # the terminal's width; a "did you mean"
+    assert "pipeline.understand.wordgate" not in imported  # reads no story text
 
 
 @pytest.mark.parametrize("args", [("search", "walkout"), ("watches", "list")])
