@@ -105,8 +105,13 @@ def test_search_loads_neither_the_other_commands_nor_what_it_does_not_show(tmp_p
     assert "pipeline.understand.wordgate" not in imported  # reads no story text
 
 
-@pytest.mark.parametrize("args", [("search", "walkout"), ("watches", "list")])
-def test_reading_stories_builds_no_crawl_records(tmp_path, args):
-    imported = imported_modules(tmp_path, *args)
+def test_search_builds_no_crawl_records(tmp_path):
+    imported = imported_modules(tmp_path, "search", "walkout")
     assert "pipeline.records" in imported
     assert "pipeline.crawl_records" not in imported
+
+
+def test_listing_watches_builds_no_records_and_no_time_zones(tmp_path):
+    imported = imported_modules(tmp_path, "watches", "list")
+    assert "pipeline.alerts.watches" in imported
+    assert not imported & {"pipeline.records", "pipeline.crawl_records", "zoneinfo"}
