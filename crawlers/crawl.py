@@ -29,8 +29,9 @@ from crawlers.results import (
     decode_page,
     write_job,
 )
-from pipeline.crawl_records import CrawlOutcome, FetchedPage, Source, Validators
+from pipeline.crawl_records import CrawlOutcome, FetchedPage, Validators
 from pipeline.settings import Settings, settings_json
+from pipeline.source_records import Source
 
 logger = logging.getLogger(__name__)
 

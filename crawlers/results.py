@@ -16,8 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.crawl_records import CrawlOutcome, FetchedPage, Source, Validators
+from pipeline.crawl_records import CrawlOutcome, FetchedPage, Validators
 from pipeline.records import from_json, to_json
+from pipeline.source_records import Source
 
 StreamKind = Literal["page", "outcome", "log"]
 

@@ -1,49 +1,20 @@
-"""The records of a crawl: sources, fetched pages, extracted articles, crawl health, and
-what a run knows of the stories already stored.
+"""The records of a crawl: feed entries, fetched pages, extracted articles, how each
+source's crawl went, and what a run knows of the stories already stored.
 
 Frozen dataclasses like the story records of ``pipeline.records`` (whose ``to_json`` and
-``from_json`` carry them too), kept apart from those so that the commands that only read
-stories (``picket search``, ``picket watches``) do not build them.
+``from_json`` carry them too) and the source records of ``pipeline.source_records``, kept
+apart from those so that the commands that only read stories or list sources
+(``picket search``, ``picket watches``, ``picket sources``) do not build them.
 """
 
 from __future__ import annotations
 
-import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from pipeline.records import Story
-
-SourceKind = Literal["feed", "sitemap", "site"]
-SOURCE_KINDS: tuple[str, ...] = typing.get_args(SourceKind)
-
-
-@dataclass(frozen=True, slots=True)
-class Politeness:
-    """Per-source overrides of the crawl's polite defaults; ``None`` keeps the default."""
-
-    delay_s: float | None = None
-    concurrency: int | None = None
-    timeout_s: float | None = None
-    max_bytes: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One entry of ``config/sources.yaml``."""
-
-    id: str
-    kind: SourceKind
-    urls: tuple[str, ...]
-    name: str = ""
-    enabled: bool = True
-    politeness: Politeness = field(default_factory=Politeness)
-    max_depth: int = 2
-    max_items: int = 200
-    max_age_days: int | None = None
-    allowed_domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,20 +82,6 @@ class CrawlOutcome:
     error: str | None = None
     items_seen: int = 0
     validators: tuple[Validators, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SourceHealth:
-    """A source's crawl history as data, shown by ``picket sources``."""
-
-    source_id: str
-    last_attempt: datetime | None = None
-    last_success: datetime | None = None
-    consecutive_failures: int = 0
-    last_status: str | None = None
-    last_error: str | None = None
-    items_seen: int = 0
-    next_due: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: each listing loads only what it shows
-    from pipeline.crawl_records import Source, SourceHealth
     from pipeline.records import Event, Story
+    from pipeline.source_records import Source, SourceHealth
     from pipeline.vocabulary import Term
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -303,7 +303,7 @@ def sources_table(sources: Sequence[Source], health: Mapping[str, SourceHealth])
 def _health_row(
     source_id: str, kind: str, enabled: str, health: Mapping[str, SourceHealth]
 ) -> tuple[str, ...]:
-    from pipeline.crawl_records import SourceHealth  # only `picket sources` shows health
+    from pipeline.source_records import SourceHealth  # only `picket sources` shows health
 
     h = health.get(source_id) or SourceHealth(source_id=source_id)
     return (

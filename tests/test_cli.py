@@ -15,9 +15,9 @@ from picket_env import isolated_env
 from synthetic_stories import one_story
 
 from pipeline.cli import main
-from pipeline.crawl_records import SourceHealth
 from pipeline.demo.server import DemoSite
 from pipeline.records import Event, Tags
+from pipeline.source_records import SourceHealth
 from pipeline.store.sqlite import SQLiteStore
 
 

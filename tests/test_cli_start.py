@@ -105,9 +105,15 @@ def test_search_loads_neither_the_other_commands_nor_what_it_does_not_show(tmp_p
     assert "pipeline.understand.wordgate" not in imported  # reads no story text
 
 
-def test_search_builds_no_crawl_records(tmp_path):
+def test_search_builds_no_crawl_or_source_records(tmp_path):
     imported = imported_modules(tmp_path, "search", "walkout")
     assert "pipeline.records" in imported
+    assert not imported & {"pipeline.crawl_records", "pipeline.source_records"}
+
+
+def test_listing_sources_builds_no_crawl_records(tmp_path):
+    imported = imported_modules(tmp_path, "sources")
+    assert "pipeline.source_records" in imported
     assert "pipeline.crawl_records" not in imported
 
 
@@ -115,3 +121,4 @@ def test_listing_watches_builds_no_records_and_no_time_zones(tmp_path):
     imported = imported_modules(tmp_path, "watches", "list")
     assert "pipeline.alerts.watches" in imported
     assert not imported & {"pipeline.records", "pipeline.crawl_records", "zoneinfo"}
+    assert "pipeline.source_records" not in imported

@@ -38,9 +38,9 @@ import pytest
 import yaml
 from smtpserver import SmtpServer
 
-from pipeline.crawl_records import Source
 from pipeline.demo.run import demo_sources
 from pipeline.demo.server import DemoSite
+from pipeline.source_records import Source
 
 pytestmark = [pytest.mark.slow, pytest.mark.smtp]
 

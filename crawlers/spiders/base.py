@@ -23,14 +23,8 @@ from twisted.python.failure import Failure
 
 from crawlers.pipelines import PAGES_FAILED_STAT, PAGES_OK_STAT
 from crawlers.urls import in_domains, is_fetchable_url, without_fragment
-from pipeline.crawl_records import (
-    CrawlOutcome,
-    CrawlStatus,
-    FeedEntry,
-    FetchedPage,
-    Source,
-    Validators,
-)
+from pipeline.crawl_records import CrawlOutcome, CrawlStatus, FeedEntry, FetchedPage, Validators
+from pipeline.source_records import Source
 
 if TYPE_CHECKING:
     from typing import Self

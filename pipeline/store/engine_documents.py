@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.crawl_records import CrawlOutcome, KnownStory, SourceHealth, Validators
+from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
 from pipeline.records import Correction, Event, Story, Tags, from_json, to_json
+from pipeline.source_records import SourceHealth
 from pipeline.store.base import TAG_FIELDS
 
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from pipeline.crawl_records import SourceHealth
 from pipeline.health import MAX_BACKOFF
 from pipeline.records import Event, Story
+from pipeline.source_records import SourceHealth
 from pipeline.store.engine_documents import (
     BulkAction,
     event_document,

@@ -23,13 +23,15 @@ from pipeline.sqlite_tx import immediate_transaction
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery, UpsertResult
 
 if TYPE_CHECKING:
-    from pipeline.crawl_records import CrawlOutcome, KnownStory, SourceHealth, Validators
+    from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
     from pipeline.query import SqlTable
+    from pipeline.source_records import SourceHealth
     from pipeline.store.stats import StoryStats
 
 # pipeline.query is loaded by the methods that search or index words, which `picket
-# sources` and `picket watches list` never call; pipeline.crawl_records by the methods
-# that read what a crawl needs, which `picket search` and `picket watches` never call.
+# sources` and `picket watches list` never call; pipeline.crawl_records and
+# pipeline.source_records by the methods that return their records, which `picket search`
+# never calls.
 
 
 @functools.cache
@@ -459,7 +461,7 @@ class SQLiteStore:
             )
 
     def source_health(self) -> dict[str, SourceHealth]:
-        from pipeline.crawl_records import SourceHealth
+        from pipeline.source_records import SourceHealth
 
         rows = self._db.execute("SELECT record FROM source_health").fetchall()
         health = [from_json(SourceHealth, json.loads(row["record"])) for row in rows]
