@@ -15,7 +15,12 @@ scores a story with it:
   length of ``TEXT_SCALE``;
 - ``e:000`` to ``e:255``: the lead's meaning, its unit-length mean token embedding
   (``pipeline.understand.embedding``) times ``EMBEDDING_SCALE``, so phrasings training never saw
-  still count by what they mean.
+  still count by what they mean;
+- ``context:*`` and the ``tech|`` and ``untech|`` copies of the words and the meaning: what
+  the story is, as far as the reader can tell (``story_context``). Where the reader tied no
+  act to tech workers, the same words weigh differently in a story naming a tech company
+  (a regulator suing a gig platform) and in one naming none (a nurses' strike); the copies
+  let the linear model learn that difference.
 
 No model: a few regular expressions over the lead and one embedding of it.
 """
@@ -45,6 +50,9 @@ half no better, and more costs precision."""
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
 _WORD = re.compile(r"\S+")
+_CONTEXT_SEPARATOR = "|"
+CONTEXT_SCALE = 1.0
+
 _ACTORS = ("worker", "outsider", "shareholder", "management", "none")
 
 
@@ -73,7 +81,41 @@ def story_features(title: str, text: str, reading: Reading) -> dict[str, float]:
         weight = TEXT_SCALE / math.sqrt(len(terms))
         features.update((TEXT_PREFIX + term, weight) for term in terms)
     features.update(embedding_features(lead))
+    context = story_context(reading, features["reader:score"])
+    features[f"context:{context}"] = 1.0
+    if context != ACTS:
+        prefix = context + _CONTEXT_SEPARATOR
+        features.update(
+            [
+                (prefix + name, CONTEXT_SCALE * value)
+                for name, value in features.items()
+                if _is_lead_feature(name)
+            ]
+        )
     return features
+
+
+ACTS, TECH, UNTECH = "acts", "tech", "untech"
+
+
+def story_context(reading: Reading, score: float) -> str:
+    """``ACTS`` when the reader's own score (``score``) shows tech workers acting; otherwise
+    ``TECH`` when the story names a known tech company or speaks of tech work, else ``UNTECH``."""
+    if score > ACTING:
+        return ACTS
+    if reading.tech_context or any(candidate.known for candidate in reading.candidates):
+        return TECH
+    return UNTECH
+
+
+def _is_lead_feature(name: str) -> bool:
+    return name.startswith((TEXT_PREFIX, EMBEDDING_PREFIX))
+
+
+def is_text_feature(name: str) -> bool:
+    """Whether ``name`` is a word feature, or a context's copy of one (training keeps only
+    those seen in a few stories)."""
+    return name.rpartition(_CONTEXT_SEPARATOR)[2].startswith(TEXT_PREFIX)
 
 
 @functools.lru_cache(maxsize=8)
@@ -100,17 +142,18 @@ def reading_features(reading: Reading) -> dict[str, float]:
     if ranked:
         best = ranked[0]
         group = best.group
+        trust = group.trust if group else 0.0
         found.update(
             {
-                f"best:kind={best.kind}": 1.0,
+                f"best:kind={best.kind}": trust,
                 "best:value": best.value,
                 "best:tie": best.tie,
-                "best:trust": group.trust if group else 0.0,
-                "best:plural": float(bool(group and group.plural)),
+                "best:trust": trust,
+                "best:plural": trust * bool(group and group.plural),
                 "best:count": math.log10(group.count) / 5 if group and group.count else 0.0,
-                "best:employer": float(bool(group and group.employer)),
-                "best:lead": float(best.lead),
-                "best:negated": float(best.negated),
+                "best:employer": trust * bool(group and group.employer),
+                "best:lead": trust * best.lead,
+                "best:negated": trust * best.negated,
             }
         )
         found["reader:acting"] = min(sum(d.value > ACTING for d in ranked), 5) / 5

@@ -24,7 +24,7 @@ import numpy as np
 from pipeline.understand.action_model import ACTIONS, ActionModel, action_features
 from pipeline.understand.deeds import Reading
 from pipeline.understand.evaluate import LabelledItem, action_key
-from pipeline.understand.features import TEXT_PREFIX, story_features
+from pipeline.understand.features import is_text_feature, story_features
 from pipeline.understand.model import LinearModel
 from pipeline.understand.reading import read_story
 from pipeline.understand.tagging import tags_of
@@ -171,7 +171,7 @@ def _feature_names(examples: Iterable[Example]) -> list[str]:
     for ex in examples:
         seen.update(ex.features.keys())
     return sorted(
-        name for name, count in seen.items() if count >= MIN_DF or not name.startswith(TEXT_PREFIX)
+        name for name, count in seen.items() if count >= MIN_DF or not is_text_feature(name)
     )
 
 
