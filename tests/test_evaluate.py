@@ -25,7 +25,7 @@ TRAIN_SET = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "st
 # Pinned floors for grouped 5-fold cross-validation on the labelled real stories (models
 # trained on four folds judge the fifth, no event on both sides): measured values rounded
 # down a little. Lowering one is a deliberate, visible change.
-CV_FLOORS = {"precision": 0.89, "recall": 0.86, "company": 0.72, "action": 0.87}
+CV_FLOORS = {"precision": 0.89, "recall": 0.89, "company": 0.81, "action": 0.86}
 
 RELEVANT_STORY = {
     "title": "Google staff sign petition",

@@ -16,11 +16,12 @@ scores a story with it:
 - ``e:000`` to ``e:255``: the lead's meaning, its unit-length mean token embedding
   (``pipeline.understand.embedding``) times ``EMBEDDING_SCALE``, so phrasings training never saw
   still count by what they mean;
-- ``context:*`` and the ``tech|`` and ``untech|`` copies of the words and the meaning: what
-  the story is, as far as the reader can tell (``story_context``). Where the reader tied no
-  act to tech workers, the same words weigh differently in a story naming a tech company
-  (a regulator suing a gig platform) and in one naming none (a nurses' strike); the copies
-  let the linear model learn that difference.
+- ``context:*`` and the per-context copies of the words and the meaning (``tech|w:sues``,
+  ``untech_no_workers|e:017``): what the story is, as far as the reader can tell
+  (``story_context``). Where the reader tied no act to tech workers, the same words weigh
+  differently in a story naming a tech company (a regulator suing a gig platform), in one
+  naming none (a nurses' strike) and in one naming no workers at all (customers' class
+  action); the copies let the linear model learn those differences.
 
 No model: a few regular expressions over the lead and one embedding of it.
 """
@@ -35,6 +36,7 @@ from collections.abc import Iterable
 
 from pipeline.understand.deeds import ACTING, Reading
 from pipeline.understand.embedding import default_embedder
+from pipeline.understand.lexicon import lexicon
 from pipeline.understand.reader_score import score_reading
 
 LEAD_WORDS = 70
@@ -51,7 +53,6 @@ half no better, and more costs precision."""
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
 _WORD = re.compile(r"\S+")
 _CONTEXT_SEPARATOR = "|"
-CONTEXT_SCALE = 1.0
 
 _ACTORS = ("worker", "outsider", "shareholder", "management", "none")
 
@@ -81,31 +82,33 @@ def story_features(title: str, text: str, reading: Reading) -> dict[str, float]:
         weight = TEXT_SCALE / math.sqrt(len(terms))
         features.update((TEXT_PREFIX + term, weight) for term in terms)
     features.update(embedding_features(lead))
-    context = story_context(reading, features["reader:score"])
+    context = story_context(reading, features["reader:score"], lead)
     features[f"context:{context}"] = 1.0
     if context != ACTS:
         prefix = context + _CONTEXT_SEPARATOR
         features.update(
-            [
-                (prefix + name, CONTEXT_SCALE * value)
-                for name, value in features.items()
-                if _is_lead_feature(name)
-            ]
+            [(prefix + name, value) for name, value in features.items() if _is_lead_feature(name)]
         )
     return features
 
 
-ACTS, TECH, UNTECH = "acts", "tech", "untech"
+ACTS = "acts"
 
 
-def story_context(reading: Reading, score: float) -> str:
-    """``ACTS`` when the reader's own score (``score``) shows tech workers acting; otherwise
-    ``TECH`` when the story names a known tech company or speaks of tech work, else ``UNTECH``."""
+def story_context(reading: Reading, score: float, lead: str) -> str:
+    """What the story is as far as the reader tells: ``ACTS`` when its own score (``score``)
+    shows tech workers acting; otherwise ``tech`` when the story names a known tech company
+    or speaks of tech work, else ``untech``, each with ``_no_workers`` when ``lead`` names
+    no workers at all."""
     if score > ACTING:
         return ACTS
-    if reading.tech_context or any(candidate.known for candidate in reading.candidates):
-        return TECH
-    return UNTECH
+    known = reading.tech_context or any(candidate.known for candidate in reading.candidates)
+    return ("tech" if known else "untech") + ("" if _names_workers(lead) else "_no_workers")
+
+
+def _names_workers(lead: str) -> bool:
+    words = lexicon()
+    return any(p.search(lead) for p in (words.worker, words.union, words.employer_bound))
 
 
 def _is_lead_feature(name: str) -> bool:

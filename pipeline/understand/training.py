@@ -36,7 +36,9 @@ DEFAULT_CORPUS = (
 """The labelled stories ``picket model train`` reads when given none (from a checkout)."""
 SEED = 20_240_501
 MIN_DF = 2
-C = 3.0
+C = 5.0
+"""The inverse regularization (of the action models too): grouped cross-validation of
+relevance found 3 to 8 alike (F1 within 0.003)."""
 CALIBRATION_FOLDS = 5
 _CERTAIN = 10.0  # the log-odds of an action every (or no) training story has
 
