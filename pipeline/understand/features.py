@@ -53,7 +53,8 @@ half no better, and more costs precision."""
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
 _WORD = re.compile(r"\S+")
 _CONTEXT_SEPARATOR = "|"
-
+ACTS = "acts"
+"""The context of a story whose reader found tech workers acting: its words count as they are."""
 _ACTORS = ("worker", "outsider", "shareholder", "management", "none")
 
 
@@ -90,9 +91,6 @@ def story_features(title: str, text: str, reading: Reading) -> dict[str, float]:
             [(prefix + name, value) for name, value in features.items() if _is_lead_feature(name)]
         )
     return features
-
-
-ACTS = "acts"
 
 
 def story_context(reading: Reading, score: float, lead: str) -> str:
