@@ -148,9 +148,10 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         (
             Figure("bare_s", "bare Python start", "s"),
             Figure("help_ratio", "`picket --help` / bare start", "", ("<", 4)),
+            Figure("version_ratio", "`picket --version` / bare start", "", ("<", 4)),
             Figure("search_ratio", "`picket search` / bare start", "", ("<", 4)),
-            Figure("watches_ratio", "`picket watches list` / bare start"),
-            Figure("sources_ratio", "`picket sources` / bare start"),
+            Figure("watches_ratio", "`picket watches list` / bare start", "", ("<", 4)),
+            Figure("sources_ratio", "`picket sources` / bare start", "", ("<", 4)),
         ),
     ),
 )

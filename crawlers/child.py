@@ -31,7 +31,7 @@ from crawlers.results import CrawlJob, ResultWriter, read_job
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.urls import host_of
 from pipeline.records import CrawlOutcome, Politeness, Source
-from pipeline.settings import Settings
+from pipeline.settings import Settings, settings_from_json
 
 if TYPE_CHECKING:
     from scrapy.crawler import AsyncCrawlerRunner
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if parent:
         die_with_parent(int(parent[0]))
     job = read_job(Path(job_path))
-    settings = Settings(**job.settings)
+    settings = settings_from_json(job.settings)
     writer = ResultWriter(out_path)
     _configure_logging(writer, settings.log_level)
     try:

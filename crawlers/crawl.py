@@ -30,7 +30,7 @@ from crawlers.results import (
     write_job,
 )
 from pipeline.records import CrawlOutcome, FetchedPage, Source, Validators
-from pipeline.settings import Settings
+from pipeline.settings import Settings, settings_json
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def crawl(
     write_job(
         CrawlJob(
             sources=tuple(sources),
-            settings=settings.model_dump(mode="json"),
+            settings=settings_json(settings),
             validators=tuple(v for url, v in (validators or {}).items() if url in wanted_urls),
             since=since,
             skip_urls=tuple(sorted(set(skip_urls))),

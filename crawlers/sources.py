@@ -8,13 +8,12 @@ unknown keys and keys given twice are errors rather than silently ignored typos.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from typing import Any
 
 from crawlers.urls import is_fetchable_url
 from pipeline.configfile import ConfigFileError, read_yaml
-from pipeline.records import Politeness, Source
+from pipeline.fieldrules import FieldRule
+from pipeline.records import SOURCE_KINDS, Politeness, Source
 from pipeline.settings import ConfigError
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -24,75 +23,49 @@ class SourceConfigError(ConfigError):
     """``config/sources.yaml`` (or another sources file) has a wrong entry."""
 
 
-class _PolitenessModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    delay_s: Annotated[float, Field(ge=0, le=300)] | None = None
-    concurrency: Annotated[int, Field(ge=1, le=32)] | None = None
-    timeout_s: Annotated[float, Field(gt=0, le=600)] | None = None
-    max_bytes: Annotated[int, Field(ge=10_000, le=100_000_000)] | None = None
+def _url_is_http(value: str) -> str:
+    if not is_fetchable_url(value):
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value
 
 
-class _SourceModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _urls_are_http(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError("must list at least one URL")
+    bad = [u for u in value if not is_fetchable_url(u)]
+    if bad:
+        raise ValueError(f"must be absolute http:// or https:// URLs, not {bad}")
+    return value
 
-    id: Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
-    kind: Literal["feed", "sitemap", "site"]
-    url: str | None = None
-    urls: list[str] | None = None
-    name: str = ""
-    enabled: bool = True
-    politeness: _PolitenessModel = Field(default_factory=_PolitenessModel)
-    max_depth: Annotated[int, Field(ge=0, le=10)] = 2
-    max_items: Annotated[int, Field(ge=1, le=10_000)] = 200
-    max_age_days: Annotated[int, Field(ge=1)] | None = None
-    allowed_domains: list[str] = Field(default_factory=list)
 
-    @field_validator("url")
-    @classmethod
-    def _url_is_http(cls, value: str | None) -> str | None:
-        if value is not None and not is_fetchable_url(value):
-            raise ValueError("must be an absolute http:// or https:// URL")
-        return value
+def _domains_are_hosts(value: list[str]) -> list[str]:
+    bad = [d for d in value if not d or "/" in d or ":" in d]
+    if bad:
+        raise ValueError(f"must be bare host names like example.com, not {bad}")
+    return [d.lower() for d in value]
 
-    @field_validator("urls")
-    @classmethod
-    def _urls_are_http(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None:
-            if not value:
-                raise ValueError("must list at least one URL")
-            bad = [u for u in value if not is_fetchable_url(u)]
-            if bad:
-                raise ValueError(f"must be absolute http:// or https:// URLs, not {bad}")
-        return value
 
-    @field_validator("allowed_domains")
-    @classmethod
-    def _domains_are_hosts(cls, value: list[str]) -> list[str]:
-        bad = [d for d in value if not d or "/" in d or ":" in d]
-        if bad:
-            raise ValueError(f"must be bare host names like example.com, not {bad}")
-        return [d.lower() for d in value]
-
-    @model_validator(mode="after")
-    def _one_url_field(self) -> _SourceModel:
-        if (self.url is None) == (self.urls is None):
-            raise ValueError("give exactly one of `url` (one URL) or `urls` (a list)")
-        return self
-
-    def to_record(self) -> Source:
-        return Source(
-            id=self.id,
-            kind=self.kind,
-            urls=(self.url,) if self.url else tuple(self.urls or ()),
-            name=self.name,
-            enabled=self.enabled,
-            politeness=Politeness(**self.politeness.model_dump()),
-            max_depth=self.max_depth,
-            max_items=self.max_items,
-            max_age_days=self.max_age_days,
-            allowed_domains=tuple(self.allowed_domains),
-        )
+_ENTRY: dict[str, FieldRule] = {
+    "id": FieldRule(str, pattern=SLUG_PATTERN, max_length=64),
+    "kind": FieldRule(str, choices=SOURCE_KINDS),
+    "url": FieldRule(str, optional=True, check=_url_is_http),
+    "urls": FieldRule(list, optional=True, check=_urls_are_http),
+    "name": FieldRule(str),
+    "enabled": FieldRule(bool),
+    "politeness": FieldRule(dict),
+    "max_depth": FieldRule(int, ge=0, le=10),
+    "max_items": FieldRule(int, ge=1, le=10_000),
+    "max_age_days": FieldRule(int, optional=True, ge=1),
+    "allowed_domains": FieldRule(list, check=_domains_are_hosts),
+}
+"""The fields of one entry of the sources file; ``id`` and ``kind`` are required."""
+_REQUIRED = ("id", "kind")
+_POLITENESS: dict[str, FieldRule] = {
+    "delay_s": FieldRule(float, optional=True, ge=0, le=300),
+    "concurrency": FieldRule(int, optional=True, ge=1, le=32),
+    "timeout_s": FieldRule(float, optional=True, gt=0, le=600),
+    "max_bytes": FieldRule(int, optional=True, ge=10_000, le=100_000_000),
+}
 
 
 def load_sources(path: Path | str) -> list[Source]:
@@ -121,10 +94,9 @@ def parse_sources(document: Any, *, origin: str) -> list[Source]:
         if not isinstance(entry, dict):
             problems.append(f"{where}: must be a mapping of fields")
             continue
-        try:
-            record = _SourceModel.model_validate(entry).to_record()
-        except ValidationError as exc:
-            problems.extend(f"{where}: {_field_problem(err)}" for err in exc.errors())
+        record, wrong = _source(entry)
+        if record is None:
+            problems.extend(f"{where}: {problem}" for problem in wrong)
             continue
         if record.id in seen:
             problems.append(f"{where}: field id: duplicates sources[{seen[record.id]}]")
@@ -145,13 +117,56 @@ def _describe_entry(origin: str, index: int, entry: Any) -> str:
     )
 
 
-def _field_problem(error: Any) -> str:
-    # The only whole-entry check is the url/urls choice, so an empty location means that.
-    location = ".".join(_printable(part) for part in error["loc"]) or "url/urls"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown field (check the spelling)"
-    return f"field {location}: {message}"
+def _source(entry: dict[Any, Any]) -> tuple[Source | None, list[str]]:
+    """The ``Source`` an entry describes, or None and what is wrong with its fields."""
+    values, problems = _fields(entry, _ENTRY, prefix="")
+    problems += [f"field {name}: Field required" for name in _REQUIRED if name not in entry]
+    politeness = values.get("politeness", {})
+    if isinstance(politeness, dict):
+        values["politeness"], wrong = _fields(politeness, _POLITENESS, prefix="politeness.")
+        problems += wrong
+    if problems:
+        return None, problems
+    if (values.get("url") is None) == (values.get("urls") is None):
+        return None, ["field url/urls: give exactly one of `url` (one URL) or `urls` (a list)"]
+    url, urls = values.pop("url", None), values.pop("urls", None)
+    values["urls"] = (url,) if url else tuple(urls)
+    values["politeness"] = Politeness(**values.get("politeness", {}))
+    values["allowed_domains"] = tuple(values.get("allowed_domains", ()))
+    return Source(**values), []
+
+
+def _fields(
+    mapping: dict[Any, Any], rules: dict[str, FieldRule], *, prefix: str
+) -> tuple[dict[str, Any], list[str]]:
+    """The values of ``mapping`` read by ``rules``, and one problem per wrong or unknown key."""
+    values, problems = {}, []
+    for name, rule in rules.items():
+        if name in mapping:
+            try:
+                values[name] = _checked(rule, mapping[name])
+            except ValueError as exc:
+                problems.append(f"field {prefix}{name}: {exc}")
+    problems += [
+        f"field {prefix}{_printable(key)}: unknown field (check the spelling)"
+        for key in mapping
+        if key not in rules
+    ]
+    return values, problems
+
+
+def _checked(rule: FieldRule, raw: object) -> Any:
+    """``raw`` read by ``rule``; a list must list text."""
+    if raw is None and rule.optional:
+        return None
+    if rule.kind is list:
+        if not isinstance(raw, list):
+            raise ValueError("Input should be a valid list")
+        if any(not isinstance(item, str) for item in raw):
+            raise ValueError("Input should be a list of strings")
+    if rule.kind is dict and not isinstance(raw, dict):
+        raise ValueError("Input should be a valid dictionary")
+    return rule.parse(raw)
 
 
 def _printable(name: Any, limit: int = 60) -> str:

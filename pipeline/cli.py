@@ -26,12 +26,10 @@ log = logging.getLogger("picket")
 
 def _setup_logging(level: str) -> None:
     """Rich log lines on a terminal, plain timestamped lines otherwise (cron, Airflow, CI)."""
-    from pipeline.display import TerminalSafeFormatter
+    from pipeline.display import TerminalLogHandler, TerminalSafeFormatter
 
     if sys.stderr.isatty():
-        from rich.logging import RichHandler
-
-        handler: logging.Handler = RichHandler(show_path=False, rich_tracebacks=False)
+        handler: logging.Handler = TerminalLogHandler()
         handler.setFormatter(TerminalSafeFormatter("%(message)s"))
     else:
         handler = logging.StreamHandler()

@@ -9,6 +9,7 @@ whose one-line message starts with the file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,30 @@ class ConfigFileError(ConfigError):
         self.reason = reason
 
 
-class StrictLoader(yaml.SafeLoader):
+class _NoKeyTwice:
+    """Refuses a key that a mapping already has (the constructor of the loaders below)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_seen: dict[Any, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:  # `<<: *defaults` may be overridden, by design
+                continue
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
+            try:
+                earlier = first_seen.setdefault(key, key_node.start_mark)
+            except TypeError:  # an unhashable key: the safe loader refuses it just after
+                continue
+            if earlier is not key_node.start_mark:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {_short(key)} (first given on line {earlier.line + 1})",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+class StrictLoader(_NoKeyTwice, yaml.SafeLoader):
     """PyYAML's safe loader, refusing a key that a mapping already has and deep nesting."""
 
     _depth = 0  # how many collections the node being composed is inside
@@ -49,24 +73,12 @@ class StrictLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        first_seen: dict[Any, yaml.Mark] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE_TAG:  # `<<: *defaults` may be overridden, by design
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                earlier = first_seen.setdefault(key, key_node.start_mark)
-            except TypeError:  # an unhashable key: the safe loader refuses it just after
-                continue
-            if earlier is not key_node.start_mark:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"duplicate key {_short(key)} (first given on line {earlier.line + 1})",
-                    key_node.start_mark,
-                )
-        return super().construct_mapping(node, deep=deep)
+
+class _QuickLoader(_NoKeyTwice, yaml.CSafeLoader):
+    """libyaml's parser with the same constructor: several times quicker on a file that is
+    right; what it refuses, or nests too deep, is read again by ``StrictLoader``. Text
+    where libyaml reads otherwise (tabs, tags, ``|#``) or with characters the strict
+    reader refuses goes straight to ``StrictLoader``."""
 
 
 def read_text(path: Path) -> str:
@@ -83,6 +95,14 @@ def read_text(path: Path) -> str:
 
 def parse_yaml(text: str, origin: object) -> Any:
     """The YAML document in ``text`` (None when empty); ``origin`` names it in errors."""
+    if not _LIBYAML_DIFFERS.search(text) and not _NON_PRINTABLE.search(text):
+        try:
+            document = yaml.load(text, Loader=_QuickLoader)
+        except (yaml.YAMLError, RecursionError):
+            pass  # read again below, for the message
+        else:
+            if _nesting(document, {}, set()) <= MAX_NESTING:
+                return document
     try:
         loader = StrictLoader(text)
     except yaml.reader.ReaderError as exc:  # the reader checks every character first
@@ -107,6 +127,28 @@ def parse_yaml(text: str, origin: object) -> Any:
 def read_yaml(path: Path) -> Any:
     """The YAML document in the file ``path``, read strictly (see the module note)."""
     return parse_yaml(read_text(path), path)
+
+
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_LIBYAML_DIFFERS = re.compile(r"[\t!]|[|>][-+0-9]*#")
+
+
+def _nesting(value: Any, heights: dict[int, int], path: set[int]) -> int:
+    """How many levels of nodes ``value`` has, as ``StrictLoader`` counts them (a scalar is
+    one); a collection shared by aliases is measured once, one inside itself counts as too
+    deep (so the strict loader reads it)."""
+    if not isinstance(value, dict | list):
+        return 1
+    if id(value) in heights:
+        return heights[id(value)]
+    if id(value) in path or len(path) >= MAX_NESTING:
+        return MAX_NESTING + 1
+    path.add(id(value))
+    children = [*value, *value.values()] if isinstance(value, dict) else value
+    height = 1 + max((_nesting(child, heights, path) for child in children), default=0)
+    path.discard(id(value))
+    heights[id(value)] = height
+    return height
 
 
 def _marked(exc: yaml.MarkedYAMLError) -> str:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from pipeline.records import Event, Source, SourceHealth, Story
-from pipeline.vocabulary import Term
+
+if TYPE_CHECKING:  # annotations only: the listings that print no tags need no vocabulary
+    from pipeline.vocabulary import Term
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NARROW = 100
@@ -37,6 +36,23 @@ class TerminalSafeFormatter(logging.Formatter):
         return terminal_safe(super().format(record))
 
 
+class TerminalLogHandler(logging.Handler):
+    """rich's log lines for a terminal, with rich loaded at the first record: a command that
+    logs nothing (a search, a listing) starts without it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rich: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._rich is None:
+            from rich.logging import RichHandler
+
+            self._rich = RichHandler(show_path=False, rich_tracebacks=False)
+            self._rich.setFormatter(self.formatter)
+        self._rich.emit(record)
+
+
 def output_width() -> int:
     """The terminal's width (or ``COLUMNS``); 160 when the output is not a terminal (a log,
     a pipe), where lines may be long."""
@@ -50,26 +66,105 @@ def table_text(
     optional: Collection[str] = (),
     width: int | None = None,
 ) -> str:
-    """A plain-text table as wide as the output; cells are shown as given, never read as
-    rich markup. Below ``NARROW`` columns the ``optional`` columns are left out, and long
-    cells wrap."""
+    """A plain-text table as wide as the output at most; cells are shown as given, minus
+    control characters. Below ``NARROW`` columns the ``optional`` columns are left out, and
+    long cells wrap (a word longer than its column is folded)."""
     width = width or output_width()
     kept = [i for i, name in enumerate(columns) if width >= NARROW or name not in optional]
-    table = Table(box=box.SIMPLE, pad_edge=False)
-    for i in kept:
-        name = columns[i]
-        table.add_column(
-            name,
-            overflow="fold",
-            min_width=width // 4 if name in _LONG_TEXT else None,
-            max_width=max(10, width // 9) if name in _LISTS else None,
+    header = [columns[i] for i in kept]
+    body = [[terminal_safe(row[i]) for i in kept] for row in rows]
+    widths = _column_widths(header, body, width)
+    lines = [
+        *_row_lines(header, widths),
+        "─" * (sum(widths) + len(_GAP) * (len(widths) - 1)),
+        *(line for cells in body for line in _row_lines(cells, widths)),
+    ]
+    return "\n".join(f" {line}".rstrip() for line in lines)
+
+
+_GAP = "   "
+"""Between two columns; each line also starts with a space."""
+
+
+def _column_widths(header: Sequence[str], body: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Each column as wide as its longest line, within its bounds (long text a quarter of
+    ``width`` at least, lists a ninth at most), then the widest narrowed one cell at a time
+    until the table fits ``width``."""
+    available = width - 1 - len(_GAP) * (len(header) - 1)
+    widths, floors = [], []
+    for i, name in enumerate(header):
+        lines = [line for text in (name, *(row[i] for row in body)) for line in text.split("\n")]
+        floors.append(width // 4 if name in _LONG_TEXT else 1)
+        most = max(10, width // 9) if name in _LISTS else width
+        widths.append(min(max(max(map(cell_width, lines)), floors[-1]), most))
+    while sum(widths) > available:
+        widest = max(range(len(widths)), key=lambda i: (widths[i] > floors[i], widths[i]))
+        if widths[widest] <= floors[widest]:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _row_lines(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
+    """The lines of one table row: each cell wrapped to its column, padded with spaces."""
+    wrapped = [_wrapped(cell, width) for cell, width in zip(cells, widths, strict=True)]
+    return [
+        _GAP.join(
+            _padded(lines[n] if n < len(lines) else "", width)
+            for lines, width in zip(wrapped, widths, strict=True)
         )
-    for row in rows:
-        table.add_row(*(Text(terminal_safe(row[i])) for i in kept))
-    console = Console(width=width, force_terminal=False, color_system=None)
-    with console.capture() as capture:
-        console.print(table)
-    return "\n".join(line.rstrip() for line in capture.get().splitlines()).strip("\n")
+        for n in range(max(map(len, wrapped)))
+    ]
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells: at spaces, and within longer words."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            while cell_width(word) > width:  # fold a word longer than the column
+                if line:
+                    lines.append(line)
+                    line = ""
+                cut = _fitting(word, width)
+                lines.append(word[:cut])
+                word = word[cut:]
+            if line and cell_width(line) + 1 + cell_width(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def _fitting(word: str, width: int) -> int:
+    """How many characters of ``word`` fit ``width`` cells (one at least)."""
+    used = 0
+    for i, char in enumerate(word):
+        used += _char_width(char)
+        if used > width:
+            return max(i, 1)
+    return len(word)
+
+
+def _padded(text: str, width: int) -> str:
+    return text + " " * (width - cell_width(text))
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells ``text`` takes: two for wide (East Asian) characters, none
+    for combining marks."""
+    return len(text) if text.isascii() else sum(map(_char_width, text))
+
+
+def _char_width(char: str) -> int:
+    if char.isascii():
+        return 1
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def shown_note(shown: int, total: int) -> str | None:

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # the stack is imported by the commands that use it, so --hel
     from pipeline.records import Correction, Story
     from pipeline.settings import Settings
     from pipeline.store import StoryStore
+    from pipeline.understand.events import Regrouped
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +33,9 @@ REVIEW_POOL = 1000
 
 
 def record_correction(settings: Settings, store: StoryStore, correction: Correction) -> Story:
-    """Keep ``correction``, re-judge its story in the store, queue it for the alerts; the
-    story as corrected. An unknown story id raises ``LabelError``."""
+    """Keep ``correction``, re-judge its story in the store and group it again into
+    events, queue it for the alerts; the story as corrected. An unknown story id raises
+    ``LabelError``."""
     from pipeline.alerts.ledger import Ledger
     from pipeline.labels import LabelError, apply_correction
 
@@ -44,10 +47,36 @@ def record_correction(settings: Settings, store: StoryStore, correction: Correct
         )
     with closing(Ledger(settings.alerts_db)) as ledger:  # first: one that cannot open stops
         store.save_correction(correction)
+        regrouped = regroup_corrected(store, apply_correction(story, correction))
+        store.upsert_events(regrouped.events)  # events first, as a crawl stores them
+        story = replace(story, event_id=regrouped.story.event_id)
         store.upsert_stories([story])  # the store applies the correction it now keeps
+        store.delete_events(regrouped.emptied)
         ledger.queue_recheck([story.id], correction.labelled_at)
     log.info("story %s labelled %s", story.id, "relevant" if correction.relevant else "not")
     return apply_correction(story, correction)
+
+
+def regroup_corrected(store: StoryStore, story: Story) -> Regrouped:
+    """Where the corrected ``story`` belongs among the stored events: the events a crawl
+    would offer it (those near its time, its original's), and its own event's stories."""
+    from pipeline.run import EVENT_WINDOW
+    from pipeline.understand.events import regroup
+
+    when = story.published or story.first_seen or datetime.now(UTC)
+    candidates = store.recent_events(since=when - EVENT_WINDOW, limit=10_000)
+    original = store.get_story(story.duplicate_of) if story.duplicate_of else None
+    if original is not None and original.event_id:
+        candidates += [e for e in [store.get_event(original.event_id)] if e is not None]
+    own = store.get_event(story.event_id) if story.event_id else None
+    others = [store.get_story(i) for i in own.story_ids if i != story.id] if own else []
+    return regroup(
+        story,
+        [s for s in others if s is not None],
+        candidates,
+        lookup_event=store.get_event,
+        now=when,
+    )
 
 
 class _LabelGroup(click.Group):

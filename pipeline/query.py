@@ -14,13 +14,12 @@ DSL (searches, the percolator documents, and the filter of an email's Kibana lin
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
-
-from pipeline.understand.wordgate import trie_pattern
 
 KEYWORD_FIELDS: tuple[str, ...] = (
     "companies",
@@ -53,7 +52,6 @@ STOP_TOKEN = "zzstopzz"
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019\uff07][sS]\b")
-_STOP_WORD = re.compile(r"\b(?:" + trie_pattern(ENGLISH_STOP_WORDS) + r")\b", re.IGNORECASE)
 
 OPERATORS = ("AND", "OR", "NOT")
 
@@ -396,4 +394,12 @@ def fts_text(text: str) -> str:
     "'s" and stop words become a placeholder that keeps their position, so "letter to
     protest" finds "letter of protest" on SQLite exactly as on the engines.
     """
-    return _STOP_WORD.sub(STOP_TOKEN, _POSSESSIVE.sub("", text))
+    return _stop_word().sub(STOP_TOKEN, _POSSESSIVE.sub("", text))
+
+
+@functools.cache
+def _stop_word() -> re.Pattern[str]:
+    """Matches a stop word; compiled when text is first indexed, not for every command."""
+    from pipeline.understand.wordgate import trie_pattern
+
+    return re.compile(r"\b(?:" + trie_pattern(ENGLISH_STOP_WORDS) + r")\b", re.IGNORECASE)

@@ -32,7 +32,7 @@ from pipeline.run import (
     summarize,
     understand_pages,
 )
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import SETTING_FIELDS, Settings, load_settings
 from pipeline.store import open_store
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def smtp_settings(conn: Connection) -> dict[str, Any]:
 
 def _known_settings(values: Mapping[str, Any], conn_id: str) -> dict[str, Any]:
     """The values that were given, after checking each names a setting picket has."""
-    unknown = set(values) - set(Settings.model_fields)
+    unknown = set(values) - set(SETTING_FIELDS)
     if unknown:
         raise LookupError(f"connection {conn_id} maps to unknown settings {sorted(unknown)}")
     return {name: value for name, value in values.items() if value is not None}

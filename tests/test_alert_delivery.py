@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pydantic import SecretStr
 from smtpserver import SmtpServer
 
 from pipeline.alerts import run_alerts
@@ -25,7 +24,7 @@ from pipeline.alerts.ledger import Ledger
 from pipeline.alerts.service import AlertSummary
 from pipeline.cli import main
 from pipeline.records import Event, Relevance, Story, Tags
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings, load_settings, updated_settings
 from pipeline.store.sqlite import SQLiteStore
 
 pytestmark = pytest.mark.smtp
@@ -442,8 +441,8 @@ def test_starttls_and_login(tmp_path):
 def test_a_login_without_tls_is_warned_about_once_per_run(tmp_path, caplog):
     with SmtpServer(users={"picket": "s3cret"}, plain_login=True) as smtp:
         harness = Harness(tmp_path, smtp)
-        settings = harness.settings.model_copy(
-            update={"smtp_username": "picket", "smtp_password": SecretStr("s3cret")}
+        settings = updated_settings(
+            harness.settings, smtp_username="picket", smtp_password="s3cret"
         )
         harness.watches(INSTANT)
         run_alerts(settings, harness.store, now=T0)
@@ -465,7 +464,7 @@ def test_a_login_without_tls_is_warned_about_once_per_run(tmp_path, caplog):
 
 def test_without_smtp_the_emails_go_to_the_outbox_once(tmp_path, smtp_server):
     harness = Harness(tmp_path, smtp_server)
-    settings = harness.settings.model_copy(update={"smtp_host": None})
+    settings = updated_settings(harness.settings, smtp_host=None)
     harness.watches(INSTANT)
     run_alerts(settings, harness.store, now=T0)
     harness.add(make_story(1, first_seen=T0 + timedelta(minutes=1)))
@@ -555,7 +554,7 @@ def _self_signed_contexts(tmp_path: Path):
 def test_the_rest_of_a_capped_alert_is_reachable_from_where_the_reader_is(
     harness, kibana_url, link
 ):
-    harness.settings = harness.settings.model_copy(update={"kibana_url": kibana_url})
+    harness.settings = updated_settings(harness.settings, kibana_url=kibana_url)
     harness.watches(
         """
         watches:

@@ -20,6 +20,7 @@ from pipeline.alerts.match import FtsMatcher, PercolatorMatcher, matcher_for
 from pipeline.alerts.watches import Watch, WatchSet, parse_watch
 from pipeline.query import MAX_QUERY_DEPTH, MAX_QUERY_TERMS, Or, Words
 from pipeline.records import Relevance, Story, Tags
+from pipeline.settings import updated_settings
 from pipeline.store import StoryQuery, open_store
 from pipeline.store.sqlite import SQLiteStore
 
@@ -164,13 +165,12 @@ def test_a_whole_alert_run_finds_the_same_on_both_stores(
     watch_set = WatchSet(
         tuple(replace(w, recipients=("desk@example.org",), include_old=True) for w in WATCHES)
     )
-    sqlite_settings = engine_settings.model_copy(
-        update={
-            "store": "sqlite",
-            "db_path": tmp_path / "picket.db",
-            "alerts_db": tmp_path / "alerts-sqlite.db",
-            "alerts_outbox_dir": tmp_path / "mail-sqlite",
-        }
+    sqlite_settings = updated_settings(
+        engine_settings,
+        store="sqlite",
+        db_path=tmp_path / "picket.db",
+        alerts_db=tmp_path / "alerts-sqlite.db",
+        alerts_outbox_dir=tmp_path / "mail-sqlite",
     )
     results = {}
     with SQLiteStore(sqlite_settings.db_path) as sqlite_store:

@@ -1,18 +1,25 @@
 """The everyday commands load only what they use, so ``picket`` answers at once.
 
 Each command runs in a fresh interpreter, which then reports the top-level packages it
-imported; the crawl, extraction and language stacks must not be among them (how long that
-takes is measured by ``bench/cli_start.py``, not here).
+imported; the crawl, extraction and language stacks must not be among them, nor a
+validation library, nor rich when the output is not a terminal (how long that takes is
+measured by ``bench/cli_start.py``, not here).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+NOT_FOR_EVERYDAY = frozenset({"pydantic", "pydantic_settings", "pydantic_core", "rich"})
+"""Validation libraries (settings and sources are checked by picket's own field rules),
+and rich, which the tables do without."""
 
 CRAWL_STACK = frozenset(
     {"scrapy", "twisted", "trafilatura", "lxml", "numpy", "py3langid", "tldextract", "jinja2",
@@ -21,17 +28,21 @@ CRAWL_STACK = frozenset(
 
 REPORT_IMPORTS = """
 import json, sys
-sys.argv = ["picket", *sys.argv[1:]]
+report, *args = sys.argv[1:]
+sys.argv = ["picket", *args]
 from pipeline.cli import main
 try:
     main()
 except SystemExit:
     pass
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+with open(report, "w", encoding="utf-8") as file:
+    json.dump(sorted({name.split(".")[0] for name in sys.modules}), file)
 """
 
 
-def imported_packages(tmp_path: Path, *args: str) -> set[str]:
+def imported_packages(tmp_path: Path, *args: str, terminal: bool = False) -> set[str]:
+    """The top-level packages ``picket ARGS`` imported; with ``terminal``, its output and
+    log lines go to a terminal (a pseudo-terminal), else to pipes."""
     (tmp_path / "watches.yaml").write_text("watches: []\n", encoding="utf-8")
     env = {
         "PICKET_DB_PATH": str(tmp_path / "picket.db"),
@@ -39,21 +50,24 @@ def imported_packages(tmp_path: Path, *args: str) -> set[str]:
         "PICKET_SOURCES_FILE": str(Path(__file__).resolve().parents[1] / "config/sources.yaml"),
         "PATH": "/usr/bin:/bin",
     }
-    finished = subprocess.run(
-        [sys.executable, "-c", REPORT_IMPORTS, *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return set(json.loads(finished.stderr.strip().splitlines()[-1]))
+    report = tmp_path / "imported.json"
+    command = [sys.executable, "-c", REPORT_IMPORTS, str(report), *args]
+    if terminal:
+        controller, screen = pty.openpty()
+        try:
+            subprocess.run(command, env=env, cwd=tmp_path, stdout=screen, stderr=screen, check=True)
+        finally:
+            os.close(screen)
+            os.close(controller)
+    else:
+        subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, check=True)
+    return set(json.loads(report.read_text(encoding="utf-8")))
 
 
 @pytest.mark.parametrize("args", [("--help",), ("--version",)])
 def test_help_and_version_load_neither_settings_nor_the_stack(tmp_path, args):
     imported = imported_packages(tmp_path, *args)
-    assert not imported & (CRAWL_STACK | {"pydantic", "pydantic_settings", "rich", "yaml"})
+    assert not imported & (CRAWL_STACK | NOT_FOR_EVERYDAY | {"yaml"})
 
 
 @pytest.mark.parametrize(
@@ -66,7 +80,14 @@ def test_help_and_version_load_neither_settings_nor_the_stack(tmp_path, args):
         ("sources",),
     ],
 )
-def test_everyday_commands_do_not_load_the_crawl_stack(tmp_path, args):
+def test_everyday_commands_load_neither_the_crawl_stack_nor_a_validation_library(tmp_path, args):
     imported = imported_packages(tmp_path, *args)
     assert "pipeline" in imported
-    assert not imported & CRAWL_STACK
+    assert not imported & (CRAWL_STACK | NOT_FOR_EVERYDAY)
+
+
+@pytest.mark.parametrize("args", [("search", "walkout"), ("watches", "list"), ("sources",)])
+def test_on_a_terminal_rich_waits_for_a_log_line(tmp_path, args):
+    imported = imported_packages(tmp_path, *args, terminal=True)
+    assert "pipeline" in imported
+    assert "rich" not in imported

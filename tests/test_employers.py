@@ -33,20 +33,53 @@ def candidate_names(title: str, text: str) -> set[str]:
             "Tidewater Interactive",
         ),
         ("On Monday Orbitly's engineers signed a letter against a tracking tool.", "Orbitly"),
+        ("Staff at Can’t Stop Studios walked out over the crunch schedule.", "Can’t Stop Studios"),
+        (
+            "Nearly everyone who worked at Pinecrest Games was let go, and they filed a class "
+            "action on Tuesday.",
+            "Pinecrest Games",
+        ),
+        (
+            "Developers working on Skyforge Interactive’s racing series voted to unionize.",
+            "Skyforge Interactive",
+        ),
+        ("Zipride Holdings Ltd. drivers stopped work across the city.", "Zipride"),
+        ("Bolt SA drivers blocked the entrance of an office park in protest.", "Bolt"),
+        (
+            "Quickbite, Ghana’s largest delivery platform, said its riders had logged off.",
+            "Quickbite",
+        ),
+        ("San Francisco-based Whizzle, a scooter startup, saw its mechanics unionize.", "Whizzle"),
+        ("Insomniac QA workers filed for a union election on Monday.", "Insomniac Games"),
+        ("On Monday, Zipcart said that dozens of its couriers had logged off.", "Zipcart"),
+        ("Workers at Ödeal Games went on strike over unpaid overtime.", "Ödeal Games"),
     ],
 )
 def test_employers_the_gazetteer_does_not_list_are_named_first(text, employer):
     assert tag_story("", text).companies[:1] == (employer,)
 
 
-def test_the_vendor_employing_outsourced_workers_comes_before_its_client():
-    tags = tag_story(
-        "",
-        "Moderators employed by Clearview Outsourcing, a contractor for Meta, walked out on "
-        "Friday over quotas.",
-    )
-    assert tags.companies == ("Clearview Outsourcing", "Meta")
-    assert "protest" in tags.actions
+@pytest.mark.parametrize(
+    ("text", "companies", "action"),
+    [
+        (
+            "Moderators employed by Clearview Outsourcing, a contractor for Meta, walked out "
+            "on Friday over quotas.",
+            ("Clearview Outsourcing", "Meta"),
+            "protest",
+        ),
+        (
+            "Google Fiber customer service workers, employed by staffing agency Brightline "
+            "Staffing, voted to form a union.",
+            ("Brightline Staffing", "Google"),
+            "union_drive",
+        ),
+    ],
+)
+def test_the_vendor_employing_outsourced_workers_comes_before_its_client(text, companies, action):
+    tags = tag_story("", text)
+    assert tags.companies == companies
+    assert action in tags.actions
 
 
 def test_places_people_and_unions_are_not_employers():
@@ -56,6 +89,18 @@ def test_places_people_and_unions_are_not_employers():
         "Communications Workers of America at a rally with National Labor Relations Board staff.",
     )
     assert names == {"Flitzer"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United Nations and European Union stressed that nothing would change.",
+        "The coach said the line still needs some works for this week’s game in Miami.",
+        "Fans of Titanfall 2 still cherish the robot BT-7274.",
+    ],
+)
+def test_look_alikes_of_the_new_employer_forms_name_no_employer(text):
+    assert candidate_names("", text) == set()
 
 
 def test_part_of_a_union_or_employer_outside_tech_is_no_name():
@@ -77,6 +122,13 @@ def test_capitals_of_a_title_case_headline_name_nobody():
     assert names == {"Ember"}
 
 
+def test_a_title_case_headline_names_a_company_the_gazetteer_knows():
+    names = candidate_names(
+        "Riders Strike at Gorillas, a Grocery Startup in Berlin", "Couriers stopped work on Friday."
+    )
+    assert names == {"Gorillas"}
+
+
 def test_the_acting_workers_employer_leads_a_company_named_earlier():
     tags = tag_story(
         "",
@@ -84,6 +136,60 @@ def test_the_acting_workers_employer_leads_a_company_named_earlier():
         "Amazon employees signed a letter asking Amazon to stop hosting it.",
     )
     assert tags.companies[0] == "Amazon"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "leading"),
+    [
+        ("", "Uber and Bolt drivers went on strike over fares on Monday.", ("Uber", "Bolt")),
+        ("Lyft, Uber drivers hold a protest at the airport", "", ("Lyft", "Uber")),
+        ("", "On Monday Zoomcab and Flitzer couriers logged off the apps.", ("Zoomcab",)),
+    ],
+)
+def test_employers_listed_before_one_worker_noun_keep_their_order(title, text, leading):
+    assert tag_story(title, text).companies[: len(leading)] == leading
+
+
+def test_a_name_opening_a_sentence_counts_where_the_story_names_it_again():
+    names = candidate_names(
+        "",
+        "Harborlight United, the new staff union, asked for recognition on Monday. The union "
+        "wrote to Harborlight and its new owners.",
+    )
+    assert names == {"Harborlight"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Developers at Larkspur Studio, which is owned by Nexon, walked out over bonuses.",
+        "Staff at Nexon-owned developer Larkspur Studio walked out over bonuses.",
+    ],
+)
+def test_the_company_a_story_calls_owned_leads_its_owner(text):
+    assert tag_story("", text).companies[0] == "Larkspur Studio"
+
+
+def test_a_client_named_with_workers_a_staffing_agency_employs_comes_after_the_agency():
+    tags = tag_story(
+        "Google Fiber store workers vote to unionize",
+        "Google Fiber store workers in Kansas City, employed by Brightline Staffing, backed "
+        "the union in a vote counted by the labour board on Friday.",
+    )
+    assert tags.companies == ("Brightline Staffing", "Google")
+
+
+def test_workers_at_a_subsidiary_named_after_a_comma_name_it():
+    names = candidate_names(
+        "", "Microsoft reached a first contract with testers at its subsidiary, Larkspur Studio."
+    )
+    assert names == {"Microsoft", "Larkspur Studio"}
+
+
+def test_tech_workers_of_an_employer_outside_tech_name_it():
+    tags = tag_story("", "New York Times tech workers walked off the job on Monday.")
+    assert tags.companies[:1] == ("New York Times",)
+    assert tag_story("", "Nurses at Kaiser Permanente walked off the job.").companies == ()
 
 
 def test_the_shipped_ranker_matches_the_features_the_reader_computes():

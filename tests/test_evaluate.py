@@ -25,7 +25,13 @@ TRAIN_SET = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "st
 # Pinned floors for grouped 5-fold cross-validation on the labelled real stories (models
 # trained on four folds judge the fifth, no event on both sides): measured values rounded
 # down a little. Lowering one is a deliberate, visible change.
-CV_FLOORS = {"precision": 0.89, "recall": 0.89, "company": 0.81, "action": 0.86}
+CV_FLOORS = {
+    "precision": 0.90,
+    "recall": 0.88,
+    "company": 0.87,
+    "employer": 0.82,
+    "action": 0.87,
+}
 
 RELEVANT_STORY = {
     "title": "Google staff sign petition",
@@ -132,6 +138,7 @@ def test_company_hits_meet_after_alias_resolution_and_accept_either_name_in_brac
     assert company_hit(["Facebook"], ["Meta", "Instagram"])
     assert company_hit(["Microsoft (ZeniMax)"], ["ZeniMax Media"])
     assert company_hit(["Some Startup"], ["some startup"])
+    assert company_hit(["The Ringer"], ["Ringer"])
     assert not company_hit(["Amazon"], ["Whole Foods Market"])
     assert not company_hit(["Amazon"], [])
 
@@ -154,7 +161,7 @@ def test_rates_without_items_are_undefined_rather_than_zero():
 def _report() -> EvalReport:
     return EvalReport(
         threshold=0.5, tp=8, fp=2, fn=1, tn=9, company_hits=7, company_n=8,
-        action_hits=6, action_n=8,
+        action_hits=6, action_n=8, employer_hits=6,
     )  # fmt: skip
 
 
@@ -169,7 +176,7 @@ def test_report_json_has_exactly_the_documented_shape():
             "fn": 1,
             "tn": 9,
         },
-        "company": {"hit_rate": 0.875, "n": 8},
+        "company": {"hit_rate": 0.875, "first": 0.75, "n": 8},
         "action": {"hit_rate": 0.75, "n": 8},
     }
     json.dumps(report_json(_report()))
@@ -179,12 +186,12 @@ def test_format_report_prints_the_figures_and_the_misjudged_items():
     items = [LabelledItem(title="Missed one", text="Nothing happened.", label=True, id="m1")]
     text = format_report(evaluate(items))
     assert "precision 0.000" in text and "recall 0.000" in text
-    assert "company    hit rate   n/a  (n=0)" in text
+    assert "company    hit rate   n/a  acting employer first   n/a  (n=0)" in text
     assert "missed" in text and "m1" in text
     summary = format_report(_report())
     assert "precision 0.800  recall 0.889  F1 0.842" in summary
     assert "(tp 8, fp 2, fn 1, tn 9; threshold 0.50)" in summary
-    assert "company    hit rate 0.875  (n=8)" in summary
+    assert "company    hit rate 0.875  acting employer first 0.750  (n=8)" in summary
 
 
 # --- the quality gate ------------------------------------------------------------------
@@ -201,6 +208,7 @@ def test_grouped_cross_validation_figures_stay_above_their_pinned_floors():
         "precision": report.precision,
         "recall": report.recall,
         "company": report.company_hit_rate,
+        "employer": report.employer_hit_rate,
         "action": report.action_hit_rate,
     }
     assert all(figures[name] >= floor for name, floor in CV_FLOORS.items()), format_cv(result)

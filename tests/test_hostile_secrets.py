@@ -25,7 +25,7 @@ from smtpserver import SmtpServer
 
 from pipeline.demo.run import demo_sources
 from pipeline.demo.server import DemoSite
-from pipeline.settings import load_settings
+from pipeline.settings import load_settings, settings_json
 
 PICKET = "import sys; from pipeline.cli import main; sys.exit(main())"
 SMTP_PASSWORD = "hunter2-secret"
@@ -147,4 +147,4 @@ def test_credentials_written_into_the_search_url_move_to_their_own_settings() ->
     assert settings.search_password is not None
     assert settings.search_password.get_secret_value() == URL_PASSWORD
     assert URL_PASSWORD not in repr(settings)
-    assert URL_PASSWORD not in str(settings.model_dump(mode="json"))  # as crawl jobs save it
+    assert URL_PASSWORD not in str(settings_json(settings))  # as crawl jobs save it

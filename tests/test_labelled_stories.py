@@ -27,8 +27,8 @@ pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
 # "any": a labelled company among the story's companies (picket eval's company hit rate);
 # "first": the story's first company is the labelled acting employer.
-TRAIN_FLOORS = {"action": 0.79, "company": 0.81}
-TRAIN_CV_FLOORS = {"first": 0.73, "any": 0.81}
+TRAIN_FLOORS = {"action": 0.79, "company": 0.87}
+TRAIN_CV_FLOORS = {"first": 0.81, "any": 0.87}
 DEV_FLOORS = {"action": 0.96, "company": 0.96, "first": 0.94}
 
 

@@ -1,4 +1,5 @@
-"""Corrections on SQLite: checked values, the story re-judged and kept so, the export."""
+"""Corrections on SQLite: checked values, the story re-judged and kept so, its event
+regrouped, the export."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from pipeline.labels import (
     lede,
     make_correction,
 )
+from pipeline.process import StoryProcessor
 from pipeline.records import Relevance, Story, Tags
 from pipeline.store import StoryQuery
 from pipeline.store.sqlite import SQLiteStore
+from pipeline.understand.events import event_id_for
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 LABELLED_AT = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
@@ -149,6 +152,95 @@ def test_the_store_keeps_a_correction_through_later_crawls(tmp_path):
 # --- the command --------------------------------------------------------------------
 
 
+def grouped(env: dict[str, str], *stories: Story) -> None:
+    """Store ``stories`` with the events ``picket run`` groups them into."""
+    processor = StoryProcessor(
+        stored=(), events=(), lookup_event=lambda _: None, now=SEEN, threshold=0.5
+    )
+    for each in stories:
+        processor.add_story(each)
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        store.upsert_events(processor.batch.events.values())
+        store.upsert_stories(processor.batch.stories.values())
+
+
+def events_of(env: dict[str, str]) -> dict[str, list[str]]:
+    """``picket events --json``: each event's story ids, by the acting employer."""
+    result = picket(env, "events", "--json")
+    assert result.exit_code == 0, result.output
+    found = [json.loads(line) for line in result.output.splitlines()]
+    return {event["tags"]["companies"][0]: event["story_ids"] for event in found}
+
+
+def event_of(env: dict[str, str], story_id: str) -> str | None:
+    result = picket(env, "search", "--json")
+    return next(
+        json.loads(line)["event_id"]
+        for line in result.output.splitlines()
+        if json.loads(line)["id"] == story_id
+    )
+
+
+STRIKE = Tags(companies=("Amazon",), actions=("strike",))
+
+
+COVENTRY = {
+    1: "Hundreds of workers at Amazon's Coventry warehouse walked out in a dispute over pay, "
+    "the GMB union said, the first strike at an Amazon site in Britain.",
+    2: "Pickets gathered outside the Coventry fulfilment centre at dawn as GMB members began "
+    "the first official strike against Amazon in Britain, demanding more pay.",
+}
+
+
+def coventry(n: int, outlet: str) -> Story:
+    """One of two reports of one strike, which ``picket run`` groups into one event."""
+    return story(
+        n,
+        outlet=outlet,
+        title=f"Amazon warehouse workers in Coventry strike over pay ({outlet})",
+        text=COVENTRY[n],
+        relevance=Relevance(0.9, True, ("walked out",)),
+        tags=STRIKE,
+        event_id=None,
+    )
+
+
+def test_a_corrected_employer_moves_the_story_to_its_own_event(env):
+    grouped(env, coventry(1, "BBC"), coventry(2, "Guardian"))
+    assert events_of(env) == {"Amazon": ["story1", "story2"]}
+
+    result = picket(env, "label", "story2", "--relevant", "--company", "Google")
+    assert result.exit_code == 0, result.output
+    assert events_of(env) == {"Amazon": ["story1"], "Google": ["story2"]}
+    assert event_of(env, "story1") != event_of(env, "story2")
+
+    result = picket(env, "label", "story2", "--relevant", "--company", "Amazon")  # back again
+    assert result.exit_code == 0, result.output
+    assert events_of(env) == {"Amazon": ["story1", "story2"]}
+    assert event_of(env, "story1") == event_of(env, "story2")
+
+
+def test_the_story_that_started_an_event_leaves_it_to_the_others(env):
+    grouped(env, coventry(1, "BBC"), coventry(2, "Guardian"))
+    started = event_of(env, "story1")
+    result = picket(env, "label", "story1", "--relevant", "--company", "Google")
+    assert result.exit_code == 0, result.output
+    assert events_of(env) == {"Amazon": ["story2"], "Google": ["story1"]}
+    assert event_of(env, "story2") == started != event_of(env, "story1")
+
+
+def test_a_story_corrected_as_not_relevant_leaves_its_event(env):
+    grouped(env, coventry(1, "BBC"), coventry(2, "Guardian"))
+    result = picket(env, "label", "story1", "--not-relevant")
+    assert result.exit_code == 0, result.output
+    assert events_of(env) == {"Amazon": ["story2"]}
+    assert event_of(env, "story1") is None
+
+    result = picket(env, "label", "story2", "--not-relevant")  # its last story gone
+    assert result.exit_code == 0, result.output
+    assert events_of(env) == {}
+
+
 def test_picket_label_rejudges_the_stored_story_at_once(env):
     stored(env, story())
     args = ("story1", "--relevant", "--company", "amazon", "--action", "strike")
@@ -227,7 +319,7 @@ def test_export_writes_the_corpus_format(env, tmp_path):
     )
     assert (no["label"], no["negative_kind"]) == (0, "tech_controversy")
     assert no["companies"] == ["Google"]
-    assert yes["published"] == "2024-04-30" and yes["event"] == "event1"
+    assert yes["published"] == "2024-04-30" and yes["event"] == event_id_for("story1")
     assert yes["lede"] == (
         "Hundreds of Google employees signed a letter. They object to a contract. "
         "The company did not comment."

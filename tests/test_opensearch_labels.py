@@ -10,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from engine_testing import open_test_store
-from test_labels import SEEN, story
+from test_labels import SEEN, coventry, story
 
 from pipeline.alerts import run_alerts
 from pipeline.alerts.watches import WatchSet, parse_watch
 from pipeline.label_cli import record_correction
 from pipeline.labels import corrections_as_rows, make_correction
+from pipeline.process import StoryProcessor
 from pipeline.settings import load_settings
 from pipeline.store import StoryQuery
 from pipeline.store.engine_writes import Write
@@ -68,9 +69,11 @@ def test_a_label_is_kept_in_its_index_and_rejudges_the_story_at_once(store, sett
 def test_a_later_crawl_keeps_the_correction(store, settings):
     store.upsert_stories([story(1)])
     record_correction(settings, store, relevant_with_strike())
-    assert store.upsert_stories([story(1)]).unchanged == 1  # the machine's verdict again
+    # A crawl finds the story in the event it is stored in (the one its correction gave it).
+    crawled = replace(story(1), event_id=store.get_story("story1").event_id)
+    assert store.upsert_stories([crawled]).unchanged == 1  # the machine's verdict again
 
-    recrawled = replace(story(1), title="An updated headline")
+    recrawled = replace(crawled, title="An updated headline")
     assert store.upsert_stories([recrawled]).updated == 1
     kept = store.get_story("story1")
     assert kept.title == "An updated headline"
@@ -147,3 +150,28 @@ def test_the_next_alert_run_percolates_a_relabelled_story_once(store, settings):
     record_correction(settings, store, relevant_with_strike())
     assert run(10) == 0
     assert len(list(settings.alerts_outbox_dir.glob("*.eml"))) == 1
+
+
+def test_a_correction_regroups_the_story_in_the_engine_events(store, settings):
+    processor = StoryProcessor(
+        stored=(), events=(), lookup_event=lambda _: None, now=SEEN, threshold=0.5
+    )
+    for each in (coventry(1, "BBC"), coventry(2, "Guardian")):
+        processor.add_story(each)
+    store.upsert_events(processor.batch.events.values())
+    store.upsert_stories(processor.batch.stories.values())
+
+    def events() -> dict[str, tuple[str, ...]]:
+        store.refresh()
+        return {e.tags.companies[0]: e.story_ids for e in store.recent_events(limit=10)}
+
+    assert events() == {"Amazon": ("story1", "story2")}
+    google = make_correction("story2", relevant=True, labelled_at=LABELLED_AT, companies=["Google"])
+    record_correction(settings, store, google)
+    assert events() == {"Amazon": ("story1",), "Google": ("story2",)}
+    assert store.get_story("story2").event_id != store.get_story("story1").event_id
+
+    not_relevant = make_correction("story2", relevant=False, labelled_at=LABELLED_AT)
+    record_correction(settings, store, not_relevant)  # its own event is left empty: gone
+    assert events() == {"Amazon": ("story1",)}
+    assert store.get_story("story2").event_id is None

@@ -314,7 +314,8 @@ def _why_no_stories(summary: AlertSummary, settings: Settings) -> str:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.pass_context
 def status(ctx: click.Context, limit: int) -> None:
-    """Pending, sent and failed alert emails, and matches waiting for their digest."""
+    """Pending, sent and failed alert emails, matches waiting for their digest, and
+    matches left out of their email after a correction."""
     from pipeline.alerts.display import emails_table
     from pipeline.alerts.ledger import Ledger
 
@@ -325,6 +326,7 @@ def status(ctx: click.Context, limit: int) -> None:
     with closing(Ledger(settings.alerts_db)) as ledger:
         counts = ledger.counts()
         waiting = ledger.waiting_counts()
+        dropped = ledger.dropped_counts()
         unsent = ledger.emails(("pending", "failed"), limit=limit)
         sent = ledger.emails(("sent",), limit=limit)
     click.echo(
@@ -332,6 +334,11 @@ def status(ctx: click.Context, limit: int) -> None:
     )
     for watch, count in waiting.items():
         click.echo(f"watch {watch!r}: {count} matches wait for the next email")
+    for watch, reasons in dropped.items():
+        why = ", ".join(f"{count} {reason}" for reason, count in reasons.items())
+        click.echo(
+            f"watch {watch!r}: {sum(reasons.values())} matches dropped after a correction ({why})"
+        )
     if unsent:
         click.echo("\nPending and failed:")
         click.echo(emails_table(unsent))

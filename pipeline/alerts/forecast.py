@@ -1,10 +1,10 @@
 """What the next alert run would do with each stored story a watch matches.
 
 ``picket watches test`` lists a watch's matches among the stored stories; most of them
-are never emailed: they were sent already, first seen before the watch existed, or are
-old news. This tells which, from the ledger's matches and the watch's start, with the
-very rule an alert run applies (``service.is_alertable``). Pure: the caller reads the
-ledger and the store.
+are never emailed: they were sent already, first seen before the watch existed, are old
+news, or were dropped from their email after a correction. This tells which, from the
+ledger's matches and the watch's start, with the very rule an alert run applies
+(``service.is_alertable``). Pure: the caller reads the ledger and the store.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ BEFORE_WATCH = "before watch"
 TOO_OLD = "too old"
 CHECKED = "checked earlier"
 WATCH_OFF = "watch off"
+DROPPED = "dropped"
 
 OUTLOOK_MEANINGS: dict[str, str] = {
     WILL_SEND: "the next alert run emails it (a digest watch at its next digest time)",
@@ -37,6 +38,8 @@ OUTLOOK_MEANINGS: dict[str, str] = {
     TOO_OLD: "published before the watch's age limit (include_old: true to get it)",
     CHECKED: "an earlier alert run checked it before this watch was added or changed",
     WATCH_OFF: "the watch is switched off (enabled: false); alert runs skip it",
+    DROPPED: "left out of its email after a correction (`picket alerts status` says why); "
+    "sent if a later correction makes the watch take it again",
 }
 
 
@@ -64,9 +67,7 @@ def forecast_matches(
     for story in stories:
         match = matches.get(story.id)
         if match is not None:
-            outlook = (
-                GROUPED if match.kind == "grouped" else WAITING if match.batch_id is None else SENT
-            )
+            outlook = _matched_outlook(match)
         elif stored_before_watch(story, watch, state, now=now) or (
             story.id in seen and state is not None and story.first_seen < state.registered_at
         ):
@@ -81,3 +82,12 @@ def forecast_matches(
             outlook = WILL_SEND
         forecasts.append(Forecast(story, outlook))
     return forecasts
+
+
+def _matched_outlook(match: Match) -> str:
+    """What became of a story an alert run already matched to the watch."""
+    if match.dropped:
+        return DROPPED
+    if match.kind == "grouped":
+        return GROUPED
+    return WAITING if match.batch_id is None else SENT

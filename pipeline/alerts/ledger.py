@@ -6,7 +6,9 @@ its email is rendered once and stored whole, with its Message-ID, in the same tr
 that takes the matches out of the queue (``emails``, state ``pending``). Sending then only
 moves an email from ``pending`` to ``sent`` (or ``failed`` when the server refuses it for
 good). A crash between sending and recording leaves it ``pending``, so the next run sends
-the very same bytes, Message-ID included, and never a different second email.
+the very same bytes, Message-ID included, and never a different second email. A match
+whose story a correction took out of the watch before its email was rendered is kept as
+``dropped``, with the reason, and no email tells it unless it matches again.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ CREATE TABLE IF NOT EXISTS matches (
     first_seen TEXT NOT NULL,
     matched_at TEXT NOT NULL,
     batch_id INTEGER REFERENCES batches (id),
+    dropped TEXT,
     PRIMARY KEY (watch, story_id)
 );
 CREATE INDEX IF NOT EXISTS matches_event ON matches (watch, event_key);
@@ -111,6 +114,8 @@ class Match:
     first_seen: datetime
     matched_at: datetime
     batch_id: int | None = None
+    dropped: str | None = None
+    """Why the match was left out of its email (a correction), if it was."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +177,17 @@ class Ledger:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
+            self._add_dropped_column()
         except (OSError, sqlite3.DatabaseError) as exc:  # a run keeps its stories and goes on
             raise StoreError(
                 f"cannot open the alert ledger PICKET_ALERTS_DB={self.path}: {exc}"
             ) from exc
+
+    def _add_dropped_column(self) -> None:
+        """Give a ledger from before matches could be dropped its ``dropped`` column."""
+        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(matches)")}
+        if "dropped" not in columns:
+            self._db.execute("ALTER TABLE matches ADD COLUMN dropped TEXT")
 
     def close(self) -> None:
         self._db.close()
@@ -253,12 +265,13 @@ class Ledger:
         return Rechecks(tuple(row[1] for row in rows), rows[-1][0] if rows else 0)
 
     def delivered_events(self, watch: str, keys: Iterable[str]) -> dict[str, bool]:
-        """For each event key the watch already matched: whether its alert is queued or sent."""
+        """For each event key the watch already matched: whether its alert is queued or sent
+        (dropped matches do not count)."""
         result: dict[str, bool] = {}
         for key in set(keys):
             row = self._db.execute(
                 "SELECT max(batch_id IS NOT NULL AND kind != 'grouped') FROM matches "
-                "WHERE watch = ? AND event_key = ?",
+                "WHERE watch = ? AND event_key = ? AND dropped IS NULL",
                 (watch, key),
             ).fetchone()
             if row[0] is not None:
@@ -274,15 +287,19 @@ class Ledger:
         registered: Mapping[str, datetime],
         rechecked: int = 0,
     ) -> None:
-        """Keep new matches, mark the stories looked at, note how far back the run looked,
-        register the watches new to the ledger and take the re-check queue up to
-        ``rechecked`` (``Rechecks.upto``) off it, all in one transaction: a watch is
-        registered together with the stories that were stored before it."""
+        """Keep new matches (a dropped one matched again waits anew), mark the stories
+        looked at, note how far back the run looked, register the watches new to the
+        ledger and take the re-check queue up to ``rechecked`` (``Rechecks.upto``) off it,
+        all in one transaction: a watch is registered together with the stories that were
+        stored before it."""
         with self._transaction():
             self._db.execute("DELETE FROM recheck_stories WHERE seq <= ?", (rechecked,))
             self._db.executemany(
-                "INSERT OR IGNORE INTO matches (watch, story_id, event_key, kind, first_seen, "
-                "matched_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO matches (watch, story_id, event_key, kind, first_seen, "
+                "matched_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (watch, story_id) DO UPDATE "
+                "SET event_key = excluded.event_key, kind = excluded.kind, "
+                "matched_at = excluded.matched_at, dropped = NULL "
+                "WHERE matches.dropped IS NOT NULL",
                 [
                     (
                         m.watch,
@@ -318,10 +335,31 @@ class Ledger:
         """The watch's matches still to be told (new events and more coverage)."""
         rows = self._db.execute(
             "SELECT * FROM matches WHERE watch = ? AND batch_id IS NULL AND kind != 'grouped' "
-            "ORDER BY first_seen, story_id",
+            "AND dropped IS NULL ORDER BY first_seen, story_id",
             (watch,),
         ).fetchall()
         return [_match(row) for row in rows]
+
+    def drop(self, watch: str, reasons: Mapping[str, str]) -> None:
+        """Leave these waiting matches (story id -> why) out of every email of the watch; a
+        story grouped under a dropped one's event, that no kept match tells, waits to be
+        told in its place."""
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE matches SET dropped = ? WHERE watch = ? AND story_id = ? "
+                "AND batch_id IS NULL",
+                [(reason, watch, story_id) for story_id, reason in reasons.items()],
+            )
+            self._db.execute(
+                "UPDATE matches SET kind = 'new' WHERE watch = ?1 AND story_id IN ("
+                "SELECT min(story_id) FROM matches AS g WHERE g.watch = ?1 "
+                "AND g.kind = 'grouped' AND g.dropped IS NULL AND g.batch_id IS NULL "
+                "AND g.event_key IN (SELECT event_key FROM matches WHERE watch = ?1 "
+                "AND dropped IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM matches AS t "
+                "WHERE t.watch = ?1 AND t.event_key = g.event_key AND t.kind != 'grouped' "
+                "AND t.dropped IS NULL) GROUP BY g.event_key)",
+                (watch,),
+            )
 
     def matches(self, watch: str) -> list[Match]:
         rows = self._db.execute(
@@ -417,9 +455,20 @@ class Ledger:
         """Per watch, how many matches wait for their next email (digests not yet due)."""
         rows = self._db.execute(
             "SELECT watch, count(*) FROM matches WHERE batch_id IS NULL AND kind != 'grouped' "
-            "GROUP BY watch ORDER BY watch"
+            "AND dropped IS NULL GROUP BY watch ORDER BY watch"
         ).fetchall()
         return {row[0]: row[1] for row in rows}
+
+    def dropped_counts(self) -> dict[str, dict[str, int]]:
+        """Per watch, how many matches were left out of its emails, by reason."""
+        rows = self._db.execute(
+            "SELECT watch, dropped, count(*) FROM matches WHERE dropped IS NOT NULL "
+            "GROUP BY watch, dropped ORDER BY watch, dropped"
+        ).fetchall()
+        counts: dict[str, dict[str, int]] = {}
+        for watch, reason, count in rows:
+            counts.setdefault(watch, {})[reason] = count
+        return counts
 
     def emails(
         self, states: Sequence[str], *, limit: int | None = 50, oldest_first: bool = False
@@ -442,6 +491,7 @@ def _match(row: sqlite3.Row) -> Match:
         first_seen=_moment(row["first_seen"]),
         matched_at=_moment(row["matched_at"]),
         batch_id=row["batch_id"],
+        dropped=row["dropped"],
     )
 
 

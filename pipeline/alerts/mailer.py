@@ -23,10 +23,8 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import quote, urlencode, urlsplit
 
-from pydantic import SecretStr
-
 from pipeline.alerts.render import RenderedAlert
-from pipeline.settings import Settings, updated_settings
+from pipeline.settings import Secret, Settings, updated_settings
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +105,7 @@ def settings_from_connection(settings: Settings, connection: Any) -> Settings:
         "smtp_port": int(connection.port) if connection.port else None,
         "smtp_security": security,
         "smtp_username": connection.login or None,
-        "smtp_password": SecretStr(connection.password) if connection.password else None,
+        "smtp_password": Secret(connection.password) if connection.password else None,
     }
     if extra.get("timeout"):
         update["smtp_timeout_s"] = float(extra["timeout"])

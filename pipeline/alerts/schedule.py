@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 Frequency = Literal["hourly", "daily", "weekly"]
 FREQUENCIES: tuple[str, ...] = ("hourly", "daily", "weekly")
@@ -39,6 +41,8 @@ class DigestSchedule:
 
     def last_slot(self, now: datetime) -> datetime:
         """The latest scheduled moment at or before ``now``, in UTC."""
+        from zoneinfo import ZoneInfo  # only digests need time zones: --help stays quick
+
         zone = ZoneInfo(self.timezone)
         now = now.astimezone(UTC)
         local = now.astimezone(zone)

@@ -12,12 +12,15 @@ writes to the ledger (``pipeline.alerts.ledger``) before the next one starts, so
 can stop anywhere and the next run finishes the job without losing or doubling an email.
 A story a person corrected (``picket label``) waits in the ledger's re-check queue and is
 matched again by the next run, however long ago it was stored, if it was stored after the
-watch started.
+watch started. One corrected while its match waits for its email (a digest not yet due, a
+run that stopped after matching) is matched again when the email is built, and left out
+of it, dropped in the ledger with the reason, if the watch no longer takes it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -43,6 +46,7 @@ from pipeline.alerts.mailer import (
 from pipeline.alerts.match import FtsMatcher, matcher_for, matching_stories
 from pipeline.alerts.render import AlertItem, discover_url, is_public_url, render_alert
 from pipeline.alerts.watches import Watch, WatchSet, configured_watches, missing_file_hint
+from pipeline.labels import is_corrected
 from pipeline.records import Story
 from pipeline.settings import Settings
 from pipeline.store import StoreError, StoryStore
@@ -333,7 +337,7 @@ def queue_due_alerts(
             digest_at = watch.schedule.last_slot(now)
             if digest_at <= (state.last_digest_at or state.registered_at):
                 continue
-        waiting = ledger.waiting(watch.name)
+        waiting = still_matching(ledger, store, watch, watches)
         if not waiting:
             if digest_at is not None:
                 ledger.mark_digest(watch.name, digest_at)
@@ -344,6 +348,40 @@ def queue_due_alerts(
         )
         queued += len(emails)
     return queued
+
+
+def still_matching(
+    ledger: Ledger, store: StoryStore, watch: Watch, watches: Sequence[Watch]
+) -> list[Match]:
+    """The watch's waiting matches, less those whose story a correction has taken out of
+    the watch since it matched: matched again with the run's matcher (all ``watches``,
+    as the percolator keeps them), and dropped in the ledger with the reason."""
+    while True:
+        waiting = ledger.waiting(watch.name)
+        found = (store.get_story(match.story_id) for match in waiting)
+        corrected = [story for story in found if story is not None and is_corrected(story)]
+        if not corrected:
+            return waiting
+        matching = matching_stories(matcher_for(store), watches, corrected)
+        if watch.name not in matching:  # cannot be evaluated now: keep what matched before
+            return waiting
+        kept = {story.id for story in matching[watch.name]}
+        reasons = {story.id: _drop_reason(story) for story in corrected if story.id not in kept}
+        if not reasons:
+            return waiting
+        ledger.drop(watch.name, reasons)
+        log.info(
+            "watch %s: %s matches dropped from its email after a correction (%s)",
+            watch.name,
+            len(reasons),
+            ", ".join(f"{n} {why}" for why, n in Counter(reasons.values()).items()),
+        )
+
+
+def _drop_reason(story: Story) -> str:
+    if not story.relevance.label:
+        return "corrected as not relevant"
+    return "corrected, no longer matches the watch"
 
 
 def compose_emails(

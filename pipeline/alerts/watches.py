@@ -134,7 +134,7 @@ def configured_watches(settings: Settings) -> WatchSet:
     """The watches of the configured file; raises ``WatchesFileMissing`` when
     ``PICKET_WATCHES_FILE`` was set to a file that does not exist."""
     path = Path(settings.watches_file)
-    if "watches_file" in settings.model_fields_set and not path.exists():
+    if "watches_file" in settings.explicitly_set and not path.exists():
         raise WatchesFileMissing(
             f"PICKET_WATCHES_FILE: {path} does not exist, so no watch can alert "
             "(fix the path, or create the file with 'picket watches add')"

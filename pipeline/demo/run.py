@@ -13,7 +13,7 @@ from pipeline.demo.server import DemoSite
 from pipeline.display import events_table, stories_table
 from pipeline.records import Source
 from pipeline.run import run_once
-from pipeline.settings import Settings
+from pipeline.settings import Settings, updated_settings
 from pipeline.store import StoryQuery, open_store
 from pipeline.store.base import stories_of_events
 from pipeline.understand.events import undated_events
@@ -46,18 +46,17 @@ def demo_sources(base_url: str) -> list[Source]:
 
 def demo_settings(settings: Settings, db_path: Path) -> Settings:
     """The operator's settings, pointed at a demo database and allowed to fetch 127.0.0.1."""
-    return settings.model_copy(
-        update={
-            "db_path": db_path,
-            "work_dir": db_path.parent / "work",
-            "allow_private_addresses": True,
-            "download_delay_s": 0.0,
-            "store": "sqlite",
-            "watches_file": Path(str(resources.files("pipeline.demo") / "watches.yaml")),
-            "alerts_db": db_path.parent / "alerts.db",
-            "alerts_outbox_dir": db_path.parent / "mail",
-            "smtp_host": None,
-        }
+    return updated_settings(
+        settings,
+        db_path=db_path,
+        work_dir=db_path.parent / "work",
+        allow_private_addresses=True,
+        download_delay_s=0.0,
+        store="sqlite",
+        watches_file=Path(str(resources.files("pipeline.demo") / "watches.yaml")),
+        alerts_db=db_path.parent / "alerts.db",
+        alerts_outbox_dir=db_path.parent / "mail",
+        smtp_host=None,
     )
 
 

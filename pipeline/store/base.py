@@ -94,6 +94,9 @@ class StoryStore(Protocol):
 
     def upsert_events(self, events: Iterable[Event]) -> None: ...
 
+    def delete_events(self, event_ids: Iterable[str]) -> None:
+        """Remove these events (a correction took their last story out of them)."""
+
     def get_event(self, event_id: str) -> Event | None: ...
 
     def recent_events(self, since: datetime | None = None, limit: int = 50) -> list[Event]:

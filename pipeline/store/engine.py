@@ -343,6 +343,18 @@ class EngineStore:
             Write.document(self.names.events, event.id, event_document(event)) for event in events
         )
 
+    def delete_events(self, event_ids: Iterable[str]) -> None:
+        ids = list(event_ids)
+        if not ids:
+            return
+        self._engine_only("remove the events a correction emptied")
+        self.request(
+            "POST",
+            f"/{quote(self.names.events)}/_delete_by_query",
+            body={"query": {"ids": {"values": ids}}},
+            params={"refresh": "true", "conflicts": "proceed"},
+        )
+
     def record_outcomes(
         self, health: Iterable[SourceHealth], outcomes: Sequence[CrawlOutcome]
     ) -> None:

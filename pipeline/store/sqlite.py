@@ -6,6 +6,7 @@ reading one back gives exactly the ``Story`` that was written.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
@@ -15,9 +16,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.labels import apply_correction
-from pipeline.query import SqlTable, fts_text, parse_query, to_sql
 from pipeline.records import (
     Correction,
     CrawlOutcome,
@@ -31,10 +31,22 @@ from pipeline.records import (
 )
 from pipeline.sqlite_tx import immediate_transaction
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery, UpsertResult
-from pipeline.store.stats import StoryStats, stats_from_records
 
-STORED_STORIES = SqlTable(row="s", words="stories_words", lists=TAG_FIELDS, lower="py_lower")
-"""How ``to_sql`` reads the ``stories`` table: tag fields as JSON lists, as written."""
+if TYPE_CHECKING:
+    from pipeline.query import SqlTable
+    from pipeline.store.stats import StoryStats
+
+# pipeline.query is loaded by the methods that search or index words, which `picket
+# sources` and `picket watches list` never call.
+
+
+@functools.cache
+def stored_stories() -> SqlTable:
+    """How ``to_sql`` reads the ``stories`` table: tag fields as JSON lists, as written."""
+    from pipeline.query import SqlTable
+
+    return SqlTable(row="s", words="stories_words", lists=TAG_FIELDS, lower="py_lower")
+
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +170,8 @@ class SQLiteStore:
         if not missing:
             return
         log.info("indexing the words of %s stored stories for searching", len(missing))
+        from pipeline.query import fts_text
+
         with self._transaction():
             self._db.executemany(
                 "INSERT INTO stories_words (rowid, title, body) VALUES (?, ?, ?)",
@@ -176,6 +190,8 @@ class SQLiteStore:
     # --- stories -----------------------------------------------------------------
 
     def upsert_stories(self, stories: Iterable[Story]) -> UpsertResult:
+        from pipeline.labels import apply_correction  # with the vocabulary: writers only
+
         new = updated = unchanged = 0
         with self._transaction():
             for story in stories:
@@ -247,6 +263,8 @@ class SQLiteStore:
         ).fetchone()
         if stored_before:
             self._db.execute("DELETE FROM stories_words WHERE rowid = ?", (rowid,))
+        from pipeline.query import fts_text
+
         self._db.execute(
             "INSERT INTO stories_words (rowid, title, body) VALUES (?, ?, ?)",
             (rowid, fts_text(story.title), fts_text(story.text)),
@@ -340,7 +358,9 @@ class SQLiteStore:
         clauses: list[str] = []
         params: list[object] = []
         if query.text:
-            condition, words = to_sql(parse_query(query.text), STORED_STORIES)
+            from pipeline.query import parse_query, to_sql
+
+            condition, words = to_sql(parse_query(query.text), stored_stories())
             clauses.append(condition)
             params.extend(words)
         if query.since is not None:
@@ -385,6 +405,10 @@ class SQLiteStore:
                 ],
             )
 
+    def delete_events(self, event_ids: Iterable[str]) -> None:
+        with self._transaction():
+            self._db.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in event_ids])
+
     def get_event(self, event_id: str) -> Event | None:
         row = self._db.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
         return from_json(Event, json.loads(row["record"])) if row else None
@@ -397,6 +421,8 @@ class SQLiteStore:
         return [from_json(Event, json.loads(row["record"])) for row in rows]
 
     def stats(self, since: datetime | None, *, relevant_only: bool, top: int) -> StoryStats:
+        from pipeline.store.stats import stats_from_records  # for `picket stats` alone
+
         query = StoryQuery(since=since, relevant=True if relevant_only else None, limit=sys.maxsize)
         events = self.recent_events(since=since, limit=sys.maxsize)
         return stats_from_records(self.search(query), events, top=top)

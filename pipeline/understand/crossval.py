@@ -28,7 +28,14 @@ from pipeline.understand.evaluate import (
 from pipeline.understand.reading import read_story
 from pipeline.understand.training import SEED, examples_of, fit, fit_actions, group_folds
 
-_FIGURES = ("precision", "recall", "f1", "company_hit_rate", "action_hit_rate")
+_FIGURES = (
+    "precision",
+    "recall",
+    "f1",
+    "company_hit_rate",
+    "employer_hit_rate",
+    "action_hit_rate",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +87,17 @@ def cross_validate(
 
 
 def _pool(reports: Sequence[EvalReport], threshold: float) -> EvalReport:
-    counts = ("tp", "fp", "fn", "tn", "company_hits", "company_n", "action_hits", "action_n")
+    counts = (
+        "tp",
+        "fp",
+        "fn",
+        "tn",
+        "company_hits",
+        "company_n",
+        "action_hits",
+        "action_n",
+        "employer_hits",
+    )
     summed = {name: sum(getattr(r, name) for r in reports) for name in counts}
     misjudged = tuple(m for r in reports for m in r.misjudged)
     return EvalReport(threshold=threshold, misjudged=misjudged, **summed)

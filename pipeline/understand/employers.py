@@ -3,8 +3,9 @@
 Candidates come from the gazetteer and from name patterns around worker nouns, so employers
 it does not list count too ("workers at Vodeo Games", "the Neople union", "Glitch
 employees", "indie studio Tender Claws"). Each candidate is described by a few features
-(where it is named, by which pattern, whether the gazetteer knows it, whether the reading
-tied an action to its workers) and scored by a linear ranker whose weights live in
+(where it is named, by which pattern, whether the gazetteer knows it, whether the gazetteer
+or the story makes it another candidate's owner or subsidiary, whether the reading tied an
+action to its workers) and scored by a linear ranker whose weights live in
 ``data/employer_ranker.json``; ``bench/employer_ranker.py`` trains them on labelled stories
 with cross-validation grouped by event and prints the figures.
 """
@@ -25,7 +26,11 @@ import numpy as np
 from pipeline.understand.gazetteer import Gazetteer, Mention
 from pipeline.understand.wordgate import LiteralGate
 
-_CAP = r"(?:[A-Z][\w&+]*(?:[.-][\w&+]+)*\.?|[a-z][A-Z][\w&+]*|[0-9]+[A-Z][\w&+]*)"
+_UPPER = "A-ZÀ-ÖØ-Þ"  # capitals of English and the other Latin-script languages ("Ödeal")
+_CAP = (
+    rf"(?:[{_UPPER}][\w&+]*(?:(?:[.-]|['’](?!s\b))[\w&+]+)*\.?|[a-z][{_UPPER}][\w&+]*|"
+    rf"[0-9]+[{_UPPER}][\w&+]*)"
+)
 _NOT_NAME_WORD = (
     r"(?!(?:Workers?|Employees?|Staff|Union|United|Guild|Labou?r|Alliance|Local|Moderators?|"
     r"Drivers?|Riders?|Couriers?|Developers?|Engineers?|Contractors?)\b)"
@@ -57,18 +62,34 @@ _COMPANY_NOUN = (
 )
 
 # what may stand between "workers at" and the name: "Los Angeles-based indie studio",
-# "Beast Breaker developer", "the Korean web portal"
-_DESCRIBED = rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+)?"
+# "Beast Breaker developer", "the Korean web portal", "its subsidiary,"
+_DESCRIBED = (
+    rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+|{_COMPANY_NOUN},\s+)?"
+)
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
     "workers_at": re.compile(
-        rf"\b(?:{_WORKERS}|(?i:{_OUTSOURCED})|working|employed)\s+(?:at|of|for|with|by)\s+(?:the\s+)?"
+        rf"\b(?:(?:{_WORKERS}|(?i:{_OUTSOURCED})|working|employed)\s+(?:at|of|for|with|by)|"
+        r"(?i:worked\s+(?:at|for)|(?:who|they|we)\s+works?\s+(?:at|for)|working\s+on))\s+"
+        r"(?:the\s+)?"
         rf"{_DESCRIBED}(?P<name>{_NAME})"
     ),
     # "Glitch employees", "NCSOFT's labor union", "Google Fiber customer service workers"
     "name_workers": re.compile(
         rf"(?P<name>{_NAME})(?:['’]s?)?\s+{_LOWER}{{0,2}}?{_WORKERS}\b(?!\s+[A-Z])"
+    ),
+    # "Bolt has told reporters that some of its drivers", "Acme will pay its own workers"
+    "own_workers": re.compile(
+        rf"(?P<name>{_NAME})\s+(?:has|had|is|was|will|would|said|says|told|asked)\s+"
+        rf"(?:[\w'’%-]+\s+){{0,8}}?its\s+(?:own\s+)?{_LOWER}{{0,2}}?{_WORKERS}\b"
+    ),
+    # "Uber" of "Uber and Lyft drivers", "Ola, Uber drivers": every name of the list but the
+    # last, which "name_workers" finds
+    "listed_workers": re.compile(
+        rf"(?P<name>{_NAME})(?=(?:,\s+|\s+(?:and|&|or)\s+)(?:{_NAME}(?:,\s+(?:and\s+)?|"
+        rf"\s+(?:and|&|or)\s+))*{_NAME}(?:['’]s?)?\s+{_LOWER}{{0,2}}?(?=[a-z]){_WORKERS}\b"
+        r"(?!\s+[A-Z]))"
     ),
     # "Google contractors", "Facebook's content moderators": the client, seldom the employer
     "client": re.compile(
@@ -94,17 +115,47 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # "location data startup Mapbox", "Glitch, the software company"
     "company_noun": re.compile(
         rf"\b{_COMPANY_NOUN}\s+(?P<name>{_NAME})|"
-        rf"(?P<named>{_NAME}),\s+(?:an?|the)\s+{_LOWER}{{0,5}}?{_COMPANY_NOUN}\b"
+        rf"(?P<named>{_NAME}),\s+(?:an?|the|{_CAP}['’]s)\s+{_LOWER}{{0,5}}?{_COMPANY_NOUN}\b"
     ),
 }
 
+# "Zomato-owned Blinkit", "Bandcamp, owned by Epic", "its parent company, Spotify",
+# "a subsidiary of Hitachi", "Meta's subsidiary Instagram": who owns whom, as the story says
+_OWNERSHIP = re.compile(
+    rf"(?P<parent>{_NAME})-(?i:owned)\b(?:\s+{_LOWER}{{0,4}}?(?P<child>{_NAME}))?|"
+    rf"(?P<owned>{_NAME}),?\s+(?:which is\s+|now\s+|(?:an?|the)\s+{_LOWER}{{0,4}}?)?"
+    rf"(?i:(?:owned|acquired|bought) by)\s+(?P<owner>{_NAME})|"
+    rf"(?i:parent(?: company)?,?|subsidiary of|(?:acquired|bought) by)\s+(?P<named>{_NAME})|"
+    rf"(?:(?P<holder>{_NAME})['’]s?|\b(?i:its|their))\s+subsidiary,?\s+(?P<held>{_NAME})"
+)
+_EMPLOYED_BY = re.compile(r"\bemployed by\b|\bstaffing\b", re.IGNORECASE)
+_OWNERSHIP_WORDS = re.compile(r"owned|parent|subsidiary|acquired|bought", re.IGNORECASE)
+
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
 """For each name pattern, which sentences it could match (see ``pipeline.understand.wordgate``)."""
-_WORKER_PATTERNS = frozenset({"workers_at", "name_workers", "union_name"})
+_WORKER_PATTERNS = frozenset(
+    {"workers_at", "name_workers", "listed_workers", "own_workers", "union_name"}
+)
 # patterns whose name may just be a sentence's capitalised first word ("Warehouse staff")
-_OPENING_RISKY = frozenset({"name_workers", "client", "union_name", "action_at"})
+_OPENING_RISKY = frozenset(
+    {"name_workers", "listed_workers", "own_workers", "client", "union_name", "action_at"}
+)
 _OPENING = re.compile(r"[\W_]+")  # what may come before a sentence's first word
-_DESCRIBING = re.compile(r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$")
+_NAME_TAIL = re.compile(
+    r"\s+(?:Inc|Ltd|LLC|Corp|Co|SA|S\.A|AG|GmbH|PLC|plc|Limited|Holdings|Group|NV|BV|SE|QA|Game)"
+    r"\.?$"
+)
+"""A company form, holding word or team ending a name ("Bolt SA", "Grab Holdings Ltd.",
+"Raven QA")."""
+_STUDIO_WORDS = ("Games", "Studios", "Software", "Entertainment", "Interactive", "Technologies")
+"""Words a gazetteer name may end with that stories leave out ("Telltale", "Raven")."""
+_TECH_STAFF = re.compile(
+    r"\b(?i:tech(?:nology)?)\s+(?i:workers|employees|staff(?:ers)?|guild|union)\b"
+)
+"""The tech workers of an employer outside tech ("tech workers at the New York Times")."""
+_DESCRIBING = re.compile(
+    r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$", re.IGNORECASE
+)
 _TITLE_CASE_SHARE = 0.6  # a headline with more capitalised words than this is in title case
 
 
@@ -148,6 +199,8 @@ FEATURES = (
     "earliest",
     "workers_at",
     "name_workers",
+    "listed_workers",
+    "own_workers",
     "union_name",
     "company_noun",
     "client",
@@ -155,6 +208,8 @@ FEATURES = (
     "action_at",
     "parent_of_other",
     "child_of_other",
+    "called_owner",
+    "called_owned",
 )
 
 
@@ -185,6 +240,10 @@ def candidates(
     their strongest deed, strongest first; ``stated`` are those named with the workers
     ("Amazon employees", "workers at Apple") rather than guessed from the story."""
     seen: dict[str, _Seen] = {}
+    # as good as stated: named in a list whose last name is stated ("Uber and Lyft drivers"),
+    # or as the workers' vendor ("employed by staffing agency X", "their employer, X")
+    named_employers: set[str] = set()
+    clients: set[str] = set()  # named with workers another company is said to employ
     total = sum(len(s.text) + 1 for s in told) or 1
     body = "\n".join(s.text for s in told if not s.headline)
     offset = 0
@@ -196,6 +255,13 @@ def candidates(
             if m.name in sentence.employers
         ]
         found += _pattern_finds(sentence, body, gazetteer)
+        if any(f.kind == "name_workers" and f.name in stated for f in found):
+            named_employers.update(f.name for f in found if f.kind == "listed_workers")
+        vendors = {f.name for f in found if f.kind == "vendor"}
+        named_employers |= vendors
+        if vendors and _EMPLOYED_BY.search(sentence.text):
+            # "Google Fiber workers, employed by staffing agency BDS": not Google's own
+            clients |= {f.name for f in found} - vendors
         first_sentence = sentence.headline or body_index == 0
         for find in found:
             name = find.name
@@ -211,9 +277,43 @@ def candidates(
         offset += len(sentence.text) + 1
         body_index += not sentence.headline
     for name in [n for n, e in seen.items() if not e.mid_sentence]:
-        del seen[name]
+        if not _named_mid_sentence(name, told):
+            del seen[name]
     _merge_shortened(seen)
-    return [_candidate(entry, seen, acting, stated, gazetteer) for entry in seen.values()]
+    stated = (stated | named_employers) - (clients - named_employers)
+    owners, owned = (
+        frozenset(n for n in seen if any(_same_name(n, o) for o in names))
+        for names in _ownership(told, gazetteer)
+    )
+    if stated & owners:
+        # "staff at Nexon-owned Larkspur": the workers are the owned company's
+        stated = (stated - owners) | owned
+    return [
+        _candidate(entry, seen, acting, stated, gazetteer, owners, owned) for entry in seen.values()
+    ]
+
+
+def _ownership(
+    told: Sequence[ToldSentence], gazetteer: Gazetteer
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The names a story calls the owner or parent of another company, and the names it
+    calls owned by one (as written: "Bandcamp Form" of a title-case "Epic-Owned Bandcamp
+    Form Union")."""
+    owners: set[str] = set()
+    owned: set[str] = set()
+    for sentence in told:
+        if not _OWNERSHIP_WORDS.search(sentence.text):
+            continue
+        for match in _OWNERSHIP.finditer(sentence.text):
+            for group, names in (
+                *((g, owners) for g in ("parent", "owner", "named", "holder")),
+                *((g, owned) for g in ("child", "owned", "held")),
+            ):
+                if surface := match.group(group):
+                    resolved = _resolve(surface, match.start(group), sentence.mentions, gazetteer)
+                    if resolved:
+                        names.add(resolved[0])
+    return frozenset(owners - owned), frozenset(owned - owners)
 
 
 class _Find(NamedTuple):
@@ -235,9 +335,14 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
         for match in _PATTERNS[kind].finditer(sentence.text):
             group = "named" if match.groupdict().get("named") else "name"
             start, surface = match.start(group), match.group(group)
-            if title_case and not (surface := _named_in(surface, body)):
+            if title_case and not (
+                surface := _named_in(surface, body) or _known(surface, gazetteer)
+            ):
                 continue
-            resolved = _resolve(surface, start, sentence.mentions, gazetteer)
+            tech_staff = kind in _WORKER_PATTERNS and bool(
+                _TECH_STAFF.search(sentence.text, max(0, match.start() - 16), match.end())
+            )
+            resolved = _resolve(surface, start, sentence.mentions, gazetteer, tech_staff)
             if resolved is None:
                 continue
             name, known = resolved
@@ -249,6 +354,24 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
             )
             found.append(_Find(name, known, start, kind, opens))
     return found
+
+
+def _named_mid_sentence(name: str, told: Sequence[ToldSentence]) -> bool:
+    """Whether a name found only as some sentence's first word is written elsewhere after
+    other words too ("Bandcamp United ... and Bandcamp"), so its capital is its own."""
+    pattern = re.compile(rf"(?<![\w&]){re.escape(name)}(?![\w&])")
+    return any(
+        _OPENING.sub("", sentence.text[: match.start()])
+        for sentence in told
+        if not _title_case(sentence)
+        for match in pattern.finditer(sentence.text)
+    )
+
+
+def _known(surface: str, gazetteer: Gazetteer) -> str:
+    """``surface`` if the gazetteer knows it by that name (a title-case headline's
+    "Gorillas" the body never names), else ""."""
+    return surface if gazetteer.resolve(surface) else ""
 
 
 def _named_in(surface: str, body: str) -> str:
@@ -294,25 +417,43 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def _resolve(
-    surface: str, start: int, mentions: Sequence[Mention], gazetteer: Gazetteer
+    surface: str,
+    start: int,
+    mentions: Sequence[Mention],
+    gazetteer: Gazetteer,
+    tech_staff: bool = False,
 ) -> tuple[str, bool] | None:
     """The candidate a pattern's name stands for: a gazetteer company inside it, a known
-    alias, or the name itself; None for places, unions, agencies and employers outside tech."""
+    alias, or the name itself; None for places, unions, agencies and employers outside tech,
+    unless ``tech_staff`` (the newspaper of "New York Times tech workers")."""
     end = start + len(surface)
     inside = [m for m in mentions if m.start < end and start < m.end]
     if inside:
-        return (inside[0].name, True) if inside[0].tech else None
+        return (inside[0].name, inside[0].tech) if inside[0].tech or tech_staff else None
     words = surface.split()
     not_employers = gazetteer.not_employers
-    while words and (words[0].casefold() in not_employers or _DESCRIBING.search(words[0])):
+    described = [i for i, word in enumerate(words) if _DESCRIBING.search(word)]
+    words = words[described[-1] + 1 :] if described else words  # "San Francisco-based X"
+    while words and words[0].rstrip(".").casefold() in not_employers:
         words = words[1:]
     if not words or " ".join(words).casefold() in not_employers:
         return None
     name = " ".join(words).rstrip(".")
-    if len(name) < 2:
-        return None
-    canonical = gazetteer.resolve(name)
-    return (canonical, True) if canonical else (name, False)
+    while (
+        not (canonical := _known_as(name, gazetteer)) and (bare := _NAME_TAIL.sub("", name)) != name
+    ):
+        name = bare
+    if canonical:
+        return canonical, True
+    return (name, False) if len(name) > 1 else None
+
+
+def _known_as(name: str, gazetteer: Gazetteer) -> str | None:
+    """The gazetteer's name for ``name``, or for ``name`` and a studio word ("Raven
+    Software" for "Raven"); None if it knows neither."""
+    return gazetteer.resolve(name) or next(
+        (c for word in _STUDIO_WORDS if (c := gazetteer.resolve(f"{name} {word}"))), None
+    )
 
 
 def _candidate(
@@ -321,6 +462,8 @@ def _candidate(
     acting: Mapping[str, float],
     stated: frozenset[str],
     gazetteer: Gazetteer,
+    owners: frozenset[str],
+    owned: frozenset[str],
 ) -> Candidate:
     company = gazetteer.companies.get(entry.name)
     parents = {c.parent for n in seen if (c := gazetteer.companies.get(n)) and c.parent}
@@ -340,6 +483,8 @@ def _candidate(
         **{kind: float(kind in entry.patterns) for kind in _PATTERNS},
         "parent_of_other": float(entry.name in parents),
         "child_of_other": float(bool(company and company.parent and company.parent in seen)),
+        "called_owner": float(entry.name in owners),
+        "called_owned": float(entry.name in owned),
     }
     return Candidate(entry.name, entry.known, tuple(values[f] for f in FEATURES))
 

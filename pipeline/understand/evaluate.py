@@ -40,6 +40,7 @@ from pipeline.understand.relevance import judge_story
 
 _LABEL_WORDS = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False}
 _NAME_PARTS = re.compile(r"[()/,;]")
+_LEADING_THE = re.compile(r"^the\s+")  # "The Ringer" and "Ringer" are one company
 _PAGES_FETCHED = datetime(2025, 1, 1, tzinfo=UTC)
 
 
@@ -86,6 +87,8 @@ class EvalReport:
     action_hits: int
     action_n: int
     misjudged: tuple[Misjudged, ...] = ()
+    employer_hits: int = 0
+    """Of the ``company_n`` items, those whose first company is the labelled acting employer."""
 
     @property
     def precision(self) -> float:
@@ -103,6 +106,11 @@ class EvalReport:
     @property
     def company_hit_rate(self) -> float | None:
         return self.company_hits / self.company_n if self.company_n else None
+
+    @property
+    def employer_hit_rate(self) -> float | None:
+        """The share of relevant items whose first company is their acting employer."""
+        return self.employer_hits / self.company_n if self.company_n else None
 
     @property
     def action_hit_rate(self) -> float | None:
@@ -235,7 +243,7 @@ def judge_item(
 def tally(judged: Iterable[tuple[LabelledItem, Relevance, Tags]], threshold: float) -> EvalReport:
     """The agreements of each judgement and its tags with the item's labels."""
     tp = fp = fn = tn = 0
-    company_hits = company_n = action_hits = action_n = 0
+    company_hits = company_n = action_hits = action_n = employer_hits = 0
     misjudged = []
     for item, relevance, tags in judged:
         if relevance.label and item.label:
@@ -253,6 +261,7 @@ def tally(judged: Iterable[tuple[LabelledItem, Relevance, Tags]], threshold: flo
         if item.companies:
             company_n += 1
             company_hits += company_hit(item.companies, tags.companies)
+            employer_hits += company_hit(item.companies[:1], tags.companies[:1])
         if item.actions:
             action_n += 1
             action_hits += action_hit(item.actions, tags.actions)
@@ -267,6 +276,7 @@ def tally(judged: Iterable[tuple[LabelledItem, Relevance, Tags]], threshold: flo
         action_hits,
         action_n,
         tuple(misjudged),
+        employer_hits,
     )
 
 
@@ -281,7 +291,7 @@ def _company_keys(name: str) -> set[str]:
     keys = set()
     for part in (p.strip() for p in parts):
         if part:
-            keys.add((resolve_company(part) or part).casefold())
+            keys.add(_LEADING_THE.sub("", (resolve_company(part) or part).casefold()))
     return keys
 
 
@@ -309,7 +319,11 @@ def report_json(report: EvalReport) -> dict[str, Any]:
             "fn": report.fn,
             "tn": report.tn,
         },
-        "company": {"hit_rate": _rounded(report.company_hit_rate), "n": report.company_n},
+        "company": {
+            "hit_rate": _rounded(report.company_hit_rate),
+            "first": _rounded(report.employer_hit_rate),
+            "n": report.company_n,
+        },
         "action": {"hit_rate": _rounded(report.action_hit_rate), "n": report.action_n},
     }
 
@@ -324,7 +338,8 @@ def format_report(report: EvalReport) -> str:
         f"relevance  precision {report.precision:.3f}  recall {report.recall:.3f}  "
         f"F1 {report.f1:.3f}  (tp {report.tp}, fp {report.fp}, fn {report.fn}, "
         f"tn {report.tn}; threshold {report.threshold:.2f})",
-        f"company    hit rate {_rate(report.company_hit_rate)}  (n={report.company_n})",
+        f"company    hit rate {_rate(report.company_hit_rate)}  acting employer first "
+        f"{_rate(report.employer_hit_rate)}  (n={report.company_n})",
         f"action     hit rate {_rate(report.action_hit_rate)}  (n={report.action_n})",
     ]
     if report.misjudged:

@@ -15,14 +15,18 @@ its publication date (when picket first saw it, if the date is unknown): an old 
 today belongs with the action it reports, not with today's news. Its title is that of its
 earliest story. Whoever supplies ``candidates`` should pass the stored events whose span lies
 within ``window_days`` of the story's time; that includes any event the story already joined.
+
+A story a person corrected (``pipeline.labels``) is ``regroup``ed: it leaves its event,
+which is rebuilt from its other stories (or is emptied), and is assigned again by the same
+rule, so it rejoins that event, joins another or starts its own.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from pipeline.records import Event, Story, Tags
@@ -143,18 +147,98 @@ def assign_event(
         and (similarity := _match(story, keywords, event)) is not None
     ]
     if not matches:
-        return Event(
-            id=event_id_for(story.id),
-            first_seen=when,
-            last_seen=when,
-            title=story.title,
-            story_ids=(story.id,),
-            outlets=_outlets_of(story),
-            tags=story.tags,
-            keywords=keywords[:MAX_KEYWORDS],
-        )
+        return _started(story, when, keywords, event_id_for(story.id))
     _, best = min(matches, key=lambda m: (-m[0], m[1].first_seen, m[1].id))
     return _join(best, story, when, keywords)
+
+
+@dataclass(frozen=True, slots=True)
+class Regrouped:
+    """Where a corrected story now belongs, and which stored events change with it."""
+
+    story: Story
+    """The story with its new ``event_id`` (None: it is in no event)."""
+    events: tuple[Event, ...] = ()
+    """The events to store: the one it left, rebuilt, and the one it is now in."""
+    emptied: tuple[str, ...] = ()
+    """The ids of events left without stories, to delete."""
+
+
+def regroup(
+    story: Story,
+    others: Sequence[Story],
+    candidates: Sequence[Event],
+    *,
+    lookup_event: Callable[[str], Event | None],
+    now: datetime,
+) -> Regrouped:
+    """Group ``story``, as a correction changed it, again: it leaves its event, rebuilt from
+    ``others`` (the event's other stories), and is assigned anew with ``assign_event`` among
+    ``candidates``. A new event the story starts takes the story's usual event id unless an
+    event still holding other stories has it (``lookup_event`` finds stored events)."""
+    old = next((e for e in candidates if e.id == story.event_id), None)
+    if old is None and story.event_id:
+        old = lookup_event(story.event_id)
+    left = _rebuilt(old, others, now) if old is not None else None
+    pool = [e for e in candidates if old is None or e.id != old.id]
+    pool += [left] if left is not None else []
+    event = assign_event(replace(story, event_id=None), pool, now=now)
+    if event is not None and event.story_ids == (story.id,):
+        event = replace(event, id=_free_id(story.id, pool, old, lookup_event))
+    changed = tuple(e for e in (left, event) if e is not None)
+    emptied = (old.id,) if old is not None and old.id not in {e.id for e in changed} else ()
+    return Regrouped(replace(story, event_id=event.id if event else None), changed, emptied)
+
+
+def _rebuilt(event: Event, stories: Sequence[Story], now: datetime) -> Event | None:
+    """``event`` with only ``stories`` of its own, joined in their order of time."""
+    kept = sorted(
+        (s for s in stories if s.id in event.story_ids), key=lambda s: (_story_time(s, now), s.id)
+    )
+    if not kept:
+        return None
+    first, *rest = kept
+    rebuilt = _started(first, _story_time(first, now), story_keywords(first), event.id)
+    for story in rest:
+        rebuilt = _join(rebuilt, story, _story_time(story, now), story_keywords(story))
+    return rebuilt
+
+
+def _free_id(
+    story_id: str,
+    pool: Sequence[Event],
+    old: Event | None,
+    lookup_event: Callable[[str], Event | None],
+) -> str:
+    """The event id a story starts, or the first of its numbered variants that no other
+    event holds (the event the story left keeps its id while other stories stay in it)."""
+    taken = {e.id for e in pool}
+
+    def free(event_id: str) -> bool:
+        stored = lookup_event(event_id)
+        return event_id not in taken and (
+            stored is None or (old is not None and stored.id == old.id)
+        )
+
+    event_id, number = event_id_for(story_id), 0
+    while not free(event_id):
+        number += 1
+        event_id = event_id_for(f"{story_id}#{number}")
+    return event_id
+
+
+def _started(story: Story, when: datetime, keywords: tuple[str, ...], event_id: str) -> Event:
+    """The event ``story`` starts."""
+    return Event(
+        id=event_id,
+        first_seen=when,
+        last_seen=when,
+        title=story.title,
+        story_ids=(story.id,),
+        outlets=_outlets_of(story),
+        tags=story.tags,
+        keywords=keywords[:MAX_KEYWORDS],
+    )
 
 
 def _match(story: Story, keywords: tuple[str, ...], event: Event) -> float | None:

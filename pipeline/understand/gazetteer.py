@@ -13,12 +13,14 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from pipeline.datacache import parsed
 
-from pipeline.understand.wordgate import LiteralGate, trie_pattern
+if TYPE_CHECKING:
+    from pipeline.understand.wordgate import LiteralGate
+
 
 _WORD_BEFORE = re.compile(r"([\w'’&.-]+)\W*$")
 _WORD_AFTER = re.compile(r"^[\s-]*([\w'’&-]+)")
@@ -52,14 +54,18 @@ class _Guard:
 
 
 class Gazetteer:
-    """Canonical names, aliases and a compiled matcher, built once from the YAML data."""
+    """Canonical names, aliases and a compiled matcher, built once from the YAML data.
+
+    The matcher is compiled when a text is first read: resolving a name (a search's
+    ``companies:AMZN``) needs only the names.
+    """
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.companies: dict[str, Company] = {}
         self._lookup: dict[str, str] = {}
         self._surface: dict[str, tuple[str, bool]] = {}
         self._guards: dict[str, _Guard] = {}
-        patterns: list[tuple[re.Pattern[str], str]] = []
+        patterns: list[tuple[str, str]] = []
         for entry in data.get("companies") or ():
             company = Company(
                 name=entry["name"],
@@ -82,15 +88,29 @@ class Gazetteer:
                 self._guards[surface] = guard
             for surface in (company.name, *company.aliases, *(entry.get("tickers") or ())):
                 self._lookup.setdefault(surface.casefold(), company.name)
-            patterns.extend((re.compile(p), company.name) for p in entry.get("patterns") or ())
+            patterns.extend((p, company.name) for p in entry.get("patterns") or ())
         for surface in data.get("outside_tech") or ():
             self._surface.setdefault(surface, (surface, False))
         self.not_employers = frozenset(w.casefold() for w in data.get("not_employers") or ())
         """Capitalised words and names that are no employer ("Berlin", "Black", "NLRB")."""
-        self._patterns = tuple(patterns)
-        self.pattern_gate = LiteralGate(pattern for pattern, _ in patterns)
+        self._pattern_sources = tuple(patterns)
+
+    @functools.cached_property
+    def _patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return tuple((re.compile(pattern), name) for pattern, name in self._pattern_sources)
+
+    @functools.cached_property
+    def pattern_gate(self) -> LiteralGate:
         """Which sentences the context patterns ("Bolt drivers") could match."""
-        self._matcher = re.compile(r"(?<![\w&.])(?:" + trie_pattern(self._surface) + r")(?![\w&])")
+        from pipeline.understand.wordgate import LiteralGate
+
+        return LiteralGate(pattern for pattern, _ in self._patterns)
+
+    @functools.cached_property
+    def _matcher(self) -> re.Pattern[str]:
+        from pipeline.understand.wordgate import trie_pattern
+
+        return re.compile(r"(?<![\w&.])(?:" + trie_pattern(self._surface) + r")(?![\w&])")
 
     def resolve(self, name: str) -> str | None:
         """The canonical name for ``name``, one of its aliases or tickers, ignoring case."""
@@ -132,10 +152,17 @@ class Gazetteer:
 
 @functools.cache
 def default_gazetteer() -> Gazetteer:
-    """The gazetteer shipped with picket, loaded once per process."""
-    text = resources.files("pipeline").joinpath("data/companies.yaml").read_text("utf-8")
+    """The gazetteer shipped with picket, loaded once per process (parsed once per change
+    of the file: see ``pipeline.datacache``)."""
+    return Gazetteer(parsed(Path(__file__).parents[1] / "data" / "companies.yaml", _yaml))
+
+
+def _yaml(text: str) -> Any:
+    """The data of YAML ``text``; PyYAML loads only when a file must be parsed."""
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is ten times faster
-    return Gazetteer(yaml.load(text, Loader=loader))
+    return yaml.load(text, Loader=loader)
 
 
 def resolve_company(name: str) -> str | None:
