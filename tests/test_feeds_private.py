@@ -9,6 +9,9 @@ another host the private feed redirects to.
 
 from __future__ import annotations
 
+import gzip
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -17,13 +20,15 @@ import pytest
 import yaml
 from conftest import FIXTURE_SITE
 from httpserver import LocalServer, NeedsToken, Redirect
-from test_hostile_secrets import base_env, picket
+from picket_env import isolated_env, settings_in
+from test_hostile_secrets import picket
 
 import crawlers.crawl
 from crawlers.urls import display_url
 from pipeline.records import Source
 from pipeline.settings import load_settings
 from pipeline.store.sqlite import SQLiteStore
+from pipeline.tasks import crawl_batch
 
 USER = "reader"
 PASSWORD = "pw-4e1d-secret"
@@ -47,6 +52,15 @@ def private_url(server: LocalServer, path: str) -> str:
 def leaks(text: str | bytes) -> list[str]:
     data = text.encode() if isinstance(text, str) else text
     return [secret for secret in SECRETS if secret.encode() in data]
+
+
+def write_sources(folder: Path, server: LocalServer, sources: list[tuple[str, str, str]]) -> None:
+    """The sources file: (id, kind, path on ``server``) each, behind the server's credentials."""
+    entries = [
+        {"id": source_id, "kind": kind, "url": private_url(server, path)}
+        for source_id, kind, path in sources
+    ]
+    (folder / "sources.yaml").write_text(yaml.safe_dump({"sources": entries}), "utf-8")
 
 
 def files_under(folder: Path) -> Iterator[Path]:
@@ -79,12 +93,10 @@ def test_picket_run_fetches_private_sources_and_shows_or_keeps_no_secret(
         ("private-sitemap", "sitemap", f"/sitemaps/news.xml?key={TOKEN}"),
         ("private-site", "site", "/"),
     ]
-    env = base_env(tmp_path, _OwnSources())
-    entries = [
-        {"id": source_id, "kind": kind, "url": private_url(private_server, path)}
-        for source_id, kind, path in sources
-    ]
-    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": entries}), "utf-8")
+    write_sources(tmp_path, private_server, sources)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PICKET_")}
+    env.update(isolated_env(tmp_path), PICKET_LOG_LEVEL="DEBUG")
+    (tmp_path / "watches.yaml").write_text("watches: []\n")
 
     outputs = [picket(tmp_path, env, *args) for args in (["run"], ["sources"], ["stats"])]
 
@@ -104,6 +116,27 @@ def test_picket_run_fetches_private_sources_and_shows_or_keeps_no_secret(
     assert "private-feed" in outputs[1]
     for path in files_under(tmp_path):
         assert leaks(path.read_bytes()) == [], path
+
+
+def test_an_airflow_crawl_batch_keeps_and_logs_no_secret(
+    private_server: LocalServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    write_sources(
+        tmp_path, private_server, [("private-feed", "feed", f"/feeds/rss.xml?token={TOKEN}")]
+    )
+    settings = settings_in(tmp_path, log_level="DEBUG")
+
+    with caplog.at_level(logging.DEBUG):
+        path = Path(
+            crawl_batch(["private-feed"], settings=settings, folder=str(tmp_path / "batches"))
+        )
+
+    batch = gzip.decompress(path.read_bytes())
+    assert b'"status": "ok"' in batch.replace(b'":"', b'": "')
+    assert b"first-open-letter" in batch
+    assert leaks(batch) == []
+    assert leaks(caplog.text) == [], caplog.text
+    assert "Crawled (200)" in caplog.text  # Scrapy's own lines, with the URL masked
 
 
 def test_a_kept_crawl_job_holds_no_secret_and_the_crawl_still_opens_the_feed(
@@ -148,9 +181,3 @@ def test_a_redirect_to_another_host_gets_no_credentials(
     assert private_server.requests_for("/moved.xml")[0].headers.get("authorization")
     assert elsewhere.requests_for("/feeds/atom.xml"), "the redirect was followed"
     assert [r.path for r in elsewhere.requests if "authorization" in r.headers] == []
-
-
-class _OwnSources:
-    """Stands in for the demo site ``base_env`` takes: this test writes its own sources."""
-
-    base_url = "http://127.0.0.1:9"
