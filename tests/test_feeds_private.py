@@ -24,6 +24,7 @@ from picket_env import isolated_env, settings_in
 from test_hostile_secrets import picket
 
 import crawlers.crawl
+from crawlers.sources import SourceConfigError, parse_sources
 from crawlers.urls import display_url
 from pipeline.records import Source
 from pipeline.settings import load_settings
@@ -82,6 +83,16 @@ def files_under(folder: Path) -> Iterator[Path]:
 )
 def test_display_url_masks_passwords_and_secret_query_values(url: str, shown: str) -> None:
     assert display_url(url) == shown
+
+
+def test_a_wrong_source_url_is_named_without_its_password() -> None:
+    document = {"sources": [{"id": "x", "kind": "feed", "urls": [f"ftp://{USER}:{PASSWORD}@h/"]}]}
+
+    with pytest.raises(SourceConfigError) as raised:
+        parse_sources(document, origin="sources.yaml")
+
+    assert f"ftp://{USER}:***@h/" in str(raised.value)
+    assert leaks(str(raised.value)) == []
 
 
 @pytest.mark.slow

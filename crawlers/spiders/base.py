@@ -28,13 +28,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawlers.pipelines import PAGES_FAILED_STAT, PAGES_OK_STAT
-from crawlers.urls import (
-    display_url,
-    in_domains,
-    is_fetchable_url,
-    without_fragment,
-    without_secrets,
-)
+from crawlers.urls import in_domains, is_fetchable_url, without_fragment, without_secrets
 from pipeline.records import CrawlOutcome, CrawlStatus, FeedEntry, FetchedPage, Source, Validators
 from pipeline.settings import split_credentials
 
@@ -228,7 +222,7 @@ class SourceSpider(scrapy.Spider):
         status, error = describe_failure(failure)
         logger.warning("source %s: %s failed: %s", self.name, request.url, error)
         self.tally.entry_point(
-            "failed", http_status=status or None, error=f"{display_url(request.url)}: {error}"
+            "failed", http_status=status or None, error=f"{request.url}: {error}"
         )
 
     def stop_unfinished(self, reason: str, *, budget_s: float) -> None:
