@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
@@ -27,9 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawlers.lifeline import die_with_parent
-from crawlers.results import CrawlJob, ResultWriter, read_job
+from crawlers.results import FULL_URLS_VARIABLE, CrawlJob, ResultWriter, read_job
 from crawlers.scrapy_settings import scrapy_settings
-from crawlers.urls import host_of
+from crawlers.urls import host_of, without_secrets
 from pipeline.crawl_records import CrawlOutcome
 from pipeline.settings import Settings, settings_from_json
 from pipeline.source_records import Politeness, Source
@@ -90,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     job_path, out_path, *parent = argv if argv is not None else sys.argv[1:]
     if parent:
         die_with_parent(int(parent[0]))
-    job = read_job(Path(job_path))
+    job = read_job(Path(job_path), full_urls=os.environ.pop(FULL_URLS_VARIABLE, ""))
     settings = settings_from_json(job.settings)
     writer = ResultWriter(out_path)
     _configure_logging(writer, settings.log_level)
@@ -234,7 +235,7 @@ async def _crawl(
                 source_id=source.id,
                 status="failed",
                 attempted_at=attempted_at,
-                error=f"crawler error: {type(exc).__name__}: {exc}",
+                error=without_secrets(f"crawler error: {type(exc).__name__}: {exc}"),
             )
             for source in sources
         ]

@@ -29,6 +29,7 @@ from crawlers.results import (
     decode_page,
     write_job,
 )
+from crawlers.urls import display_url, without_secrets
 from pipeline.crawl_records import CrawlOutcome, FetchedPage, Validators
 from pipeline.settings import Settings, settings_json
 from pipeline.source_records import Source
@@ -66,7 +67,8 @@ def crawl(
 ) -> CrawlResult:
     """Crawl ``sources`` (all of them: filtering by ``enabled`` is the caller's choice).
 
-    ``validators`` maps feed URLs to the validators stored from the last crawl;
+    ``validators`` maps feed URLs (as ``display_url`` shows them) to the validators stored
+    from the last crawl;
     ``since`` skips items published before it; ``skip_urls`` are article URLs
     already stored, which are not fetched again. ``on_outcome`` is called as each
     source finishes, for progress displays. ``inherited_fds`` stay open in the crawler
@@ -80,8 +82,8 @@ def crawl(
     job_path, out_path, err_path = (
         work_dir / f"{stem}{ext}" for ext in (".job.json", ".jsonl", ".err")
     )
-    wanted_urls = {url for source in sources for url in source.urls}
-    write_job(
+    wanted_urls = {display_url(url) for source in sources for url in source.urls}
+    child_variables = write_job(
         CrawlJob(
             sources=tuple(sources),
             settings=settings_json(settings),
@@ -92,7 +94,7 @@ def crawl(
         job_path,
     )
     collector = _Collector(on_outcome)
-    returncode = _run_child(job_path, out_path, err_path, collector, inherited_fds)
+    returncode = _run_child(job_path, out_path, err_path, collector, inherited_fds, child_variables)
     outcomes = _outcomes_in_order(sources, collector.outcomes, returncode, err_path)
     if returncode == 0:
         for path in (job_path, out_path, err_path):
@@ -146,6 +148,7 @@ def _run_child(
     err_path: Path,
     collector: _Collector,
     inherited_fds: Sequence[int],
+    child_variables: Mapping[str, str],
 ) -> int:
     reader = ResultReader(out_path)
     with err_path.open("wb") as stderr:
@@ -155,7 +158,7 @@ def _run_child(
             stdin=subprocess.DEVNULL,
             stdout=stderr,
             stderr=stderr,
-            env=_child_environment(),
+            env=_child_environment(child_variables),
         )
         try:
             while True:
@@ -172,10 +175,11 @@ def _run_child(
                 process.wait()
 
 
-def _child_environment() -> dict[str, str]:
-    """This environment, with picket's own packages importable even when not installed."""
+def _child_environment(variables: Mapping[str, str]) -> dict[str, str]:
+    """This environment and ``variables``, with picket's own packages importable even when
+    not installed."""
     root = str(Path(crawlers.__file__).resolve().parents[1])
-    env = dict(os.environ)
+    env = {**os.environ, **variables}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     return env
 
@@ -205,4 +209,4 @@ def _tail(path: Path) -> str:
         text = path.read_text(encoding="utf-8", errors="replace").strip()
     except OSError:
         return "no error output"
-    return text[-STDERR_TAIL_CHARS:] or "no error output"
+    return without_secrets(text[-STDERR_TAIL_CHARS:]) or "no error output"

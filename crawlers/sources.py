@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from crawlers.urls import is_fetchable_url
+from crawlers.urls import display_url, is_fetchable_url
 from pipeline.configfile import ConfigFileError, read_yaml
 from pipeline.fieldrules import FieldRule
 from pipeline.settings import ConfigError
@@ -32,7 +32,7 @@ def _url_is_http(value: str) -> str:
 def _urls_are_http(value: list[str]) -> list[str]:
     if not value:
         raise ValueError("must list at least one URL")
-    bad = [u for u in value if not is_fetchable_url(u)]
+    bad = [display_url(u) for u in value if not is_fetchable_url(u)]
     if bad:
         raise ValueError(f"must be absolute http:// or https:// URLs, not {bad}")
     return value

@@ -1,8 +1,8 @@
-"""Which URLs picket may fetch and which links look like articles.
+"""Which URLs picket may fetch, which links look like articles, and how a URL is shown.
 
 Pure functions of a URL string, shared by every spider so that the rules for
-"only http(s)", "inside the allowed domains" and "an article, not a listing"
-live in one place.
+"only http(s)", "inside the allowed domains", "an article, not a listing" and "no
+password or token in what is shown or kept" live in one place.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Collection
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from pipeline.settings import split_credentials
 
 FETCHABLE_SCHEMES = frozenset({"http", "https"})
 
@@ -33,6 +35,17 @@ _DATE_IN_PATH = re.compile(
     r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?[^/\d][^/]*"
     r"|/(?:19|20)\d\d-\d\d-\d\d-?[^/]+"
 )
+# Query parameters whose value is a secret (compared in lower case, "-" read as "_").
+SECRET_QUERY_KEYS = frozenset(
+    {
+        "token", "access_token", "auth_token", "api_key", "apikey", "key", "password", "passwd",
+        "pass", "pwd", "secret", "client_secret", "sig", "signature", "auth", "session",
+    }
+)  # fmt: skip
+MASK = "***"
+# A URL inside free text (a log line, an error): up to white space, quotes or brackets.
+_URL_IN_TEXT = re.compile(r"""https?://[^\s"'<>()\[\]{}]+""", re.IGNORECASE)
+_SECRET_QUERY_VALUE = re.compile(r"(?P<key>[^&=;]+)=(?P<value>[^&;]*)")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){3,}", re.IGNORECASE)
 
 
@@ -95,3 +108,37 @@ def is_public_address(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
+
+
+def display_url(url: str) -> str:
+    """``url`` as it may be shown or kept: its password and secret query values masked.
+
+    ``https://user:s3cret@feeds.example.org/rss?token=abc`` is shown as
+    ``https://user:***@feeds.example.org/rss?token=***``; the user name and the other
+    query parameters stay, so the URL still says which feed it is.
+    """
+    bare, username, password = split_credentials(url)
+    try:
+        parts = urlsplit(bare)
+    except ValueError:  # not a URL: nothing in it is a URL's secret
+        return url
+    if username is not None or password is not None:
+        userinfo = quote(username or "", safe="") + ("" if password is None else f":{MASK}")
+        parts = parts._replace(netloc=f"{userinfo}@{parts.netloc}")
+    if parts.query:
+        parts = parts._replace(query=_SECRET_QUERY_VALUE.sub(_masked_pair, parts.query))
+    return urlunsplit(parts)
+
+
+def without_secrets(text: str) -> str:
+    """``text`` (a log line, an error message) with every URL in it shown by ``display_url``."""
+    if "://" not in text:
+        return text
+    return _URL_IN_TEXT.sub(lambda found: display_url(found.group()), text)
+
+
+def _masked_pair(pair: re.Match[str]) -> str:
+    key = pair["key"]
+    if key.strip().lower().replace("-", "_") in SECRET_QUERY_KEYS and pair["value"]:
+        return f"{key}={MASK}"
+    return pair.group()

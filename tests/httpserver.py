@@ -16,6 +16,8 @@ given a scripted behaviour::
     server.route("/articles/f.html", Static(content_type="text/html; charset=iso-8859-1"))
     server.route("/articles/g.html", Oversized(200_000))
     server.route("/robots.txt", Text("User-agent: *\\nDisallow: /private/\\n", "text/plain"))
+    server.route("/feeds/rss.xml", NeedsToken("token", "t0k3n"))                 # 403 without it
+    server.require_basic_auth("reader", "s3cret")                             # 401 on every path
 
 Every request is recorded (``server.requests``, POST bodies included) so tests can check
 what a crawler sent, such as conditional-GET headers or when a retry came.
@@ -23,6 +25,7 @@ what a crawler sent, such as conditional-GET headers or when a retry came.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import gzip
 import hashlib
@@ -35,7 +38,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".txt", ".json", ".rss", ".atom"})
 CONTENT_TYPES = {
@@ -58,6 +61,7 @@ class RecordedRequest:
     at: float
     hit: int
     body: bytes = b""
+    query: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +156,20 @@ class FailFirst:
 
 
 @dataclass(frozen=True)
+class NeedsToken:
+    """``then``'s reply when the query string has ``name=value``, else 403."""
+
+    name: str
+    value: str
+    then: Behaviour = field(default_factory=Static)
+
+    def respond(self, request: RecordedRequest, server: LocalServer) -> Reply:
+        if parse_qs(request.query).get(self.name) != [self.value]:
+            return Status(403).respond(request, server)
+        return self.then.respond(request, server)
+
+
+@dataclass(frozen=True)
 class Slow:
     """``then``'s reply, sent after ``delay_s`` seconds."""
 
@@ -198,6 +216,7 @@ class LocalServer:
         self.root = root.resolve()
         self.routes: dict[str, Behaviour] = {}
         self.requests: list[RecordedRequest] = []
+        self.authorization: str | None = None
         self._hits: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -215,6 +234,11 @@ class LocalServer:
     def route(self, path: str, behaviour: Behaviour) -> None:
         self.routes[path] = behaviour
 
+    def require_basic_auth(self, username: str, password: str) -> None:
+        """Answer 401 to every request without this user name and password."""
+        token = base64.b64encode(f"{username}:{password}".encode()).decode()
+        self.authorization = f"Basic {token}"
+
     def requests_for(self, path: str) -> list[RecordedRequest]:
         with self._lock:
             return [r for r in self.requests if r.path == path]
@@ -228,12 +252,12 @@ class LocalServer:
         return candidate
 
     def record(
-        self, method: str, path: str, headers: dict[str, str], body: bytes = b""
+        self, method: str, path: str, headers: dict[str, str], body: bytes = b"", query: str = ""
     ) -> RecordedRequest:
         with self._lock:
             self._hits[path] += 1
             request = RecordedRequest(
-                method, path, headers, time.monotonic(), self._hits[path], body
+                method, path, headers, time.monotonic(), self._hits[path], body, query
             )
             self.requests.append(request)
         return request
@@ -257,10 +281,13 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             self.serve(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
 
         def serve(self, body: bytes = b"") -> None:
-            path = urlsplit(self.path).path
+            url = urlsplit(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            request = server.record(self.command, path, headers, body)
-            reply = server.routes.get(path, Static()).respond(request, server)
+            request = server.record(self.command, url.path, headers, body, url.query)
+            if server.authorization and headers.get("authorization") != server.authorization:
+                reply = Reply(401, {"WWW-Authenticate": 'Basic realm="picket tests"'})
+            else:
+                reply = server.routes.get(url.path, Static()).respond(request, server)
             time.sleep(reply.delay_s)
             try:
                 self.send_response(reply.status)

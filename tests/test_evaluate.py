@@ -26,8 +26,8 @@ TRAIN_SET = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "st
 # trained on four folds judge the fifth, no event on both sides): measured values rounded
 # down a little. Lowering one is a deliberate, visible change.
 CV_FLOORS = {
-    "precision": 0.89,
-    "recall": 0.86,
+    "precision": 0.90,
+    "recall": 0.88,
     "company": 0.87,
     "employer": 0.82,
     "action": 0.87,

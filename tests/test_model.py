@@ -91,6 +91,28 @@ def test_scores_are_probabilities_that_rank_a_walkout_above_ordinary_news():
     assert 0.0 <= model.probability(weather) < 0.5 < model.probability(walkout) <= 1.0
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "context"),
+    [
+        ("Google staff walk out", "Thousands of Google employees walked out on Thursday.", "acts"),
+        ("Hospital workers strike", "Workers at two city hospitals walked off the job.", "untech"),
+        (
+            "Apple faces class action over fees",
+            "Customers filed a class action accusing Apple of hidden fees.",
+            "tech_no_workers",
+        ),
+    ],
+)
+def test_a_story_s_words_are_weighed_in_the_context_the_reader_sees(title, text, context):
+    features = story_features(title, text, read_story(title, text))
+    assert features[f"context:{context}"] == 1.0
+    copies = [name for name in features if name.startswith(f"{context}|")]
+    if context == "acts":
+        assert not copies  # workers acting: the words count as they are
+    else:
+        assert f"{context}|w:strike" in copies or f"{context}|w:class action" in copies
+
+
 def test_a_saved_model_loads_back_with_the_same_scores(tmp_path):
     examples = _examples(_items())
     model = fit(examples, info={"note": "small"})

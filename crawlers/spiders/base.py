@@ -4,6 +4,11 @@ A spider crawls exactly one source. The entry points of the source (feeds,
 sitemaps or listing pages) decide the source's outcome; the article pages they
 lead to become ``FetchedPage`` items, failed ones included, so extraction can
 fall back to the feed entry and the run can report what went wrong.
+
+A user name and password in a source's URL are taken out of the URLs requested and sent
+as HTTP Basic authentication, by Scrapy's ``HttpAuthMiddleware``, to that URL's host and
+port only: not to robots.txt, nor to another host a redirect leads to. The outcome names
+URLs as ``display_url`` shows them.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -22,8 +28,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawlers.pipelines import PAGES_FAILED_STAT, PAGES_OK_STAT
-from crawlers.urls import in_domains, is_fetchable_url, without_fragment
+from crawlers.urls import in_domains, is_fetchable_url, without_fragment, without_secrets
 from pipeline.crawl_records import CrawlOutcome, CrawlStatus, FeedEntry, FetchedPage, Validators
+from pipeline.settings import split_credentials
 from pipeline.source_records import Source
 
 if TYPE_CHECKING:
@@ -82,7 +89,9 @@ class SourceTally:
         if self.stopped:
             status = "failed"  # unfinished: health notes why, and the source backs off
         errors = [self.stopped, *self.errors] if self.stopped else self.errors
-        error = "; ".join(errors) or ("nothing was fetched" if status == "failed" else None)
+        error = without_secrets("; ".join(errors)) or (
+            "nothing was fetched" if status == "failed" else None
+        )
         return CrawlOutcome(
             source_id=source_id,
             status=status,
@@ -114,6 +123,7 @@ class SourceSpider(scrapy.Spider):
         self.skip_urls = frozenset(skip_urls)
         self.validators: Mapping[str, Validators] = validators or {}
         self.tally = SourceTally()
+        self.credentials = _credentials_by_netloc(source.urls)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -128,6 +138,21 @@ class SourceSpider(scrapy.Spider):
     def callback_failed(self, failure: Failure, response: Response) -> None:
         """A bug in a callback: Scrapy logs the traceback; the outcome names it too."""
         self.tally.errors.append(f"{response.url}: error in the crawler: {failure.value!r}")
+
+    def source_request(self, url: str, **kwargs: Any) -> scrapy.Request:
+        """A request for ``url``, without a user name and password in it; the source's
+        credentials for its host and port, if any, go along as Basic authentication."""
+        url = split_credentials(url)[0]
+        netloc = _netloc(url)
+        if netloc in self.credentials:
+            username, password = self.credentials[netloc]
+            kwargs["meta"] = {
+                **kwargs.get("meta", {}),
+                "http_user": username,
+                "http_pass": password,
+                "http_auth_domain": netloc,  # compared with each request's host:port
+            }
+        return scrapy.Request(url, **kwargs)
 
     # --- bounds ----------------------------------------------------------------
 
@@ -152,7 +177,7 @@ class SourceSpider(scrapy.Spider):
         if not in_domains(url, self.source.allowed_domains) or not self.budget_left():
             return None
         self.tally.articles_requested += 1
-        return scrapy.Request(
+        return self.source_request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
@@ -257,6 +282,21 @@ def describe_failure(failure: Failure) -> tuple[int, str]:
     if isinstance(exc, IgnoreRequest):
         return 0, f"not fetched: {exc}"
     return 0, f"{type(exc).__name__}: {exc}"
+
+
+def _credentials_by_netloc(urls: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """The user name and password written into ``urls``, by the host:port they are for."""
+    found = {}
+    for url in urls:
+        bare, username, password = split_credentials(url)
+        if username is not None or password is not None:
+            found.setdefault(_netloc(bare), (username or "", password or ""))
+    return found
+
+
+def _netloc(url: str) -> str:
+    """``host[:port]`` of ``url`` in lower case, as Scrapy's ``HttpAuthMiddleware`` compares it."""
+    return urlsplit(url).netloc.lower()
 
 
 def _first_url(response: Response) -> str:

@@ -15,6 +15,7 @@ polled one crawler each spend their time starting crawlers.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from twisted.python.failure import Failure
 from crawlers.feeds import parse_feed
 from crawlers.spiders.base import SourceSpider, newest_first
 from crawlers.spiders.google_news import GoogleNews, ResolvesGoogleNewsLinks
+from crawlers.urls import display_url
 from pipeline.crawl_records import CrawlOutcome, Validators
 from pipeline.source_records import Source
 
@@ -49,13 +51,14 @@ class FeedSpider(ResolvesGoogleNewsLinks, SourceSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.urls:
-            yield scrapy.Request(
+            shown = display_url(url)  # validators and errors are kept under this name
+            yield self.source_request(
                 url,
                 callback=self.parse_feed,
                 errback=self.entry_point_failed,
-                headers=self._request_headers(url),
+                headers=self._request_headers(shown),
                 meta={"handle_httpstatus_list": [304]},
-                cb_kwargs={"feed_url": url},
+                cb_kwargs={"feed_url": shown},
                 dont_filter=True,
             )
 
@@ -75,7 +78,7 @@ class FeedSpider(ResolvesGoogleNewsLinks, SourceSpider):
         self.tally.items_seen += len(parsed.entries)
         for entry in newest_first(parsed.entries, lambda e: e.published):
             if not self.too_old(entry.published):
-                yield from self.entry_requests(entry)
+                yield from self.entry_requests(replace(entry, feed_url=feed_url))
 
     def _request_headers(self, feed_url: str) -> dict[str, str]:
         headers = {"Accept": FEED_ACCEPT}

@@ -40,7 +40,7 @@ class SiteSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.urls:
-            yield scrapy.Request(
+            yield self.source_request(
                 url,
                 callback=self.parse_listing,
                 errback=self.entry_point_failed,
@@ -65,7 +65,7 @@ class SiteSpider(SourceSpider):
                 self.tally.items_seen += 1
                 request = self.article_request(link.url)
             elif depth + 1 < self.source.max_depth and self.budget_left():
-                request = scrapy.Request(link.url, callback=self.parse_listing)
+                request = self.source_request(link.url, callback=self.parse_listing)
             else:
                 continue
             if request is not None:

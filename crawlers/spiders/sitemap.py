@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 
 from crawlers.sitemaps import SitemapEntry, parse_sitemap
 from crawlers.spiders.base import SourceSpider, describe_failure, newest_first
+from crawlers.urls import display_url
 from pipeline.crawl_records import FeedEntry
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class SitemapSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.urls:
-            yield scrapy.Request(
+            yield self.source_request(
                 url,
                 callback=self.parse_sitemap,
                 errback=self.entry_point_failed,
@@ -94,7 +95,8 @@ class SitemapSpider(SourceSpider):
             return
         self.tally.items_seen += len(document.entries)
         for entry in newest_first(wanted, lambda e: e.date):
-            request = self.article_request(entry.loc, entry=_feed_entry(entry, response.url))
+            sitemap_url = display_url(response.url)
+            request = self.article_request(entry.loc, entry=_feed_entry(entry, sitemap_url))
             if request is not None:
                 yield request
 
@@ -106,7 +108,7 @@ class SitemapSpider(SourceSpider):
             self.refused_because = self.refused_because or f"{limit} (from {url} on)"
             return
         self.sitemaps_requested += 1
-        yield scrapy.Request(
+        yield self.source_request(
             url,
             callback=self.parse_sitemap,
             errback=self.sitemap_failed,

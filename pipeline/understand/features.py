@@ -15,7 +15,13 @@ scores a story with it:
   length of ``TEXT_SCALE``;
 - ``e:000`` to ``e:255``: the lead's meaning, its unit-length mean token embedding
   (``pipeline.understand.embedding``) times ``EMBEDDING_SCALE``, so phrasings training never saw
-  still count by what they mean.
+  still count by what they mean;
+- ``context:*`` and the per-context copies of the words and the meaning (``tech|w:sues``,
+  ``untech_no_workers|e:017``): what the story is, as far as the reader can tell
+  (``story_context``). Where the reader tied no act to tech workers, the same words weigh
+  differently in a story naming a tech company (a regulator suing a gig platform), in one
+  naming none (a nurses' strike) and in one naming no workers at all (customers' class
+  action); the copies let the linear model learn those differences.
 
 No model: a few regular expressions over the lead and one embedding of it.
 """
@@ -30,6 +36,7 @@ from collections.abc import Iterable
 
 from pipeline.understand.deeds import ACTING, Reading
 from pipeline.understand.embedding import default_embedder
+from pipeline.understand.lexicon import lexicon
 from pipeline.understand.reader_score import score_reading
 
 LEAD_WORDS = 70
@@ -45,6 +52,9 @@ half no better, and more costs precision."""
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
 _WORD = re.compile(r"\S+")
+_CONTEXT_SEPARATOR = "|"
+ACTS = "acts"
+"""The context of a story whose reader found tech workers acting: its words count as they are."""
 _ACTORS = ("worker", "outsider", "shareholder", "management", "none")
 
 
@@ -73,7 +83,40 @@ def story_features(title: str, text: str, reading: Reading) -> dict[str, float]:
         weight = TEXT_SCALE / math.sqrt(len(terms))
         features.update((TEXT_PREFIX + term, weight) for term in terms)
     features.update(embedding_features(lead))
+    context = story_context(reading, features["reader:score"], lead)
+    features[f"context:{context}"] = 1.0
+    if context != ACTS:
+        prefix = context + _CONTEXT_SEPARATOR
+        features.update(
+            [(prefix + name, value) for name, value in features.items() if _is_lead_feature(name)]
+        )
     return features
+
+
+def story_context(reading: Reading, score: float, lead: str) -> str:
+    """What the story is as far as the reader tells: ``ACTS`` when its own score (``score``)
+    shows tech workers acting; otherwise ``tech`` when the story names a known tech company
+    or speaks of tech work, else ``untech``, each with ``_no_workers`` when ``lead`` names
+    no workers at all."""
+    if score > ACTING:
+        return ACTS
+    known = reading.tech_context or any(candidate.known for candidate in reading.candidates)
+    return ("tech" if known else "untech") + ("" if _names_workers(lead) else "_no_workers")
+
+
+def _names_workers(lead: str) -> bool:
+    words = lexicon()
+    return any(p.search(lead) for p in (words.worker, words.union, words.employer_bound))
+
+
+def _is_lead_feature(name: str) -> bool:
+    return name.startswith((TEXT_PREFIX, EMBEDDING_PREFIX))
+
+
+def is_text_feature(name: str) -> bool:
+    """Whether ``name`` is a word feature, or a context's copy of one (training keeps only
+    those seen in a few stories)."""
+    return name.rpartition(_CONTEXT_SEPARATOR)[2].startswith(TEXT_PREFIX)
 
 
 @functools.lru_cache(maxsize=8)
@@ -100,17 +143,18 @@ def reading_features(reading: Reading) -> dict[str, float]:
     if ranked:
         best = ranked[0]
         group = best.group
+        trust = group.trust if group else 0.0
         found.update(
             {
-                f"best:kind={best.kind}": 1.0,
+                f"best:kind={best.kind}": trust,
                 "best:value": best.value,
                 "best:tie": best.tie,
-                "best:trust": group.trust if group else 0.0,
-                "best:plural": float(bool(group and group.plural)),
+                "best:trust": trust,
+                "best:plural": trust * bool(group and group.plural),
                 "best:count": math.log10(group.count) / 5 if group and group.count else 0.0,
-                "best:employer": float(bool(group and group.employer)),
-                "best:lead": float(best.lead),
-                "best:negated": float(best.negated),
+                "best:employer": trust * bool(group and group.employer),
+                "best:lead": trust * best.lead,
+                "best:negated": trust * best.negated,
             }
         )
         found["reader:acting"] = min(sum(d.value > ACTING for d in ranked), 5) / 5

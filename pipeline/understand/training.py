@@ -24,7 +24,7 @@ import numpy as np
 from pipeline.understand.action_model import ACTIONS, ActionModel, action_features
 from pipeline.understand.deeds import Reading
 from pipeline.understand.evaluate import LabelledItem, action_key
-from pipeline.understand.features import TEXT_PREFIX, story_features
+from pipeline.understand.features import is_text_feature, story_features
 from pipeline.understand.model import LinearModel
 from pipeline.understand.reading import read_story
 from pipeline.understand.tagging import tags_of
@@ -36,7 +36,9 @@ DEFAULT_CORPUS = (
 """The labelled stories ``picket model train`` reads when given none (from a checkout)."""
 SEED = 20_240_501
 MIN_DF = 2
-C = 3.0
+C = 5.0
+"""The inverse regularization (of the action models too): grouped cross-validation of
+relevance found 3 to 8 alike (F1 within 0.003)."""
 CALIBRATION_FOLDS = 5
 _CERTAIN = 10.0  # the log-odds of an action every (or no) training story has
 
@@ -171,7 +173,7 @@ def _feature_names(examples: Iterable[Example]) -> list[str]:
     for ex in examples:
         seen.update(ex.features.keys())
     return sorted(
-        name for name, count in seen.items() if count >= MIN_DF or not name.startswith(TEXT_PREFIX)
+        name for name, count in seen.items() if count >= MIN_DF or not is_text_feature(name)
     )
 
 
