@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from crawlers.urls import display_url, without_secrets
 from pipeline.crawl_records import CrawlOutcome, FetchedPage, Validators
-from pipeline.records import from_json, to_json
+from pipeline.recordjson import from_json, to_json
 from pipeline.source_records import Source
 
 StreamKind = Literal["page", "outcome", "log"]

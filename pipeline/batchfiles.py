@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any, Protocol
 
 from pipeline.crawl_records import CrawlOutcome, FetchedPage
-from pipeline.records import Event, Story, from_json, to_json
+from pipeline.recordjson import from_json, to_json
+from pipeline.records import Event, Story
 
 RECORD_KINDS: dict[str, type] = {
     "page": FetchedPage,

@@ -186,7 +186,7 @@ def search(
     tags:ice) and title:/body: limit words to one part of the story.
     """
     from pipeline.display import shown_note, stories_table
-    from pipeline.records import to_json
+    from pipeline.recordjson import to_json
     from pipeline.store import StoryQuery
 
     text, filters = _checked_terms(query, {"companies": company, "actions": action, "tags": tag})
@@ -276,7 +276,7 @@ def events(obj: _Context, days: int | None, limit: int, urls: bool, as_json: boo
 
     Without --days, events of any date: a store of older news still shows its events.
     """
-    from pipeline.records import to_json
+    from pipeline.recordjson import to_json
     from pipeline.store.base import stories_of_events
     from pipeline.understand.events import undated_events
 

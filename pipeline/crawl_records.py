@@ -1,8 +1,8 @@
 """The records of a crawl: feed entries, fetched pages, extracted articles, how each
 source's crawl went, and what a run knows of the stories already stored.
 
-Frozen dataclasses like the story records of ``pipeline.records`` (whose ``to_json`` and
-``from_json`` carry them too) and the source records of ``pipeline.source_records``, kept
+Frozen dataclasses like the story records of ``pipeline.records`` (``pipeline.recordjson``
+carries them all) and the source records of ``pipeline.source_records``, kept
 apart from those so that the commands that only read stories or list sources
 (``picket search``, ``picket watches``, ``picket sources``) do not build them.
 """

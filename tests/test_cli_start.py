@@ -107,14 +107,14 @@ def test_search_loads_neither_the_other_commands_nor_what_it_does_not_show(tmp_p
 
 def test_search_builds_no_crawl_or_source_records(tmp_path):
     imported = imported_modules(tmp_path, "search", "walkout")
-    assert "pipeline.records" in imported
+    assert "pipeline.store.sqlite" in imported
     assert not imported & {"pipeline.crawl_records", "pipeline.source_records"}
 
 
-def test_listing_sources_builds_no_crawl_records(tmp_path):
+def test_listing_sources_builds_no_crawl_or_story_records(tmp_path):
     imported = imported_modules(tmp_path, "sources")
-    assert "pipeline.source_records" in imported
-    assert "pipeline.crawl_records" not in imported
+    assert {"pipeline.source_records", "pipeline.store.sqlite"} <= imported
+    assert not imported & {"pipeline.crawl_records", "pipeline.records"}
 
 
 def test_listing_watches_builds_no_records_and_no_time_zones(tmp_path):

@@ -18,7 +18,7 @@ from pipeline.extract.article import (
     extract_article,
     extract_text,
 )
-from pipeline.records import to_json
+from pipeline.recordjson import to_json
 
 GOLDEN_DIR = Path(__file__).parent / "golden" / "extraction"
 GOLDEN_BASE = "http://demo.test"

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
-from pipeline.records import Correction, Event, Story, Tags, from_json, to_json
+from pipeline.recordjson import from_json, to_json
+from pipeline.records import Correction, Event, Story, Tags
 from pipeline.source_records import SourceHealth
 from pipeline.store.base import TAG_FIELDS
 
