@@ -47,8 +47,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from crawlers.crawl import CrawlResult, crawl
-from pipeline.records import Source, Validators
+from pipeline.crawl_records import Validators
 from pipeline.settings import Settings, load_settings
+from pipeline.source_records import Source
 
 FIRST_PASS_GOAL_S = 60.0
 SECOND_PASS_GOAL_S = 10.0

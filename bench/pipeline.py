@@ -103,7 +103,7 @@ def _bench_module(name: str) -> ModuleType:
 
 def documents(pages: Sequence[BenchPage], count: int, *, fetched_at: datetime) -> Iterator:
     """``count`` fetched pages cycling through ``pages``, copy k of a page on its own host."""
-    from pipeline.records import FetchedPage
+    from pipeline.crawl_records import FetchedPage
 
     for n in range(count):
         page = pages[n % len(pages)]

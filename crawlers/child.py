@@ -31,8 +31,9 @@ from crawlers.lifeline import die_with_parent
 from crawlers.results import FULL_URLS_VARIABLE, CrawlJob, ResultWriter, read_job
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.urls import host_of, without_secrets
-from pipeline.records import CrawlOutcome, Politeness, Source
+from pipeline.crawl_records import CrawlOutcome
 from pipeline.settings import Settings, settings_from_json
+from pipeline.source_records import Politeness, Source
 
 if TYPE_CHECKING:
     from scrapy.crawler import AsyncCrawlerRunner

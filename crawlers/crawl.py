@@ -30,8 +30,9 @@ from crawlers.results import (
     write_job,
 )
 from crawlers.urls import display_url, without_secrets
-from pipeline.records import CrawlOutcome, FetchedPage, Source, Validators
+from pipeline.crawl_records import CrawlOutcome, FetchedPage, Validators
 from pipeline.settings import Settings, settings_json
+from pipeline.source_records import Source
 
 logger = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ import feedparser
 import lxml.etree
 import lxml.html
 
+from pipeline.crawl_records import FeedEntry
 from pipeline.field_caps import SUMMARY_MAX_CHARS, TITLE_MAX_CHARS, capped
-from pipeline.records import FeedEntry
 
 logger = logging.getLogger(__name__)
 

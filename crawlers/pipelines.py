@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from crawlers.results import ResultWriter
-from pipeline.records import FetchedPage
+from pipeline.crawl_records import FetchedPage
 
 if TYPE_CHECKING:
     from typing import Self

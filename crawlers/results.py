@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from crawlers.urls import display_url, without_secrets
-from pipeline.records import CrawlOutcome, FetchedPage, Source, Validators, from_json, to_json
+from pipeline.crawl_records import CrawlOutcome, FetchedPage, Validators
+from pipeline.recordjson import from_json, to_json
+from pipeline.source_records import Source
 
 StreamKind = Literal["page", "outcome", "log"]
 

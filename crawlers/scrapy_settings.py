@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pipeline.records import Source
 from pipeline.settings import Settings
+from pipeline.source_records import Source
 
 RETRY_HTTP_CODES = (408, 429, 500, 502, 503, 504)
 RETRY_BACKOFF_BASE_S = 0.25  # 0.25 + 0.5 + 1 s: three retries within the default wait budget

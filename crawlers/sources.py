@@ -13,8 +13,8 @@ from typing import Any
 from crawlers.urls import display_url, is_fetchable_url
 from pipeline.configfile import ConfigFileError, read_yaml
 from pipeline.fieldrules import FieldRule
-from pipeline.records import SOURCE_KINDS, Politeness, Source
 from pipeline.settings import ConfigError
+from pipeline.source_records import SOURCE_KINDS, Politeness, Source
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 

@@ -14,7 +14,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, Protocol
 
-from pipeline.records import CrawlOutcome, Event, FetchedPage, Story, from_json, to_json
+from pipeline.crawl_records import CrawlOutcome, FetchedPage
+from pipeline.recordjson import from_json, to_json
+from pipeline.records import Event, Story
 
 RECORD_KINDS: dict[str, type] = {
     "page": FetchedPage,

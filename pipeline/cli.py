@@ -3,6 +3,7 @@ export, label and review."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
@@ -53,13 +54,36 @@ class _Context:
 pass_context = click.make_pass_decorator(_Context)
 
 
+_PLUG_INS: dict[str, tuple[str, str]] = {
+    "watches": ("pipeline.alerts.cli", "watches"),
+    "alerts": ("pipeline.alerts.cli", "alerts"),
+    "index": ("pipeline.store.cli", "index_group"),
+    "kibana": ("pipeline.store.cli", "kibana_group"),
+    "stats": ("pipeline.store.cli", "stats_command"),
+    "label": ("pipeline.label_cli", "label_group"),
+    "review": ("pipeline.label_cli", "review_command"),
+}
+"""Commands that live in their own package: name -> (module, attribute), imported only
+when the command runs or the help lists it."""
+
+
 class _PicketGroup(click.Group):
-    """The command group that turns a user's mistake into its message and exit code 1.
+    """The command group that turns a user's mistake into its message and exit code 1,
+    and loads the plug-in commands (``_PLUG_INS``) only when they are asked for.
 
     A wrong setting or configuration file, a path picket cannot use and a store that
     cannot do its work end any command, or its sub-commands, the same way: one
     ``Error: ...`` message naming what to fix, never a traceback.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_PLUG_INS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _PLUG_INS and cmd_name not in self.commands:
+            module, attribute = _PLUG_INS[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         from pipeline.settings import ConfigError, path_setting_error
@@ -162,7 +186,7 @@ def search(
     tags:ice) and title:/body: limit words to one part of the story.
     """
     from pipeline.display import shown_note, stories_table
-    from pipeline.records import to_json
+    from pipeline.recordjson import to_json
     from pipeline.store import StoryQuery
 
     text, filters = _checked_terms(query, {"companies": company, "actions": action, "tags": tag})
@@ -252,7 +276,7 @@ def events(obj: _Context, days: int | None, limit: int, urls: bool, as_json: boo
 
     Without --days, events of any date: a store of older news still shows its events.
     """
-    from pipeline.records import to_json
+    from pipeline.recordjson import to_json
     from pipeline.store.base import stories_of_events
     from pipeline.understand.events import undated_events
 
@@ -443,20 +467,3 @@ def _store(settings: Settings) -> AbstractContextManager[StoryStore]:
     from pipeline.store.cli import opened_store
 
     return opened_store(settings)
-
-
-from pipeline.alerts.cli import alerts, watches  # noqa: E402  (registered last, as a plug-in)
-
-main.add_command(watches)
-main.add_command(alerts)
-
-from pipeline.store.cli import index_group, kibana_group, stats_command  # noqa: E402
-
-main.add_command(index_group)
-main.add_command(kibana_group)
-main.add_command(stats_command)
-
-from pipeline.label_cli import label_group, review_command  # noqa: E402
-
-main.add_command(label_group)
-main.add_command(review_command)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
-import shutil
+import sys
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pipeline.records import Event, Source, SourceHealth, Story
-
-if TYPE_CHECKING:  # annotations only: the listings that print no tags need no vocabulary
+if TYPE_CHECKING:  # annotations only: each listing loads only what it shows
+    from pipeline.records import Event, Story
+    from pipeline.source_records import Source, SourceHealth
     from pipeline.vocabulary import Term
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -55,8 +56,21 @@ class TerminalLogHandler(logging.Handler):
 
 def output_width() -> int:
     """The terminal's width (or ``COLUMNS``); 160 when the output is not a terminal (a log,
-    a pipe), where lines may be long."""
-    return shutil.get_terminal_size((160, 24)).columns
+    a pipe), where lines may be long.
+
+    ``shutil.get_terminal_size``'s rule for the width, without loading shutil (and the
+    compression modules it imports) for it.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 160
+    except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+        return 160
 
 
 def table_text(
@@ -289,6 +303,8 @@ def sources_table(sources: Sequence[Source], health: Mapping[str, SourceHealth])
 def _health_row(
     source_id: str, kind: str, enabled: str, health: Mapping[str, SourceHealth]
 ) -> tuple[str, ...]:
+    from pipeline.source_records import SourceHealth  # only `picket sources` shows health
+
     h = health.get(source_id) or SourceHealth(source_id=source_id)
     return (
         source_id,

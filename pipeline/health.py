@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pipeline.records import CrawlOutcome, SourceHealth
+from pipeline.crawl_records import CrawlOutcome
+from pipeline.source_records import SourceHealth
 
 MAX_BACKOFF = timedelta(days=1)
 

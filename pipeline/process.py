@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from pipeline.crawl_records import Article, FetchedPage, KnownStory
 from pipeline.extract.article import ExtractionError, byline_authors, extract_article
-from pipeline.records import Article, Event, FetchedPage, KnownStory, Story
+from pipeline.records import Event, Story
 from pipeline.understand.action_model import story_tags
 from pipeline.understand.dedup import (
     DuplicateIndex,

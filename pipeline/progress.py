@@ -12,7 +12,7 @@ import logging
 from types import TracebackType
 from typing import Protocol
 
-from pipeline.records import CrawlOutcome
+from pipeline.crawl_records import CrawlOutcome
 
 log = logging.getLogger(__name__)
 

@@ -400,6 +400,6 @@ def fts_text(text: str) -> str:
 @functools.cache
 def _stop_word() -> re.Pattern[str]:
     """Matches a stop word; compiled when text is first indexed, not for every command."""
-    from pipeline.understand.wordgate import trie_pattern
+    from pipeline.understand.wordtrie import trie_pattern
 
     return re.compile(r"\b(?:" + trie_pattern(ENGLISH_STOP_WORDS) + r")\b", re.IGNORECASE)

@@ -1,92 +1,17 @@
-"""The typed records that pass between picket's stages.
+"""The typed records of stories, as the pipeline understands them and the store keeps them.
 
-Every stage takes and returns these frozen dataclasses, so a crawler, the pure
-core and a store agree on one shape. ``to_json``/``from_json`` turn them into
-plain JSON-able dicts for files between processes and for storage.
+Every stage takes and returns frozen dataclasses, so a crawler, the pure core and a store
+agree on one shape: the stories, their relevance and tags, events and people's
+corrections here, the records of a crawl in ``pipeline.crawl_records`` and of a source
+in ``pipeline.source_records``.
+``pipeline.recordjson`` turns any of them into plain JSON-able dicts for files between
+processes and for storage.
 """
 
 from __future__ import annotations
 
-import base64
-import dataclasses
-import functools
-import types
-import typing
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
-
-SourceKind = Literal["feed", "sitemap", "site"]
-SOURCE_KINDS: tuple[str, ...] = typing.get_args(SourceKind)
-
-
-@dataclass(frozen=True, slots=True)
-class Politeness:
-    """Per-source overrides of the crawl's polite defaults; ``None`` keeps the default."""
-
-    delay_s: float | None = None
-    concurrency: int | None = None
-    timeout_s: float | None = None
-    max_bytes: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One entry of ``config/sources.yaml``."""
-
-    id: str
-    kind: SourceKind
-    urls: tuple[str, ...]
-    name: str = ""
-    enabled: bool = True
-    politeness: Politeness = field(default_factory=Politeness)
-    max_depth: int = 2
-    max_items: int = 200
-    max_age_days: int | None = None
-    allowed_domains: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
-    """What a feed said about one item, kept so extraction can fall back to it."""
-
-    link: str
-    title: str = ""
-    summary: str = ""
-    published: datetime | None = None
-    feed_url: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class FetchedPage:
-    """One article page as the crawler got it (or failed to get it)."""
-
-    source_id: str
-    url: str
-    final_url: str
-    status: int
-    fetched_at: datetime
-    body: bytes = b""
-    content_type: str = ""
-    entry: FeedEntry | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """What extraction found in a page (or, with ``fallback``, in its feed entry)."""
-
-    url: str
-    title: str
-    text: str
-    authors: tuple[str, ...] = ()
-    published: datetime | None = None
-    language: str | None = None
-    canonical_url: str | None = None
-    site_name: str | None = None
-    description: str | None = None
-    fallback: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,37 +82,6 @@ class Correction:
 
 
 @dataclass(frozen=True, slots=True)
-class KnownStory:
-    """What a run needs of a stored story to tell copies of it and join its event.
-
-    No text: the near-duplicate ``signature`` stands in for it. Only a story stored
-    without a signature comes with its ``text``, to compute one from.
-    """
-
-    id: str
-    title: str
-    content_hash: str
-    first_seen: datetime | None
-    event_id: str | None = None
-    duplicate_of: str | None = None
-    signature: bytes | None = None
-    text: str = ""
-
-    @classmethod
-    def of(cls, story: Story, signature: bytes | None) -> KnownStory:
-        return cls(
-            id=story.id,
-            title=story.title,
-            content_hash=story.content_hash,
-            first_seen=story.first_seen,
-            event_id=story.event_id,
-            duplicate_of=story.duplicate_of,
-            signature=signature,
-            text="" if signature else story.text,
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class Event:
     """One collective action as covered by one or more stories."""
 
@@ -199,95 +93,3 @@ class Event:
     outlets: tuple[str, ...] = ()
     tags: Tags = field(default_factory=Tags)
     keywords: tuple[str, ...] = ()  # words of its stories' titles and ledes, to match later ones
-
-
-@dataclass(frozen=True, slots=True)
-class Validators:
-    """HTTP validators of one feed URL, sent back for a conditional GET."""
-
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-CrawlStatus = Literal["ok", "not_modified", "failed"]
-
-
-@dataclass(frozen=True, slots=True)
-class CrawlOutcome:
-    """How one source's crawl went; the store folds it into ``SourceHealth``."""
-
-    source_id: str
-    status: CrawlStatus
-    attempted_at: datetime
-    http_status: int | None = None
-    error: str | None = None
-    items_seen: int = 0
-    validators: tuple[Validators, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SourceHealth:
-    """A source's crawl history as data, shown by ``picket sources``."""
-
-    source_id: str
-    last_attempt: datetime | None = None
-    last_success: datetime | None = None
-    consecutive_failures: int = 0
-    last_status: str | None = None
-    last_error: str | None = None
-    items_seen: int = 0
-    next_due: datetime | None = None
-
-
-# --- JSON round trip -------------------------------------------------------------
-
-
-def to_json(record: Any) -> Any:
-    """A JSON-able form of a record (datetimes as ISO 8601, bytes as base64)."""
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: to_json(getattr(record, f.name)) for f in dataclasses.fields(record)}
-    if isinstance(record, datetime):
-        return record.isoformat()
-    if isinstance(record, bytes):
-        return base64.b64encode(record).decode("ascii")
-    if isinstance(record, (tuple, list)):
-        return [to_json(v) for v in record]
-    if isinstance(record, Mapping):
-        return {k: to_json(v) for k, v in record.items()}
-    return record
-
-
-def from_json(cls: type, data: Mapping[str, Any]) -> Any:
-    """Rebuild a record of type ``cls`` from ``to_json`` output."""
-    hints = _type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _decode(hints[f.name], data[f.name])
-    return cls(**kwargs)
-
-
-@functools.cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    """A record's field types, resolved once (resolving them costs more than decoding)."""
-    return typing.get_type_hints(cls)
-
-
-def _decode(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _decode(inner[0], value)
-    if origin is tuple:
-        (item, *_) = typing.get_args(hint)
-        return tuple(_decode(item, v) for v in value)
-    if hint is datetime:
-        return datetime.fromisoformat(value)
-    if hint is bytes:
-        return base64.b64decode(value)
-    if dataclasses.is_dataclass(hint):
-        return from_json(hint, value)
-    return value

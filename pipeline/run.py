@@ -17,12 +17,14 @@ from crawlers.crawl import CrawlResult, crawl
 from crawlers.sources import load_sources
 from pipeline.alerts import AlertSummary, run_alerts
 from pipeline.alerts.watches import WatchesFileMissing
+from pipeline.crawl_records import CrawlOutcome, FetchedPage
 from pipeline.health import fold_outcome, is_due
 from pipeline.process import ProcessedBatch, StoryProcessor
 from pipeline.progress import LoggedProgress, RunProgress
-from pipeline.records import CrawlOutcome, FetchedPage, Source, Story
+from pipeline.records import Story
 from pipeline.runlock import run_lock
 from pipeline.settings import Settings
+from pipeline.source_records import Source
 from pipeline.store import StoreError, StoryStore, UpsertResult, open_store
 
 log = logging.getLogger(__name__)

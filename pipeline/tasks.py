@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 from crawlers.sources import load_sources
 from pipeline.batchfiles import read_batch, write_batch
+from pipeline.crawl_records import CrawlOutcome, FetchedPage
 from pipeline.health import is_due
 from pipeline.process import ProcessedBatch
-from pipeline.records import CrawlOutcome, FetchedPage, Source, SourceHealth
 from pipeline.run import (
     crawl_sources,
     store_batch,
@@ -33,6 +33,7 @@ from pipeline.run import (
     understand_pages,
 )
 from pipeline.settings import SETTING_FIELDS, Settings, load_settings
+from pipeline.source_records import Source, SourceHealth
 from pipeline.store import open_store
 
 if TYPE_CHECKING:

@@ -12,7 +12,6 @@ are the gazetteer's names, reached from an alias or a ticker too.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -240,6 +239,8 @@ def _check_company(value: str) -> Checked:
 
 def nearest_value(key: str, candidates: Mapping[str, str]) -> str | None:
     """The candidate whose key starts with ``key``, or else is nearest to it."""
+    import difflib  # only for a "did you mean"
+
     key = key.casefold()
     starting = sorted(c for c in candidates if c.startswith(key))
     found = starting or difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.6)

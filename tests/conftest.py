@@ -13,8 +13,8 @@ from opensearch_node import NodeUnavailable, OpenSearchNode, start_node
 from smtpserver import SmtpServer
 
 from crawlers.crawl import CrawlResult, crawl
-from pipeline.records import Source
 from pipeline.settings import load_settings
+from pipeline.source_records import Source
 from pipeline.store.engine import EngineStore
 
 FIXTURE_SITE = Path(__file__).parent / "data" / "site"

@@ -16,7 +16,8 @@ from synthetic_stories import one_story
 
 from pipeline.cli import main
 from pipeline.demo.server import DemoSite
-from pipeline.records import Event, SourceHealth, Tags
+from pipeline.records import Event, Tags
+from pipeline.source_records import SourceHealth
 from pipeline.store.sqlite import SQLiteStore
 
 
@@ -47,10 +48,25 @@ def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout if result.exit_code == 0 else result.output
 
 
+EVERY_COMMAND = (
+    *("run", "demo", "search", "tags", "sources", "events", "eval", "export", "model"),
+    *("watches", "alerts", "index", "kibana", "stats", "label", "review"),
+)
+
+
 def test_every_command_has_help():
-    for command in ("run", "demo", "search", "sources", "events", "eval", "export", "model"):
+    for command in EVERY_COMMAND:
         code, output = invoke({}, command, "--help")
         assert code == 0 and "Usage:" in output, command
+
+
+def test_help_lists_every_command_with_what_it_does():
+    code, output = invoke({}, "--help")
+    assert code == 0
+    listed = dict(line.split(None, 1) for line in output.split("Commands:")[1].strip().splitlines())
+    assert sorted(listed) == sorted(EVERY_COMMAND)
+    assert listed["watches"].startswith("Saved queries")
+    assert listed["review"].startswith("Label the recent stories")
 
 
 def test_wrong_setting_is_named_and_stops_the_run(env):

@@ -36,13 +36,18 @@ try:
 except SystemExit:
     pass
 with open(report, "w", encoding="utf-8") as file:
-    json.dump(sorted({name.split(".")[0] for name in sys.modules}), file)
+    json.dump(sorted(sys.modules), file)
 """
 
 
 def imported_packages(tmp_path: Path, *args: str, terminal: bool = False) -> set[str]:
-    """The top-level packages ``picket ARGS`` imported; with ``terminal``, its output and
-    log lines go to a terminal (a pseudo-terminal), else to pipes."""
+    """The top-level packages ``picket ARGS`` imported."""
+    return {name.split(".")[0] for name in imported_modules(tmp_path, *args, terminal=terminal)}
+
+
+def imported_modules(tmp_path: Path, *args: str, terminal: bool = False) -> set[str]:
+    """The modules ``picket ARGS`` imported; with ``terminal``, its output and log lines go
+    to a terminal (a pseudo-terminal), else to pipes."""
     (tmp_path / "watches.yaml").write_text("watches: []\n", encoding="utf-8")
     env = {
         "PICKET_DB_PATH": str(tmp_path / "picket.db"),
@@ -91,3 +96,29 @@ def test_on_a_terminal_rich_waits_for_a_log_line(tmp_path, args):
     imported = imported_packages(tmp_path, *args, terminal=True)
     assert "pipeline" in imported
     assert "rich" not in imported
+
+
+def test_search_loads_neither_the_other_commands_nor_what_it_does_not_show(tmp_path):
+    imported = imported_modules(tmp_path, "search", "companies:Amazon OR walkout")
+    assert not imported & {"pipeline.alerts.cli", "pipeline.label_cli"}  # plug-in commands
+    assert not imported & {"shutil", "difflib"}  # the terminal's width; a "did you mean"
+    assert "pipeline.understand.wordgate" not in imported  # reads no story text
+
+
+def test_search_builds_no_crawl_or_source_records(tmp_path):
+    imported = imported_modules(tmp_path, "search", "walkout")
+    assert "pipeline.store.sqlite" in imported
+    assert not imported & {"pipeline.crawl_records", "pipeline.source_records"}
+
+
+def test_listing_sources_builds_no_crawl_or_story_records(tmp_path):
+    imported = imported_modules(tmp_path, "sources")
+    assert {"pipeline.source_records", "pipeline.store.sqlite"} <= imported
+    assert not imported & {"pipeline.crawl_records", "pipeline.records"}
+
+
+def test_listing_watches_builds_no_records_and_no_time_zones(tmp_path):
+    imported = imported_modules(tmp_path, "watches", "list")
+    assert "pipeline.alerts.watches" in imported
+    assert not imported & {"pipeline.records", "pipeline.crawl_records", "zoneinfo"}
+    assert "pipeline.source_records" not in imported

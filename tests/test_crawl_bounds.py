@@ -18,9 +18,9 @@ from httpserver import LocalServer, RecordedRequest, Reply, Slow
 from test_hostile_fetch import settings_in as quick_settings_in
 
 from crawlers.spiders.sitemap import MAX_SITEMAPS_PER_SOURCE
-from pipeline.records import Source
 from pipeline.run import run_once
 from pipeline.settings import Settings, load_settings
+from pipeline.source_records import Source
 from pipeline.store.sqlite import SQLiteStore
 
 pytestmark = pytest.mark.timeout(120)

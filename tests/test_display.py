@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from synthetic_stories import one_story
 
 from pipeline.display import events_table, sources_table, stories_table
-from pipeline.records import Event, Source, SourceHealth, Tags
+from pipeline.records import Event, Tags
+from pipeline.source_records import Source, SourceHealth
 
 
 def test_titles_are_not_markup_and_lose_terminal_escapes(monkeypatch):

@@ -17,19 +17,13 @@ import pytest
 from engine_testing import open_test_store, unique_prefix
 
 from crawlers.crawl import crawl
+from pipeline.crawl_records import CrawlOutcome, Validators
 from pipeline.demo.run import demo_sources
 from pipeline.demo.server import DemoSite
-from pipeline.records import (
-    CrawlOutcome,
-    Event,
-    Relevance,
-    Source,
-    SourceHealth,
-    Story,
-    Validators,
-)
+from pipeline.records import Event, Relevance, Story
 from pipeline.run import run_once
 from pipeline.settings import Settings, load_settings
+from pipeline.source_records import Source, SourceHealth
 from pipeline.store import StoreError, StoryQuery, StoryStore, open_store
 from pipeline.store.engine import EngineStore
 from pipeline.store.outbox import Outbox

@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from synthetic_stories import make_stories
 
+from pipeline.crawl_records import CrawlOutcome, Validators
 from pipeline.query import SEARCHED_FIELDS, QuerySyntaxError, parse_query, to_engine_query
-from pipeline.records import CrawlOutcome, Event, SourceHealth, Story, Tags, Validators
+from pipeline.records import Event, Story, Tags
+from pipeline.source_records import SourceHealth
 from pipeline.store import TAG_FIELDS, StoreError, StoryQuery
 from pipeline.store.engine_documents import (
     BulkAction,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.crawl_records import FeedEntry, FetchedPage
 from pipeline.extract.article import (
     MIN_TEXT_CHARS,
     ExtractionError,
@@ -17,7 +18,7 @@ from pipeline.extract.article import (
     extract_article,
     extract_text,
 )
-from pipeline.records import FeedEntry, FetchedPage, to_json
+from pipeline.recordjson import to_json
 
 GOLDEN_DIR = Path(__file__).parent / "golden" / "extraction"
 GOLDEN_BASE = "http://demo.test"

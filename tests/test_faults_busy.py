@@ -30,10 +30,10 @@ import yaml
 from httpserver import LocalServer, Slow
 
 import pipeline.run
-from pipeline.records import Source
 from pipeline.run import run_once
 from pipeline.runlock import LOCK_NAME
 from pipeline.settings import load_settings
+from pipeline.source_records import Source
 
 PICKET = "import sys; from pipeline.cli import main; sys.exit(main())"
 NOW = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)

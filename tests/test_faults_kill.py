@@ -40,7 +40,7 @@ from smtpserver import SmtpServer
 
 from pipeline.demo.run import demo_sources
 from pipeline.demo.server import DemoSite
-from pipeline.records import Source
+from pipeline.source_records import Source
 
 pytestmark = [pytest.mark.slow, pytest.mark.smtp]
 

@@ -23,9 +23,9 @@ from httpserver import LocalServer, Oversized, Redirect, Static, Text
 from picket_env import settings_in
 from smtpserver import SmtpServer
 
-from pipeline.records import Source
 from pipeline.run import run_once
 from pipeline.settings import Settings
+from pipeline.source_records import Source
 from pipeline.store.base import StoryQuery
 from pipeline.store.sqlite import SQLiteStore
 

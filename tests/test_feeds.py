@@ -12,7 +12,8 @@ from httpserver import FailFirst, Gzip, Oversized, Redirect, Slow, Static, Statu
 
 from crawlers.feeds import parse_feed
 from crawlers.middlewares import retry_after_seconds
-from pipeline.records import Politeness, Source, Validators
+from pipeline.crawl_records import Validators
+from pipeline.source_records import Politeness, Source
 
 SLOWER = Politeness(delay_s=0.1)
 RSS_ARTICLES = {

@@ -26,8 +26,8 @@ from test_hostile_secrets import picket
 import crawlers.crawl
 from crawlers.sources import SourceConfigError, parse_sources
 from crawlers.urls import display_url
-from pipeline.records import Source
 from pipeline.settings import load_settings
+from pipeline.source_records import Source
 from pipeline.store.sqlite import SQLiteStore
 from pipeline.tasks import crawl_batch
 

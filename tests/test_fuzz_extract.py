@@ -14,8 +14,8 @@ from fuzzing import FUZZ, TRICKY_TEXT, html_documents
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from pipeline.crawl_records import Article, FeedEntry, FetchedPage
 from pipeline.extract.article import ExtractionError, extract_article
-from pipeline.records import Article, FeedEntry, FetchedPage
 
 FETCHED_AT = datetime(2025, 6, 2, 12, 0, tzinfo=UTC)
 CONTENT_TYPES = st.sampled_from(

@@ -21,8 +21,8 @@ from httpserver import LocalServer, RecordedRequest, Reply, Text
 from test_hostile_fetch import settings_in
 
 from crawlers.googlenews import BATCHEXECUTE_PATH, decode_offline, encode_article_id
-from pipeline.records import Source
 from pipeline.run import run_once
+from pipeline.source_records import Source
 from pipeline.store.sqlite import SQLiteStore
 
 NOW = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)

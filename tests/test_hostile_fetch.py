@@ -21,9 +21,10 @@ import picket_env
 import pytest
 from httpserver import LocalServer, Redirect, Text
 
-from pipeline.records import Source, SourceHealth, Story
+from pipeline.records import Story
 from pipeline.run import run_once
 from pipeline.settings import Settings
+from pipeline.source_records import Source, SourceHealth
 from pipeline.store.sqlite import SQLiteStore
 
 NOW = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)

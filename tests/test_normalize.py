@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from pipeline.crawl_records import Article, FeedEntry, FetchedPage
 from pipeline.field_caps import (
     AUTHOR_MAX_CHARS,
     AUTHORS_MAX,
@@ -16,7 +17,6 @@ from pipeline.field_caps import (
     TEXT_MAX_CHARS,
     TITLE_MAX_CHARS,
 )
-from pipeline.records import Article, FeedEntry, FetchedPage
 from pipeline.understand.normalize import (
     clean_text,
     content_hash,

@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from synthetic_stories import make_stories
 
-from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Tags, Validators
+from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
+from pipeline.records import Event, Tags
+from pipeline.source_records import SourceHealth
 from pipeline.store import StoryQuery
 from pipeline.store.engine_mappings import MAPPING_VERSION
 from pipeline.store.transport import EngineHTTPError

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from pipeline.crawl_records import FetchedPage
 from pipeline.demo.server import demo_site_root
 from pipeline.extract.article import extract_article
 from pipeline.process import StoryProcessor, understand
-from pipeline.records import FetchedPage
 
 NOW = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
 BYLINE = '<div class="byline">By <span class="author">Rosa Whitfield</span></div>'

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pipeline.crawl_records import CrawlOutcome, Validators
 from pipeline.health import MAX_BACKOFF, fold_outcome
-from pipeline.records import CrawlOutcome, Event, Relevance, SourceHealth, Story, Tags, Validators
+from pipeline.records import Event, Relevance, Story, Tags
+from pipeline.source_records import SourceHealth
 from pipeline.store.engine_documents import (
     BulkAction,
     event_document,

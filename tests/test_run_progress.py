@@ -11,10 +11,11 @@ import pytest
 from picket_env import settings_in
 from rich.console import Console
 
+from pipeline.crawl_records import CrawlOutcome
 from pipeline.demo.server import DemoSite
 from pipeline.progress import LoggedProgress, TerminalProgress
-from pipeline.records import CrawlOutcome, Source
 from pipeline.run import run_once
+from pipeline.source_records import Source
 
 
 class Recorder:

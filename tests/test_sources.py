@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawlers.sources import SourceConfigError, load_sources
-from pipeline.records import Politeness, Source
+from pipeline.source_records import Politeness, Source
 
 DEFAULT_SOURCES = Path(__file__).resolve().parents[1] / "config" / "sources.yaml"
 

@@ -13,7 +13,7 @@ from httpserver import Status
 import crawlers.crawl
 from crawlers.sitemaps import parse_sitemap
 from crawlers.urls import in_domains, is_public_address, looks_like_article_url
-from pipeline.records import Source
+from pipeline.source_records import Source
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"

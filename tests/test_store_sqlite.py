@@ -8,17 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
 from pipeline.query import QuerySyntaxError
-from pipeline.records import (
-    CrawlOutcome,
-    Event,
-    KnownStory,
-    Relevance,
-    SourceHealth,
-    Story,
-    Tags,
-    Validators,
-)
+from pipeline.records import Event, Relevance, Story, Tags
+from pipeline.source_records import SourceHealth
 from pipeline.store import StoreError, StoryQuery
 from pipeline.store.sqlite import SQLiteStore
 

@@ -8,8 +8,9 @@ from importlib import resources
 import pytest
 
 from pipeline import process
+from pipeline.crawl_records import Article, FetchedPage
 from pipeline.extract.article import extract_text
-from pipeline.records import Article, FetchedPage, Tags
+from pipeline.records import Tags
 from pipeline.understand.lexicon import parse_count
 from pipeline.understand.reading import issue_tags, read_story
 from pipeline.understand.sentences import sentences

@@ -12,8 +12,9 @@ from types import SimpleNamespace
 import pytest
 
 from pipeline.batchfiles import read_batch, write_batch
-from pipeline.records import CrawlOutcome, FeedEntry, FetchedPage, Source, SourceHealth
+from pipeline.crawl_records import CrawlOutcome, FeedEntry, FetchedPage
 from pipeline.settings import load_settings
+from pipeline.source_records import Source, SourceHealth
 from pipeline.tasks import (
     backfill_range,
     backing_off,

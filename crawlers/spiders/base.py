@@ -29,8 +29,9 @@ from twisted.python.failure import Failure
 
 from crawlers.pipelines import PAGES_FAILED_STAT, PAGES_OK_STAT
 from crawlers.urls import in_domains, is_fetchable_url, without_fragment, without_secrets
-from pipeline.records import CrawlOutcome, CrawlStatus, FeedEntry, FetchedPage, Source, Validators
+from pipeline.crawl_records import CrawlOutcome, CrawlStatus, FeedEntry, FetchedPage, Validators
 from pipeline.settings import split_credentials
+from pipeline.source_records import Source
 
 if TYPE_CHECKING:
     from typing import Self

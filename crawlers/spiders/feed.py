@@ -28,7 +28,8 @@ from crawlers.feeds import parse_feed
 from crawlers.spiders.base import SourceSpider, newest_first
 from crawlers.spiders.google_news import GoogleNews, ResolvesGoogleNewsLinks
 from crawlers.urls import display_url
-from pipeline.records import CrawlOutcome, Source, Validators
+from pipeline.crawl_records import CrawlOutcome, Validators
+from pipeline.source_records import Source
 
 if TYPE_CHECKING:
     from typing import Self

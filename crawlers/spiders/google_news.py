@@ -31,7 +31,7 @@ from crawlers.googlenews import (
 )
 from crawlers.linkcache import ResolvedLinks
 from crawlers.spiders.base import describe_failure
-from pipeline.records import FeedEntry
+from pipeline.crawl_records import FeedEntry
 
 if TYPE_CHECKING:
     from crawlers.spiders.base import SourceSpider

@@ -19,7 +19,7 @@ from scrapy.linkextractors import LinkExtractor
 
 from crawlers.spiders.base import SourceSpider
 from crawlers.urls import host_of, in_domains, looks_like_article_url
-from pipeline.records import FeedEntry, FetchedPage
+from pipeline.crawl_records import FeedEntry, FetchedPage
 
 PUBLISHED_META = (
     'meta[property="article:published_time"]::attr(content)',

@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 from crawlers.sitemaps import SitemapEntry, parse_sitemap
 from crawlers.spiders.base import SourceSpider, describe_failure, newest_first
 from crawlers.urls import display_url
-from pipeline.records import FeedEntry
+from pipeline.crawl_records import FeedEntry
 
 logger = logging.getLogger(__name__)
 

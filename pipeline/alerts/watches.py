@@ -13,14 +13,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.alerts.schedule import DELIVERIES, WEEKDAYS, DigestSchedule
 from pipeline.configfile import ConfigFileError, read_yaml
 from pipeline.query import Node, QuerySyntaxError, parse_query
-from pipeline.records import Story
 from pipeline.settings import ConfigError, Settings
+
+if TYPE_CHECKING:  # annotations only: listing watches reads no story
+    from pipeline.records import Story
 
 Delivery = Literal["instant", "hourly", "daily", "weekly"]
 FILTER_LISTS: tuple[str, ...] = ("companies", "actions", "struggles", "tags", "outlets")
@@ -302,6 +303,8 @@ def _recipients(value: Any) -> tuple[str, ...]:
 def _timezone(value: Any) -> str:
     if not isinstance(value, str):
         raise WatchError("'timezone' must be a time zone name like Europe/Berlin")
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only watches with a time zone
+
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -11,9 +11,9 @@ from pathlib import Path
 from pipeline.alerts.mailer import outbox_subjects
 from pipeline.demo.server import DemoSite
 from pipeline.display import events_table, stories_table
-from pipeline.records import Source
 from pipeline.run import run_once
 from pipeline.settings import Settings, updated_settings
+from pipeline.source_records import Source
 from pipeline.store import StoryQuery, open_store
 from pipeline.store.base import stories_of_events
 from pipeline.understand.events import undated_events

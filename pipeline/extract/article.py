@@ -30,9 +30,9 @@ import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
+from pipeline.crawl_records import Article, FeedEntry, FetchedPage
 from pipeline.extract.html_tree import PageHead, page_tree, parse_html
 from pipeline.extract.page_metadata import page_article, page_byline
-from pipeline.records import Article, FeedEntry, FetchedPage
 
 LOGGER = logging.getLogger(__name__)
 

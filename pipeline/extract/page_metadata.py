@@ -21,8 +21,8 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
+from pipeline.crawl_records import Article
 from pipeline.extract.html_tree import PageHead
-from pipeline.records import Article
 
 LOGGER = logging.getLogger(__name__)
 

@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:  # annotations only: the CLI imports this module for --help
-    from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
+    from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
+    from pipeline.records import Event, Story
+    from pipeline.source_records import SourceHealth
 
 if TYPE_CHECKING:
     from pipeline.records import Correction

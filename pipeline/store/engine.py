@@ -22,8 +22,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from pipeline.records import CrawlOutcome, Event, KnownStory, SourceHealth, Story, Validators
+from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
+from pipeline.records import Event, Story
 from pipeline.settings import Settings
+from pipeline.source_records import SourceHealth
 from pipeline.store.base import StoreError, StoryQuery, UpsertResult
 from pipeline.store.bulk import send_bulk
 from pipeline.store.engine_documents import (

@@ -15,18 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.records import (
-    Correction,
-    CrawlOutcome,
-    Event,
-    KnownStory,
-    SourceHealth,
-    Story,
-    Tags,
-    Validators,
-    from_json,
-    to_json,
-)
+from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
+from pipeline.recordjson import from_json, to_json
+from pipeline.records import Correction, Event, Story, Tags
+from pipeline.source_records import SourceHealth
 from pipeline.store.base import TAG_FIELDS
 
 

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from pipeline.labels import apply_correction
-from pipeline.records import Correction, Story, from_json, to_json
+from pipeline.recordjson import from_json, to_json
+from pipeline.records import Correction, Story
 from pipeline.store.bulk import BulkResult, send_bulk
 from pipeline.store.engine_documents import (
     BulkAction,

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from pipeline.records import Event, KnownStory, SourceHealth, Story, Validators
+from pipeline.crawl_records import KnownStory, Validators
+from pipeline.records import Event, Story
+from pipeline.source_records import SourceHealth
 from pipeline.store.engine_documents import (
     BulkAction,
     event_from_document,

@@ -21,7 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from pipeline.health import MAX_BACKOFF
-from pipeline.records import Event, SourceHealth, Story
+from pipeline.records import Event, Story
+from pipeline.source_records import SourceHealth
 from pipeline.store.engine_documents import (
     BulkAction,
     event_document,

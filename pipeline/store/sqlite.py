@@ -18,26 +18,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.records import (
-    Correction,
-    CrawlOutcome,
-    Event,
-    KnownStory,
-    SourceHealth,
-    Story,
-    Validators,
-    from_json,
-    to_json,
-)
+from pipeline.recordjson import from_json, to_json
 from pipeline.sqlite_tx import immediate_transaction
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery, UpsertResult
 
 if TYPE_CHECKING:
+    from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
     from pipeline.query import SqlTable
+    from pipeline.records import Correction, Event, Story
+    from pipeline.source_records import SourceHealth
     from pipeline.store.stats import StoryStats
 
 # pipeline.query is loaded by the methods that search or index words, which `picket
-# sources` and `picket watches list` never call.
+# sources` and `picket watches list` never call; each record module by the methods that
+# return its records, so that `picket search` builds no crawl records and `picket
+# sources` no story records.
 
 
 @functools.cache
@@ -284,12 +279,16 @@ class SQLiteStore:
             )
 
     def corrections(self) -> list[Correction]:
+        from pipeline.records import Correction
+
         rows = self._db.execute(
             "SELECT record FROM corrections ORDER BY labelled_at, story_id"
         ).fetchall()
         return [from_json(Correction, json.loads(row["record"])) for row in rows]
 
     def _correction(self, story_id: str) -> Correction | None:
+        from pipeline.records import Correction
+
         row = self._db.execute(
             "SELECT record FROM corrections WHERE story_id = ?", (story_id,)
         ).fetchone()
@@ -324,6 +323,8 @@ class SQLiteStore:
         return [(_story(row["record"]), row["signature"]) for row in rows]
 
     def known_stories(self, since: datetime) -> list[KnownStory]:
+        from pipeline.crawl_records import KnownStory
+
         rows = self._db.execute(
             """
             SELECT id, title, content_hash, first_seen, event_id, duplicate_of, signature,
@@ -410,10 +411,14 @@ class SQLiteStore:
             self._db.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in event_ids])
 
     def get_event(self, event_id: str) -> Event | None:
+        from pipeline.records import Event
+
         row = self._db.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
         return from_json(Event, json.loads(row["record"])) if row else None
 
     def recent_events(self, since: datetime | None = None, limit: int = 50) -> list[Event]:
+        from pipeline.records import Event
+
         rows = self._db.execute(
             "SELECT record FROM events WHERE last_seen >= ? ORDER BY last_seen DESC, id LIMIT ?",
             (utc_text(since) or "", limit),
@@ -465,11 +470,15 @@ class SQLiteStore:
             )
 
     def source_health(self) -> dict[str, SourceHealth]:
+        from pipeline.source_records import SourceHealth
+
         rows = self._db.execute("SELECT record FROM source_health").fetchall()
         health = [from_json(SourceHealth, json.loads(row["record"])) for row in rows]
         return {h.source_id: h for h in health}
 
     def validators(self) -> dict[str, Validators]:
+        from pipeline.crawl_records import Validators
+
         rows = self._db.execute("SELECT url, etag, last_modified FROM validators").fetchall()
         return {
             row["url"]: Validators(row["url"], row["etag"], row["last_modified"]) for row in rows
@@ -519,4 +528,6 @@ def _lower(value: object) -> object:
 
 
 def _story(record: str) -> Story:
+    from pipeline.records import Story
+
     return from_json(Story, json.loads(record))

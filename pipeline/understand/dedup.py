@@ -25,7 +25,8 @@ from hashlib import blake2b
 
 import numpy as np
 
-from pipeline.records import KnownStory, Story
+from pipeline.crawl_records import KnownStory
+from pipeline.records import Story
 from pipeline.understand.normalize import words
 
 NUM_PERM = 128

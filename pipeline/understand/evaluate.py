@@ -145,8 +145,8 @@ def load_pages(folder: str | Path) -> list[LabelledItem]:
     """Article pages as negatives: ``html/*.html.gz`` of an article-extraction benchmark
     folder (ordinary news), each extracted as ``picket run`` would; ``DatasetError`` if none.
     """
+    from pipeline.crawl_records import FetchedPage
     from pipeline.extract.article import ExtractionError, extract_article
-    from pipeline.records import FetchedPage
 
     pages = sorted(Path(folder).glob("html/*.html.gz"))
     if not pages:

@@ -108,7 +108,7 @@ class Gazetteer:
 
     @functools.cached_property
     def _matcher(self) -> re.Pattern[str]:
-        from pipeline.understand.wordgate import trie_pattern
+        from pipeline.understand.wordtrie import trie_pattern
 
         return re.compile(r"(?<![\w&.])(?:" + trie_pattern(self._surface) + r")(?![\w&])")
 

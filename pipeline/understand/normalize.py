@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from pipeline.crawl_records import Article, FetchedPage
 from pipeline.field_caps import (
     SUMMARY_MAX_CHARS,
     TEXT_MAX_CHARS,
@@ -26,7 +27,7 @@ from pipeline.field_caps import (
     capped,
     capped_authors,
 )
-from pipeline.records import Article, FetchedPage, Story
+from pipeline.records import Story
 from pipeline.understand.urls import (
     canonical_or_none,
     choose_canonical,

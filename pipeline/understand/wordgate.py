@@ -28,6 +28,8 @@ from re import _constants as sre  # the parsed form of patterns, stable since Py
 from re import _parser as sre_parser
 from typing import Any, Generic, TypeVar
 
+from pipeline.understand.wordtrie import trie_pattern
+
 _LEADING_LITERAL = re.compile(r"[A-Za-z0-9 '’-]*")
 _QUANTIFIERS = ("?", "*", "{")
 _WORD = re.compile(r"\w+")
@@ -243,29 +245,3 @@ def _required_options(items: Any) -> list[frozenset[str]]:
     if run:
         options.append(frozenset({_folded("".join(run))}))
     return options
-
-
-def trie_pattern(words: Iterable[str]) -> str:
-    """One regex alternation for many literal words, factored by common prefixes.
-
-    Python's ``re`` tries alternatives one by one; a prefix trie keeps a scan over a
-    long article linear in its length however many words there are.
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def render(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + render(child) for char, child in node.items() if char]
-        ends_here = "" in node
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends_here:
-            return "(?:" + body + ")?"
-        return body
-
-    return render(trie)
