@@ -114,7 +114,7 @@ def _is_singular(head: str) -> bool:
     """Whether a worker noun names one person ("employee", not "staff" or "the union")."""
     if head in _PLURAL_HEADS or head.endswith("union") or head.startswith(("mitarbeiter", "besch")):
         return False
-    return not head.endswith(("s", "ten"))
+    return not head.endswith(("s", "ten", "team"))
 
 
 @dataclass(frozen=True, slots=True)
