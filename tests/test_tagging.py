@@ -10,6 +10,7 @@ import pytest
 from pipeline import process
 from pipeline.extract.article import extract_text
 from pipeline.records import Article, FetchedPage, Tags
+from pipeline.understand.deeds import ACTING
 from pipeline.understand.lexicon import parse_count
 from pipeline.understand.reading import issue_tags, read_story
 from pipeline.understand.sentences import sentences
@@ -169,10 +170,31 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
             "Workers at Tidewater voted to ratify their first-ever labour contract.",
             "union_representation",
         ),
+        ("Engineers at Lanternfish oppose the new surveillance contract.", "open_letter"),
+        ("Employees of Brightloom want a say in which clients the firm takes on.", "open_letter"),
+        ("Staff at Mosswood are calling for better conditions after the cuts.", "open_letter"),
+        ("Developers at Corvid Labs object to the new crunch policy.", "open_letter"),
+        ("Staff at Dropbox are heading for the exits after the speech ban.", "resignation"),
+        ("The entire development team at Pixelhaus has unionized.", "union_drive"),
     ],
 )
 def test_actions_are_read_in_their_common_phrasings(text, expected):
     assert expected in tag_story("", text).actions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of Pfizer employees walked off the job over pay.",
+        "Workers at Wells Fargo branches voted to unionize.",
+        "Air France cabin staff went on strike on Friday.",
+        "Employees at Tesco distribution centres staged a walkout.",
+    ],
+)
+def test_well_known_employers_outside_tech_are_no_tech_workers_acting(text):
+    reading = read_story("", text)
+    assert reading.outside
+    assert reading.worker_deeds(ACTING) == []
 
 
 def test_actions_of_activists_are_not_worker_actions():
