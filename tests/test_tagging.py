@@ -197,6 +197,19 @@ def test_well_known_employers_outside_tech_are_no_tech_workers_acting(text):
     assert reading.worker_deeds(ACTING) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The state labor commissioner sued Uber over its drivers' wages.",
+        "The EEOC sued Lyft, saying managers ignored harassment complaints.",
+        "The attorney general sued DoorDash over tips it kept from couriers.",
+    ],
+)
+def test_regulators_suing_a_platform_are_outsiders_not_its_workers(text):
+    (deed,) = read_story("", text).deeds
+    assert (deed.kind, deed.actor) == ("legal", "outsider")
+
+
 def test_actions_of_activists_are_not_worker_actions():
     tags = tag_story(
         "Activists rally outside Amazon headquarters",
