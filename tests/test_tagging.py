@@ -189,6 +189,7 @@ def test_actions_are_read_in_their_common_phrasings(text, expected):
         "Workers at Wells Fargo branches voted to unionize.",
         "Air France cabin staff went on strike on Friday.",
         "Employees at Tesco distribution centres staged a walkout.",
+        "The Authors Guild filed a class action against OpenAI over its training data.",
     ],
 )
 def test_well_known_employers_outside_tech_are_no_tech_workers_acting(text):
@@ -203,6 +204,7 @@ def test_well_known_employers_outside_tech_are_no_tech_workers_acting(text):
         "The state labor commissioner sued Uber over its drivers' wages.",
         "The EEOC sued Lyft, saying managers ignored harassment complaints.",
         "The attorney general sued DoorDash over tips it kept from couriers.",
+        "California's labor commission sued Instacart over how it pays shoppers.",
     ],
 )
 def test_regulators_suing_a_platform_are_outsiders_not_its_workers(text):
