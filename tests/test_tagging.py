@@ -176,6 +176,9 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("Developers at Corvid Labs object to the new crunch policy.", "open_letter"),
         ("Staff at Dropbox are heading for the exits after the speech ban.", "resignation"),
         ("The entire development team at Pixelhaus has unionized.", "union_drive"),
+        ("A third of Zapdash's delivery fleet stopped work on Monday.", "strike"),
+        ("Engineers at Lanternfish raised concerns about the drone contract.", "open_letter"),
+        ("Some Dropbox employees are threatening to quit over the office mandate.", "resignation"),
     ],
 )
 def test_actions_are_read_in_their_common_phrasings(text, expected):
