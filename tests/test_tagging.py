@@ -201,6 +201,17 @@ def test_well_known_employers_outside_tech_are_no_tech_workers_acting(text):
     assert reading.worker_deeds(ACTING) == []
 
 
+def test_workers_of_a_story_about_labour_outside_tech_are_not_vouched_for():
+    reading = read_story(
+        "Nurses rally at the capitol",
+        "Thousands of nurses rallied at the state capitol for safer staffing. "
+        "Later their union said its members would go on strike.",
+    )
+    strike = next(d for d in reading.deeds if d.kind == "strike")
+    assert strike.actor == "worker"
+    assert strike.group is not None and strike.group.trust < 0.1
+
+
 @pytest.mark.parametrize(
     "text",
     [
