@@ -27,7 +27,7 @@ TRAIN_SET = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "st
 # down a little. Lowering one is a deliberate, visible change.
 CV_FLOORS = {
     "precision": 0.90,
-    "recall": 0.88,
+    "recall": 0.89,
     "company": 0.87,
     "employer": 0.82,
     "action": 0.87,

@@ -122,6 +122,11 @@ def test_employers_outside_tech_are_reported_as_such_and_win_over_shorter_names(
     assert find_companies("Starbucks baristas went on strike.") == ()
 
 
+def test_employers_outside_tech_are_found_with_typographic_apostrophes():
+    mentions = company_mentions("A union for Trader Joe’s workers won; McDonald’s staff struck.")
+    assert [(m.name, m.tech) for m in mentions] == [("Trader Joe's", False), ("McDonald's", False)]
+
+
 def test_mentions_carry_offsets_into_the_text():
     text = "Staff at GitHub protested."
     (mention,) = company_mentions(text)

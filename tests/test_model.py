@@ -96,6 +96,17 @@ def test_scores_are_probabilities_that_rank_a_walkout_above_ordinary_news():
     [
         ("Google staff walk out", "Thousands of Google employees walked out on Thursday.", "acts"),
         ("Hospital workers strike", "Workers at two city hospitals walked off the job.", "untech"),
+        ("Pfizer staff strike", "Hundreds of Pfizer employees walked off the job.", "outside"),
+        (
+            "Nurses strike at Kaiser",
+            "Nurses at Kaiser Permanente went on strike over staffing.",
+            "outside_no_workers",
+        ),
+        (
+            "Writers strike",
+            "Writers went on strike after talks with studios, including Netflix, failed.",
+            "outside_no_workers",
+        ),
         (
             "Apple faces class action over fees",
             "Customers filed a class action accusing Apple of hidden fees.",

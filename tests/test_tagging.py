@@ -11,6 +11,7 @@ from pipeline import process
 from pipeline.crawl_records import Article, FetchedPage
 from pipeline.extract.article import extract_text
 from pipeline.records import Tags
+from pipeline.understand.deeds import ACTING
 from pipeline.understand.lexicon import parse_count
 from pipeline.understand.reading import issue_tags, read_story
 from pipeline.understand.sentences import sentences
@@ -170,10 +171,60 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
             "Workers at Tidewater voted to ratify their first-ever labour contract.",
             "union_representation",
         ),
+        ("Engineers at Lanternfish oppose the new surveillance contract.", "open_letter"),
+        ("Employees of Brightloom want a say in which clients the firm takes on.", "open_letter"),
+        ("Staff at Mosswood are calling for better conditions after the cuts.", "open_letter"),
+        ("Developers at Corvid Labs object to the new crunch policy.", "open_letter"),
+        ("Staff at Dropbox are heading for the exits after the speech ban.", "resignation"),
+        ("The entire development team at Pixelhaus has unionized.", "union_drive"),
+        ("A third of Zapdash's delivery fleet stopped work on Monday.", "strike"),
+        ("Engineers at Lanternfish raised concerns about the drone contract.", "open_letter"),
+        ("Some Dropbox employees are threatening to quit over the office mandate.", "resignation"),
     ],
 )
 def test_actions_are_read_in_their_common_phrasings(text, expected):
     assert expected in tag_story("", text).actions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of Pfizer employees walked off the job over pay.",
+        "Workers at Wells Fargo branches voted to unionize.",
+        "Air France cabin staff went on strike on Friday.",
+        "Employees at Tesco distribution centres staged a walkout.",
+        "The Authors Guild filed a class action against OpenAI over its training data.",
+    ],
+)
+def test_well_known_employers_outside_tech_are_no_tech_workers_acting(text):
+    reading = read_story("", text)
+    assert reading.outside
+    assert reading.worker_deeds(ACTING) == []
+
+
+def test_workers_of_a_story_about_labour_outside_tech_are_not_vouched_for():
+    reading = read_story(
+        "Nurses rally at the capitol",
+        "Thousands of nurses rallied at the state capitol for safer staffing. "
+        "Later their union said its members would go on strike.",
+    )
+    strike = next(d for d in reading.deeds if d.kind == "strike")
+    assert strike.actor == "worker"
+    assert strike.group is not None and strike.group.trust < 0.1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The state labor commissioner sued Uber over its drivers' wages.",
+        "The EEOC sued Lyft, saying managers ignored harassment complaints.",
+        "The attorney general sued DoorDash over tips it kept from couriers.",
+        "California's labor commission sued Instacart over how it pays shoppers.",
+    ],
+)
+def test_regulators_suing_a_platform_are_outsiders_not_its_workers(text):
+    (deed,) = read_story("", text).deeds
+    assert (deed.kind, deed.actor) == ("legal", "outsider")
 
 
 def test_actions_of_activists_are_not_worker_actions():

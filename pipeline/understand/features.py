@@ -20,8 +20,9 @@ scores a story with it:
   ``untech_no_workers|e:017``): what the story is, as far as the reader can tell
   (``story_context``). Where the reader tied no act to tech workers, the same words weigh
   differently in a story naming a tech company (a regulator suing a gig platform), in one
-  naming none (a nurses' strike) and in one naming no workers at all (customers' class
-  action); the copies let the linear model learn those differences.
+  naming none, in one telling of labour outside tech (a nurses' strike, a writers' guild)
+  and in one naming no workers at all (customers' class action); the copies let the
+  linear model learn those differences.
 
 No model: a few regular expressions over the lead and one embedding of it.
 """
@@ -95,13 +96,14 @@ def story_features(title: str, text: str, reading: Reading) -> dict[str, float]:
 
 def story_context(reading: Reading, score: float, lead: str) -> str:
     """What the story is as far as the reader tells: ``ACTS`` when its own score (``score``)
-    shows tech workers acting; otherwise ``tech`` when the story names a known tech company
-    or speaks of tech work, else ``untech``, each with ``_no_workers`` when ``lead`` names
-    no workers at all."""
+    shows tech workers acting; otherwise ``outside`` when it names an employer or an
+    occupation outside tech, ``tech`` when it names a known tech company or speaks of tech
+    work, else ``untech``, each with ``_no_workers`` when ``lead`` names no workers at all."""
     if score > ACTING:
         return ACTS
     known = reading.tech_context or any(candidate.known for candidate in reading.candidates)
-    return ("tech" if known else "untech") + ("" if _names_workers(lead) else "_no_workers")
+    kind = "outside" if reading.outside else "tech" if known else "untech"
+    return kind + ("" if _names_workers(lead) else "_no_workers")
 
 
 def _names_workers(lead: str) -> bool:

@@ -90,7 +90,8 @@ class Gazetteer:
                 self._lookup.setdefault(surface.casefold(), company.name)
             patterns.extend((p, company.name) for p in entry.get("patterns") or ())
         for surface in data.get("outside_tech") or ():
-            self._surface.setdefault(surface, (surface, False))
+            for spelling in dict.fromkeys((surface, surface.replace("'", "’"))):
+                self._surface.setdefault(spelling, (surface, False))
         self.not_employers = frozenset(w.casefold() for w in data.get("not_employers") or ())
         """Capitalised words and names that are no employer ("Berlin", "Black", "NLRB")."""
         self._pattern_sources = tuple(patterns)

@@ -114,7 +114,7 @@ def _is_singular(head: str) -> bool:
     """Whether a worker noun names one person ("employee", not "staff" or "the union")."""
     if head in _PLURAL_HEADS or head.endswith("union") or head.startswith(("mitarbeiter", "besch")):
         return False
-    return not head.endswith(("s", "ten"))
+    return not head.endswith(("s", "ten", "team"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +377,9 @@ class _Reader:
         primary = story_tech.most_common(1)[0][0] if story_tech else None
         if primary:
             return primary, 0.35 if story_outside else 0.7
-        return None, 0.6 if tech_context and not story_outside else 0.15
+        if story_outside:
+            return None, 0.05
+        return None, 0.6 if tech_context else 0.15
 
     def _settle_employer(self, actor: _Actor, seg: _Segment) -> _Actor:
         """Give a worker group of no stated employer the one its sentence or story suggests."""
