@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from engine_testing import drop_indices, open_test_store
-from httpserver import LocalServer
+from httpserver import FIXTURE_SITE, LocalServer
 from opensearch_node import NodeUnavailable, OpenSearchNode, start_node
 from smtpserver import SmtpServer
 
@@ -16,8 +16,6 @@ from crawlers.crawl import CrawlResult, crawl
 from pipeline.settings import load_settings
 from pipeline.source_records import Source
 from pipeline.store.engine import EngineStore
-
-FIXTURE_SITE = Path(__file__).parent / "data" / "site"
 
 
 @pytest.fixture

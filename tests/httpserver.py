@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+FIXTURE_SITE = Path(__file__).parent / "data" / "site"
+"""The saved pages and feeds the local servers of the tests serve."""
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".txt", ".json", ".rss", ".atom"})
 CONTENT_TYPES = {
     ".xml": "application/xml",

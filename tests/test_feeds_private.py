@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURE_SITE
-from httpserver import LocalServer, NeedsToken, Redirect
+from httpserver import FIXTURE_SITE, LocalServer, NeedsToken, Redirect
 from picket_env import isolated_env, settings_in
 from test_hostile_secrets import picket
 
