@@ -130,7 +130,7 @@ def _parse_date(value: str | None) -> datetime | None:
 )
 @pass_context
 def run(obj: _Context, force: bool) -> None:
-    """One pass over all enabled sources: crawl, extract, understand, store."""
+    """One pass over the enabled sources that are due: crawl, extract, understand, store, alert."""
     from contextlib import nullcontext
 
     from pipeline.progress import TerminalProgress
