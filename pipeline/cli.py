@@ -161,7 +161,12 @@ def demo(obj: _Context, keep: bool) -> None:
 @click.option("--company", multiple=True, help="Only stories tagged with this company.")
 @click.option("--action", multiple=True, help="Only stories with this action (e.g. strike).")
 @click.option("--tag", multiple=True, help="Only stories with this issue tag (e.g. ice).")
-@click.option("--relevant/--all", "relevant", default=None, help="Only relevant stories.")
+@click.option(
+    "--relevant/--all",
+    "relevant_only",
+    default=False,
+    help="Only stories judged relevant, or every story (the default).",
+)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--urls", is_flag=True, help="Show each story's link under its title.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
@@ -174,7 +179,7 @@ def search(
     company: tuple[str, ...],
     action: tuple[str, ...],
     tag: tuple[str, ...],
-    relevant: bool | None,
+    relevant_only: bool,
     limit: int,
     urls: bool,
     as_json: bool,
@@ -195,7 +200,7 @@ def search(
         since=_parse_date(since),
         until=_parse_date(until),
         filters=filters,
-        relevant=relevant,
+        relevant=True if relevant_only else None,
         limit=limit,
     )
     with _store(obj.settings) as store:

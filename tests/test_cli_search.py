@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from synthetic_stories import one_story
 
 from pipeline.cli import main
-from pipeline.records import Event, Story, Tags
+from pipeline.records import Event, Relevance, Story, Tags
 from pipeline.store.sqlite import SQLiteStore
 from pipeline.vocabulary import STRUGGLES
 
@@ -38,7 +38,12 @@ STORIES = [
         "Engineers publish a letter",
         tags=Tags(companies=("Amazon",), actions=("open_letter",), tags=("ice",)),
     ),
-    make_story(3, "Amazon shares rise", tags=Tags(companies=("Google",))),
+    make_story(
+        3,
+        "Amazon shares rise",
+        tags=Tags(companies=("Google",)),
+        relevance=Relevance(0.1, False),
+    ),
     *(
         make_story(n, f"Union vote number {n}", tags=Tags(actions=("union_drive",)))
         for n in range(4, 9)
@@ -84,6 +89,14 @@ def test_a_tag_in_the_query_finds_the_tagged_stories_not_the_word(env):
     assert ids_shown(result.stdout) == {"Walkout at the depot", "Engineers publish a letter"}
     result = invoke(env, "search", "actions:open_letter OR tags:ice OR title:walkout")
     assert ids_shown(result.stdout) == {"Walkout at the depot", "Engineers publish a letter"}
+
+
+def test_all_lists_every_story_and_relevant_only_the_relevant_ones(env):
+    everything = {story.title for story in STORIES}
+    assert ids_shown(invoke(env, "search", "--all", "--limit", "50").stdout) == everything
+    assert ids_shown(invoke(env, "search", "--limit", "50").stdout) == everything
+    relevant = ids_shown(invoke(env, "search", "--relevant", "--limit", "50").stdout)
+    assert relevant == everything - {"Amazon shares rise"}
 
 
 @pytest.mark.parametrize("query", ['"open letter', "(walkout OR strike", "colour:red"])
