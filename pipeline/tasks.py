@@ -141,21 +141,26 @@ def smtp_settings(conn: Connection) -> dict[str, Any]:
     """The ``smtp_default`` connection as settings, read as Airflow's SMTP provider reads it.
 
     Its extras ``disable_ssl`` and ``disable_tls`` choose plain SMTP, STARTTLS or implicit
-    TLS; ``from_email`` is the sender.
+    TLS (an extra ``security``: none, starttls or tls, says it in one word and wins);
+    ``timeout`` is in seconds; ``from_email`` is the sender. The values are then checked
+    as every setting is, so a sender with a line break stops the task, not the first email.
     """
     extra = conn.extra_dejson
-    if not _truthy(extra.get("disable_ssl", False)):
-        security = "tls"
-    elif not _truthy(extra.get("disable_tls", False)):
-        security = "starttls"
-    else:
-        security = "none"
+    security = extra.get("security")
+    if security not in ("none", "starttls", "tls"):
+        if not _truthy(extra.get("disable_ssl", False)):
+            security = "tls"
+        elif not _truthy(extra.get("disable_tls", False)):
+            security = "starttls"
+        else:
+            security = "none"
     settings = {
         "smtp_host": conn.host,
         "smtp_port": conn.port,
         "smtp_username": conn.login or None,
         "smtp_password": conn.password or None,
         "smtp_security": security,
+        "smtp_timeout_s": extra.get("timeout"),
         "mail_from": extra.get("from_email"),
     }
     return _known_settings(settings, SMTP_CONNECTION)

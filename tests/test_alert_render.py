@@ -246,40 +246,6 @@ def test_unsubscribe_link_can_be_configured():
     )
 
 
-def test_smtp_settings_come_from_an_airflow_style_connection():
-    from types import SimpleNamespace
-
-    from pipeline.alerts.mailer import settings_from_connection, smtp_config_from_settings
-    from pipeline.settings import load_settings
-
-    base = load_settings()
-    connection = SimpleNamespace(
-        host="smtp.example.org",
-        port=587,
-        login="picket",
-        password="s3cret",
-        extra='{"disable_ssl": true, "from_email": "picket <alerts@example.org>", "timeout": 10}',
-    )
-    config = smtp_config_from_settings(settings_from_connection(base, connection))
-    assert (config.host, config.effective_port, config.security) == (
-        "smtp.example.org",
-        587,
-        "starttls",
-    )
-    assert (config.username, config.password, config.timeout_s) == ("picket", "s3cret", 10.0)
-    assert "s3cret" not in repr(config)
-    assert settings_from_connection(base, connection).mail_from == "picket <alerts@example.org>"
-    implicit = SimpleNamespace(
-        host="mail.example.org", port=None, login=None, password=None, extra=None
-    )
-    config = smtp_config_from_settings(settings_from_connection(base, implicit))
-    assert (config.security, config.effective_port, config.username) == ("tls", 465, None)
-    plain = SimpleNamespace(
-        host="relay", port=25, login="", password="", extra_dejson={"security": "none"}
-    )
-    assert smtp_config_from_settings(settings_from_connection(base, plain)).security == "none"
-
-
 def test_a_story_without_a_date_says_so_rather_than_showing_when_it_was_found():
     undated = story(1, published=None, first_seen=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     rendered = render_alert(WATCH, [AlertItem(undated)], total=1)

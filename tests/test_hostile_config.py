@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from picket_env import isolated_env
 
 from crawlers.sources import SourceConfigError
-from pipeline.alerts.mailer import MailError, OutboxMailer, settings_from_connection
+from pipeline.alerts.mailer import MailError, OutboxMailer
 from pipeline.cli import main
 from pipeline.settings import SETTING_FIELDS, Settings, SettingsError, load_settings
-from pipeline.tasks import plan_batches
+from pipeline.tasks import plan_batches, smtp_settings
 
 
 def dead_port() -> int:
@@ -169,7 +169,7 @@ def test_a_sender_with_a_line_break_from_an_airflow_connection_is_refused():
     connection = type("Conn", (), {"host": "mail", "port": 25, "login": None, "password": None})
     connection.extra_dejson = {"from_email": "picket <a@example.org>\r\nBcc: x@example.org"}
     with pytest.raises(SettingsError, match="PICKET_MAIL_FROM: must not contain control"):
-        settings_from_connection(load_settings(), connection)
+        load_settings(**smtp_settings(connection))
 
 
 NUMBERS = [name for name, field in SETTING_FIELDS.items() if field.kind in (int, float)]

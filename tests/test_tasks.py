@@ -110,6 +110,30 @@ def test_smtp_default_connection_becomes_smtp_settings() -> None:
     assert load_settings(**smtp_settings(starttls)).smtp_password.get_secret_value() == "secret"
 
 
+def test_a_connection_s_security_and_timeout_extras_reach_the_mailer() -> None:
+    from pipeline.alerts.mailer import smtp_config_from_settings
+
+    starttls = connection(
+        host="smtp.example.org",
+        port=587,
+        login="picket",
+        password="s3cret",
+        extra={"disable_ssl": True, "from_email": "picket <alerts@example.org>", "timeout": 10},
+    )
+    config = smtp_config_from_settings(load_settings(**smtp_settings(starttls)))
+    assert (config.host, config.effective_port, config.security) == (
+        "smtp.example.org",
+        587,
+        "starttls",
+    )
+    assert (config.username, config.password, config.timeout_s) == ("picket", "s3cret", 10.0)
+    assert "s3cret" not in repr(config)
+    implicit = smtp_config_from_settings(load_settings(**smtp_settings(connection(host="mail"))))
+    assert (implicit.security, implicit.effective_port, implicit.username) == ("tls", 465, None)
+    plain = connection(host="relay", port=25, login="", extra={"security": "none"})
+    assert smtp_config_from_settings(load_settings(**smtp_settings(plain))).security == "none"
+
+
 def test_picket_search_connection_becomes_search_settings() -> None:
     conn = connection(
         conn_type="elasticsearch",

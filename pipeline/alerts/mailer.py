@@ -8,23 +8,21 @@ Message-ID to a folder, so writing one twice leaves one file.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import smtplib
 import ssl
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 from urllib.parse import quote, urlencode, urlsplit
 
 from pipeline.alerts.render import RenderedAlert
-from pipeline.settings import Secret, Settings, updated_settings
+from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -80,38 +78,6 @@ def smtp_config_from_settings(settings: Settings) -> SmtpConfig | None:
         password=password,
         timeout_s=settings.smtp_timeout_s,
     )
-
-
-def settings_from_connection(settings: Settings, connection: Any) -> Settings:
-    """``settings`` with SMTP taken from an Airflow-style connection (``smtp_default``).
-
-    Reads ``host``, ``port``, ``login``, ``password`` and the extras Airflow's SMTP
-    provider uses: ``disable_ssl`` (implicit TLS unless true), ``disable_tls`` (STARTTLS
-    unless true), ``timeout`` and ``from_email``; an extra ``security`` (none, starttls,
-    tls) overrides the two flags. The values are checked as settings are, so a sender
-    with a line break stops here, not in the first email.
-    """
-    extra = _connection_extra(connection)
-    security = extra.get("security")
-    if security not in DEFAULT_PORTS:
-        if not _flag(extra.get("disable_ssl")):
-            security = "tls"
-        elif not _flag(extra.get("disable_tls")):
-            security = "starttls"
-        else:
-            security = "none"
-    update: dict[str, Any] = {
-        "smtp_host": connection.host or None,
-        "smtp_port": int(connection.port) if connection.port else None,
-        "smtp_security": security,
-        "smtp_username": connection.login or None,
-        "smtp_password": Secret(connection.password) if connection.password else None,
-    }
-    if extra.get("timeout"):
-        update["smtp_timeout_s"] = float(extra["timeout"])
-    if extra.get("from_email"):
-        update["mail_from"] = str(extra["from_email"])
-    return updated_settings(settings, **update)
 
 
 class SmtpMailer:
@@ -266,20 +232,6 @@ def outbox_name(message: bytes) -> str:
     header = re.search(rb"^Message-ID:\s*<?([^>\r\n]+)>?", message, re.MULTILINE | re.IGNORECASE)
     raw = header[1].decode("ascii", "replace") if header else "message"
     return re.sub(r"[^A-Za-z0-9@._-]", "_", raw) + ".eml"
-
-
-def _connection_extra(connection: Any) -> Mapping[str, Any]:
-    extra = getattr(connection, "extra_dejson", None)
-    if isinstance(extra, Mapping):
-        return extra
-    raw = getattr(connection, "extra", None)
-    if isinstance(raw, Mapping):
-        return raw
-    return json.loads(raw) if raw else {}
-
-
-def _flag(value: Any) -> bool:
-    return value is True or str(value).strip().lower() in ("true", "1", "yes")
 
 
 def _all_permanent(codes: list[int]) -> bool:
