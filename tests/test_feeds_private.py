@@ -136,7 +136,8 @@ def test_an_airflow_crawl_batch_keeps_and_logs_no_secret(
     )
     settings = settings_in(tmp_path, log_level="DEBUG")
 
-    with caplog.at_level(logging.DEBUG):
+    # Scrapy's logger too: a command run earlier in the process may have quietened it.
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="scrapy"):
         path = Path(
             crawl_batch(["private-feed"], settings=settings, folder=str(tmp_path / "batches"))
         )
