@@ -124,6 +124,31 @@ def test_a_story_s_words_are_weighed_in_the_context_the_reader_sees(title, text,
         assert f"{context}|w:strike" in copies or f"{context}|w:class action" in copies
 
 
+def test_a_gig_platform_weighs_by_context_where_no_workers_act():
+    fined = (
+        "Inspectors fine DoorDash over couriers' contracts",
+        "Labour inspectors fined DoorDash on Monday for hiring its couriers as freelancers.",
+    )
+    features = story_features(*fined, read_story(*fined))
+    assert features["context:tech"] == features["tech|reader:gig"] == 1.0
+    striking = ("DoorDash couriers strike", "Hundreds of DoorDash couriers went on strike.")
+    features = story_features(*striking, read_story(*striking))
+    assert "context:acts" in features and features["reader:gig"] == 1.0
+    assert not [name for name in features if "|" in name]
+
+
+def test_workers_unease_is_no_act_for_the_model():
+    unease = (
+        "Internal backlash grows at Initech",
+        "Employee frustration is mounting at Initech over the new review system, people "
+        "familiar with the matter said.",
+    )
+    reading = read_story(*unease)
+    assert any(deed.kind == "dissent" and deed.actor == "worker" for deed in reading.deeds)
+    features = story_features(*unease, reading)
+    assert "context:acts" not in features and "kind:dissent" not in features
+
+
 def test_a_saved_model_loads_back_with_the_same_scores(tmp_path):
     examples = _examples(_items())
     model = fit(examples, info={"note": "small"})
