@@ -87,11 +87,10 @@ class _PicketGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         from pipeline.settings import ConfigError, path_setting_error
-        from pipeline.store import StoreError
 
         try:
             return super().invoke(ctx)
-        except (ConfigError, StoreError) as exc:
+        except ConfigError as exc:
             raise click.ClickException(str(exc)) from exc
         except OSError as exc:
             settings = ctx.obj.settings if isinstance(ctx.obj, _Context) else None
@@ -99,6 +98,18 @@ class _PicketGroup(click.Group):
             if named is None:
                 raise
             raise click.ClickException(str(named)) from exc
+        except RuntimeError as exc:
+            if not _is_store_error(exc):
+                raise
+            raise click.ClickException(str(exc)) from exc
+
+
+def _is_store_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a store's ``StoreError``, asked without importing the stores: a
+    command that never loaded them cannot have raised one, and ``sources`` or ``watches``
+    start quicker without them."""
+    stores = sys.modules.get("pipeline.store.base")
+    return stores is not None and isinstance(exc, stores.StoreError)
 
 
 @click.group(cls=_PicketGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -122,3 +122,4 @@ def test_listing_watches_builds_no_records_and_no_time_zones(tmp_path):
     assert "pipeline.alerts.watches" in imported
     assert not imported & {"pipeline.records", "pipeline.crawl_records", "zoneinfo"}
     assert "pipeline.source_records" not in imported
+    assert "pipeline.store" not in imported  # its errors are told apart without loading it
