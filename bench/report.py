@@ -133,7 +133,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
             Figure("recall", "recall", "", (">", 0.90)),
             Figure("f1", "F1"),
             Figure("f1_std", "F1 spread across folds (std)"),
-            Figure("action_hit_rate", "action hit rate"),
+            Figure("company_hit_rate", "company hit rate", "", (">", 0.95)),
+            Figure("employer_hit_rate", "acting employer named first", "", (">", 0.95)),
+            Figure("action_hit_rate", "action hit rate", "", (">", 0.85)),
             Figure(
                 "page_alerts_per_1000", "ordinary pages judged relevant, per 1,000", "", ("<", 3)
             ),
