@@ -872,3 +872,48 @@ def test_a_letter_addressed_to_shareholders_is_not_a_shareholder_action():
         "group urged investors.",
     )
     assert not relevance.label
+
+
+def _deeds_by_kind(title: str, text: str, kind: str):
+    return [d for d in read_story(title, text).deeds if d.kind == kind]
+
+
+def test_workers_named_inside_the_act_are_its_actors():
+    """ "Striking couriers" and "a courier strike" say who strikes without a verb."""
+    for title in (
+        "Rides scarce as striking Lyft and Uber drivers log off for the evening",
+        "A DoorDash courier strike leaves restaurants without deliveries",
+    ):
+        deed = _deeds_by_kind(title, "", "strike")[0]
+        assert deed.actor == "worker" and deed.tie == 1.0, title
+        assert reader_score(title, "") >= 0.5, title
+
+
+def test_a_company_that_sues_its_former_engineers_is_not_their_strike():
+    story = ("Lattice sues former engineers", "Lattice has sued three former engineers.")
+    assert reader_score(*story) < 0.5
+
+
+def test_an_owner_named_beside_the_employer_does_not_make_the_workers_outsiders():
+    """ "The Ford-owned start-up Spin": Ford owns the employer; the workers are Spin's."""
+    owned = ("", "Mechanics at the Ford-owned scooter start-up Spin voted to unionize on Friday.")
+    outside = ("", "Mechanics at Ford voted to unionize on Friday.")
+    assert not read_story(*owned).outside
+    assert read_story(*outside).outside
+    assert reader_score(*owned) > reader_score(*outside)
+
+
+def test_how_workers_feel_about_a_union_is_no_union_drive():
+    feeling = ("How software engineers feel about joining a union", "")
+    joining = ("Software engineers at Zendesk vote to join a union", "")
+    assert reader_score(*feeling) < reader_score(*joining)
+
+
+def test_one_named_persons_reasons_for_quitting_are_not_the_groups_act():
+    """The engineers answering Dana Reyes did not quit; she did, alone."""
+    story = (
+        "",
+        "Two senior engineers at Amazon dismissed Dana Reyes's reasons for quitting her job "
+        "at AWS as wrong.",
+    )
+    assert all(d.actor != "worker" for d in _deeds_by_kind(*story, "resigned"))

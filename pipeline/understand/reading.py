@@ -77,7 +77,11 @@ _AGENT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _INFINITIVE = re.compile(r"\s+(?:[\w'’-]+\s+)?(?:to|from)\b", re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"\b(?:would|could|might|if|whether|unless)\b", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:would|could|might|if|whether|unless|feels? about|think about|attitudes? towards?"
+    r"|interest in|open to)\b",
+    re.IGNORECASE,
+)
 _UNKNOWN_ACRONYM = re.compile(
     r"(?<![\w.])(?!(?:US|UK|EU|QA|AI|IT|HR|HQ|LGBTQ|BIPOC|DEI|TV|PR|UX|ML|R&D)\b)"
     r"[A-Z]{2,6}\s+$"
@@ -106,8 +110,26 @@ _ATTRIBUTIVE_NOUN = re.compile(
     r"(?:walk-?outs?|strikes?|sit-ins?|union\w*|work stoppages?)\b", re.IGNORECASE
 )
 _ATTRIBUTIVE_LINK = re.compile(r"(?:['’]s?)?\s+(?:(?:employee|worker|staff|workers['’])\s+)?")
+_OWNER_AFTER = re.compile(r"[-‐–]\s?(?:owned|backed|funded)\b", re.IGNORECASE)
+_OWNER_BEFORE = re.compile(
+    r"\b(?:(?:owned|acquired|bought|backed) by|parent(?: company)?,?|subsidiary of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PERSON_OWNS = re.compile(
+    r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?['’]s\s+(?:\w+\s+)?(?:reasons?|decision|choice|plans?)"
+    r"\s+(?:for|to)\s+$"
+)
 _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
+
+
+def _is_owner(clean: str, mention: Mention) -> bool:
+    """Whether the sentence names ``mention`` as the owner of another company ("the
+    Ford-owned start-up", "owned by Ford"), not as an employer its workers act against."""
+    return bool(
+        _OWNER_AFTER.match(clean, mention.end)
+        or _OWNER_BEFORE.search(clean, max(0, mention.start - 30), mention.start)
+    )
 
 
 def _is_singular(head: str) -> bool:
@@ -255,7 +277,7 @@ class _Reader:
     ) -> _Segment:
         mentions = self.gaz.mentions(clean, patterns=index in gates.named)
         cues = self._cues(clean, gates.actions.get(index, ()))
-        outside = any(not m.tech for m in mentions) or (
+        outside = any(not m.tech and not _is_owner(clean, m) for m in mentions) or (
             index in gates.outside and bool(self.lex.outside_occupation.search(clean))
         )
         return _Segment(
@@ -337,8 +359,10 @@ class _Reader:
                 employer = m
         if employer is None:
             for m in mentions:
-                if noun.end() <= m.start <= noun.end() + 70 and _RIGHT_LINK.fullmatch(
-                    clean[noun.end() : m.start]
+                if (
+                    noun.end() <= m.start <= noun.end() + 70
+                    and _RIGHT_LINK.fullmatch(clean[noun.end() : m.start])
+                    and not _is_owner(clean, m)
                 ):
                     employer = m
                     tail = _TAIL.match(clean, m.end)
@@ -434,8 +458,22 @@ class _Reader:
         self, segments: list[_Segment], index: int, kind: ActionKind, start: int, end: int
     ) -> tuple[_Actor | None, float]:
         seg = segments[index]
+        if _PERSON_OWNS.search(seg.clean, max(0, start - 40), start):
+            return None, 0.0  # "Tim Bray's reasons for quitting": one person's act
         if kind.self_tied:
             return self._implicit_group(seg, start, end), 1.0
+        within = next(
+            (
+                a
+                for a in self._actors(seg)
+                if a.kind == "worker"
+                and (start <= a.start < end or start < a.end <= end)
+                and not self.lex.union.search(a.phrase)  # "joining a union"
+            ),
+            None,
+        )
+        if within is not None:  # "striking drivers", "a driver strike"
+            return within, 1.0
         agent = _AGENT_AFTER.match(seg.clean, end)
         if agent:
             for a in self._actors(seg):
