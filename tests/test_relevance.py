@@ -917,3 +917,16 @@ def test_one_named_persons_reasons_for_quitting_are_not_the_groups_act():
         "at AWS as wrong.",
     )
     assert all(d.actor != "worker" for d in _deeds_by_kind(*story, "resigned"))
+
+
+def test_a_company_settling_or_sued_in_its_own_name_is_no_workers_act():
+    """ "Lyft settles the lawsuit": the company acts; nobody's workers do."""
+    for story in (
+        ("Quillbit settles lawsuit with state attorneys general", ""),
+        ("Quillbit sued by rival over patent infringement", ""),
+        ("Quillbit and Rovr settle Oregon lawsuit", ""),
+    ):
+        assert all(d.actor != "worker" for d in read_story(*story).deeds), story
+        assert not judge_relevance(*story).label, story
+    (settles,) = _deeds_by_kind("Lyft settles lawsuit with state attorneys general", "", "legal")
+    assert (settles.actor, settles.actor_phrase) == ("company", "Lyft")

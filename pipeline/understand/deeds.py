@@ -38,7 +38,8 @@ class Deed:
     phrase: str
     strength: float
     actor: str
-    """worker, outsider, shareholder, management, or none."""
+    """worker, outsider, shareholder, management, company (a named company suing or
+    settling itself), or none."""
     actor_phrase: str
     group: WorkerGroup | None
     tie: float

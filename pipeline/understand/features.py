@@ -61,7 +61,7 @@ _WORD = re.compile(r"\S+")
 _CONTEXT_SEPARATOR = "|"
 ACTS = "acts"
 """The context of a story whose reader found tech workers acting: its words count as they are."""
-_ACTORS = ("worker", "outsider", "shareholder", "management", "none")
+_ACTORS = ("worker", "outsider", "shareholder", "management", "company", "none")
 _CONTEXT_BOUND = ("reader:gig", "act:none")
 """Reader findings copied per context like the lead's words: a gig platform named, or an
 act tied to no one, means one thing beside workers the reader missed and another beside a

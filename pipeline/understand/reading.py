@@ -119,6 +119,10 @@ _PERSON_OWNS = re.compile(
     r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?['’]s\s+(?:\w+\s+)?(?:reasons?|decision|choice|plans?)"
     r"\s+(?:for|to)\s+$"
 )
+_COMPANY_SUBJECT = re.compile(
+    r"(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
+    r"reportedly|also|quietly|on \w+)\s+)*(?:\w+\s+)?",
+)
 _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
 
@@ -481,6 +485,8 @@ class _Reader:
                     return a, 1.0
             if (agent.group("marker") or "").lower() == "by":
                 return None, 0.0
+        if kind.name == "legal" and (company := self._suing_company(seg, start)):
+            return company, 1.0
         owner = self._attributive_owner(seg, start)
         if owner is not None:
             return owner, 1.0
@@ -519,6 +525,14 @@ class _Reader:
         if _DEFINITE_ACT.search(seg.clean):
             return nearest, 0.65
         return None, 0.0
+
+    def _suing_company(self, seg: _Segment, start: int) -> _Actor | None:
+        """The company that is the subject of a legal act ("Lyft settles the lawsuit",
+        "Tesla has sued two engineers"): its own act, not its workers'."""
+        for m in reversed(seg.mentions):
+            if m.end <= start and _COMPANY_SUBJECT.fullmatch(seg.clean, m.end, start):
+                return _Actor(m.start, m.end, "company", seg.text[m.start : m.end])
+        return None
 
     def _attributive_owner(self, seg: _Segment, start: int) -> _Actor | None:
         """The workers behind "Google walkout" or "Amazon's strike": the company's own."""
