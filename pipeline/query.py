@@ -108,16 +108,22 @@ class Keyword:
 
 @dataclass(frozen=True, slots=True)
 class And:
+    """Every child must match."""
+
     children: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Or:
+    """At least one child must match."""
+
     children: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Not:
+    """The child must not match."""
+
     child: Node
 
 
