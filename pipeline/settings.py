@@ -126,7 +126,7 @@ def _setting(
     return field(default=default, metadata={**rule, "check": check})
 
 
-@dataclass(frozen=True)  # built once or twice a run: no slots, the class is built once
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything an operator can set; the defaults run the embedded SQLite setup.
 
