@@ -3,10 +3,12 @@
 Each command runs as a fresh process, ``--runs`` times (7 by default); its CPU time (user
 plus system, from ``getrusage`` of the children) is taken at the median and divided by the
 median CPU time of ``python -c pass`` measured in the same run, so the figure hardly depends
-on the machine or its load. ``search``, ``watches list`` and ``sources`` run against an
-empty SQLite store and watches file in a temporary folder, with the repository's sources.
-Bytecode is compiled once before timing and kept in that folder (``PYTHONPYCACHEPREFIX``),
-even where ``PYTHONDONTWRITEBYTECODE`` is set, as an installed picket has it compiled.
+on the machine. The runs are interleaved, a round at a time (a bare start, then each command
+once), so a change in the machine's load while the bench runs weighs on both sides alike.
+``search``, ``watches list`` and ``sources`` run against an empty SQLite store and watches
+file in a temporary folder, with the repository's sources. Bytecode is compiled once before
+timing and kept in that folder (``PYTHONPYCACHEPREFIX``), even where
+``PYTHONDONTWRITEBYTECODE`` is set, as an installed picket has it compiled.
 
     python bench/cli_start.py [--runs N] [--json]
 
@@ -48,10 +50,6 @@ def cpu_seconds(command: Sequence[str], *, env: Mapping[str, str], cwd: Path) ->
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def median_seconds(command: Sequence[str], runs: int, *, env: Mapping[str, str], cwd: Path):
-    return statistics.median(cpu_seconds(command, env=env, cwd=cwd) for _ in range(runs))
-
-
 def measure(runs: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -69,12 +67,20 @@ def measure(runs: int) -> dict[str, float]:
             [sys.executable, "-c", PICKET, "search", "x"], env=env, cwd=work, check=True,
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        bare = median_seconds([sys.executable, "-c", "pass"], runs, env=env, cwd=work)
-        figures = {"bare_s": round(bare, 4)}
-        for name, args in COMMANDS.items():
-            seconds = median_seconds([sys.executable, "-c", PICKET, *args], runs, env=env, cwd=work)
-            figures[f"{name}_ratio"] = round(seconds / bare, 2)
-            figures[f"{name}_s"] = round(seconds, 4)
+        commands = {
+            "bare": [sys.executable, "-c", "pass"],
+            **{name: [sys.executable, "-c", PICKET, *args] for name, args in COMMANDS.items()},
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs):  # a round: a bare start, then each command once
+            for name, command in commands.items():
+                times[name].append(cpu_seconds(command, env=env, cwd=work))
+    bare = statistics.median(times["bare"])
+    figures = {"bare_s": round(bare, 4)}
+    for name in COMMANDS:
+        seconds = statistics.median(times[name])
+        figures[f"{name}_ratio"] = round(seconds / bare, 2)
+        figures[f"{name}_s"] = round(seconds, 4)
     return figures
 
 

@@ -2,7 +2,9 @@
 
 Pure functions of a URL string, shared by every spider so that the rules for
 "only http(s)", "inside the allowed domains", "an article, not a listing" and "no
-password or token in what is shown or kept" live in one place.
+password or token in what is shown or kept" live in one place. The patterns below are
+text, compiled by ``re`` at their first use and kept there, so a command that only checks
+the URLs of the sources file compiles none of them.
 """
 
 from __future__ import annotations
@@ -26,12 +28,11 @@ _LISTING_SEGMENTS = frozenset(
         "index", "home", "archive", "archives",
     }
 )  # fmt: skip
-_NON_PAGE_SUFFIX = re.compile(
-    r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|json|xml|rss|atom|pdf|zip|gz|mp[34]|mov|woff2?)$",
-    re.IGNORECASE,
+_NON_PAGE_SUFFIX = (
+    r"(?i)\.(?:jpe?g|png|gif|webp|svg|ico|css|js|json|xml|rss|atom|pdf|zip|gz|mp[34]|mov|woff2?)$"
 )
 # A date followed by something else: /2024/05/01/slug or /2024-05-01-slug, not /2024/05/.
-_DATE_IN_PATH = re.compile(
+_DATE_IN_PATH = (
     r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?[^/\d][^/]*"
     r"|/(?:19|20)\d\d-\d\d-\d\d-?[^/]+"
 )
@@ -44,9 +45,9 @@ SECRET_QUERY_KEYS = frozenset(
 )  # fmt: skip
 MASK = "***"
 # A URL inside free text (a log line, an error): up to white space, quotes or brackets.
-_URL_IN_TEXT = re.compile(r"""https?://[^\s"'<>()\[\]{}]+""", re.IGNORECASE)
-_SECRET_QUERY_VALUE = re.compile(r"(?P<key>[^&=;]+)=(?P<value>[^&;]*)")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){3,}", re.IGNORECASE)
+_URL_IN_TEXT = r"""(?i)https?://[^\s"'<>()\[\]{}]+"""
+_SECRET_QUERY_VALUE = r"(?P<key>[^&=;]+)=(?P<value>[^&;]*)"
+_SLUG = r"(?i)[a-z0-9]+(?:-[a-z0-9]+){3,}"
 
 
 def is_fetchable_url(url: str) -> bool:
@@ -87,15 +88,15 @@ def looks_like_article_url(url: str) -> bool:
     in navigation URLs (``/tag/labor``, ``/page/2``); this heuristic follows that.
     """
     path = urlsplit(url).path
-    if not path or path == "/" or _NON_PAGE_SUFFIX.search(path):
+    if not path or path == "/" or re.search(_NON_PAGE_SUFFIX, path):
         return False
     segments = [s for s in path.lower().split("/") if s]
     last = segments[-1].rsplit(".", 1)[0]
     if last in _LISTING_SEGMENTS or any(s in _LISTING_SEGMENTS for s in segments[:-1]):
         return False
-    if _DATE_IN_PATH.search(path):
+    if re.search(_DATE_IN_PATH, path):
         return True
-    return bool(_SLUG.fullmatch(last)) or segments[-1].endswith((".html", ".htm"))
+    return bool(re.fullmatch(_SLUG, last)) or segments[-1].endswith((".html", ".htm"))
 
 
 def is_public_address(address: str) -> bool:
@@ -126,7 +127,7 @@ def display_url(url: str) -> str:
         userinfo = quote(username or "", safe="") + ("" if password is None else f":{MASK}")
         parts = parts._replace(netloc=f"{userinfo}@{parts.netloc}")
     if parts.query:
-        parts = parts._replace(query=_SECRET_QUERY_VALUE.sub(_masked_pair, parts.query))
+        parts = parts._replace(query=re.sub(_SECRET_QUERY_VALUE, _masked_pair, parts.query))
     return urlunsplit(parts)
 
 
@@ -134,7 +135,7 @@ def without_secrets(text: str) -> str:
     """``text`` (a log line, an error message) with every URL in it shown by ``display_url``."""
     if "://" not in text:
         return text
-    return _URL_IN_TEXT.sub(lambda found: display_url(found.group()), text)
+    return re.sub(_URL_IN_TEXT, lambda found: display_url(found.group()), text)
 
 
 def _masked_pair(pair: re.Match[str]) -> str:

@@ -4,7 +4,6 @@ export, label and review."""
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 import sys
 from datetime import UTC, datetime, timedelta
@@ -218,6 +217,8 @@ def search(
         stories = store.search(story_query)
         total = store.count(story_query) if len(stories) == limit else len(stories)
     if as_json:
+        import json
+
         for story in stories:
             record = to_json(story)
             record.pop("text")
@@ -306,6 +307,8 @@ def events(obj: _Context, days: int | None, limit: int, urls: bool, as_json: boo
         e.id: url_of[e.story_ids[0]] for e in found if e.story_ids and e.story_ids[0] in url_of
     }
     if as_json:
+        import json
+
         for event in found:
             click.echo(json.dumps(to_json(event), ensure_ascii=False))
         return
@@ -372,6 +375,8 @@ def evaluate_command(
         click.echo(format_cv(result))
         figures = cv_json(result)
     if as_json:
+        import json
+
         click.echo(json.dumps(figures))
 
 

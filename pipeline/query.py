@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 KEYWORD_FIELDS: tuple[str, ...] = (
     "companies",
@@ -50,7 +50,7 @@ ENGLISH_STOP_WORDS = frozenset(
 STOP_TOKEN = "zzstopzz"
 """Stands in for a stop word on the SQLite side: it keeps the word's place, as the engines do."""
 
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
+_CONTROL_CHARACTER = r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]"  # and lone surrogates
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019\uff07][sS]\b")
 
 OPERATORS = ("AND", "OR", "NOT")
@@ -108,16 +108,22 @@ class Keyword:
 
 @dataclass(frozen=True, slots=True)
 class And:
+    """Every child must match."""
+
     children: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Or:
+    """At least one child must match."""
+
     children: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Not:
+    """The child must not match."""
+
     child: Node
 
 
@@ -127,8 +133,10 @@ Node = Words | Keyword | And | Or | Not
 # --- parsing ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A piece of the query as the lexer reads it (a tuple: quicker to define than a record,
+    and it never leaves this module)."""
+
     kind: str  # open, close, op, field, phrase, word
     text: str
     position: int
@@ -248,7 +256,9 @@ def _words(token: _Token, field: str | None, query: str) -> Words:
 def parse_query(query: str) -> Node:
     """The AST of a query; raises ``QuerySyntaxError`` naming the problem and where, or the
     limit (``MAX_QUERY_TERMS``, ``MAX_QUERY_DEPTH``) a query goes beyond."""
-    if (control := _CONTROL_CHARACTER.search(query)) is not None:  # SQLite's FTS5 chokes on NUL
+    # SQLite's FTS5 chokes on NUL. Printable text has no such character, so the pattern is
+    # compiled (once, by ``re``) only for a query that is not.
+    if not query.isprintable() and (control := re.search(_CONTROL_CHARACTER, query)):
         raise QuerySyntaxError(
             "a control character or lone surrogate is not allowed", query, control.start()
         )

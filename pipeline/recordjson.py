@@ -7,7 +7,6 @@ Apart from the record modules (``pipeline.records``, ``pipeline.crawl_records``,
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import functools
 import types
@@ -24,6 +23,8 @@ def to_json(record: Any) -> Any:
     if isinstance(record, datetime):
         return record.isoformat()
     if isinstance(record, bytes):
+        import base64  # stories hold no bytes: searches and listings never load it
+
         return base64.b64encode(record).decode("ascii")
     if isinstance(record, (tuple, list)):
         return [to_json(v) for v in record]
@@ -61,6 +62,8 @@ def _decode(hint: Any, value: Any) -> Any:
     if hint is datetime:
         return datetime.fromisoformat(value)
     if hint is bytes:
+        import base64
+
         return base64.b64decode(value)
     if dataclasses.is_dataclass(hint):
         return from_json(hint, value)

@@ -4,10 +4,10 @@ Validated once at start, so a wrong value stops the run with a message naming th
 variable instead of failing somewhere deep in a crawl. ``Settings`` is a frozen record;
 this module's own small loader reads and checks it (explicit values win over the
 environment, which wins over ``.env``, which wins over the defaults), without a
-validation library, so every ``picket`` command starts at once.
+validation library, so every ``picket`` command starts at once. Annotations here are
+evaluated as the module runs (no ``from __future__ import annotations``): each setting's rule
+is read from its annotation object, without evaluating text at every start.
 """
-
-from __future__ import annotations
 
 import os
 import re
@@ -43,7 +43,7 @@ PATH_SETTINGS: tuple[str, ...] = (
 )
 """The settings that name a file or folder, for errors that say which one a path came from."""
 
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_CHARACTER = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 
 
 class Secret:
@@ -220,12 +220,11 @@ class Settings:
 def _setting_fields() -> dict[str, FieldRule]:
     """Each setting's rule: its type as annotated (``Literal`` gives choices, ``| None``
     makes it optional) and the bounds and check its field carries."""
-    hints = typing.get_type_hints(Settings)
     found = {}
     for spec in fields(Settings):
         if spec.name == "explicitly_set":
             continue
-        hint = hints[spec.name]
+        hint = spec.type
         if typing.get_origin(hint) is Literal:
             found[spec.name] = FieldRule(str, choices=typing.get_args(hint), **spec.metadata)
             continue
@@ -286,7 +285,7 @@ def _validated(settings: Settings, given: Mapping[str, object]) -> Settings:
         if name not in given:
             continue
         raw, variable = given[name], f"PICKET_{name.upper()}"
-        if isinstance(raw, str) and (found := _CONTROL_CHARACTER.search(raw)):
+        if isinstance(raw, str) and (found := _control_character(raw)):
             # Several settings end up in headers (the sender, List-Unsubscribe, the
             # User-Agent and its contact URL, basic auth): a line break there would fail
             # the first email or request after the crawl, or inject a header.
@@ -305,6 +304,12 @@ def _validated(settings: Settings, given: Mapping[str, object]) -> Settings:
         raise SettingsError(f"invalid settings: {'; '.join(problems)}")
     settings = replace(settings, **values, explicitly_set=settings.explicitly_set | set(values))
     return _without_url_credentials(settings)
+
+
+def _control_character(text: str) -> re.Match[str] | None:
+    """The first control character or line separator in ``text``, if any. Printable text has
+    none, so the pattern is compiled (once, by ``re``) only for text that is not."""
+    return None if text.isprintable() else re.search(_CONTROL_CHARACTER, text)
 
 
 def _without_url_credentials(settings: Settings) -> Settings:

@@ -27,7 +27,7 @@ CRAWL_STACK = frozenset(
 )  # fmt: skip
 
 REPORT_IMPORTS = """
-import json, sys
+import sys
 report, *args = sys.argv[1:]
 sys.argv = ["picket", *args]
 from pipeline.cli import main
@@ -35,8 +35,10 @@ try:
     main()
 except SystemExit:
     pass
+imported = sorted(sys.modules)
+import json
 with open(report, "w", encoding="utf-8") as file:
-    json.dump(sorted(sys.modules), file)
+    json.dump(imported, file)
 """
 
 
@@ -123,3 +125,11 @@ def test_listing_watches_builds_no_records_and_no_time_zones(tmp_path):
     assert not imported & {"pipeline.records", "pipeline.crawl_records", "zoneinfo"}
     assert "pipeline.source_records" not in imported
     assert "pipeline.store" not in imported  # its errors are told apart without loading it
+
+
+def test_commands_load_no_codec_for_output_they_do_not_give(tmp_path):
+    """JSON is for ``--json`` output and the stores' columns; base64 for bytes, which no
+    story holds."""
+    assert "json" not in imported_modules(tmp_path, "watches", "list")
+    assert "json" not in imported_modules(tmp_path, "--version")
+    assert "base64" not in imported_modules(tmp_path, "search", "walkout")
