@@ -930,3 +930,47 @@ def test_a_company_settling_or_sued_in_its_own_name_is_no_workers_act():
         assert not judge_relevance(*story).label, story
     (settles,) = _deeds_by_kind("Lyft settles lawsuit with state attorneys general", "", "legal")
     assert (settles.actor, settles.actor_phrase) == ("company", "Lyft")
+
+
+def test_a_unions_line_of_work_a_ticker_or_a_nationality_names_no_employer():
+    """A strike of labour outside tech names no company: not the trade in a union's name
+    ("Alliance of Theatrical Stage Employees"), not a stock ticker ("004410.KS"), not an
+    abbreviated nationality ("S.Korean union")."""
+    for story in (
+        (
+            "Film crew union calls a strike vote",
+            "Leaders of the Guild Alliance of Theatrical Stage Employees asked members to "
+            "authorize a strike.",
+        ),
+        (
+            "Doran Motor's S.Korean union votes to strike over pay",
+            "Doran Motor Co's 004410.KS unionised workers voted to strike on Friday.",
+        ),
+    ):
+        reading = read_story(*story)
+        assert reading.candidates == () and reading.companies == (), story
+    named = read_story("", "Workers at Quillbit, a Seoul-based app maker, voted to strike.")
+    assert named.companies == ("Quillbit",)
+
+
+def test_a_strike_against_a_government_is_labour_outside_tech():
+    """Trade unions striking against a government's reforms strike against no employer;
+    tech workers protesting their company's government contract still act at their own."""
+    for story in (
+        (
+            "Varnish unions begin two-week political strike",
+            "Varnland's trade unions started a two-week political strike on Monday.",
+        ),
+        (
+            "",
+            "Ten trade unions called a nationwide strike on Wednesday as a protest against the "
+            "anti-worker policies of this government.",
+        ),
+    ):
+        reading = read_story(*story)
+        assert reading.outside, story
+        assert all(d.group.trust <= 0.05 for d in reading.worker_deeds() if d.group), story
+    contract = read_story(
+        "", "Quillbit employees protested against the government contract with the border agency."
+    )
+    assert not contract.outside

@@ -35,7 +35,10 @@ _NOT_NAME_WORD = (
     r"(?!(?:Workers?|Employees?|Staff|Union|United|Guild|Labou?r|Alliance|Local|Moderators?|"
     r"Drivers?|Riders?|Couriers?|Developers?|Engineers?|Contractors?)\b)"
 )
-_NAME = rf"{_NOT_NAME_WORD}{_CAP}(?:[ ](?:(?:of|&|de|du|la)[ ])?{_NOT_NAME_WORD}{_CAP}){{0,3}}"
+_NAME = (  # never glued to a word or a ticker's dot ("005930.KS")
+    rf"(?<![\w.]){_NOT_NAME_WORD}{_CAP}"
+    rf"(?:[ ](?:(?:of|&|de|du|la)[ ])?{_NOT_NAME_WORD}{_CAP}){{0,3}}"
+)
 _OUTSOURCED = (
     r"(?:sub)?contractors?|moderators?|raters?|annotators?|labell?ers|contract workers|vendors?|"
     r"temps"
@@ -156,6 +159,13 @@ _TECH_STAFF = re.compile(
 _DESCRIBING = re.compile(
     r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$", re.IGNORECASE
 )
+_INITIALS = re.compile(r"^(?:[A-Z]\.)+(?=[A-Z][a-z])")
+"""Abbreviated words before a place or people's name ("S.Korean", "N.Irish")."""
+_UNION_OF = re.compile(
+    r"\b(?:Union|Federation|Association|Alliance|Brotherhood|Confederation|Council)\s+of\s+$"
+)
+"""What names a union by its members' line of work ("Alliance of Theatrical Stage
+Employees"): the name after it is no employer."""
 _TITLE_CASE_SHARE = 0.6  # a headline with more capitalised words than this is in title case
 
 
@@ -342,6 +352,8 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
             tech_staff = kind in _WORKER_PATTERNS and bool(
                 _TECH_STAFF.search(sentence.text, max(0, match.start() - 16), match.end())
             )
+            if _UNION_OF.search(sentence.text, max(0, start - 40), start):
+                continue
             resolved = _resolve(surface, start, sentence.mentions, gazetteer, tech_staff)
             if resolved is None:
                 continue
@@ -434,7 +446,7 @@ def _resolve(
     not_employers = gazetteer.not_employers
     described = [i for i, word in enumerate(words) if _DESCRIBING.search(word)]
     words = words[described[-1] + 1 :] if described else words  # "San Francisco-based X"
-    while words and words[0].rstrip(".").casefold() in not_employers:
+    while words and _INITIALS.sub("", words[0]).rstrip(".").casefold() in not_employers:
         words = words[1:]
     if not words or " ".join(words).casefold() in not_employers:
         return None
