@@ -266,3 +266,20 @@ def test_retraining_from_the_corpus_gives_the_shipped_predictions():
         ), item.id
         with_tags = action_features(item.title, item.text, reading, tags_of(reading).actions)
         assert retrained.actions.actions_of(with_tags) == shipped_actions.actions_of(with_tags)
+
+
+def test_the_lead_tells_an_unplaced_employers_tech_work_from_work_outside_tech():
+    """Couriers of an app the gazetteer does not know and a union of nurses both strike at
+    an employer the reader cannot place in tech; the lead's wording tells them apart."""
+    couriers = ("Zippa couriers strike", "Couriers of the delivery app Zippa went on strike.")
+    nurses = ("Nurses strike over pay", "Thousands of union members walked off the job.")
+    placed = ("Google staff walk out", "Thousands of Google employees walked out on Thursday.")
+    found = {
+        name: {k for k in story_features(*story, read_story(*story)) if k.startswith("unsure:")}
+        for name, story in (("couriers", couriers), ("nurses", nurses), ("placed", placed))
+    }
+    assert found == {
+        "couriers": {"unsure:tech_words"},
+        "nurses": set(),
+        "placed": set(),
+    }
