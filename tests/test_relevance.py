@@ -974,3 +974,16 @@ def test_a_strike_against_a_government_is_labour_outside_tech():
         "", "Quillbit employees protested against the government contract with the border agency."
     )
     assert not contract.outside
+
+
+def test_a_union_named_for_a_line_of_work_outside_tech_makes_a_story_of_outside_labour():
+    """The "Varnland Education, Health and Allied Workers Union" and the "Federation of
+    Teachers" strike outside tech; a union named for a tech company does not."""
+    for text in (
+        "The Varnland Education, Health and Allied Workers Union began its strike on Monday.",
+        "Members of the Varnland Federation of Teachers went on strike on Monday.",
+    ):
+        reading = read_story("", text)
+        assert reading.outside, text
+        assert all(d.group.trust <= 0.05 for d in reading.worker_deeds() if d.group), text
+    assert not read_story("", "The Quillbit Workers Union began its strike on Monday.").outside

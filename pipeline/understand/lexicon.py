@@ -86,6 +86,23 @@ def _gated_vocabulary(fragments: Sequence[str]) -> GatedPattern:
     return GatedPattern(_vocabulary_pattern(fragments), fragments)
 
 
+_UNION_HEAD = "(?:Union|Federation|Association|Alliance|Guild|Council|Confederation|Brotherhood)"
+_NAME_WORD = r"[A-Z][\w'’.-]*"
+_NAME_LINK = r"(?:,?\s+(?:and\s+|&\s+)?)"
+
+
+def _sector_union_names(sectors: Sequence[str]) -> list[str]:
+    """Fragments matching the capitalised name of a union or federation of one of
+    ``sectors`` ("Education, Health and Allied Workers Union", "Federation of Teachers",
+    "United Teachers")."""
+    sector = _alternation(sectors)
+    return [
+        rf"(?-i:{sector}(?:{_NAME_LINK}{_NAME_WORD}){{0,4}}?\s+{_UNION_HEAD})",
+        rf"(?-i:{_UNION_HEAD}\s+of\s+(?:{_NAME_WORD}{_NAME_LINK}){{0,3}}?{sector})",
+        rf"(?-i:United\s+{sector})",
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class ActionKind:
     name: str
@@ -124,7 +141,9 @@ class Lexicon:
         self.outsider = _word_pattern(cues["outsider_nouns"])
         self.shareholder = _word_pattern(cues["shareholder_nouns"])
         self.management = _word_pattern(cues["management_nouns"])
-        self.outside_occupation = _word_pattern(cues["outside_occupations"])
+        self.outside_occupation = _word_pattern(
+            [*cues["outside_occupations"], *_sector_union_names(cues["outside_sectors"])]
+        )
         self.outside_modifier = _word_pattern(cues["outside_modifiers"])
         self.tech_context = _word_pattern(cues["tech_context"])
         self.management_letter = _word_pattern(cues["management_letters"])
