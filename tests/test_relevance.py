@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.records import Relevance
+from pipeline.understand.features import authority_leads
 from pipeline.understand.reader_score import score_reading
 from pipeline.understand.reading import read_story
 from pipeline.understand.relevance import judge_relevance
@@ -930,3 +931,38 @@ def test_a_company_settling_or_sued_in_its_own_name_is_no_workers_act():
         assert not judge_relevance(*story).label, story
     (settles,) = _deeds_by_kind("Lyft settles lawsuit with state attorneys general", "", "legal")
     assert (settles.actor, settles.actor_phrase) == ("company", "Lyft")
+
+
+def test_an_act_in_a_sentence_an_authority_leads_is_the_authoritys():
+    """ "The court ordered ...", "Quillbit was fined ...": a regulator, court or ministry
+    acts there, not unnamed people; workers named before the authority keep their act."""
+    for story, authority in (
+        (
+            ("", "Quillbit was fined for refusing collective bargaining, the ministry said."),
+            "was fined",
+        ),
+        (("Ohio AG strikes settlement with Quillbit", ""), "AG"),
+        (("", "A federal judge ruled on Tuesday in the class action against Quillbit."), "judge"),
+    ):
+        (deed,) = read_story(*story).deeds
+        assert (deed.actor, deed.actor_phrase) == ("outsider", authority), story
+    (walkout,) = read_story(
+        "", "Quillbit engineers walked out after the court fined the firm."
+    ).deeds
+    assert walkout.actor == "worker"
+
+
+def test_an_authority_acting_in_the_headline_or_first_sentence_is_found():
+    for lead in (
+        "Regulators fine Quillbit over riders' contracts\n",
+        "\nIn a ruling on Tuesday, the National Labor Relations Board (NLRB) ruled that "
+        "Quillbit broke the law. Workers had complained for years.",
+        "Quillbit ordered by court to pay its couriers\n",
+    ):
+        assert authority_leads(lead), lead
+    for lead in (
+        "Quillbit engineers urge regulators to fine the company\n",
+        "Quillbit asked the court to dismiss the suit\n",
+        "\nThe drivers filed a complaint with the labor board, which ruled on Friday.",
+    ):
+        assert not authority_leads(lead), lead
