@@ -934,15 +934,15 @@ def test_a_company_settling_or_sued_in_its_own_name_is_no_workers_act():
 
 
 def test_an_act_in_a_sentence_an_authority_leads_is_the_authoritys():
-    """ "The court ordered ...", "Quillbit was fined ...": a regulator, court or ministry
-    acts there, not unnamed people; workers named before the authority keep their act."""
+    """ "The ministry sued ...", "Quillbit was fined ...": a regulator, ministry or labour
+    board acts there, not unnamed people; workers named before the authority keep their act."""
     for story, authority in (
         (
             ("", "Quillbit was fined for refusing collective bargaining, the ministry said."),
             "was fined",
         ),
         (("Ohio AG strikes settlement with Quillbit", ""), "AG"),
-        (("", "A federal judge ruled on Tuesday in the class action against Quillbit."), "judge"),
+        (("", "The Zentrian government on Monday sued Quillbit."), "government"),
     ):
         (deed,) = read_story(*story).deeds
         assert (deed.actor, deed.actor_phrase) == ("outsider", authority), story
@@ -950,6 +950,11 @@ def test_an_act_in_a_sentence_an_authority_leads_is_the_authoritys():
         "", "Quillbit engineers walked out after the court fined the firm."
     ).deeds
     assert walkout.actor == "worker"
+    # a court rules on a suit others brought, often the workers' own: it is no authority acting
+    (suit,) = read_story(
+        "", "A federal judge ruled on Tuesday in the class action against Quillbit."
+    ).deeds
+    assert suit.actor == "none"
 
 
 def test_an_authority_acting_in_the_headline_or_first_sentence_is_found():
@@ -958,11 +963,12 @@ def test_an_authority_acting_in_the_headline_or_first_sentence_is_found():
         "\nIn a ruling on Tuesday, the National Labor Relations Board (NLRB) ruled that "
         "Quillbit broke the law. Workers had complained for years.",
         "Quillbit ordered by court to pay its couriers\n",
+        "Ohio AG strikes settlement with Quillbit\n",
     ):
         assert authority_leads(lead), lead
     for lead in (
         "Quillbit engineers urge regulators to fine the company\n",
-        "Quillbit asked the court to dismiss the suit\n",
+        "Quillbit asked the regulator to dismiss the complaint\n",
         "\nThe drivers filed a complaint with the labor board, which ruled on Friday.",
     ):
         assert not authority_leads(lead), lead

@@ -73,7 +73,7 @@ regulator's fine or a platform's own decision (grouped cross-validation: fewer f
 alerts and fewer misses)."""
 AUTHORITY_LEADS = "lead:authority"
 """The feature of a story whose lead tells of an authority's act and whose reader found
-no tech workers acting: a regulator's fine or a court's ruling on a tech company. (A
+no tech workers acting: a regulator's fine or a labour board's ruling on a tech company. (A
 context of its own for these, with copies of the words, lost recall in grouped
 cross-validation: too few stories to weigh a copy of every word.)"""
 UNEASE = "dissent"
@@ -139,7 +139,7 @@ def story_context(reading: Reading, score: float, lead: str) -> str:
 
 def authority_leads(lead: str) -> bool:
     """Whether the headline or the first sentence of ``lead`` tells of an authority's own
-    act: a regulator, court or ministry as its subject ("regulators fined Glovo", "the
+    act: a regulator, ministry or labour board as its subject ("regulators fined Glovo", "the
     labour board ruled"), or a company "fined" or "ordered" by one, with no workers named
     before."""
     headline, _, body = lead.partition("\n")

@@ -166,7 +166,7 @@ class Lexicon:
     def authority_acting(self, sentence: str) -> tuple[int, int] | None:
         """Where ``sentence`` names the authority acting in it ("regulators" of "regulators
         fined Glovo", "was fined" of "Glovo was fined"), when no worker is named before and
-        the authority is no one's object ("asked the court to dismiss")."""
+        the authority is no one's object ("asked the regulator to dismiss")."""
         subject = self.authority_subject.match(sentence)
         passive = None if subject else self.authority_passive.search(sentence)
         found = subject.span("authority") if subject else passive.span() if passive else None

@@ -529,7 +529,7 @@ class _Reader:
         return None, 0.0
 
     def _authority(self, seg: _Segment, start: int) -> _Actor | None:
-        """The authority acting in the sentence ("the court ordered the platform to accept
+        """The authority acting in the sentence ("the ministry ordered the platform to accept
         collective bargaining", "Glovo was fined over its contracts"): an act there tied to
         no one else is told of as the authority's doing, not as unknown people's."""
         found = self.lex.authority_acting(seg.clean)
