@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.records import Relevance
+from pipeline.understand.features import authority_leads
 from pipeline.understand.reader_score import score_reading
 from pipeline.understand.reading import read_story
 from pipeline.understand.relevance import judge_relevance
@@ -987,3 +988,44 @@ def test_a_union_named_for_a_line_of_work_outside_tech_makes_a_story_of_outside_
         assert reading.outside, text
         assert all(d.group.trust <= 0.05 for d in reading.worker_deeds() if d.group), text
     assert not read_story("", "The Quillbit Workers Union began its strike on Monday.").outside
+
+
+def test_an_act_in_a_sentence_an_authority_leads_is_the_authoritys():
+    """ "The ministry sued ...", "Quillbit was fined ...": a regulator, ministry or labour
+    board acts there, not unnamed people; workers named before the authority keep their act."""
+    for story, authority in (
+        (
+            ("", "Quillbit was fined for refusing collective bargaining, the ministry said."),
+            "was fined",
+        ),
+        (("Ohio AG strikes settlement with Quillbit", ""), "AG"),
+        (("", "The Zentrian government on Monday sued Quillbit."), "government"),
+    ):
+        (deed,) = read_story(*story).deeds
+        assert (deed.actor, deed.actor_phrase) == ("outsider", authority), story
+    (walkout,) = read_story(
+        "", "Quillbit engineers walked out after the court fined the firm."
+    ).deeds
+    assert walkout.actor == "worker"
+    # a court rules on a suit others brought, often the workers' own: it is no authority acting
+    (suit,) = read_story(
+        "", "A federal judge ruled on Tuesday in the class action against Quillbit."
+    ).deeds
+    assert suit.actor == "none"
+
+
+def test_an_authority_acting_in_the_headline_or_first_sentence_is_found():
+    for lead in (
+        "Regulators fine Quillbit over riders' contracts\n",
+        "\nIn a ruling on Tuesday, the National Labor Relations Board (NLRB) ruled that "
+        "Quillbit broke the law. Workers had complained for years.",
+        "Quillbit ordered by court to pay its couriers\n",
+        "Ohio AG strikes settlement with Quillbit\n",
+    ):
+        assert authority_leads(lead), lead
+    for lead in (
+        "Quillbit engineers urge regulators to fine the company\n",
+        "Quillbit asked the regulator to dismiss the complaint\n",
+        "\nThe drivers filed a complaint with the labor board, which ruled on Friday.",
+    ):
+        assert not authority_leads(lead), lead

@@ -23,6 +23,9 @@ scores a story with it:
 - ``e:000`` to ``e:255``: the lead's meaning, its unit-length mean token embedding
   (``pipeline.understand.embedding``) times ``EMBEDDING_SCALE``, so phrasings training never saw
   still count by what they mean;
+- ``lead:authority``: where the reader tied no act to tech workers, the headline or the
+  first sentence tells of an authority's own act (``authority_leads``: "regulators fined",
+  "the labour board ruled", "was fined");
 - ``context:*`` and the per-context copies of the words, the meaning and a few reader
   findings (``tech|w:sues``, ``untech_no_workers|e:017``, ``tech|reader:gig``): what the
   story is, as far as the reader can tell (``story_context``). Where the reader tied no
@@ -47,6 +50,7 @@ from pipeline.understand.deeds import ACTING, Reading
 from pipeline.understand.embedding import default_embedder
 from pipeline.understand.lexicon import lexicon
 from pipeline.understand.reader_score import score_reading
+from pipeline.understand.sentences import sentences
 
 LEAD_WORDS = 70
 """How much of the body counts as its lead: the labelled stories give at most this much."""
@@ -79,6 +83,11 @@ _TECH_WORDING = re.compile(
 )
 """Words of tech work: beside workers of an employer the gazetteer does not know, they
 tell a delivery app's couriers or a game studio's developers from nurses or autoworkers."""
+AUTHORITY_LEADS = "lead:authority"
+"""The feature of a story whose lead tells of an authority's act and whose reader found
+no tech workers acting: a regulator's fine or a labour board's ruling on a tech company. (A
+context of its own for these, with copies of the words, lost recall in grouped
+cross-validation: too few stories to weigh a copy of every word.)"""
 UNEASE = "dissent"
 """The reader's kind for workers' unease with no act reported ("internal backlash")."""
 
@@ -113,6 +122,8 @@ def story_features(title: str, text: str, reading: Reading) -> dict[str, float]:
     context = story_context(reading, features["reader:score"], lead)
     features[f"context:{context}"] = 1.0
     if context != ACTS:
+        if authority_leads(lead):
+            features[AUTHORITY_LEADS] = 1.0
         prefix = context + _CONTEXT_SEPARATOR
         features.update(
             [(prefix + name, value) for name, value in features.items() if _is_copied(name)]
@@ -150,6 +161,15 @@ def story_context(reading: Reading, score: float, lead: str) -> str:
     known = reading.tech_context or any(candidate.known for candidate in reading.candidates)
     kind = "outside" if reading.outside else "tech" if known else "untech"
     return kind + ("" if _names_workers(lead) else "_no_workers")
+
+
+def authority_leads(lead: str) -> bool:
+    """Whether the headline or the first sentence of ``lead`` tells of an authority's own
+    act: a regulator, ministry or labour board as its subject ("regulators fined Glovo", "the
+    labour board ruled"), or a company "fined" or "ordered" by one, with no workers named
+    before."""
+    headline, _, body = lead.partition("\n")
+    return any(lexicon().authority_acting(s) for s in (headline, *sentences(body)[:1]))
 
 
 def _names_workers(lead: str) -> bool:

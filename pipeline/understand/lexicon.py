@@ -141,6 +141,15 @@ class Lexicon:
         self.outsider = _word_pattern(cues["outsider_nouns"])
         self.shareholder = _word_pattern(cues["shareholder_nouns"])
         self.management = _word_pattern(cues["management_nouns"])
+        # an authority within the first ten words (after "In a ruling on Tuesday,"), then
+        # its acronym in brackets and up to four words ("on Friday", "has") before its act
+        authority, act = _alternation(cues["authority_nouns"]), _alternation(cues["authority_acts"])
+        self.authority_subject = re.compile(
+            rf"^\W*(?:[\w'’.,&-]+\s+){{0,10}}?(?<![\w-])(?P<authority>{authority})"
+            rf"(?:\s+\(\w+\))?(?:\s+[\w'’,-]+){{0,4}}?\s+{act}(?!\w)",
+            re.IGNORECASE,
+        )
+        self.authority_passive = _word_pattern(cues["authority_passive"])
         self.outside_occupation = _word_pattern(
             [*cues["outside_occupations"], *_sector_union_names(cues["outside_sectors"])]
         )
@@ -172,6 +181,22 @@ class Lexicon:
             name: _vocabulary_pattern(words)
             for name, words in vocabulary["employment_types"].items()
         }
+
+    def authority_acting(self, sentence: str) -> tuple[int, int] | None:
+        """Where ``sentence`` names the authority acting in it ("regulators" of "regulators
+        fined Glovo", "was fined" of "Glovo was fined"), when no worker is named before and
+        the authority is no one's object ("asked the regulator to dismiss")."""
+        subject = self.authority_subject.match(sentence)
+        passive = None if subject else self.authority_passive.search(sentence)
+        found = subject.span("authority") if subject else passive.span() if passive else None
+        if found is None:
+            return None
+        before = sentence[: found[0]]
+        if any(p.search(before) for p in (self.worker, self.union, self.employer_bound)):
+            return None
+        if subject and self.object_verb.search(before):
+            return None
+        return found
 
 
 def _load_yaml(name: str) -> Any:

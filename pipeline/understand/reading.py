@@ -441,6 +441,8 @@ class _Reader:
         deeds = []
         for kind, start, end in seg.cues:
             actor, tie = self._actor_of(segments, index, kind, start, end)
+            if actor is None and (authority := self._authority(seg, start)):
+                actor, tie = authority, 1.0
             negated = bool(self.lex.negation.search(seg.clean, max(0, start - 40), start))
             deeds.append(
                 Deed(
@@ -525,6 +527,15 @@ class _Reader:
         if _DEFINITE_ACT.search(seg.clean):
             return nearest, 0.65
         return None, 0.0
+
+    def _authority(self, seg: _Segment, start: int) -> _Actor | None:
+        """The authority acting in the sentence ("the ministry ordered the platform to accept
+        collective bargaining", "Glovo was fined over its contracts"): an act there tied to
+        no one else is told of as the authority's doing, not as unknown people's."""
+        found = self.lex.authority_acting(seg.clean)
+        if found is None or found[0] > start:
+            return None
+        return _Actor(*found, "outsider", seg.text[found[0] : found[1]])
 
     def _suing_company(self, seg: _Segment, start: int) -> _Actor | None:
         """The company that is the subject of a legal act ("Lyft settles the lawsuit",
