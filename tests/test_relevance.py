@@ -20,8 +20,11 @@ from pipeline.understand.relevance import judge_relevance
 
 # Look-alikes of ORDINARY_NEWS + LONG_ORDINARY_NEWS the model judges relevant today (of 85):
 # mostly strikes outside tech, management's and governments' acts, and researchers' letters.
-# Raising it is a deliberate, visible change.
-MODEL_ALERT_CEILING = 15
+# Raising it is a deliberate, visible change: 15 -> 17 when the lead's tech wording beside an
+# employer the gazetteer cannot place became a feature ("Uber drivers earn more after pay
+# changes", "Amazon shares slide as union fears weigh" now pass 0.5), as precision on real
+# news rose from 0.941 to 0.952 by grouped cross-validation.
+MODEL_ALERT_CEILING = 17
 
 
 def reader_score(title: str, text: str) -> float:
