@@ -164,6 +164,7 @@ def test_a_name_opening_a_sentence_counts_where_the_story_names_it_again():
     [
         "Developers at Larkspur Studio, which is owned by Nexon, walked out over bonuses.",
         "Staff at Nexon-owned developer Larkspur Studio walked out over bonuses.",
+        "Developers at Larkspur Studio, whose parent company is Nexon, walked out over bonuses.",
     ],
 )
 def test_the_company_a_story_calls_owned_leads_its_owner(text):

@@ -898,9 +898,18 @@ def test_a_company_that_sues_its_former_engineers_is_not_their_strike():
     assert reader_score(*story) < 0.5
 
 
-def test_an_owner_named_beside_the_employer_does_not_make_the_workers_outsiders():
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mechanics at the Ford-owned scooter start-up Spin voted to unionize on Friday.",
+        "Mechanics at the Ford-backed scooter start-up Spin voted to unionize on Friday.",
+        "Mechanics at Spin, a scooter start-up owned by Ford, voted to unionize on Friday.",
+        "Mechanics at Spin, whose parent company is Ford, voted to unionize on Friday.",
+    ],
+)
+def test_an_owner_named_beside_the_employer_does_not_make_the_workers_outsiders(text):
     """ "The Ford-owned start-up Spin": Ford owns the employer; the workers are Spin's."""
-    owned = ("", "Mechanics at the Ford-owned scooter start-up Spin voted to unionize on Friday.")
+    owned = ("", text)
     outside = ("", "Mechanics at Ford voted to unionize on Friday.")
     assert not read_story(*owned).outside
     assert read_story(*outside).outside

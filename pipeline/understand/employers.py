@@ -122,17 +122,23 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 
-# "Zomato-owned Blinkit", "Bandcamp, owned by Epic", "its parent company, Spotify",
-# "a subsidiary of Hitachi", "Meta's subsidiary Instagram": who owns whom, as the story says
+# "Zomato-owned Blinkit", "the Google-backed start-up", "Bandcamp, owned by Epic", "Larkspur,
+# whose owner is Nexon", "owned by the Ford", "its parent company, Spotify", "a subsidiary of
+# Hitachi", "Meta's subsidiary Instagram": who owns (or backs) whom, as the story says
 _OWNERSHIP = re.compile(
-    rf"(?P<parent>{_NAME})-(?i:owned)\b(?:\s+{_LOWER}{{0,4}}?(?P<child>{_NAME}))?|"
+    rf"(?P<parent>{_NAME})[-‐–]\s?(?i:owned|backed|funded)\b"
+    rf"(?:\s+{_LOWER}{{0,4}}?(?P<child>{_NAME}))?|"
     rf"(?P<owned>{_NAME}),?\s+(?:which is\s+|now\s+|(?:an?|the)\s+{_LOWER}{{0,4}}?)?"
-    rf"(?i:(?:owned|acquired|bought) by)\s+(?P<owner>{_NAME})|"
-    rf"(?i:parent(?: company)?,?|subsidiary of|(?:acquired|bought) by)\s+(?P<named>{_NAME})|"
+    rf"(?i:(?:owned|acquired|bought) by|whose (?:parent(?: company)?|owner) is)\s+"
+    rf"(?P<owner>{_NAME})|"
+    rf"(?i:parent(?: company)?(?:,| is)?|subsidiary of|(?:owned|acquired|bought|backed) by)\s+"
+    rf"(?:the\s+)?(?P<named>{_NAME})|"
     rf"(?:(?P<holder>{_NAME})['’]s?|\b(?i:its|their))\s+subsidiary,?\s+(?P<held>{_NAME})"
 )
+_OWNER_GROUPS = ("parent", "owner", "named", "holder")
+_OWNED_GROUPS = ("child", "owned", "held")
 _EMPLOYED_BY = re.compile(r"\bemployed by\b|\bstaffing\b", re.IGNORECASE)
-_OWNERSHIP_WORDS = re.compile(r"owned|parent|subsidiary|acquired|bought", re.IGNORECASE)
+_OWNERSHIP_WORDS = re.compile(r"owned|backed|funded|parent|subsidiary|acquired|bought", re.I)
 
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
 """For each name pattern, which sentences it could match (see ``pipeline.understand.wordgate``)."""
@@ -303,6 +309,19 @@ def candidates(
     ]
 
 
+def owner_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where ``text`` names a company as the owner or backer of another ("the Ford-owned
+    start-up Spin"): its workers are the owned company's, not the owner's."""
+    if not _OWNERSHIP_WORDS.search(text):
+        return ()
+    return tuple(
+        match.span(group)
+        for match in _OWNERSHIP.finditer(text)
+        for group in _OWNER_GROUPS
+        if match.group(group)
+    )
+
+
 def _ownership(
     told: Sequence[ToldSentence], gazetteer: Gazetteer
 ) -> tuple[frozenset[str], frozenset[str]]:
@@ -316,8 +335,8 @@ def _ownership(
             continue
         for match in _OWNERSHIP.finditer(sentence.text):
             for group, names in (
-                *((g, owners) for g in ("parent", "owner", "named", "holder")),
-                *((g, owned) for g in ("child", "owned", "held")),
+                *((g, owners) for g in _OWNER_GROUPS),
+                *((g, owned) for g in _OWNED_GROUPS),
             ):
                 if surface := match.group(group):
                     resolved = _resolve(surface, match.start(group), sentence.mentions, gazetteer)

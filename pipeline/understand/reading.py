@@ -30,6 +30,7 @@ from pipeline.understand.employers import (
     ToldSentence,
     candidates,
     default_ranker,
+    owner_spans,
 )
 from pipeline.understand.gazetteer import Gazetteer, Mention, default_gazetteer
 from pipeline.understand.lexicon import ActionKind, Lexicon, lexicon, parse_count
@@ -110,11 +111,6 @@ _ATTRIBUTIVE_NOUN = re.compile(
     r"(?:walk-?outs?|strikes?|sit-ins?|union\w*|work stoppages?)\b", re.IGNORECASE
 )
 _ATTRIBUTIVE_LINK = re.compile(r"(?:['’]s?)?\s+(?:(?:employee|worker|staff|workers['’])\s+)?")
-_OWNER_AFTER = re.compile(r"[-‐–]\s?(?:owned|backed|funded)\b", re.IGNORECASE)
-_OWNER_BEFORE = re.compile(
-    r"\b(?:(?:owned|acquired|bought|backed) by|parent(?: company)?,?|subsidiary of)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
 _PERSON_OWNS = re.compile(
     r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?['’]s\s+(?:\w+\s+)?(?:reasons?|decision|choice|plans?)"
     r"\s+(?:for|to)\s+$"
@@ -130,10 +126,7 @@ _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "micros
 def _is_owner(clean: str, mention: Mention) -> bool:
     """Whether the sentence names ``mention`` as the owner of another company ("the
     Ford-owned start-up", "owned by Ford"), not as an employer its workers act against."""
-    return bool(
-        _OWNER_AFTER.match(clean, mention.end)
-        or _OWNER_BEFORE.search(clean, max(0, mention.start - 30), mention.start)
-    )
+    return any(start <= mention.start < end for start, end in owner_spans(clean))
 
 
 def _is_singular(head: str) -> bool:
