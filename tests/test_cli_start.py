@@ -50,11 +50,17 @@ def imported_packages(tmp_path: Path, *args: str, terminal: bool = False) -> set
 def imported_modules(tmp_path: Path, *args: str, terminal: bool = False) -> set[str]:
     """The modules ``picket ARGS`` imported; with ``terminal``, its output and log lines go
     to a terminal (a pseudo-terminal), else to pipes."""
-    (tmp_path / "watches.yaml").write_text("watches: []\n", encoding="utf-8")
+    watches, sources = tmp_path / "watches.yaml", tmp_path / "sources.yaml"
+    if not watches.exists():
+        watches.write_text("watches: []\n", encoding="utf-8")
+    if not sources.exists():
+        sources.write_bytes(
+            (Path(__file__).resolve().parents[1] / "config/sources.yaml").read_bytes()
+        )
     env = {
         "PICKET_DB_PATH": str(tmp_path / "picket.db"),
-        "PICKET_WATCHES_FILE": str(tmp_path / "watches.yaml"),
-        "PICKET_SOURCES_FILE": str(Path(__file__).resolve().parents[1] / "config/sources.yaml"),
+        "PICKET_WATCHES_FILE": str(watches),
+        "PICKET_SOURCES_FILE": str(sources),
         "PATH": "/usr/bin:/bin",
     }
     report = tmp_path / "imported.json"
@@ -128,8 +134,19 @@ def test_listing_watches_builds_no_records_and_no_time_zones(tmp_path):
 
 
 def test_commands_load_no_codec_for_output_they_do_not_give(tmp_path):
-    """JSON is for ``--json`` output and the stores' columns; base64 for bytes, which no
-    story holds."""
-    assert "json" not in imported_modules(tmp_path, "watches", "list")
+    """JSON is for ``--json`` output, the stores' columns and parsed files kept; base64 for
+    bytes, which no story holds."""
     assert "json" not in imported_modules(tmp_path, "--version")
     assert "base64" not in imported_modules(tmp_path, "search", "walkout")
+
+
+@pytest.mark.parametrize("args", [("sources",), ("watches", "list")])
+def test_a_configuration_file_is_parsed_once_per_change_of_its_text(tmp_path, args):
+    """PyYAML loads for the first reading of the sources and watches files, then only when
+    one is edited; an edit shows at once."""
+    assert "yaml" in imported_packages(tmp_path, *args)
+    assert "yaml" not in imported_packages(tmp_path, *args)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    (tmp_path / "watches.yaml").write_text("watches: []  # edited\n", encoding="utf-8")
+    assert "yaml" in imported_packages(tmp_path, *args)

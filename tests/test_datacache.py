@@ -76,3 +76,49 @@ def test_the_shipped_gazetteer_reads_the_same_from_what_was_kept(writes_bytecode
     assert parse.calls == 1
     assert kept.companies == fresh.companies
     assert kept.resolve("AMZN") == fresh.resolve("AMZN") == "Amazon"
+
+
+def test_an_edit_that_keeps_size_and_time_is_parsed_again(tmp_path, writes_bytecode):
+    """What was kept is valid for the text it was parsed from, whatever the file's dates."""
+    path = tmp_path / "sources.yaml"
+    path.write_text("delay: 1\n", encoding="utf-8")
+    os.utime(path, ns=(10**18, 10**18))
+    parse = CountingParser()
+    assert parsed(path, parse) == {"delay": 1}
+    path.write_text("delay: 9\n", encoding="utf-8")
+    os.utime(path, ns=(10**18, 10**18))
+    assert parsed(path, parse) == {"delay": 9}
+    assert parse.calls == 2
+
+
+def test_what_is_kept_is_readable_only_by_whom_the_file_is(tmp_path, writes_bytecode):
+    path = tmp_path / "sources.yaml"
+    path.write_text("token: s3cret\n", encoding="utf-8")
+    path.chmod(0o600)
+    parsed(path, CountingParser())
+    (kept,) = writes_bytecode.rglob("sources.yaml.json")
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_damaged_kept_file_is_parsed_again_and_replaced(tmp_path, writes_bytecode):
+    path = tmp_path / "data.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    parse = CountingParser()
+    parsed(path, parse)
+    (kept,) = writes_bytecode.rglob("data.yaml.json")
+    kept.write_text('{"text": "a: 1\\n", "da', encoding="utf-8")  # cut short by a crash
+    assert parsed(path, parse) == parsed(path, parse) == {"a": 1}
+    assert parse.calls == 2
+    assert not list(writes_bytecode.rglob("*.tmp"))
+
+
+def test_where_nothing_can_be_kept_the_file_is_parsed_each_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setattr(sys, "pycache_prefix", str(blocked))
+    path = tmp_path / "data.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    parse = CountingParser()
+    assert parsed(path, parse) == parsed(path, parse) == {"a": 1}
+    assert parse.calls == 2

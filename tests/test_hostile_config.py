@@ -10,6 +10,7 @@ the command at start with ``Error:`` and a message naming the file or variable, 
 from __future__ import annotations
 
 import socket
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from picket_env import isolated_env
 
-from crawlers.sources import SourceConfigError
+from crawlers.sources import SourceConfigError, load_sources
 from pipeline.alerts.mailer import MailError, OutboxMailer
 from pipeline.cli import main
 from pipeline.settings import SETTING_FIELDS, Settings, SettingsError, load_settings
@@ -217,3 +218,21 @@ def test_a_dotenv_file_that_is_not_utf8_names_itself_and_the_byte(env, tmp_path,
         f"Error: {tmp_path / '.env'}: not UTF-8 text: byte 0xe9 at offset 42 (line 2) "
         "cannot be decoded; save the file as UTF-8"
     )
+
+
+def test_a_file_broken_after_a_good_reading_is_refused_not_served_from_what_was_kept(
+    tmp_path, monkeypatch
+):
+    """The parsed form kept of a good sources file never stands in for a broken edit."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "pycache"))
+    path = tmp_path / "sources.yaml"
+    good = "sources:\n  - id: a\n    kind: feed\n    url: http://example.org/f\n"
+    path.write_text(good, encoding="utf-8")
+    assert [s.id for s in load_sources(path)] == ["a"]
+    assert list((tmp_path / "pycache").rglob("sources.yaml.json"))
+    path.write_text(good + "    id: b\n", encoding="utf-8")
+    with pytest.raises(SourceConfigError, match="duplicate key 'id'"):
+        load_sources(path)
+    path.write_text(good.replace("id: a", "id: c"), encoding="utf-8")
+    assert [s.id for s in load_sources(path)] == ["c"]

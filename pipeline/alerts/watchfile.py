@@ -14,8 +14,9 @@ from typing import Any
 import yaml
 
 from pipeline.alerts.watches import Watch, watch_entry
-from pipeline.configfile import ConfigFileError, parse_yaml, read_text
+from pipeline.configfile import ConfigFileError, read_text
 from pipeline.settings import ConfigError
+from pipeline.strict_yaml import parse_yaml
 
 HEADER = '# Watches: saved queries whose new matches picket emails. See README.md, "Watches".\n'
 
