@@ -1,9 +1,9 @@
 """``picket label`` and ``picket review``: people correct picket, and picket keeps it.
 
-A correction is kept in the story store, re-judges the stored story at once (and every
-later upsert of it), and queues the story for the next alert run to match again; the
-alert ledger still sends no story twice to one watch. ``picket label export`` writes
-the corrections in the labelled corpus's format, for training.
+A correction is kept in the story store, re-judges the stored story and its copies at
+once (and every later upsert of either), and queues them for the next alert run to match
+again; the alert ledger still sends no story twice to one watch. ``picket label export``
+writes the corrections in the labelled corpus's format, for training.
 """
 
 from __future__ import annotations
@@ -33,8 +33,11 @@ REVIEW_POOL = 1000
 
 
 def record_correction(settings: Settings, store: StoryStore, correction: Correction) -> Story:
-    """Keep ``correction``, re-judge its story in the store and group it again into
-    events, queue it for the alerts; the story as corrected. An unknown story id raises
+    """Keep ``correction``, re-judge its story and the story's copies in the store and group
+    them again into events, queue them for the alerts; the story as corrected.
+
+    A copy (``duplicate_of``) is the same article as its original: labelling a copy labels
+    the original, and the correction holds for every copy. An unknown story id raises
     ``LabelError``."""
     from pipeline.alerts.ledger import Ledger
     from pipeline.labels import LabelError, apply_correction
@@ -45,21 +48,30 @@ def record_correction(settings: Settings, store: StoryStore, correction: Correct
             f"no story with id {correction.story_id!r} in the store "
             "(`picket search --json` and `picket review` show story ids)"
         )
+    if story.duplicate_of and (original := store.get_story(story.duplicate_of)) is not None:
+        log.info("story %s copies story %s: the label is kept for that one", story.id, original.id)
+        story, correction = original, replace(correction, story_id=original.id)
+    copies = store.copies_of(story.id)
     with closing(Ledger(settings.alerts_db)) as ledger:  # first: one that cannot open stops
         store.save_correction(correction)
-        regrouped = regroup_corrected(store, apply_correction(story, correction))
+        regrouped = regroup_corrected(
+            store,
+            apply_correction(story, correction),
+            [apply_correction(c, correction) for c in copies],
+        )
         store.upsert_events(regrouped.events)  # events first, as a crawl stores them
-        story = replace(story, event_id=regrouped.story.event_id)
-        store.upsert_stories([story])  # the store applies the correction it now keeps
+        moved = [replace(s, event_id=regrouped.story.event_id) for s in (story, *copies)]
+        store.upsert_stories(moved)  # the store applies the correction it now keeps
         store.delete_events(regrouped.emptied)
-        ledger.queue_recheck([story.id], correction.labelled_at)
+        ledger.queue_recheck([s.id for s in moved], correction.labelled_at)
     log.info("story %s labelled %s", story.id, "relevant" if correction.relevant else "not")
-    return apply_correction(story, correction)
+    return apply_correction(moved[0], correction)
 
 
-def regroup_corrected(store: StoryStore, story: Story) -> Regrouped:
-    """Where the corrected ``story`` belongs among the stored events: the events a crawl
-    would offer it (those near its time, its original's), and its own event's stories."""
+def regroup_corrected(store: StoryStore, story: Story, copies: Sequence[Story] = ()) -> Regrouped:
+    """Where the corrected ``story`` and its ``copies`` belong among the stored events: the
+    events a crawl would offer it (those near its time, its original's), and its own
+    event's stories."""
     from pipeline.run import EVENT_WINDOW
     from pipeline.understand.events import regroup
 
@@ -76,6 +88,7 @@ def regroup_corrected(store: StoryStore, story: Story) -> Regrouped:
         candidates,
         lookup_event=store.get_event,
         now=when,
+        copies=copies,
     )
 
 

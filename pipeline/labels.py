@@ -11,7 +11,7 @@ Pure: no I/O, no clock, except ``corrections_as_rows``, which reads a store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -113,6 +113,16 @@ def apply_correction(story: Story, correction: Correction | None) -> Story:
     )
     relevance = Relevance(score=float(correction.relevant), label=correction.relevant)
     return replace(story, relevance=replace(relevance, evidence=evidence), tags=tags)
+
+
+def correction_of(story: Story, corrections: Mapping[str, Correction]) -> Correction | None:
+    """The correction that decides ``story`` among ``corrections`` (by story id): its own,
+    else that of the story it copies. A copy is the same article, so a label of the
+    original holds for every copy, stored before or found later."""
+    own = corrections.get(story.id)
+    if own is None and story.duplicate_of:
+        return corrections.get(story.duplicate_of)
+    return own
 
 
 def is_corrected(story: Story) -> bool:

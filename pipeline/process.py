@@ -8,13 +8,14 @@ store comes in as arguments, so this module does no I/O of its own.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pipeline.crawl_records import Article, FetchedPage, KnownStory
 from pipeline.extract.article import ExtractionError, byline_authors, extract_article
-from pipeline.records import Event, Story
+from pipeline.labels import apply_correction, correction_of
+from pipeline.records import Correction, Event, Story
 from pipeline.understand.action_model import story_tags
 from pipeline.understand.dedup import (
     DuplicateIndex,
@@ -66,7 +67,9 @@ class StoryProcessor:
 
     ``stored`` are the stories a new one could repeat (their signatures standing in for text),
     ``events`` the events a new story could join, and ``lookup_event`` fetches any other
-    event by id (the original's event of a late duplicate, say).
+    event by id (the original's event of a late duplicate, say). ``corrections`` (by story
+    id) are people's labels: a story someone corrected, or a copy of one, is grouped as
+    corrected.
     """
 
     def __init__(
@@ -77,10 +80,12 @@ class StoryProcessor:
         lookup_event: Callable[[str], Event | None],
         now: datetime,
         threshold: float,
+        corrections: Mapping[str, Correction] | None = None,
     ) -> None:
         self.now = now
         self.threshold = threshold
         self._lookup_event = lookup_event
+        self._corrections = corrections or {}
         self._event_of: dict[str, str | None] = {}
         self._index = DuplicateIndex()
         for known in stored:
@@ -106,11 +111,13 @@ class StoryProcessor:
         return self.add_story(story)
 
     def add_story(self, story: Story) -> Story:
-        """Mark ``story`` as a duplicate and put it in an event where it belongs."""
+        """Mark ``story`` as a duplicate, apply its correction if someone made one, and put
+        it in an event where it belongs."""
         sig = signature(story.text)
         original = find_duplicate(story, self._index, sig)
         if original is not None:
             story = replace(story, duplicate_of=original)
+        story = apply_correction(story, correction_of(story, self._corrections))
         event = assign_event(story, self._candidate_events(story), now=self.now)
         if event is not None:
             self._events[event.id] = event

@@ -21,7 +21,7 @@ from pipeline.crawl_records import CrawlOutcome, FetchedPage
 from pipeline.health import fold_outcome, is_due
 from pipeline.process import ProcessedBatch, StoryProcessor
 from pipeline.progress import LoggedProgress, RunProgress
-from pipeline.records import Story
+from pipeline.records import Correction, Story
 from pipeline.runlock import run_lock
 from pipeline.settings import Settings
 from pipeline.source_records import Source
@@ -277,8 +277,20 @@ def understand_pages(
         lookup_event=store.get_event,
         now=now,
         threshold=settings.relevance_threshold,
+        corrections=kept_corrections(store),
     )
     return processor.add_pages(pages)
+
+
+def kept_corrections(store: StoryStore) -> dict[str, Correction]:
+    """People's corrections by story id. The store applies them again as it writes each
+    story, so a run that cannot read them (the search engine away) goes on without them:
+    only the grouping into events of a corrected story it meets then is the machine's."""
+    try:
+        return {c.story_id: c for c in store.corrections()}
+    except StoreError as exc:
+        log.warning("the labels cannot be read; stories are grouped as judged: %s", exc)
+        return {}
 
 
 def record_health(

@@ -234,3 +234,28 @@ def test_a_ledger_from_before_dropped_matches_is_opened_and_kept(tmp_path):
         ledger.drop("W", {"s1": "corrected as not relevant"})
         assert ledger.waiting("W") == []
         assert ledger.dropped_counts() == {"W": {"corrected as not relevant": 1}}
+
+
+def test_a_story_labelled_not_relevant_is_not_mailed_through_a_copy(tmp_path, smtp_server):
+    """The reader said no to the article; a wire copy of it, stored as a copy, sends nothing
+    either, and nor does a copy found later."""
+    harness = Harness(tmp_path, smtp_server)
+    harness.watches(
+        """
+        watches:
+          - name: Walkouts
+            query: walkout OR "walked out"
+            recipients: [alice@example.org]
+        """
+    )
+    harness.run(T0)
+    seen = T0 + timedelta(minutes=1)
+    harness.add(
+        make_story(1, first_seen=seen, event_id="walkout"),
+        make_story(2, first_seen=seen, event_id="walkout", duplicate_of="s1"),
+    )
+    label(harness, "s1", relevant=False)
+    harness.add(make_story(3, first_seen=seen + timedelta(minutes=1), duplicate_of="s1"))
+    assert harness.run(T0 + timedelta(minutes=5)).sent == 0
+    assert smtp_server.delivered == []
+    harness.store.close()

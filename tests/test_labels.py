@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,8 @@ from pipeline.labels import (
 )
 from pipeline.process import StoryProcessor
 from pipeline.records import Relevance, Story, Tags
-from pipeline.store import StoryQuery
+from pipeline.run import kept_corrections
+from pipeline.store import StoreError, StoryQuery
 from pipeline.store.sqlite import SQLiteStore
 from pipeline.understand.events import event_id_for
 
@@ -239,6 +240,93 @@ def test_a_story_corrected_as_not_relevant_leaves_its_event(env):
     result = picket(env, "label", "story2", "--not-relevant")  # its last story gone
     assert result.exit_code == 0, result.output
     assert events_of(env) == {}
+
+
+def syndicated(n: int, original: Story) -> Story:
+    """``original`` as another site republished it: the same article under another address,
+    which ``picket run`` keeps as a copy."""
+    return replace(
+        original,
+        id=f"story{n}",
+        url=f"https://wire.example/story-{n}",
+        canonical_url=f"https://wire.example/story-{n}",
+        outlet="Wire",
+    )
+
+
+def relevant_of(env: dict[str, str]) -> list[str]:
+    """The ids of the stories judged relevant, copies included."""
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        found = store.search(StoryQuery(relevant=True, include_duplicates=True))
+    return sorted(s.id for s in found)
+
+
+def test_a_label_holds_for_every_copy_of_the_story(env):
+    """A copy must not go on alerting for an article its reader said is not relevant."""
+    grouped(env, coventry(1, "BBC"), syndicated(3, coventry(1, "BBC")), coventry(2, "Guardian"))
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        assert store.get_story("story3").duplicate_of == "story1"
+    assert events_of(env) == {"Amazon": ["story1", "story3", "story2"]}
+
+    assert picket(env, "label", "story1", "--not-relevant").exit_code == 0
+    assert relevant_of(env) == ["story2"]
+    assert events_of(env) == {"Amazon": ["story2"]}
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        assert store.get_story("story3").event_id is None
+
+    assert picket(env, "label", "story1", "--relevant", "--company", "Google").exit_code == 0
+    assert relevant_of(env) == ["story1", "story2", "story3"]
+    assert events_of(env) == {"Amazon": ["story2"], "Google": ["story1", "story3"]}
+
+
+def test_labelling_a_copy_labels_its_original(env, tmp_path):
+    grouped(env, coventry(1, "BBC"), syndicated(3, coventry(1, "BBC")), coventry(2, "Guardian"))
+    result = picket(env, "label", "story3", "--not-relevant")
+    assert result.exit_code == 0, result.output
+    assert relevant_of(env) == ["story2"]
+    out = tmp_path / "labels.jsonl"
+    assert picket(env, "label", "export", "--output", str(out)).exit_code == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row["id"] for row in rows] == ["story1"]  # one article, one row for training
+
+
+def test_a_copy_found_after_the_label_is_judged_as_its_original_was(env):
+    grouped(env, coventry(1, "BBC"))
+    assert picket(env, "label", "story1", "--not-relevant").exit_code == 0
+    later = replace(syndicated(4, coventry(1, "BBC")), duplicate_of="story1")
+    stored(env, later)
+    assert relevant_of(env) == []
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        assert is_corrected(store.get_story("story4"))
+
+
+def test_a_crawl_groups_a_corrected_story_and_its_copies_as_corrected(env):
+    """The next run meets a wire copy of a report labelled not relevant: it is judged as the
+    report was, and joins no event (without the label it would join the strike's)."""
+    grouped(env, coventry(1, "BBC"), coventry(2, "Guardian"))
+    assert picket(env, "label", "story1", "--not-relevant").exit_code == 0
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        processor = StoryProcessor(
+            stored=store.known_stories(SEEN - timedelta(days=30)),
+            events=store.recent_events(since=SEEN - timedelta(days=30)),
+            lookup_event=store.get_event,
+            now=SEEN,
+            threshold=0.5,
+            corrections=kept_corrections(store),
+        )
+    copy = processor.add_story(syndicated(4, coventry(1, "BBC")))
+    assert copy.duplicate_of == "story1" and is_corrected(copy)
+    assert copy.event_id is None and not copy.relevance.label
+
+
+def test_a_run_that_cannot_read_the_labels_goes_on_and_says_so(caplog):
+    class Unreachable:
+        def corrections(self):
+            raise StoreError("the search engine at http://search.example is unreachable")
+
+    with caplog.at_level("WARNING", logger="pipeline.run"):
+        assert kept_corrections(Unreachable()) == {}
+    assert "the labels cannot be read" in caplog.text
 
 
 def test_picket_label_rejudges_the_stored_story_at_once(env):

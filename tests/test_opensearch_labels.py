@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from engine_testing import open_test_store
-from test_labels import SEEN, coventry, story
+from test_labels import SEEN, coventry, story, syndicated
 
 from pipeline.alerts import run_alerts
 from pipeline.alerts.watches import WatchSet, parse_watch
@@ -175,3 +175,29 @@ def test_a_correction_regroups_the_story_in_the_engine_events(store, settings):
     record_correction(settings, store, not_relevant)  # its own event is left empty: gone
     assert events() == {"Amazon": ("story1",)}
     assert store.get_story("story2").event_id is None
+
+
+def test_a_label_holds_for_the_copies_of_the_story_in_the_engine(store, settings):
+    processor = StoryProcessor(
+        stored=(), events=(), lookup_event=lambda _: None, now=SEEN, threshold=0.5
+    )
+    bbc = coventry(1, "BBC")
+    for each in (bbc, syndicated(3, bbc), coventry(2, "Guardian")):
+        processor.add_story(each)
+    store.upsert_events(processor.batch.events.values())
+    store.upsert_stories(processor.batch.stories.values())
+    store.refresh()
+    assert [s.id for s in store.copies_of("story1")] == ["story3"]
+
+    copy_labelled = make_correction("story3", relevant=False, labelled_at=LABELLED_AT)
+    record_correction(settings, store, copy_labelled)  # the copy's original is labelled
+    assert [c.story_id for c in store.corrections()] == ["story1"]
+    assert not store.get_story("story1").relevance.label
+    assert not store.get_story("story3").relevance.label
+    store.refresh()
+    assert {e.tags.companies[0]: e.story_ids for e in store.recent_events(limit=10)} == {
+        "Amazon": ("story2",)
+    }
+
+    store.upsert_stories([replace(syndicated(4, bbc), duplicate_of="story1")])  # found later
+    assert store.get_story("story4").relevance.label is False

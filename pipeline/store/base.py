@@ -67,6 +67,9 @@ class StoryStore(Protocol):
 
     def get_story(self, story_id: str) -> Story | None: ...
 
+    def copies_of(self, story_id: str) -> list[Story]:
+        """The stored stories that copy this one (``duplicate_of``), first seen first."""
+
     def search(self, query: StoryQuery) -> list[Story]: ...
 
     def count(self, query: StoryQuery | None = None) -> int: ...
@@ -89,7 +92,7 @@ class StoryStore(Protocol):
 
     def save_correction(self, correction: Correction) -> None:
         """Keep a person's correction of a story (replacing an earlier one); every later
-        upsert of that story applies it (``pipeline.labels.apply_correction``)."""
+        upsert of that story, or of a copy of it, applies it (``pipeline.labels``)."""
 
     def corrections(self) -> list[Correction]:
         """Every kept correction, one per story, oldest first."""

@@ -380,6 +380,14 @@ class EngineStore:
         doc = self._get(self.names.stories, story_id)
         return story_from_document(doc) if doc else None
 
+    def copies_of(self, story_id: str) -> list[Story]:
+        self._engine_only(f"read the copies of story {story_id}")
+        body = {
+            "query": {"term": {"duplicate_of": story_id}},
+            "sort": [{"first_seen_at": "asc"}, {"id": "asc"}],
+        }
+        return [story_from_document(hit["_source"]) for hit in self._scan(self.names.stories, body)]
+
     def search(self, query: StoryQuery) -> list[Story]:
         self._engine_only("search the stories")
         body = search_body(query, size=query.limit)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from pipeline.labels import apply_correction
+from pipeline.labels import apply_correction, correction_of
 from pipeline.recordjson import from_json, to_json
 from pipeline.records import Correction, Story
 from pipeline.store.bulk import BulkResult, send_bulk
@@ -184,12 +184,15 @@ class EngineWriter:
         ``replayed`` writes, from the outbox, are first fitted to what the engine holds.
         A story someone corrected is written as corrected.
         """
-        story_ids = [w.story.id for w in writes if w.story is not None]
         if replayed:
             writes, current = self._fit_replayed(writes)
         else:
+            story_ids = [w.story.id for w in writes if w.story is not None]
             current = self._current(self._names.stories, story_ids)
-        corrections = self._corrections(story_ids)
+        stories = [w.story for w in writes if w.story is not None]
+        corrections = self._corrections(
+            [*(s.id for s in stories), *(s.duplicate_of for s in stories if s.duplicate_of)]
+        )
         applied = Applied()
         actions: list[BulkAction] = []
         positions: list[int] = []  # which write each action came from
@@ -197,7 +200,7 @@ class EngineWriter:
         for position, write in enumerate(writes):
             action = write.action
             if write.story is not None:
-                story = apply_correction(write.story, corrections.get(write.story.id))
+                story = apply_correction(write.story, correction_of(write.story, corrections))
                 action, verdict = self._story_action(story, current)
                 verdicts[position] = (verdict, story)
                 if action is None:

@@ -77,6 +77,7 @@ CREATE INDEX IF NOT EXISTS stories_first_seen ON stories (first_seen);
 CREATE INDEX IF NOT EXISTS stories_url ON stories (url);
 CREATE INDEX IF NOT EXISTS stories_hash ON stories (content_hash);
 CREATE INDEX IF NOT EXISTS stories_event ON stories (event_id);
+CREATE INDEX IF NOT EXISTS stories_copies ON stories (duplicate_of);
 DROP TRIGGER IF EXISTS stories_ai;
 DROP TRIGGER IF EXISTS stories_ad;
 DROP TRIGGER IF EXISTS stories_au;
@@ -185,12 +186,14 @@ class SQLiteStore:
     # --- stories -----------------------------------------------------------------
 
     def upsert_stories(self, stories: Iterable[Story]) -> UpsertResult:
-        from pipeline.labels import apply_correction  # with the vocabulary: writers only
+        # with the vocabulary: writers only
+        from pipeline.labels import apply_correction, correction_of
 
         new = updated = unchanged = 0
         with self._transaction():
             for story in stories:
-                story = apply_correction(story, self._correction(story.id))
+                kept = self._corrections(story.id, story.duplicate_of)
+                story = apply_correction(story, correction_of(story, kept))
                 row = self._db.execute(
                     "SELECT first_seen, record FROM stories WHERE id = ?", (story.id,)
                 ).fetchone()
@@ -286,17 +289,28 @@ class SQLiteStore:
         ).fetchall()
         return [from_json(Correction, json.loads(row["record"])) for row in rows]
 
-    def _correction(self, story_id: str) -> Correction | None:
+    def _corrections(self, *story_ids: str | None) -> dict[str, Correction]:
+        """The kept corrections of these stories, by story id."""
         from pipeline.records import Correction
 
-        row = self._db.execute(
-            "SELECT record FROM corrections WHERE story_id = ?", (story_id,)
-        ).fetchone()
-        return from_json(Correction, json.loads(row["record"])) if row else None
+        wanted = [i for i in story_ids if i]
+        rows = self._db.execute(
+            f"SELECT story_id, record FROM corrections WHERE story_id IN "
+            f"({', '.join('?' * len(wanted))})",
+            wanted,
+        ).fetchall()
+        return {row["story_id"]: from_json(Correction, json.loads(row["record"])) for row in rows}
 
     def get_story(self, story_id: str) -> Story | None:
         row = self._db.execute("SELECT record FROM stories WHERE id = ?", (story_id,)).fetchone()
         return _story(row["record"]) if row else None
+
+    def copies_of(self, story_id: str) -> list[Story]:
+        rows = self._db.execute(
+            "SELECT record FROM stories WHERE duplicate_of = ? ORDER BY first_seen, id",
+            (story_id,),
+        ).fetchall()
+        return [_story(row["record"]) for row in rows]
 
     def search(self, query: StoryQuery) -> list[Story]:
         where, params = self._where(query)

@@ -171,20 +171,26 @@ def regroup(
     *,
     lookup_event: Callable[[str], Event | None],
     now: datetime,
+    copies: Sequence[Story] = (),
 ) -> Regrouped:
     """Group ``story``, as a correction changed it, again: it leaves its event, rebuilt from
     ``others`` (the event's other stories), and is assigned anew with ``assign_event`` among
-    ``candidates``. A new event the story starts takes the story's usual event id unless an
-    event still holding other stories has it (``lookup_event`` finds stored events)."""
+    ``candidates``; its ``copies`` go where it goes. A new event the story starts takes the
+    story's usual event id unless an event still holding other stories has it
+    (``lookup_event`` finds stored events)."""
     old = next((e for e in candidates if e.id == story.event_id), None)
     if old is None and story.event_id:
         old = lookup_event(story.event_id)
-    left = _rebuilt(old, others, now) if old is not None else None
+    moving = {story.id, *(c.id for c in copies)}
+    left = _rebuilt(old, [s for s in others if s.id not in moving], now) if old else None
     pool = [e for e in candidates if old is None or e.id != old.id]
     pool += [left] if left is not None else []
     event = assign_event(replace(story, event_id=None), pool, now=now)
     if event is not None and event.story_ids == (story.id,):
         event = replace(event, id=_free_id(story.id, pool, old, lookup_event))
+    if event is not None:
+        for copy in copies:
+            event = _join(event, copy, _story_time(copy, now), story_keywords(copy))
     changed = tuple(e for e in (left, event) if e is not None)
     emptied = (old.id,) if old is not None and old.id not in {e.id for e in changed} else ()
     return Regrouped(replace(story, event_id=event.id if event else None), changed, emptied)
