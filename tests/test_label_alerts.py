@@ -176,9 +176,8 @@ def test_a_story_labelled_not_relevant_before_its_digest_is_left_out_of_it(
     harness.store.close()
 
 
-def test_an_instant_match_labelled_not_relevant_before_it_is_sent_gives_way_to_its_event(
-    tmp_path, smtp_server
-):
+def walkouts_watched(tmp_path: Path, smtp_server) -> Harness:
+    """A harness with one instant watch of walkouts, run once before any story."""
     harness = Harness(tmp_path, smtp_server)
     harness.watches(
         """
@@ -189,6 +188,13 @@ def test_an_instant_match_labelled_not_relevant_before_it_is_sent_gives_way_to_i
         """
     )
     harness.run(T0)
+    return harness
+
+
+def test_an_instant_match_labelled_not_relevant_before_it_is_sent_gives_way_to_its_event(
+    tmp_path, smtp_server
+):
+    harness = walkouts_watched(tmp_path, smtp_server)
     seen = T0 + timedelta(minutes=1)
     harness.add(
         make_story(1, first_seen=seen, event_id="walkout"),
@@ -239,16 +245,7 @@ def test_a_ledger_from_before_dropped_matches_is_opened_and_kept(tmp_path):
 def test_a_story_labelled_not_relevant_is_not_mailed_through_a_copy(tmp_path, smtp_server):
     """The reader said no to the article; a wire copy of it, stored as a copy, sends nothing
     either, and nor does a copy found later."""
-    harness = Harness(tmp_path, smtp_server)
-    harness.watches(
-        """
-        watches:
-          - name: Walkouts
-            query: walkout OR "walked out"
-            recipients: [alice@example.org]
-        """
-    )
-    harness.run(T0)
+    harness = walkouts_watched(tmp_path, smtp_server)
     seen = T0 + timedelta(minutes=1)
     harness.add(
         make_story(1, first_seen=seen, event_id="walkout"),
