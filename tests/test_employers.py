@@ -200,3 +200,23 @@ def test_the_shipped_ranker_matches_the_features_the_reader_computes():
     assert len(data["weights"]) == len(data["mean"]) == len(data["scale"]) == len(FEATURES)
     with pytest.raises(ValueError, match="features"):
         EmployerRanker.from_json({**data, "features": data["features"][1:]})
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Judge rules for Facebook and Cognizant in lawsuit by content moderators", ""),
+        (
+            "YouTube Music contractors call a strike against their employer",
+            "The workers, who are employed by Cognizant, walked out on Friday.",
+        ),
+    ],
+)
+def test_an_outsourcing_firm_leads_its_clients_in_a_story_of_contractors(title, text):
+    """The guide's rule for outsourced workers: the direct employer first, the client after."""
+    assert tag_story(title, text).companies[:2] in (("Cognizant", "Meta"), ("Cognizant", "YouTube"))
+
+
+def test_an_outsourcing_firm_named_without_contractors_does_not_lead():
+    tags = tag_story("", "Microsoft employees protested a deal the company signed with Accenture.")
+    assert tags.companies[0] == "Microsoft"

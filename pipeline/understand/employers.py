@@ -226,6 +226,7 @@ FEATURES = (
     "child_of_other",
     "called_owner",
     "called_owned",
+    "outsourcer",
 )
 
 
@@ -304,8 +305,10 @@ def candidates(
     if stated & owners:
         # "staff at Nexon-owned Larkspur": the workers are the owned company's
         stated = (stated - owners) | owned
+    outsourced = any(OUTSOURCED_WORKERS.search(s.text) for s in told)
     return [
-        _candidate(entry, seen, acting, stated, gazetteer, owners, owned) for entry in seen.values()
+        _candidate(entry, seen, acting, stated, gazetteer, (owners, owned), outsourced=outsourced)
+        for entry in seen.values()
     ]
 
 
@@ -493,9 +496,13 @@ def _candidate(
     acting: Mapping[str, float],
     stated: frozenset[str],
     gazetteer: Gazetteer,
-    owners: frozenset[str],
-    owned: frozenset[str],
+    ownership: tuple[frozenset[str], frozenset[str]],
+    *,
+    outsourced: bool,
 ) -> Candidate:
+    """``entry``'s features; ``ownership`` is the story's owners and owned, ``outsourced``
+    whether it tells of contractors, moderators or raters."""
+    owners, owned = ownership
     company = gazetteer.companies.get(entry.name)
     parents = {c.parent for n in seen if (c := gazetteer.companies.get(n)) and c.parent}
     values = {
@@ -516,6 +523,7 @@ def _candidate(
         "child_of_other": float(bool(company and company.parent and company.parent in seen)),
         "called_owner": float(entry.name in owners),
         "called_owned": float(entry.name in owned),
+        "outsourcer": float(outsourced and company is not None and company.outsourcer),
     }
     return Candidate(entry.name, entry.known, tuple(values[f] for f in FEATURES))
 
@@ -546,11 +554,18 @@ class EmployerRanker:
         """The story's companies, the acting employer first, then the other candidates the
         gazetteer knows; names it does not know come only first.
 
-        An employer named with the workers the reading saw acting ("Amazon employees signed
-        ...") leads; among several such, or where there is none, the scores decide."""
+        In a story of contractors, moderators or raters, a known outsourcing firm leads (the
+        workers' direct employer, before the client whose product they work on, as the
+        labelling guide has it). Else an employer named with the workers the reading saw
+        acting ("Amazon employees signed ...") leads; among several such, or where there is
+        none, the scores decide."""
         scores = self.scores(found)
         stated = FEATURES.index("stated_acting")
-        order = sorted(range(len(found)), key=lambda i: (-found[i].features[stated], -scores[i]))
+        vendor = FEATURES.index("outsourcer")
+        order = sorted(
+            range(len(found)),
+            key=lambda i: (-found[i].features[vendor], -found[i].features[stated], -scores[i]),
+        )
         return tuple(found[i].name for n, i in enumerate(order) if n == 0 or found[i].known)
 
 

@@ -34,6 +34,7 @@ class Company:
     aliases: tuple[str, ...] = ()
     parent: str | None = None
     gig: bool = False
+    outsourcer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class Gazetteer:
                 aliases=tuple(entry.get("aliases") or ()),
                 parent=entry.get("parent"),
                 gig=bool(entry.get("gig", False)),
+                outsourcer=bool(entry.get("outsourcer", False)),
             )
             if company.name in self.companies:
                 raise ValueError(f"company listed twice in the gazetteer: {company.name}")
