@@ -186,10 +186,9 @@ class EngineWriter:
         """
         if replayed:
             writes, current = self._fit_replayed(writes)
-        else:
-            story_ids = [w.story.id for w in writes if w.story is not None]
-            current = self._current(self._names.stories, story_ids)
         stories = [w.story for w in writes if w.story is not None]
+        if not replayed:
+            current = self._current(self._names.stories, [s.id for s in stories])
         corrections = self._corrections(
             [*(s.id for s in stories), *(s.duplicate_of for s in stories if s.duplicate_of)]
         )

@@ -16,7 +16,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, NamedTuple
@@ -315,14 +315,18 @@ def candidates(
 def owner_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Where ``text`` names a company as the owner or backer of another ("the Ford-owned
     start-up Spin"): its workers are the owned company's, not the owner's."""
-    if not _OWNERSHIP_WORDS.search(text):
-        return ()
     return tuple(
         match.span(group)
-        for match in _OWNERSHIP.finditer(text)
+        for match in _ownership_matches(text)
         for group in _OWNER_GROUPS
         if match.group(group)
     )
+
+
+def _ownership_matches(text: str) -> Iterator[re.Match[str]]:
+    """Each place ``text`` tells who owns whom (``_OWNERSHIP``)."""
+    if _OWNERSHIP_WORDS.search(text):
+        yield from _OWNERSHIP.finditer(text)
 
 
 def _ownership(
@@ -334,9 +338,7 @@ def _ownership(
     owners: set[str] = set()
     owned: set[str] = set()
     for sentence in told:
-        if not _OWNERSHIP_WORDS.search(sentence.text):
-            continue
-        for match in _OWNERSHIP.finditer(sentence.text):
+        for match in _ownership_matches(sentence.text):
             for group, names in (
                 *((g, owners) for g in _OWNER_GROUPS),
                 *((g, owned) for g in _OWNED_GROUPS),
