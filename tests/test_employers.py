@@ -171,6 +171,54 @@ def test_the_company_a_story_calls_owned_leads_its_owner(text):
     assert tag_story("", text).companies[0] == "Larkspur Studio"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Developers at Overwatch support studio Ironmoth filed for a union election on Monday.",
+        "Testers at the Activision studio Ironmoth filed for a union election on Monday.",
+        "Hearthstone's studio Ironmoth saw its developers file for a union election on Monday.",
+        "Developers at Ironmoth, an Overwatch support studio, filed for a union election.",
+    ],
+)
+def test_workers_of_a_studio_a_publisher_or_game_is_named_for_work_for_the_studio(text):
+    """A publisher's or a game's studio is owned by it: its workers are the studio's."""
+    assert tag_story("", text).companies[0] == "Ironmoth"
+
+
+def test_a_place_or_a_kind_of_studio_is_no_owner():
+    tags = tag_story("", "Indie studio Quillfeather recognised its developers' union on Monday.")
+    assert tags.companies == ("Quillfeather",)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "maker"),
+    [
+        (
+            "World of Warcraft developers vote to unionize",
+            "Hundreds of developers who build World of Warcraft voted to form a union on Monday.",
+            "Activision Blizzard",
+        ),
+        (
+            "Fortnite testers stage a walkout",
+            "Quality assurance testers on Fortnite walked off the job on Friday.",
+            "Epic Games",
+        ),
+    ],
+)
+def test_a_game_named_for_its_developers_names_its_maker(title, text, maker):
+    assert tag_story(title, text).companies[:1] == (maker,)
+
+
+def test_a_company_named_with_the_workers_leads_the_maker_of_the_game_they_work_on():
+    """Contractors test others' games: the game's maker is no sign against a named employer."""
+    tags = tag_story(
+        "Mass Effect QA testers walk out",
+        "The Keywords Studios testers who worked on Mass Effect walked out on Monday, and "
+        "BioWare said it would review the contract.",
+    )
+    assert tags.companies[0] == "Keywords Studios"
+
+
 def test_a_client_named_with_workers_a_staffing_agency_employs_comes_after_the_agency():
     tags = tag_story(
         "Google Fiber store workers vote to unionize",

@@ -44,6 +44,15 @@ def test_resolve_company_maps_aliases_to_canonical_names_ignoring_case(alias, ca
     assert resolve_company(alias) == canonical
 
 
+def test_a_product_names_its_maker_in_searches_and_stories():
+    assert resolve_company("fortnite") == "Epic Games"
+    assert resolve_company("World of Warcraft") == "Activision Blizzard"
+    (mention,) = default_gazetteer().mentions("Developers of Minecraft signed a letter.")
+    assert (mention.name, mention.product) == ("Mojang", True)
+    (mention,) = default_gazetteer().mentions("Developers at Mojang signed a letter.")
+    assert not mention.product
+
+
 def test_resolve_company_returns_none_for_unknown_names():
     assert resolve_company("Acme Widgets") is None
     assert resolve_company("") is None

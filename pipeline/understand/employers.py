@@ -124,7 +124,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 
 # "Zomato-owned Blinkit", "the Google-backed start-up", "Bandcamp, owned by Epic", "Larkspur,
 # whose owner is Nexon", "owned by the Ford", "its parent company, Spotify", "a subsidiary of
-# Hitachi", "Meta's subsidiary Instagram": who owns (or backs) whom, as the story says
+# Hitachi", "Meta's subsidiary Instagram", "Activision studio Raven Software", "World of
+# Warcraft support studio Proletariat": who owns (or backs) whom, as the story says
 _OWNERSHIP = re.compile(
     rf"(?P<parent>{_NAME})[-‐–]\s?(?i:owned|backed|funded)\b"
     rf"(?:\s+{_LOWER}{{0,4}}?(?P<child>{_NAME}))?|"
@@ -133,12 +134,15 @@ _OWNERSHIP = re.compile(
     rf"(?P<owner>{_NAME})|"
     rf"(?i:parent(?: company)?(?:,| is)?|subsidiary of|(?:owned|acquired|bought|backed) by)\s+"
     rf"(?:the\s+)?(?P<named>{_NAME})|"
-    rf"(?:(?P<holder>{_NAME})['’]s?|\b(?i:its|their))\s+subsidiary,?\s+(?P<held>{_NAME})"
+    rf"(?:(?P<holder>{_NAME})['’]s?|\b(?i:its|their))\s+subsidiary,?\s+(?P<held>{_NAME})|"
+    rf"(?P<house>{_NAME})['’]?s?\s+{_LOWER}{{0,2}}?studio,?\s+(?P<studio>{_NAME})"
 )
-_OWNER_GROUPS = ("parent", "owner", "named", "holder")
-_OWNED_GROUPS = ("child", "owned", "held")
+_OWNER_GROUPS = ("parent", "owner", "named", "holder", "house")
+_OWNED_GROUPS = ("child", "owned", "held", "studio")
 _EMPLOYED_BY = re.compile(r"\bemployed by\b|\bstaffing\b", re.IGNORECASE)
-_OWNERSHIP_WORDS = re.compile(r"owned|backed|funded|parent|subsidiary|acquired|bought", re.I)
+_OWNERSHIP_WORDS = re.compile(
+    r"owned|backed|funded|parent|subsidiary|acquired|bought|studio", re.I
+)
 
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
 """For each name pattern, which sentences it could match (see ``pipeline.understand.wordgate``)."""
@@ -265,13 +269,20 @@ def candidates(
     body = "\n".join(s.text for s in told if not s.headline)
     offset = 0
     body_index = 0
-    for sentence in told:
-        found = [
-            _Find(m.name, True, m.start, None, False)
+    finds = [
+        [
+            _Find(m.name, True, m.start, None, False, m.product)
             for m in sentence.mentions
             if m.name in sentence.employers
         ]
-        found += _pattern_finds(sentence, body, gazetteer)
+        + _pattern_finds(sentence, body, gazetteer)
+        for sentence in told
+    ]
+    if any(not f.product for found in finds for f in found):
+        # a product ("World of Warcraft", "Dragon Age") stands in for its maker only in a
+        # story that names no employer: QA contractors work on others' games too
+        finds = [[f for f in found if not f.product] for found in finds]
+    for sentence, found in zip(told, finds, strict=True):
         if any(f.kind == "name_workers" and f.name in stated for f in found):
             named_employers.update(f.name for f in found if f.kind == "listed_workers")
         vendors = {f.name for f in found if f.kind == "vendor"}
@@ -305,6 +316,10 @@ def candidates(
     if stated & owners:
         # "staff at Nexon-owned Larkspur": the workers are the owned company's
         stated = (stated - owners) | owned
+    elif not stated:
+        # "workers at World of Warcraft support studio Proletariat": no employer is named
+        # with the workers but the owned company they are said to work at
+        stated = frozenset(name for name in owned if seen[name].workers_acting)
     outsourced = any(OUTSOURCED_WORKERS.search(s.text) for s in told)
     return [
         _candidate(entry, seen, acting, stated, gazetteer, (owners, owned), outsourced=outsourced)
@@ -339,6 +354,8 @@ def _ownership(
     owned: set[str] = set()
     for sentence in told:
         for match in _ownership_matches(sentence.text):
+            if match.group("house") and not _known_house(match, sentence, gazetteer):
+                continue  # "Indie studio Vodeo", "French studio Eugen": no owner named
             for group, names in (
                 *((g, owners) for g in _OWNER_GROUPS),
                 *((g, owned) for g in _OWNED_GROUPS),
@@ -350,12 +367,19 @@ def _ownership(
     return frozenset(owners - owned), frozenset(owned - owners)
 
 
+def _known_house(match: re.Match[str], sentence: ToldSentence, gazetteer: Gazetteer) -> bool:
+    """Whether the name before "studio" in ``match`` is a company the gazetteer knows."""
+    resolved = _resolve(match.group("house"), match.start("house"), sentence.mentions, gazetteer)
+    return bool(resolved and resolved[1])
+
+
 class _Find(NamedTuple):
     name: str
     known: bool
     start: int
     kind: str | None  # the pattern that found it; None for the gazetteer
     opens: bool  # a lone capitalised word opening its sentence: maybe no name at all
+    product: bool = False  # named by one of its products
 
 
 def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> list[_Find]:
@@ -388,7 +412,9 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
                 and not title_case
                 and not _OPENING.sub("", sentence.text[:start])
             )
-            found.append(_Find(name, known, start, kind, opens))
+            end = start + len(surface)
+            product = any(m.product for m in sentence.mentions if m.start < end and start < m.end)
+            found.append(_Find(name, known, start, kind, opens, product))
     return found
 
 

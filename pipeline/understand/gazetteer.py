@@ -32,6 +32,8 @@ class Company:
 
     name: str
     aliases: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    """Games and other products stories name for the people who make them."""
     parent: str | None = None
     gig: bool = False
     outsourcer: bool = False
@@ -39,12 +41,15 @@ class Company:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """Where a text names an employer; ``tech`` is False for employers outside tech."""
+    """Where a text names an employer; ``tech`` is False for employers outside tech, and
+    ``product`` True where the text names one of its products ("World of Warcraft
+    developers"), which contractors may work on too."""
 
     name: str
     start: int
     end: int
     tech: bool = True
+    product: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +70,14 @@ class Gazetteer:
         self.companies: dict[str, Company] = {}
         self._lookup: dict[str, str] = {}
         self._surface: dict[str, tuple[str, bool]] = {}
+        self._products: set[str] = set()
         self._guards: dict[str, _Guard] = {}
         patterns: list[tuple[str, str]] = []
         for entry in data.get("companies") or ():
             company = Company(
                 name=entry["name"],
                 aliases=tuple(entry.get("aliases") or ()),
+                products=tuple(entry.get("products") or ()),
                 parent=entry.get("parent"),
                 gig=bool(entry.get("gig", False)),
                 outsourcer=bool(entry.get("outsourcer", False)),
@@ -85,10 +92,16 @@ class Gazetteer:
             names = list(company.aliases)
             if entry.get("bare", True):
                 names.append(company.name)
-            for surface in names:
+            for surface in (*names, *company.products):
                 self._surface[surface] = (company.name, True)
                 self._guards[surface] = guard
-            for surface in (company.name, *company.aliases, *(entry.get("tickers") or ())):
+            self._products.update(company.products)
+            for surface in (
+                company.name,
+                *company.aliases,
+                *company.products,
+                *(entry.get("tickers") or ()),
+            ):
                 self._lookup.setdefault(surface.casefold(), company.name)
             patterns.extend((p, company.name) for p in entry.get("patterns") or ())
         for surface in data.get("outside_tech") or ():
@@ -128,7 +141,9 @@ class Gazetteer:
             name, tech = self._surface[surface]
             if tech and self._vetoed(text, match.start(), match.end(), self._guards[surface]):
                 continue
-            found.append(Mention(name, match.start(), match.end(), tech))
+            found.append(
+                Mention(name, match.start(), match.end(), tech, surface in self._products)
+            )
         for pattern, name in self._patterns if patterns else ():
             for match in pattern.finditer(text):
                 if not any(m.start <= match.start() < m.end for m in found):

@@ -41,6 +41,8 @@ _MAX_CHARS = 12_000
 _MAX_SEGMENTS = 60
 _LEAD_SENTENCES = 3
 _BACKGROUND = 0.6
+_PRODUCT_TRUST = 0.85
+"""The trust of workers named with a product (as with a company the sentence suggests)."""
 _PAST = re.compile(
     r"\b(?:in (?:19|20)\d\d|years? ago|last year|in the past|previously|back in|"
     r"has long|have long|in recent years|over the years|a (?:decade|year) ago)\b",
@@ -129,6 +131,12 @@ def _is_owner(clean: str, mention: Mention) -> bool:
     return any(start <= mention.start < end for start, end in owner_spans(clean))
 
 
+def _named_trust(employer: Mention) -> float:
+    """How surely workers named with ``employer`` are a tech company's own: a product's
+    ("Dragon Age QA workers") may be a contractor's."""
+    return 0.0 if not employer.tech else _PRODUCT_TRUST if employer.product else 1.0
+
+
 def _is_singular(head: str) -> bool:
     """Whether a worker noun names one person ("employee", not "staff" or "the union")."""
     if head in _PLURAL_HEADS or head.endswith("union") or head.startswith(("mitarbeiter", "besch")):
@@ -213,9 +221,9 @@ class _Reader:
 
     def read(self, title: str, text: str) -> Reading:
         segments = self._segments(title, text)
-        story_tech = Counter(m.name for seg in segments for m in seg.employers)
+        story_tech = Counter(m.name for seg in segments for m in seg.employers if not m.product)
         if title.strip() and segments:
-            story_tech.update(m.name for m in segments[0].employers)
+            story_tech.update(m.name for m in segments[0].employers if not m.product)
         story_outside = any(seg.outside for seg in segments)
         story_tech_context = any(seg.tech_context for seg in segments)
         self.fallback = self._story_fallback(story_tech, story_outside, story_tech_context)
@@ -385,7 +393,7 @@ class _Reader:
             count=count if (count or 0) >= 2 else None,
             plural=plural,
             employer=employer.name if employer and employer.tech else None,
-            trust=(1.0 if employer.tech else 0.0) if employer else _trust_cap(head),
+            trust=_named_trust(employer) if employer else _trust_cap(head),
             words=words,
         )
         return _Actor(
@@ -406,7 +414,7 @@ class _Reader:
         """Give a worker group of no stated employer the one its sentence or story suggests."""
         if actor.group is None or actor.employer_known:
             return actor
-        tech = [m.name for m in seg.employers]
+        tech = [m.name for m in seg.employers if not m.product]
         if tech and not seg.outside:
             employer, trust = tech[0], 0.85
         elif tech:
