@@ -140,9 +140,7 @@ _OWNERSHIP = re.compile(
 _OWNER_GROUPS = ("parent", "owner", "named", "holder", "house")
 _OWNED_GROUPS = ("child", "owned", "held", "studio")
 _EMPLOYED_BY = re.compile(r"\bemployed by\b|\bstaffing\b", re.IGNORECASE)
-_OWNERSHIP_WORDS = re.compile(
-    r"owned|backed|funded|parent|subsidiary|acquired|bought|studio", re.I
-)
+_OWNERSHIP_WORDS = re.compile(r"owned|backed|funded|parent|subsidiary|acquired|bought|studio", re.I)
 
 NAME_GATES = {kind: LiteralGate([pattern]) for kind, pattern in _PATTERNS.items()}
 """For each name pattern, which sentences it could match (see ``pipeline.understand.wordgate``)."""

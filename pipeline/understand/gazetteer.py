@@ -141,9 +141,7 @@ class Gazetteer:
             name, tech = self._surface[surface]
             if tech and self._vetoed(text, match.start(), match.end(), self._guards[surface]):
                 continue
-            found.append(
-                Mention(name, match.start(), match.end(), tech, surface in self._products)
-            )
+            found.append(Mention(name, match.start(), match.end(), tech, surface in self._products))
         for pattern, name in self._patterns if patterns else ():
             for match in pattern.finditer(text):
                 if not any(m.start <= match.start() < m.end for m in found):
