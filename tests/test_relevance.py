@@ -945,6 +945,36 @@ def test_a_company_settling_or_sued_in_its_own_name_is_no_workers_act():
     assert (settles.actor, settles.actor_phrase) == ("company", "Lyft")
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Lyft settles lawsuit with state attorneys general",
+            "Lyft agreed to pay $20 million to resolve claims that it tracked users' locations.",
+        ),
+        (
+            "Grab settles antitrust case with regulator",
+            "Grab agreed to pay a fine of $7 million to close a competition regulator's review.",
+        ),
+    ],
+    ids=lambda story: story[0],
+)
+def test_a_gig_platforms_business_news_naming_no_workers_is_not_an_alert(story):
+    """A platform's settlement or earnings say nothing of its drivers or couriers."""
+    assert not judge_relevance(*story).label
+
+
+def test_a_gig_platforms_partners_blocking_its_office_are_its_workers_protesting():
+    story = (
+        "Ola driver partners block company office over fares",
+        "Hundreds of Ola driver partners blocked the company's office in Bengaluru on Monday, "
+        "demanding higher fares.",
+    )
+    (protest,) = _deeds_by_kind(*story, "protest")
+    assert (protest.actor, protest.group.employer) == ("worker", "Ola")
+    assert judge_relevance(*story).label
+
+
 def test_a_unions_line_of_work_a_ticker_or_a_nationality_names_no_employer():
     """A strike of labour outside tech names no company: not the trade in a union's name
     ("Alliance of Theatrical Stage Employees"), not a stock ticker ("004410.KS"), not an
