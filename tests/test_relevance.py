@@ -975,6 +975,35 @@ def test_a_gig_platforms_partners_blocking_its_office_are_its_workers_protesting
     assert judge_relevance(*story).label
 
 
+def test_a_newspaper_credited_as_the_source_is_no_employer_outside_tech():
+    """ "..., reported the New York Times": the story's source, not a newsroom's strike."""
+    for text in (
+        "Engineers at Orbitar signed a letter against the contract, reported the New York Times.",
+        "According to the Washington Post, engineers at Orbitar signed a letter on Monday.",
+        "Engineers at Orbitar signed a letter on Monday, the Wall Street Journal reported.",
+    ):
+        assert not read_story("", text).outside, text
+    assert read_story("", "Newsroom staff at the New York Times walked out on Monday.").outside
+
+
+def test_former_employees_suing_their_company_is_their_legal_act():
+    (suit,) = _deeds_by_kind(
+        "",
+        "Six former engineers of SpaceX sued the company on Tuesday, saying they were "
+        "dismissed after complaining about harassment.",
+        "legal",
+    )
+    assert suit.actor == "worker"
+
+
+def test_quiet_quitting_is_no_resignation():
+    for story in (
+        ("Quiet quitting spreads among young tech workers", "Many workers say they do less."),
+        ("", "Tech workers are quiet quitting in droves."),
+    ):
+        assert not _deeds_by_kind(*story, "resigned"), story
+
+
 def test_a_unions_line_of_work_a_ticker_or_a_nationality_names_no_employer():
     """A strike of labour outside tech names no company: not the trade in a union's name
     ("Alliance of Theatrical Stage Employees"), not a stock ticker ("004410.KS"), not an

@@ -125,6 +125,12 @@ _COMPANY_SUBJECT = re.compile(
     r"(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
     r"reportedly|also|quietly|on \w+)\s+)*(?:\w+\s+)?",
 )
+_SOURCE_BEFORE = re.compile(
+    r"\b(?:report(?:ed|s|ing)?(?: by)?|according to|told|citing|cited by|via|"
+    r"(?:an? )?(?:interview|statement) (?:with|to))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SOURCE_AFTER = re.compile(r"\s*(?:first\s+)?(?:reported|reports|reporting)\b", re.IGNORECASE)
 _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
 
@@ -133,6 +139,16 @@ def _is_owner(clean: str, mention: Mention) -> bool:
     """Whether the sentence names ``mention`` as the owner of another company ("the
     Ford-owned start-up", "owned by Ford"), not as an employer its workers act against."""
     return any(start <= mention.start < end for start, end in owner_spans(clean))
+
+
+def _is_source(clean: str, mention: Mention) -> bool:
+    """Whether the sentence credits ``mention`` as the source of its news ("reported the
+    New York Times", "according to IATSE", "the Washington Post reports"): a newspaper or
+    a union named so is no employer outside tech in the story."""
+    return bool(
+        _SOURCE_BEFORE.search(clean, max(0, mention.start - 40), mention.start)
+        or _SOURCE_AFTER.match(clean, mention.end)
+    )
 
 
 def _named_trust(employer: Mention) -> float:
@@ -286,7 +302,9 @@ class _Reader:
     ) -> _Segment:
         mentions = self.gaz.mentions(clean, patterns=index in gates.named)
         cues = self._cues(clean, gates.actions.get(index, ()))
-        outside = any(not m.tech and not _is_owner(clean, m) for m in mentions) or (
+        outside = any(
+            not m.tech and not _is_owner(clean, m) and not _is_source(clean, m) for m in mentions
+        ) or (
             index in gates.outside and bool(self.lex.outside_occupation.search(clean))
         )
         return _Segment(
@@ -546,9 +564,23 @@ class _Reader:
         """The company that is the subject of a legal act ("Lyft settles the lawsuit",
         "Tesla has sued two engineers"): its own act, not its workers'."""
         for m in reversed(seg.mentions):
-            if m.end <= start and _COMPANY_SUBJECT.fullmatch(seg.clean, m.end, start):
+            if (
+                m.end <= start
+                and _COMPANY_SUBJECT.fullmatch(seg.clean, m.end, start)
+                and not self._names_workers_employer(seg, m)
+            ):
                 return _Actor(m.start, m.end, "company", seg.text[m.start : m.end])
         return None
+
+    def _names_workers_employer(self, seg: _Segment, mention: Mention) -> bool:
+        """Whether ``mention`` ends a worker group ("former employees of SpaceX sued the
+        company": the employees sue, not SpaceX)."""
+        return any(
+            a.kind == "worker"
+            and a.end <= mention.start
+            and _RIGHT_LINK.fullmatch(seg.clean, a.end, mention.start)
+            for a in self._actors(seg)
+        )
 
     def _attributive_owner(self, seg: _Segment, start: int) -> _Actor | None:
         """The workers behind "Google walkout" or "Amazon's strike": the company's own."""
