@@ -304,9 +304,7 @@ class _Reader:
         cues = self._cues(clean, gates.actions.get(index, ()))
         outside = any(
             not m.tech and not _is_owner(clean, m) and not _is_source(clean, m) for m in mentions
-        ) or (
-            index in gates.outside and bool(self.lex.outside_occupation.search(clean))
-        )
+        ) or (index in gates.outside and bool(self.lex.outside_occupation.search(clean)))
         return _Segment(
             text=text,
             clean=clean,
