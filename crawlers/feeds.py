@@ -96,8 +96,11 @@ def _parse_xml_feed(body: bytes, *, url: str, headers: dict[str, str]) -> Parsed
         **headers,
         "content-location": urljoin(url, headers.get("content-location", "")),
     }
-    # A stream, not bytes: feedparser would first try to open bytes as a file name.
-    result = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    try:
+        # A stream, not bytes: feedparser would first try to open bytes as a file name.
+        result = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    except (ValueError, LookupError) as exc:  # an encoding declared in bytes it cannot read
+        return ParsedFeed(url=url, problem=f"unreadable document: {type(exc).__name__}: {exc}")
     entries = tuple(_entries_from_feedparser(result.entries, feed_url=url))
     problem = None
     if result.get("bozo"):
@@ -197,7 +200,7 @@ def _entries_from_json_feed(
         summary = _text(str(item.get("summary") or item.get("content_text") or ""), html=False)
         summary = summary or _text(str(item.get("content_html") or ""), html=True)
         yield FeedEntry(
-            link=urljoin(base, link),
+            link=urljoin(base, link).strip(),  # "0 ?" resolves to ".../0 "
             title=capped(_text(str(item.get("title") or ""), html=False), TITLE_MAX_CHARS),
             summary=capped(summary, SUMMARY_MAX_CHARS),
             published=_from_iso(item.get("date_published") or item.get("date_modified")),

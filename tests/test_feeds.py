@@ -83,6 +83,17 @@ def test_html_page_is_not_a_feed(caplog):
     assert "not a feed" in caplog.text
 
 
+def test_an_encoding_declared_in_unreadable_bytes_is_an_ill_formed_feed(caplog):
+    body = b'<?xml version="1.0" encoding="\xe9so-8859-1"?><rss version="2.0"></rss>'
+    with caplog.at_level(logging.WARNING, logger="crawlers.feeds"):
+        parsed = parse_feed(
+            body, url="https://news.example/f", headers={"Content-Type": "text/xml"}
+        )
+    assert parsed.entries == ()
+    assert parsed.problem.startswith("unreadable document")
+    assert "https://news.example/f is ill-formed" in caplog.text
+
+
 def test_wrong_charset_header_still_gives_readable_titles():
     body = (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Grève</title>'

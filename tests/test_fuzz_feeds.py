@@ -90,6 +90,7 @@ def test_feeds_built_from_hostile_pieces_give_a_parsed_feed(
 @given(item_title=TRICKY_TEXT, link=TRICKY_TEXT, summary=TRICKY_TEXT, kind=st.sampled_from("rja"))
 @example(item_title="t", link="https://a.example/1", summary="<html>", kind="j")  # lxml asserted
 @example(item_title="\x1b[31mred", link="https://a.example/1", summary="\x08", kind="j")
+@example(item_title="", link="0 ?", summary="", kind="j")  # resolved to ".../0 "
 def test_entries_with_hostile_fields_keep_one_line_titles(
     item_title: str, link: str, summary: str, kind: str
 ) -> None:
