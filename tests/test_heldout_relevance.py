@@ -20,7 +20,7 @@ from pipeline.understand.evaluate import evaluate, format_report, load_dataset
 DATA = Path(__file__).resolve().parent / "data"
 HELDOUT_FLOORS = {"precision": 0.82, "recall": 0.98, "company": 0.98, "action": 0.88}
 # At most this many alerts over the ordinary stream (300 stories, most of them look-alikes).
-ORDINARY_ALERT_CEILING = 1
+ORDINARY_ALERT_CEILING = 0
 
 
 def test_heldout_figures_stay_above_their_pinned_floors():

@@ -16,7 +16,7 @@ from pipeline.records import Relevance
 from pipeline.understand.features import authority_leads
 from pipeline.understand.reader_score import score_reading
 from pipeline.understand.reading import read_story
-from pipeline.understand.relevance import judge_relevance
+from pipeline.understand.relevance import NO_TECH_CEILING, judge_relevance
 
 # Look-alikes of ORDINARY_NEWS + LONG_ORDINARY_NEWS the model judges relevant today (of 85):
 # mostly strikes outside tech, management's and governments' acts, and researchers' letters.
@@ -1002,6 +1002,107 @@ def test_quiet_quitting_is_no_resignation():
         ("", "Tech workers are quiet quitting in droves."),
     ):
         assert not _deeds_by_kind(*story, "resigned"), story
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Hotel workers in Las Vegas reach deal, averting strike",
+            "The Culinary Workers Union reached a tentative agreement with three of the largest "
+            "casino operators on the Strip, averting a strike by some 35,000 hotel and casino "
+            "workers.",
+        ),
+        (
+            "Bus drivers in London strike over pay",
+            "Bus drivers on dozens of London routes walked out on Monday in a dispute over pay "
+            "with operator Arriva, the Unite union said.",
+        ),
+        (
+            "Disneyland workers authorize strike",
+            "Costumed characters, ride operators and other workers at Disneyland voted to "
+            "authorize a strike, a coalition of unions representing 14,000 employees said.",
+        ),
+        (
+            "Ikea warehouse staff in France strike over wages",
+            "Workers at several Ikea warehouses in France went on strike on Saturday to demand "
+            "higher wages, the CGT union said.",
+        ),
+        (
+            "Airport security screeners stage walkout in Brussels",
+            "Security staff at Brussels Airport walked out on Wednesday, forcing the "
+            "cancellation of all departing flights, in protest against pension reform.",
+        ),
+        (
+            "Museum workers at the Philadelphia Museum of Art strike",
+            "Workers at the Philadelphia Museum of Art walked off the job on Monday in an "
+            "open-ended strike over pay and health benefits.",
+        ),
+    ],
+    ids=_title,
+)
+def test_labour_news_naming_no_tech_company_and_no_tech_work_is_no_alert(story):
+    """News holds many more strikes outside tech than the corpus the model learned from; a
+    lead that names no tech company and no tech work is none of tech workers."""
+    relevance = judge_relevance(*story)
+    assert relevance.score <= NO_TECH_CEILING
+    assert not relevance.label
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Couriers for Zapfood walk out over pay cut",
+            "Couriers who deliver for Zapfood, a grocery delivery app, walked out on Friday "
+            "after the company cut the fee it pays per order.",
+        ),
+        (
+            "Workers at Lumen Labs vote to unionize",
+            "Employees at Lumen Labs, a maker of accounting software, voted 40-12 to join the "
+            "Communications Workers of America.",
+        ),
+        (
+            "Les livreurs de Frichti en grève",
+            "Les livreurs de la plateforme Frichti ont cessé le travail samedi pour protester "
+            "contre la baisse de leur rémunération.",
+        ),
+        (
+            "Repartidores de Rappi protestan en Bogotá",
+            "Cientos de repartidores de la aplicación Rappi protestaron el martes en Bogotá "
+            "para exigir mejores tarifas.",
+        ),
+    ],
+    ids=_title,
+)
+def test_workers_of_an_app_or_software_maker_the_gazetteer_does_not_know_still_alert(story):
+    """The words of tech work, in English, French or Spanish, stand in for a tech company
+    the gazetteer does not know; couriers are "livreurs" and "repartidores" too."""
+    assert judge_relevance(*story).label
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Hospital technicians walk out over staffing software",
+            "Radiology technicians at a hospital in Oregon walked out for a day to protest "
+            "scheduling software they say leaves shifts understaffed.",
+        ),
+        (
+            "Bank workers in Italy strike as services go digital",
+            "Bank employees across Italy went on strike on Friday against branch closures and "
+            "job cuts as lenders shift customers to online banking.",
+        ),
+    ],
+    ids=_title,
+)
+def test_workers_placed_at_a_workplace_outside_tech_are_not_tech_workers(story):
+    """A hospital's technicians or a bank's staff protesting software are no tech workers,
+    though the lead speaks of tech: their own words place their employer outside tech."""
+    acts = [d for d in read_story(*story).deeds if d.actor == "worker"]
+    assert acts and all(d.group.trust == 0.0 for d in acts)
+    assert not judge_relevance(*story).label
 
 
 def test_a_unions_line_of_work_a_ticker_or_a_nationality_names_no_employer():

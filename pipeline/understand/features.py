@@ -81,14 +81,6 @@ act tied to no one, means one thing beside workers the reader missed and another
 regulator's fine or a platform's own decision (grouped cross-validation: fewer false
 alerts and fewer misses)."""
 _UNSURE_TRUST = 0.3
-_TECH_WORDING = re.compile(
-    r"\b(?:apps?|app-based|platforms?|studios?|games?|gaming|software|delivery|online|digital|"
-    r"tech|technology|gig|ride-?hail\w*|start-?ups?|developers?|engineers?|coders?|AI|"
-    r"e-commerce|internet|data)\b",
-    re.IGNORECASE,
-)
-"""Words of tech work: beside workers of an employer the gazetteer does not know, they
-tell a delivery app's couriers or a game studio's developers from nurses or autoworkers."""
 AUTHORITY_LEADS = "lead:authority"
 """The feature of a story whose lead tells of an authority's act and whose reader found
 no tech workers acting: a regulator's fine or a labour board's ruling on a tech company. (A
@@ -147,7 +139,7 @@ def _wording_of_unsure_employer(reading: Reading, lead: str) -> dict[str, float]
     ranked = reading.worker_deeds()
     if not ranked or (group := ranked[0].group) is None or group.trust >= _UNSURE_TRUST:
         return {}
-    if _TECH_WORDING.search(lead):
+    if lexicon().tech_words.search(lead):
         return {"unsure:tech_words": ranked[0].tie}
     return {}
 
@@ -166,9 +158,23 @@ def story_context(reading: Reading, score: float, lead: str) -> str:
     work, else ``untech``, each with ``_no_workers`` when ``lead`` names no workers at all."""
     if score > ACTING:
         return ACTS
-    known = reading.tech_context or any(candidate.known for candidate in reading.candidates)
-    kind = "outside" if reading.outside else "tech" if known else "untech"
+    kind = "outside" if reading.outside else "tech" if _knows_tech(reading) else "untech"
     return kind + ("" if _names_workers(lead) else NO_WORKERS)
+
+
+def _knows_tech(reading: Reading) -> bool:
+    """Whether the reader found a tech company (one the gazetteer knows) or tech context."""
+    return reading.tech_context or any(candidate.known for candidate in reading.candidates)
+
+
+def speaks_of_tech(title: str, text: str, reading: Reading) -> bool:
+    """Whether a story may be one of tech workers: the reader found them acting, or the
+    reading or the lead names a tech company or tech work (``tech_words`` of
+    ``data/cues.yaml``). A story that does not (a hotel workers' strike, a nurses' rally) is
+    no alert, whatever its words (``relevance``)."""
+    if score_reading(_acts_of(reading))[0] > ACTING:
+        return True
+    return _knows_tech(reading) or bool(lexicon().tech_words.search(lead_of(title, text)))
 
 
 def authority_leads(lead: str) -> bool:

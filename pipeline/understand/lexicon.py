@@ -154,7 +154,13 @@ class Lexicon:
             [*cues["outside_occupations"], *_sector_union_names(cues["outside_sectors"])]
         )
         self.outside_modifier = _word_pattern(cues["outside_modifiers"])
+        self.outside_workplace = re.compile(
+            r"\s+(?:at|in|of|for|from)\s+(?:(?:a|an|the|its|their|[\w-]+['’]s)\s+)?"
+            rf"(?:[\w'’.-]+\s+){{0,2}}?{_alternation(cues['outside_workplaces'])}(?![\w])",
+            re.IGNORECASE,
+        )
         self.tech_context = _word_pattern(cues["tech_context"])
+        self.tech_words = _word_pattern(cues["tech_words"])
         self.management_letter = _word_pattern(cues["management_letters"])
         self.object_verb = re.compile(
             r"\b" + _alternation(cues["object_verbs"]) + r"\s+(?:[\w'’.&-]+\s+){0,3}$",

@@ -394,7 +394,9 @@ class _Reader:
                     tail_end = tail.end() if tail else m.end
                     break
         if employer is None and (
-            self.lex.outside_modifier.search(mods) or _UNKNOWN_ACRONYM.search(mods)
+            self.lex.outside_modifier.search(mods)
+            or _UNKNOWN_ACRONYM.search(mods)
+            or self.lex.outside_workplace.match(clean, noun.end())
         ):
             employer = Mention("", start, noun.start(), tech=False)
         if bound and (employer is None or not employer.tech):

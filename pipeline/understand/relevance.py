@@ -3,7 +3,9 @@
 The definition is the Collective Action in Tech archive's (see ``reader_score``).
 The score is the shipped model's probability (``model``), computed from what
 the reader found and from the words of the headline and lead (``features``); the
-label is that probability at or above the threshold. The evidence is the reader's: who
+label is that probability at or above the threshold. A story whose reading and lead
+name no tech company and no tech work (a hotel workers' strike) scores at most
+``NO_TECH_CEILING``. The evidence is the reader's: who
 acted, how, against which employer. Where the reader tied no act to anyone, the model's
 strongest words stand in for it, so an alert always says what it rests on.
 """
@@ -12,13 +14,19 @@ from __future__ import annotations
 
 from pipeline.records import Relevance
 from pipeline.understand.deeds import Reading
-from pipeline.understand.features import TEXT_PREFIX, story_features
+from pipeline.understand.features import TEXT_PREFIX, speaks_of_tech, story_features
 from pipeline.understand.lexicon import STOP_WORDS
 from pipeline.understand.model import LinearModel, default_model
 from pipeline.understand.reader_score import score_reading
 from pipeline.understand.reading import read_story
 
 _MODEL_EVIDENCE = 3
+NO_TECH_CEILING = 0.05
+"""The most a story scores that says nothing of tech (``features.speaks_of_tech``): 5 of the
+79 such stories in the corpus are relevant (leads that leave the employer unnamed), and
+news holds far more of them than the corpus (strikes of nurses, bus drivers, hotel
+workers). Grouped cross-validation, mean of three fold seeds: precision 0.953 to 0.960,
+recall 0.917 to 0.916."""
 
 
 def _telling(name: str) -> bool:
@@ -44,6 +52,8 @@ def judge_story(
     model = model or default_model()
     features = story_features(title, text, reading)
     score = round(model.probability(features), 3)
+    if not speaks_of_tech(title, text, reading):
+        score = min(score, NO_TECH_CEILING)
     label = score >= threshold
     _, evidence = score_reading(reading)
     if not evidence and label:
