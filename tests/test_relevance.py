@@ -1072,12 +1072,17 @@ def test_labour_news_naming_no_tech_company_and_no_tech_work_is_no_alert(story):
             "Cientos de repartidores de la aplicación Rappi protestaron el martes en Bogotá "
             "para exigir mejores tarifas.",
         ),
+        (
+            "Employees at Quillory vote to join CWA",
+            "Employees at Quillory voted 31-9 to join the union.",
+        ),
     ],
     ids=_title,
 )
 def test_workers_of_an_app_or_software_maker_the_gazetteer_does_not_know_still_alert(story):
-    """The words of tech work, in English, French or Spanish, stand in for a tech company
-    the gazetteer does not know; couriers are "livreurs" and "repartidores" too."""
+    """The words of tech work, in English, French or Spanish, or a union of tech workers,
+    stand in for a tech company the gazetteer does not know; couriers are "livreurs" and
+    "repartidores" too."""
     assert judge_relevance(*story).label
 
 
