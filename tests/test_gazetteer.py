@@ -97,6 +97,7 @@ def test_find_companies_finds_nothing_in_a_text_without_companies():
         "The Oracle of Omaha bought more shares.",
         "It was a normal workday for the Snap election candidates.",
         "We zoom in on the details and Zoom out again.",
+        "Grab a coffee: a lightning bolt hit the Ola stadium lights.",
     ],
 )
 def test_everyday_words_are_not_taken_for_companies(text):
@@ -113,6 +114,9 @@ def test_everyday_words_are_not_taken_for_companies(text):
         ("Workers at Amazon.com and ex-Google engineers met.", ("Amazon", "Google")),
         ("Block Inc. and Match Group reported results.", ("Block", "Match Group")),
         ("Gorillas riders and Bolt drivers struck.", ("Gorillas", "Bolt")),
+        ("About 300 Grab delivery riders protested.", ("Grab",)),
+        ("Riders for Grab and Ola food delivery drivers protested.", ("Grab", "Ola")),
+        ("Bolt's couriers struck.", ("Bolt",)),
     ],
 )
 def test_companies_named_in_context_are_found(text, expected):
