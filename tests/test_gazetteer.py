@@ -123,6 +123,17 @@ def test_companies_named_in_context_are_found(text, expected):
     assert find_companies(text) == expected
 
 
+def test_a_pattern_too_short_to_look_for_is_searched_in_every_sentence_alone():
+    """ "BT" has no string long enough for the gate; it must not make every sentence search
+    every context pattern (that doubled the time a story takes to read), nor be skipped."""
+    gazetteer = default_gazetteer()
+    assert gazetteer.pattern_gate.strings is not None
+    assert "bolt" in gazetteer.pattern_gate.strings
+    sentence = "BT engineers walked out, and so did Bolt drivers."
+    assert [m.name for m in gazetteer.mentions(sentence, patterns=False)] == ["BT Group"]
+    assert [m.name for m in gazetteer.mentions(sentence)] == ["BT Group", "Bolt"]
+
+
 def test_employers_outside_tech_are_reported_as_such_and_win_over_shorter_names():
     mentions = company_mentions(
         "Sony Pictures workers and Sony engineers, then Starbucks baristas."

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -116,11 +116,15 @@ class Gazetteer:
         return tuple((re.compile(pattern), name) for pattern, name in self._pattern_sources)
 
     @functools.cached_property
-    def pattern_gate(self) -> LiteralGate:
-        """Which sentences the context patterns ("Bolt drivers") could match."""
-        from pipeline.understand.wordgate import LiteralGate
+    def _ungated_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        """The context patterns no string of which every match holds ("BT" is too short to
+        look for): searched in every sentence, so that the gate can skip the others."""
+        return tuple(p for p in self._patterns if _gate([p]).strings is None)
 
-        return LiteralGate(pattern for pattern, _ in self._patterns)
+    @functools.cached_property
+    def pattern_gate(self) -> LiteralGate:
+        """Which sentences the other context patterns ("Bolt drivers") could match."""
+        return _gate(p for p in self._patterns if p not in self._ungated_patterns)
 
     @functools.cached_property
     def _matcher(self) -> re.Pattern[str]:
@@ -134,7 +138,8 @@ class Gazetteer:
 
     def mentions(self, text: str, *, patterns: bool = True) -> list[Mention]:
         """Every employer named in ``text``, tech or not, in text order; ``patterns=False``
-        skips the context patterns (for sentences their ``pattern_gate`` did not mark)."""
+        skips the context patterns the ``pattern_gate`` decides on (for sentences it did not
+        mark)."""
         found: list[Mention] = []
         for match in self._matcher.finditer(text):
             surface = match.group()
@@ -142,7 +147,7 @@ class Gazetteer:
             if tech and self._vetoed(text, match.start(), match.end(), self._guards[surface]):
                 continue
             found.append(Mention(name, match.start(), match.end(), tech, surface in self._products))
-        for pattern, name in self._patterns if patterns else ():
+        for pattern, name in self._patterns if patterns else self._ungated_patterns:
             for match in pattern.finditer(text):
                 if not any(m.start <= match.start() < m.end for m in found):
                     found.append(Mention(name, match.start(), match.end()))
@@ -164,6 +169,12 @@ class Gazetteer:
             if before and before.group(1).casefold() in guard.not_after:
                 return True
         return False
+
+
+def _gate(patterns: Iterable[tuple[re.Pattern[str], str]]) -> LiteralGate:
+    from pipeline.understand.wordgate import LiteralGate
+
+    return LiteralGate(pattern for pattern, _ in patterns)
 
 
 @functools.cache

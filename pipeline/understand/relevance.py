@@ -5,9 +5,9 @@ The score is the shipped model's probability (``model``), computed from what
 the reader found and from the words of the headline and lead (``features``); the
 label is that probability at or above the threshold. A story whose reading and lead
 name no tech company and no tech work (a hotel workers' strike) scores at most
-``NO_TECH_CEILING``. The evidence is the reader's: who
-acted, how, against which employer. Where the reader tied no act to anyone, the model's
-strongest words stand in for it, so an alert always says what it rests on.
+``NO_TECH_CEILING``. The evidence is the reader's: who acted, how, against which
+employer. Where the reader tied no act to anyone, the model's strongest words stand in
+for it, so an alert always says what it rests on.
 """
 
 from __future__ import annotations
