@@ -1073,6 +1073,16 @@ def test_labour_news_naming_no_tech_company_and_no_tech_work_is_no_alert(story):
             "para exigir mejores tarifas.",
         ),
         (
+            "Entregadores de aplicativo fazem greve em São Paulo",
+            "Entregadores de aplicativos como Rappi e Loggi fizeram uma greve nesta "
+            "quarta-feira em São Paulo por melhores taxas.",
+        ),
+        (
+            "Rider in sciopero a Milano",
+            "I fattorini delle piattaforme di consegna hanno scioperato a Milano contro il "
+            "nuovo contratto.",
+        ),
+        (
             "Employees at Quillory vote to join CWA",
             "Employees at Quillory voted 31-9 to join the union.",
         ),
@@ -1080,9 +1090,9 @@ def test_labour_news_naming_no_tech_company_and_no_tech_work_is_no_alert(story):
     ids=_title,
 )
 def test_workers_of_an_app_or_software_maker_the_gazetteer_does_not_know_still_alert(story):
-    """The words of tech work, in English, French or Spanish, or a union of tech workers,
-    stand in for a tech company the gazetteer does not know; couriers are "livreurs" and
-    "repartidores" too."""
+    """The words of tech work, in English, French, Spanish, Portuguese or Italian, or a
+    union of tech workers, stand in for a tech company the gazetteer does not know;
+    couriers are "livreurs", "repartidores", "entregadores" and "fattorini" too."""
     assert judge_relevance(*story).label
 
 
