@@ -166,7 +166,19 @@ def match_new_stories(
     rechecked = _rechecked_stories(store, rechecks.story_ids, {s.id for s in fresh})
     fresh += rechecked
     rechecked_ids = {story.id for story in rechecked}
-    found = matching_stories(matcher_for(store), watches, fresh) if fresh else {}
+    registered = {
+        watch.name: watch.created or now.replace(microsecond=0)
+        for watch in watches
+        if watch.name not in states
+    }
+    try:
+        found = matching_stories(matcher_for(store), watches, fresh) if fresh else {}
+    except StoreError:
+        # The engine cannot take the watches (it is down): register the new ones all the
+        # same, so that the stories this run stored, which the next run matches, count as
+        # stored after them rather than before.
+        ledger.record_matches([], {}, since=since, registered=registered)
+        raise
     skipped = [watch.name for watch in watches if fresh and watch.name not in found]
     matches: list[Match] = []
     for watch in watches:
@@ -180,11 +192,6 @@ def match_new_stories(
             )
         ]
         matches.extend(classify_matches(ledger, watch, alertable, now=now))
-    registered = {
-        watch.name: watch.created or now.replace(microsecond=0)
-        for watch in watches
-        if watch.name not in states
-    }
     ledger.record_matches(
         matches,
         {story.id: story.first_seen for story in fresh},
