@@ -94,6 +94,18 @@ def test_places_people_and_unions_are_not_employers():
 @pytest.mark.parametrize(
     "text",
     [
+        "Staff at Brightloom won recognition of their union with the Office and Professional "
+        "Employees International Union.",
+        "Staff at Brightloom voted to join the United Food and Commercial Workers union.",
+    ],
+)
+def test_a_union_named_by_its_members_trades_is_no_employer(text):
+    assert candidate_names("", text) == {"Brightloom"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "The United Nations and European Union stressed that nothing would change.",
         "The coach said the line still needs some works for this week’s game in Miami.",
         "Fans of Titanfall 2 still cherish the robot BT-7274.",

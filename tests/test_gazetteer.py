@@ -98,6 +98,8 @@ def test_find_companies_finds_nothing_in_a_text_without_companies():
         "It was a normal workday for the Snap election candidates.",
         "We zoom in on the details and Zoom out again.",
         "Grab a coffee: a lightning bolt hit the Ola stadium lights.",
+        "Liz Truss chaired an Ad Hoc panel as the Porter family watched Spin City.",
+        "Wargaming exercises echoed the Proletariat of the old posters.",
     ],
 )
 def test_everyday_words_are_not_taken_for_companies(text):
@@ -117,6 +119,11 @@ def test_everyday_words_are_not_taken_for_companies(text):
         ("About 300 Grab delivery riders protested.", ("Grab",)),
         ("Riders for Grab and Ola food delivery drivers protested.", ("Grab", "Ola")),
         ("Bolt's couriers struck.", ("Bolt",)),
+        (
+            "Truss workers, Nava employees and Ad Hoc staff met Proletariat developers.",
+            ("Truss", "Nava PBC", "Ad Hoc", "Proletariat"),
+        ),
+        ("Porter drivers and Roadie couriers logged off.", ("Porter", "Roadie")),
     ],
 )
 def test_companies_named_in_context_are_found(text, expected):

@@ -1120,6 +1120,20 @@ def test_workers_placed_at_a_workplace_outside_tech_are_not_tech_workers(story):
     assert not judge_relevance(*story).label
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        ("", "Tech workers at the New York Times went on a one-day strike."),
+        ("", "Tech staff at the Los Angeles Times walked out after talks over pay broke down."),
+    ],
+    ids=_title,
+)
+def test_the_tech_staff_of_an_employer_outside_tech_are_tech_workers(story):
+    """A newspaper is no tech company, but its tech guild's strike is tech workers' action
+    (LABELLING.md counts the New York Times Tech Guild's)."""
+    assert judge_relevance(*story).label
+
+
 def test_a_unions_line_of_work_a_ticker_or_a_nationality_names_no_employer():
     """A strike of labour outside tech names no company: not the trade in a union's name
     ("Alliance of Theatrical Stage Employees"), not a stock ticker ("004410.KS"), not an

@@ -180,6 +180,18 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("A third of Zapdash's delivery fleet stopped work on Monday.", "strike"),
         ("Engineers at Lanternfish raised concerns about the drone contract.", "open_letter"),
         ("Some Dropbox employees are threatening to quit over the office mandate.", "resignation"),
+        ("Drivers for Rydo and Zapdash turned off their apps ahead of the listing.", "strike"),
+        ("Fetchly delivery partners in Chennai struck work over the new incentives.", "strike"),
+        ("Couriers of Quickbite held a one-day stoppage over falling earnings.", "strike"),
+        (
+            "Workers at Lanternfish joined the Office and Professional Employees International "
+            "Union.",
+            "union_drive",
+        ),
+        (
+            "Zapdash shoppers in Chicago voted to join the United Food and Commercial Workers.",
+            "union_drive",
+        ),
     ],
 )
 def test_actions_are_read_in_their_common_phrasings(text, expected):

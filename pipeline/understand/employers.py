@@ -174,6 +174,11 @@ _UNION_OF = re.compile(
 )
 """What names a union by its members' line of work ("Alliance of Theatrical Stage
 Employees"): the name after it is no employer."""
+_TRADES_UNION = re.compile(rf"\s+(?:and|&)\s+{_CAP}\s+(?:{_CAP}\s+)?(?:Workers|Employees)\b")
+_LAST_TRADE = (re.compile(rf"{_CAP}\s+(?:and|&)\s+$"), re.compile(r"\s+(?:Workers|Employees)\b"))
+"""What stands around the trades of a union named by its members' trades ("Office and
+Professional Employees International Union", "United Food and Commercial Workers"): a name
+there is no employer."""
 _TITLE_CASE_SHARE = 0.6  # a headline with more capitalised words than this is in title case
 
 
@@ -398,7 +403,9 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
             tech_staff = kind in _WORKER_PATTERNS and bool(
                 _TECH_STAFF.search(sentence.text, max(0, match.start() - 16), match.end())
             )
-            if _UNION_OF.search(sentence.text, max(0, start - 40), start):
+            if _UNION_OF.search(sentence.text, max(0, start - 40), start) or _in_trades_union(
+                sentence.text, start, start + len(surface)
+            ):
                 continue
             resolved = _resolve(surface, start, sentence.mentions, gazetteer, tech_staff)
             if resolved is None:
@@ -414,6 +421,15 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
             product = any(m.product for m in sentence.mentions if m.start < end and start < m.end)
             found.append(_Find(name, known, start, kind, opens, product))
     return found
+
+
+def _in_trades_union(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is one of the trades naming a union."""
+    before, after = _LAST_TRADE
+    return bool(
+        _TRADES_UNION.match(text, end)
+        or (before.search(text, max(0, start - 40), start) and after.match(text, end))
+    )
 
 
 def _named_mid_sentence(name: str, told: Sequence[ToldSentence]) -> bool:

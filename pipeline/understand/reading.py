@@ -19,7 +19,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.understand.deeds import ACTING, Deed, Reading, WorkerGroup
 from pipeline.understand.employers import (
@@ -132,6 +132,16 @@ _SOURCE_BEFORE = re.compile(
 )
 _SOURCE_AFTER = re.compile(r"\s*(?:first\s+)?(?:reported|reports|reporting)\b", re.IGNORECASE)
 _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
+_TECH_TRADE = re.compile(r"\b(?:(?i:tech(?:nology)?|software|digital)|IT)\s+$")
+"""Modifiers that make workers tech workers whoever employs them ("tech workers at the New
+York Times"): their action is tech workers' action (LABELLING.md)."""
+_TECH_STAFF = re.compile(
+    r"\b(?:(?i:tech(?:nology)?|software)|IT)\s+(?i:staff(?:ers)?|workers|employees|personnel|"
+    r"guild|union)\b"
+)
+"""A sentence's mention of an employer's tech staff ("the outlet's tech staff", "The Times
+Tech Guild"): its workers of no stated employer may be those, though the employer is outside
+tech."""
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
 
 
@@ -418,6 +428,8 @@ class _Reader:
             trust=_named_trust(employer) if employer else _trust_cap(head),
             words=words,
         )
+        if employer and not employer.tech and employer.name and _TECH_TRADE.search(mods):
+            group = replace(group, employer=employer.name, trust=_PRODUCT_TRUST)
         return _Actor(
             start, noun.end(), "worker", group.phrase, group, employer_known=employer is not None
         )
@@ -441,6 +453,8 @@ class _Reader:
             employer, trust = tech[0], 0.85
         elif tech:
             employer, trust = tech[0], 0.4
+        elif seg.outside and _TECH_STAFF.search(seg.clean):
+            employer, trust = None, _PRODUCT_TRUST
         elif seg.outside:
             employer, trust = None, 0.05
         elif seg.tech_context:
