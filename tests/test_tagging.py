@@ -55,10 +55,24 @@ def test_a_story_naming_no_company_has_no_companies():
     assert tags.companies == ()
 
 
-def test_subsidiary_workers_are_tagged_with_their_own_employer():
-    tags = tag_story("", "Whole Foods workers in Philadelphia voted to form a union on Tuesday.")
-    assert tags.companies == ("Whole Foods Market",)
-    assert "union_drive" in tags.actions
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        (
+            "Whole Foods workers in Philadelphia voted to form a union on Tuesday.",
+            "Whole Foods Market",
+        ),
+        ("Foodpanda riders in Dhaka went on strike over a cut in per-order pay.", "Foodpanda"),
+        ("Lieferando drivers in Hamburg went on strike for a collective agreement.", "Lieferando"),
+        ("Blinkit delivery partners in Delhi went on strike over new payouts.", "Blinkit"),
+    ],
+)
+def test_subsidiary_workers_are_tagged_with_their_own_employer(text, employer):
+    """A brand that keeps its own workforce is the employer the archive names, not its owner
+    (Foodpanda's riders, not Delivery Hero's)."""
+    tags = tag_story("", text)
+    assert tags.companies == (employer,)
+    assert {"union_drive", "strike"} & set(tags.actions)
 
 
 # --- workers -------------------------------------------------------------------------
