@@ -196,6 +196,11 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("Some Dropbox employees are threatening to quit over the office mandate.", "resignation"),
         ("Drivers for Rydo and Zapdash turned off their apps ahead of the listing.", "strike"),
         ("Fetchly delivery partners in Chennai struck work over the new incentives.", "strike"),
+        ("Drivers for Rydo demonstrated over unpaid waiting times at the depots.", "protest"),
+        (
+            "Employees at Lanternfish publicly criticized the company for its new client.",
+            "open_letter",
+        ),
         ("Couriers of Quickbite held a one-day stoppage over falling earnings.", "strike"),
         (
             "Workers at Lanternfish joined the Office and Professional Employees International "
