@@ -16,7 +16,7 @@ from pipeline.records import Relevance
 from pipeline.understand.features import authority_leads
 from pipeline.understand.reader_score import score_reading
 from pipeline.understand.reading import read_story
-from pipeline.understand.relevance import NO_TECH_CEILING, judge_relevance
+from pipeline.understand.relevance import NO_TECH_CEILING, ONE_PERSON_CEILING, judge_relevance
 
 # Look-alikes of ORDINARY_NEWS + LONG_ORDINARY_NEWS the model judges relevant today (of 85):
 # mostly strikes outside tech, management's and governments' acts, and researchers' letters.
@@ -1118,6 +1118,67 @@ def test_workers_placed_at_a_workplace_outside_tech_are_not_tech_workers(story):
     acts = [d for d in read_story(*story).deeds if d.actor == "worker"]
     assert acts and all(d.group.trust == 0.0 for d in acts)
     assert not judge_relevance(*story).label
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Ex-Meta engineer sues over age discrimination",
+            "A former Meta software engineer filed a lawsuit in federal court claiming he was "
+            "pushed out because of his age.",
+        ),
+        (
+            "Google researcher resigns over handling of AI ethics paper",
+            "A Google research scientist resigned on Friday, criticising the company's decision "
+            "to block publication of a paper she co-wrote.",
+        ),
+        (
+            "Former Uber driver sues over deactivation",
+            "A former Uber driver in Chicago filed a lawsuit claiming he was deactivated without "
+            "explanation after a customer complaint.",
+        ),
+    ],
+    ids=_title,
+)
+def test_one_workers_own_lawsuit_or_resignation_is_no_alert(story):
+    """The labelling guide's individual case: one person suing or quitting, with no word of
+    colleagues, a class or a union, is not collective action."""
+    relevance = judge_relevance(*story)
+    assert not relevance.label
+    assert relevance.score <= ONE_PERSON_CEILING
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Former Apple employee files class action over bag searches",
+            "A former Apple retail employee filed a class action on behalf of thousands of store "
+            "workers who were not paid for time spent in bag checks.",
+        ),
+        (
+            "Telltale sued by former employee over mass layoffs",
+            "A former Telltale employee filed a lawsuit alleging the layoff of 250 employees "
+            "without notice broke the WARN Act.",
+        ),
+        (
+            "Fired Tesla worker says he was dismissed for union activity",
+            "A former Tesla factory worker filed a charge with the labor board alleging he was "
+            "fired for trying to organize a union.",
+        ),
+        (
+            "Microsoft employee disrupts keynote to protest Israel contracts",
+            "A Microsoft employee interrupted the company's keynote on Monday, shouting that its "
+            "cloud contracts support the war in Gaza.",
+        ),
+    ],
+    ids=_title,
+)
+def test_one_person_acting_for_many_or_in_protest_still_alerts(story):
+    """One worker's class action, a charge over union organizing or a protest at a company
+    event is the collective action the guide counts."""
+    assert judge_relevance(*story).label
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,18 @@ act tied to no one, means one thing beside workers the reader missed and another
 regulator's fine or a platform's own decision (grouped cross-validation: fewer false
 alerts and fewer misses)."""
 _UNSURE_TRUST = 0.3
+_ONE_PERSONS_ACTS = frozenset({"legal", "resignation", "resigned"})
+_ONE_PERSONS_WORDS = _ONE_PERSONS_ACTS | {"demand", "dissent"}
+"""Acts one person takes too, beside a lawsuit or a resignation ("raised concerns")."""
+_MANY = re.compile(
+    r"\bclass[- ]actions?\b|\bon behalf of\b|\bcollective\w*|\brepresentative\b|\bothers\b|"
+    r"\bcolleagues\b|\bco-?workers\b|\bfellow\b|\bgroup\b|\b(?:hundreds|thousands|dozens)\b|"
+    r"\bunion\w*|\borgani[sz]\w+|\b(?:employees|workers|staff(?:ers)?|engineers|developers|"
+    r"moderators|contractors|drivers|couriers|riders)\b",
+    re.IGNORECASE,
+)
+"""Words that make a lawsuit or a resignation more than one person's case ("sued over the
+layoff of 250 employees")."""
 AUTHORITY_LEADS = "lead:authority"
 """The feature of a story whose lead tells of an authority's act and whose reader found
 no tech workers acting: a regulator's fine or a labour board's ruling on a tech company. (A
@@ -175,6 +187,20 @@ def speaks_of_tech(title: str, text: str, reading: Reading) -> bool:
     if score_reading(_acts_of(reading))[0] > ACTING:
         return True
     return _knows_tech(reading) or bool(lexicon().tech_words.search(lead_of(title, text)))
+
+
+def one_persons_case(title: str, text: str, reading: Reading) -> bool:
+    """Whether the story is one worker's own case: the strongest workers' act the reader
+    found is one person's lawsuit or resignation, no group of workers acts, and the lead
+    has no word of many (a class action, colleagues, a union, a walkout). The labelling
+    guide calls it an individual case, not collective action."""
+    acting = reading.worker_deeds(min_value=ACTING)
+    if not acting or acting[0].kind not in _ONE_PERSONS_ACTS:
+        return False
+    if any(d.group is None or d.group.plural for d in acting):
+        return False
+    collective = (d for d in reading.deeds if d.lead and d.kind not in _ONE_PERSONS_WORDS)
+    return not any(collective) and not _MANY.search(lead_of(title, text))
 
 
 def authority_leads(lead: str) -> bool:
