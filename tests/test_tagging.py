@@ -197,6 +197,7 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("Drivers for Rydo and Zapdash turned off their apps ahead of the listing.", "strike"),
         ("Fetchly delivery partners in Chennai struck work over the new incentives.", "strike"),
         ("Drivers for Rydo demonstrated over unpaid waiting times at the depots.", "protest"),
+        ("Zapdash drivers in Queens walk off job", "strike"),
         (
             "Employees at Lanternfish publicly criticized the company for its new client.",
             "open_letter",
