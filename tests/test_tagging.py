@@ -198,6 +198,7 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("Fetchly delivery partners in Chennai struck work over the new incentives.", "strike"),
         ("Drivers for Rydo demonstrated over unpaid waiting times at the depots.", "protest"),
         ("Zapdash drivers in Queens walk off job", "strike"),
+        ("Couriers for Rydo blocked streets in the city centre on Monday.", "protest"),
         (
             "Employees at Lanternfish publicly criticized the company for its new client.",
             "open_letter",
