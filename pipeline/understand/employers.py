@@ -160,10 +160,12 @@ _NAME_TAIL = re.compile(
 "Raven QA")."""
 _STUDIO_WORDS = ("Games", "Studios", "Software", "Entertainment", "Interactive", "Technologies")
 """Words a gazetteer name may end with that stories leave out ("Telltale", "Raven")."""
-_TECH_STAFF = re.compile(
-    r"\b(?i:tech(?:nology)?)\s+(?i:workers|employees|staff(?:ers)?|guild|union)\b"
+TECH_STAFF = re.compile(
+    r"\b(?:(?i:tech(?:nology)?|software)|IT)\s+"
+    r"(?i:workers|employees|staff(?:ers)?|personnel|guild|union)\b"
 )
-"""The tech workers of an employer outside tech ("tech workers at the New York Times")."""
+"""The tech workers of an employer outside tech ("tech workers at the New York Times", "the
+outlet's tech staff", "The Times Tech Guild"): tech workers all the same (LABELLING.md)."""
 _DESCRIBING = re.compile(
     r"-(?:based|backed|owned|funded|founded|run|led|language|speaking)$", re.IGNORECASE
 )
@@ -401,7 +403,7 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
             ):
                 continue
             tech_staff = kind in _WORKER_PATTERNS and bool(
-                _TECH_STAFF.search(sentence.text, max(0, match.start() - 16), match.end())
+                TECH_STAFF.search(sentence.text, max(0, match.start() - 16), match.end())
             )
             if _UNION_OF.search(sentence.text, max(0, start - 40), start) or _in_trades_union(
                 sentence.text, start, start + len(surface)

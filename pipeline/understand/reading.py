@@ -25,6 +25,7 @@ from pipeline.understand.deeds import ACTING, Deed, Reading, WorkerGroup
 from pipeline.understand.employers import (
     NAME_GATES,
     OUTSOURCED_WORKERS,
+    TECH_STAFF,
     Candidate,
     EmployerRanker,
     ToldSentence,
@@ -135,13 +136,6 @@ _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
 _TECH_TRADE = re.compile(r"\b(?:(?i:tech(?:nology)?|software|digital)|IT)\s+$")
 """Modifiers that make workers tech workers whoever employs them ("tech workers at the New
 York Times"): their action is tech workers' action (LABELLING.md)."""
-_TECH_STAFF = re.compile(
-    r"\b(?:(?i:tech(?:nology)?|software)|IT)\s+(?i:staff(?:ers)?|workers|employees|personnel|"
-    r"guild|union)\b"
-)
-"""A sentence's mention of an employer's tech staff ("the outlet's tech staff", "The Times
-Tech Guild"): its workers of no stated employer may be those, though the employer is outside
-tech."""
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
 
 
@@ -453,7 +447,7 @@ class _Reader:
             employer, trust = tech[0], 0.85
         elif tech:
             employer, trust = tech[0], 0.4
-        elif seg.outside and _TECH_STAFF.search(seg.clean):
+        elif seg.outside and TECH_STAFF.search(seg.clean):
             employer, trust = None, _PRODUCT_TRUST
         elif seg.outside:
             employer, trust = None, 0.05
