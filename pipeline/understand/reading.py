@@ -133,9 +133,6 @@ _SOURCE_BEFORE = re.compile(
 )
 _SOURCE_AFTER = re.compile(r"\s*(?:first\s+)?(?:reported|reports|reporting)\b", re.IGNORECASE)
 _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
-_TECH_TRADE = re.compile(r"\b(?:(?i:tech(?:nology)?|software|digital)|IT)\s+$")
-"""Modifiers that make workers tech workers whoever employs them ("tech workers at the New
-York Times"): their action is tech workers' action (LABELLING.md)."""
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
 
 
@@ -422,7 +419,8 @@ class _Reader:
             trust=_named_trust(employer) if employer else _trust_cap(head),
             words=words,
         )
-        if employer and not employer.tech and employer.name and _TECH_TRADE.search(mods):
+        tech_staff = TECH_STAFF.search(clean, start, noun.end())  # "tech workers at the Times"
+        if employer and not employer.tech and employer.name and tech_staff:
             group = replace(group, employer=employer.name, trust=_PRODUCT_TRUST)
         return _Actor(
             start, noun.end(), "worker", group.phrase, group, employer_known=employer is not None
