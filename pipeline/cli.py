@@ -168,7 +168,9 @@ def demo(obj: _Context, keep: bool) -> None:
 @click.argument("query", required=False, default="")
 @click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Published before this date (YYYY-MM-DD).")
-@click.option("--company", multiple=True, help="Only stories tagged with this company.")
+@click.option(
+    "--company", multiple=True, help="Only stories tagged with this company or a brand it owns."
+)
 @click.option("--action", multiple=True, help="Only stories with this action (e.g. strike).")
 @click.option("--tag", multiple=True, help="Only stories with this issue tag (e.g. ice).")
 @click.option(
@@ -203,8 +205,10 @@ def search(
     from pipeline.display import shown_note, stories_table
     from pipeline.recordjson import to_json
     from pipeline.store import StoryQuery
+    from pipeline.understand.gazetteer import with_brands
 
     text, filters = _checked_terms(query, {"companies": company, "actions": action, "tags": tag})
+    filters["companies"] = with_brands(filters["companies"])
     story_query = StoryQuery(
         text=text,
         since=_parse_date(since),

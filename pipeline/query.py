@@ -3,8 +3,9 @@ compile it for each place it runs.
 
 A query is words and "quoted phrases" joined by ``AND`` (also implied by a space), ``OR``
 and ``NOT``, grouped with parentheses; ``AND`` binds tighter than ``OR``. ``field:value``
-matches a tag field exactly (case-insensitive), and ``title:``/``body:`` limit words to one
-part of the story. Words are stemmed, so ``strikes`` finds ``strike``.
+matches a tag field exactly (case-insensitive; a company also by an alias, and its brands),
+and ``title:``/``body:`` limit words to one part of the story. Words are stemmed, so
+``strikes`` finds ``strike``.
 
 The parse gives an AST; ``to_engine_query`` turns it into Elasticsearch/OpenSearch query
 DSL (searches, the percolator documents, and the filter of an email's Kibana link),
@@ -325,6 +326,16 @@ def rewrite_keywords(query: str, rewrite: Callable[[str, str], str]) -> str:
 # --- compilers --------------------------------------------------------------------
 
 
+def keyword_values(node: Keyword) -> tuple[str, ...]:
+    """The tag values a ``field:value`` term matches: the value, and for ``companies`` the
+    name of an alias and the brands the company owns (``gazetteer.with_brands``)."""
+    if node.field != "companies":
+        return (node.value,)
+    from pipeline.understand.gazetteer import with_brands
+
+    return with_brands((node.value,))
+
+
 def to_engine_query(node: Node) -> dict[str, Any]:
     """Elasticsearch/OpenSearch query DSL with the same meaning (a percolator document)."""
     if isinstance(node, Words):
@@ -334,7 +345,13 @@ def to_engine_query(node: Node) -> dict[str, Any]:
             "multi_match": {"query": node.text, "fields": list(SEARCHED_FIELDS), "type": "phrase"}
         }
     if isinstance(node, Keyword):
-        return {"term": {node.field: {"value": node.value, "case_insensitive": True}}}
+        term = {"term": {node.field: {"value": node.value, "case_insensitive": True}}}
+        names = keyword_values(node)[1:]
+        if not names:
+            return term
+        # the gazetteer's names, as stories are tagged with them: one terms clause for all
+        names_term = {"terms": {node.field: list(names)}}
+        return {"bool": {"should": [term, names_term], "minimum_should_match": 1}}
     if isinstance(node, And):
         return {"bool": {"filter": [to_engine_query(c) for c in node.children]}}
     if isinstance(node, Or):
@@ -380,12 +397,14 @@ def to_sql(node: Node, table: SqlTable) -> tuple[str, list[str]]:
             [f"{columns} : {phrase}"],
         )
     if isinstance(node, Keyword):
+        values = [value.lower() for value in keyword_values(node)]
+        marks = ", ".join("?" for _ in values)
         if node.field in table.lists:
             condition = f"EXISTS (SELECT 1 FROM json_each({table.row}.{node.field}) "
-            condition += f"WHERE {table.lower}(value) = ?)"
+            condition += f"WHERE {table.lower}(value) IN ({marks}))"
         else:
-            condition = f"{table.lower}({table.row}.{node.field}) = ?"
-        return condition, [node.value.lower()]
+            condition = f"{table.lower}({table.row}.{node.field}) IN ({marks})"
+        return condition, values
     if isinstance(node, Not):
         inner, params = to_sql(node.child, table)
         return f"NOT ({inner})", params

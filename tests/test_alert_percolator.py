@@ -96,6 +96,12 @@ STORIES = [
         "Staff voted to form a union.",
         tags=Tags(companies=("Kickstarter",), actions=("union_representation",)),
     ),
+    make_story(
+        9,
+        "Game testers ratify their first contract",
+        "The quality assurance union at the studio approved the deal.",
+        tags=Tags(companies=("Arkane Studios",), actions=("union_representation",)),
+    ),
 ]
 
 QUERIES = [
@@ -122,6 +128,8 @@ QUERIES = [
     "cafe",
     "NOT (walkout OR union OR letter)",
     '(companies:amazon OR companies:microsoft) "open letter"',
+    "companies:MICROSOFT",  # and the studios it owns, through ZeniMax too
+    'companies:"arkane studios" OR companies:zenimax',
     '"of the"',
 ]
 

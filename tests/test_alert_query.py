@@ -115,11 +115,11 @@ def test_a_query_at_the_limits_runs_on_sqlite(query):
 
 
 def test_engine_query_mirrors_the_ast():
-    ast = parse_query('companies:google AND ("open letter" OR title:walkout) NOT tags:ai')
+    ast = parse_query('companies:palantir AND ("open letter" OR title:walkout) NOT tags:ai')
     assert to_engine_query(ast) == {
         "bool": {
             "filter": [
-                {"term": {"companies": {"value": "google", "case_insensitive": True}}},
+                {"term": {"companies": {"value": "palantir", "case_insensitive": True}}},
                 {
                     "bool": {
                         "should": [
@@ -211,6 +211,52 @@ STORIES = [
 def test_sqlite_matching_follows_the_query(query, ids):
     watch = parse_watch({"name": "w", "query": query})
     assert FtsMatcher().match([watch], STORIES) == {"w": ids}
+
+
+BRANDS = [
+    story(21, "Riders strike", tags=Tags(companies=("Foodpanda",), actions=("strike",))),
+    story(22, "Head office staff sign a letter", tags=Tags(companies=("Delivery Hero",))),
+    story(23, "Drivers rally", tags=Tags(companies=("Uber",), actions=("protest",))),
+    story(24, "Testers unionize", tags=Tags(companies=("Arkane Studios",))),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ('companies:"delivery hero"', {"s21", "s22"}),  # the owner finds its brand's strike
+        ("companies:foodpanda", {"s21"}),  # a brand does not find its owner's stories
+        ("companies:microsoft", {"s24"}),  # Arkane is owned through ZeniMax
+        ("companies:aws", set()),  # an alias of Amazon, which owns none of these
+        ("companies:MSFT", {"s24"}),  # a ticker, as typed into a hand-written watch
+        ("companies:UBER OR companies:Grubhub", {"s23"}),
+        ("companies:foodpanda.com", set()),
+        ("companies:uber NOT companies:postmates", {"s23"}),
+    ],
+)
+def test_a_company_in_a_query_also_finds_the_brands_it_owns(query, ids):
+    watch = parse_watch({"name": "w", "query": query})
+    assert FtsMatcher().match([watch], BRANDS) == {"w": ids}
+
+
+def test_the_engine_query_of_an_owner_names_its_brands():
+    query = to_engine_query(parse_query("companies:microsoft"))
+    typed, named = query["bool"]["should"]
+    assert typed == {"term": {"companies": {"value": "microsoft", "case_insensitive": True}}}
+    names = named["terms"]["companies"]
+    assert {"LinkedIn", "ZeniMax Media", "Arkane Studios"} <= set(names)
+    assert to_engine_query(parse_query("companies:nosuchcompany")) == {
+        "term": {"companies": {"value": "nosuchcompany", "case_insensitive": True}}
+    }
+
+
+def test_a_company_filter_also_accepts_the_brands_it_owns():
+    watch = replace(
+        parse_watch({"name": "w", "query": "NOT nothingmatchesthis"}),
+        filters=WatchFilters(companies=("Delivery Hero",)),
+    )
+    found = matching_stories(FtsMatcher(), [watch], BRANDS)
+    assert {s.id for s in found["w"]} == {"s21", "s22"}
 
 
 def test_filters_apply_after_the_query():

@@ -114,6 +114,16 @@ def test_a_ticker_or_alias_names_the_company(env):
     assert ids_shown(result.stdout) == {"Walkout at the depot", "Engineers publish a letter"}
 
 
+def test_a_company_finds_the_brands_it_owns(env):
+    with SQLiteStore(Path(env["PICKET_DB_PATH"])) as store:
+        store.upsert_stories([make_story(9, "Riders strike", tags=Tags(companies=("Foodpanda",)))])
+    for args in (['companies:"Delivery Hero"'], ["--company", "delivery hero"]):
+        result = invoke(env, "search", *args)
+        assert result.exit_code == 0, result.output
+        assert "Riders strike" in result.stdout
+        assert ids_shown(result.stdout) == set()  # none of the other stories
+
+
 def test_an_unknown_value_gets_a_did_you_mean(env):
     result = invoke(env, "search", "--action", "walkout")
     assert "did you mean actions:protest?" in result.stderr

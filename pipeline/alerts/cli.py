@@ -80,7 +80,9 @@ def list_watches(ctx: click.Context) -> None:
 @click.option("--weekday", default="monday", show_default=True, help="Weekly digest day.")
 @click.option("--timezone", default="UTC", show_default=True, help="e.g. Europe/Berlin.")
 @click.option("--max-stories", default=10, show_default=True, type=int)
-@click.option("--company", multiple=True, help="Only stories tagged with this company.")
+@click.option(
+    "--company", multiple=True, help="Only stories tagged with this company or a brand it owns."
+)
 @click.option("--action", multiple=True, help="Only stories with this action.")
 @click.option("--struggle", multiple=True, help="Only stories with this struggle.")
 @click.option("--tag", multiple=True, help="Only stories with this issue tag.")

@@ -19,6 +19,7 @@ from pipeline.alerts.schedule import DELIVERIES, WEEKDAYS, DigestSchedule
 from pipeline.configfile import ConfigFileError, read_yaml
 from pipeline.query import Node, QuerySyntaxError, parse_query
 from pipeline.settings import ConfigError, Settings
+from pipeline.understand.gazetteer import with_brands
 
 if TYPE_CHECKING:  # annotations only: listing watches reads no story
     from pipeline.records import Story
@@ -73,7 +74,8 @@ class WatchProblem:
 
 @dataclass(frozen=True, slots=True)
 class WatchFilters:
-    """Conditions on a story's understanding besides the query; lists match any value."""
+    """Conditions on a story's understanding besides the query; lists match any value, and
+    a company the brands it owns."""
 
     companies: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
@@ -89,7 +91,7 @@ class WatchFilters:
         if self.min_score is not None and story.relevance.score < self.min_score:
             return False
         wanted_and_found = (
-            (self.companies, story.tags.companies),
+            (with_brands(self.companies), story.tags.companies),
             (self.actions, story.tags.actions),
             (self.struggles, story.tags.struggles),
             (self.tags, story.tags.tags),

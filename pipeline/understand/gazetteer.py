@@ -136,6 +136,31 @@ class Gazetteer:
         """The canonical name for ``name``, one of its aliases or tickers, ignoring case."""
         return self._lookup.get(" ".join(name.split()).casefold())
 
+    def brands_of(self, name: str) -> tuple[str, ...]:
+        """Canonical names of the companies ``name`` owns, directly or through one of them
+        (Microsoft: LinkedIn, ZeniMax Media, Arkane Studios, ...); empty for a name picket does
+        not know."""
+        owner = self.resolve(name)
+        return self._brands.get(owner, ()) if owner else ()
+
+    @functools.cached_property
+    def _brands(self) -> dict[str, tuple[str, ...]]:
+        children: dict[str, list[str]] = {}
+        for company in self.companies.values():
+            if company.parent:
+                children.setdefault(company.parent, []).append(company.name)
+        brands: dict[str, tuple[str, ...]] = {}
+        for owner in children:
+            found: dict[str, None] = {}
+            todo = list(children[owner])
+            while todo:
+                name = todo.pop(0)
+                if name != owner and name not in found:
+                    found[name] = None
+                    todo.extend(children.get(name, ()))
+            brands[owner] = tuple(found)
+        return brands
+
     def mentions(self, text: str, *, patterns: bool = True) -> list[Mention]:
         """Every employer named in ``text``, tech or not, in text order; ``patterns=False``
         skips the context patterns the ``pattern_gate`` decides on (for sentences it did not
@@ -195,6 +220,19 @@ def _yaml(text: str) -> Any:
 def resolve_company(name: str) -> str | None:
     """Canonical name for a company name or alias, case-insensitively; None if unknown."""
     return default_gazetteer().resolve(name)
+
+
+def with_brands(names: Iterable[str]) -> tuple[str, ...]:
+    """``names``, the canonical name of each alias or ticker, and the brands each owns
+    (``Gazetteer.brands_of``): what a search or a watch on a company matches, so that one on
+    AMZN finds Amazon and one on Delivery Hero a strike at Foodpanda."""
+    gazetteer = default_gazetteer()
+    found: dict[str, str] = {}  # one of each, ignoring case, as tags are compared
+    for name in names:
+        for value in (name, gazetteer.resolve(name), *gazetteer.brands_of(name)):
+            if value:
+                found.setdefault(value.casefold(), value)
+    return tuple(found.values())
 
 
 def find_companies(text: str) -> tuple[str, ...]:
