@@ -197,13 +197,16 @@ def test_queries_at_the_limits_run_alike_and_one_beyond_is_skipped_alone(engine_
     at_limits = [
         parse_watch({"name": "wide", "query": widest_query(MAX_QUERY_TERMS - 1) + " OR union"}),
         parse_watch({"name": "deep", "query": deepest_query(MAX_QUERY_DEPTH)}),
+        parse_watch(  # each owner's term names its brands too
+            {"name": "owners", "query": " OR ".join(["companies:Microsoft"] * MAX_QUERY_TERMS)}
+        ),
     ]
     beyond = Watch(  # a query no check stopped
         name="too big", query="...", ast=Or(tuple(Words(f"w{n}") for n in range(5_000)))
     )
     on_engine = PercolatorMatcher(engine_store).match([beyond, *at_limits], STORIES)
     assert on_engine == FtsMatcher().match(at_limits, STORIES)
-    assert on_engine["wide"]  # not vacuous
+    assert on_engine["wide"] and on_engine["owners"]  # not vacuous
 
 
 SEARCHES = [
