@@ -170,6 +170,30 @@ def test_a_company_listed_twice_is_rejected():
         Gazetteer(data)
 
 
+def test_an_owner_has_the_brands_it_owns_through_others_too():
+    data = {
+        "companies": [
+            {"name": "Holding", "aliases": ["HoldCo"]},
+            {"name": "Studio Group", "parent": "Holding"},
+            {"name": "Studio", "parent": "Studio Group"},
+            {"name": "Loop A", "parent": "Loop B"},  # a hand-edited file may hold a cycle
+            {"name": "Loop B", "parent": "Loop A"},
+            {"name": "Self", "parent": "Self"},
+        ]
+    }
+    gazetteer = Gazetteer(data)
+    assert gazetteer.brands_of("holdco") == ("Studio Group", "Studio")
+    assert gazetteer.brands_of("Studio") == ()
+    assert gazetteer.brands_of("Loop A") == ("Loop B",)
+    assert gazetteer.brands_of("Self") == ()
+    assert gazetteer.brands_of("nobody") == ()
+
+
+def test_every_parent_is_a_company_of_the_gazetteer():
+    companies = default_gazetteer().companies
+    assert {c.parent for c in companies.values() if c.parent} <= set(companies)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(sorted(default_gazetteer().companies)))
 def test_every_company_is_found_by_its_name_or_first_alias_in_plain_prose(name):
