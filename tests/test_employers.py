@@ -277,6 +277,21 @@ def test_an_outsourcing_firm_leads_its_clients_in_a_story_of_contractors(title, 
     assert tag_story(title, text).companies[:2] in (("Cognizant", "Meta"), ("Cognizant", "YouTube"))
 
 
+@pytest.mark.parametrize(
+    ("text", "contractor"),
+    [
+        (
+            "Moderators employed in Barcelona by CCC Barcelona Digital Services, which checks "
+            "posts for Facebook, won a case against their employer.",
+            "Telus Digital",
+        ),
+        ("Search raters employed by RaterLabs for Google voted to join a union.", "Appen"),
+    ],
+)
+def test_a_contractor_named_by_its_subsidiary_is_tagged_under_its_name(text, contractor):
+    assert contractor in tag_story("", text).companies
+
+
 def test_an_outsourcing_firm_named_without_contractors_does_not_lead():
     tags = tag_story("", "Microsoft employees protested a deal the company signed with Accenture.")
     assert tags.companies[0] == "Microsoft"
