@@ -860,6 +860,21 @@ def test_the_model_names_its_strongest_words_where_the_reader_found_no_act():
     assert not {"the", "of", "that", "has"} & set(relevance.evidence)
 
 
+def test_the_models_words_are_quoted_as_the_story_has_them():
+    story = ("", "Kakao said on Tuesday that 1,200 of the company's employees joined a union.")
+    words = judge_relevance(*story).evidence
+    assert words and all(w.lower() in story[1].lower() for w in words), words
+
+
+def test_function_words_of_other_languages_are_no_evidence():
+    story = (
+        "Die Beschäftigten von Quillbit legen die Arbeit nieder",
+        "Die Gewerkschaft hat die Beschäftigten als Protest gegen die Löhne zum Streik aufgerufen.",
+    )
+    relevance = judge_relevance(*story)
+    assert not {"die", "als", "von", "gegen", "zum"} & set(relevance.evidence)
+
+
 def test_shareholders_acting_on_an_ethics_issue_with_workers_are_relevant():
     relevance = judge_relevance(
         "Shareholders and employees press Amazon over facial recognition",
@@ -994,6 +1009,48 @@ def test_former_employees_suing_their_company_is_their_legal_act():
         "legal",
     )
     assert suit.actor == "worker"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amazon workers sued the company on Tuesday over unpaid overtime.",
+        "Former Tesla employees sued Tesla over racial abuse at its factory.",
+        "Uber drivers sue Uber over pay cuts.",
+    ],
+)
+def test_workers_named_with_their_employer_before_suing_it_take_the_legal_act(text):
+    """ "Tesla employees sued": the employees sue, not Tesla (it read as Tesla's own suit)."""
+    (suit,) = _deeds_by_kind("", text, "legal")
+    assert suit.actor == "worker"
+    assert judge_relevance("", text).label
+    (own,) = _deeds_by_kind("Tesla sues former employee over trade secrets", "", "legal")
+    assert (own.actor, own.actor_phrase) == ("company", "Tesla")
+
+
+def test_a_company_opposing_or_writing_a_letter_in_its_own_name_is_no_workers_act():
+    story = (
+        "Quillbit says it will stop selling face recognition to police",
+        "Quillbit will stop selling the software, its chief executive said on Monday in a "
+        "letter to members of Congress. In the letter, the company firmly opposed the use of "
+        "any technology for mass surveillance.",
+    )
+    reading = read_story(*story)
+    assert {d.kind for d in reading.deeds} == {"letter", "demand"}
+    assert {d.actor for d in reading.deeds} <= {"management", "company"}
+    assert not judge_relevance(*story).label
+    (opposed,) = _deeds_by_kind("", "IBM firmly opposed the use of the software.", "demand")
+    assert (opposed.actor, opposed.actor_phrase) == ("company", "IBM")
+
+
+def test_the_letter_told_again_is_the_one_workers_signed():
+    story = (
+        "",
+        "More than 300 Orbitar engineers signed a letter to the chief executive on Monday. "
+        "The letter asks the company to drop its contract with the border agency.",
+    )
+    letters = [d for d in read_story(*story).deeds if d.kind in ("letter", "open_letter")]
+    assert len(letters) >= 2 and all(d.actor == "worker" for d in letters)
 
 
 def test_quiet_quitting_is_no_resignation():

@@ -29,6 +29,24 @@ _STOP_WORDS = (
 )
 STOP_WORDS = frozenset(_STOP_WORDS.split("|"))
 """Function words and days: no evidence of anything on their own."""
+FOREIGN_STOP_WORDS = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        # German
+        "der die das den dem des ein eine einen einem einer und oder aber als auch auf aus "
+        "bei bis für gegen im in ist mit nach nicht noch sich sie sind so um von vor war wie "
+        "wird zu zum zur am an es er wir ihr ihre "
+        # French
+        "le la les un une des du de et ou mais au aux en dans par pour sur avec sans sont est "
+        "qui que ne pas plus ce cette ces leur leurs ils elles nous se sa son ses "
+        # Spanish and Portuguese
+        "el los las y o pero del al en por para con sin sobre su sus que se es son una uno "
+        "lo como más o os as um uma em no na nos nas do da dos das ao pelo pela não mais "
+        # Italian and Dutch
+        "il gli di che è e per non della dei delle nel nella het een en van op te voor met "
+        "zijn niet dat ook bij naar om"
+    ).split()
+)
+"""Function words of the other languages picket reads most, kept out of evidence too."""
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,

@@ -126,6 +126,9 @@ _COMPANY_SUBJECT = re.compile(
     r"(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
     r"reportedly|also|quietly|on \w+)\s+)*(?:\w+\s+)?",
 )
+_COMPANY_ACTS = frozenset({"legal", "demand", "letter", "open_letter", "proposal"})
+"""Acts a company takes in its own name when it is their subject ("IBM opposed", "Tesla
+sued", "Microsoft published a letter"); strikes and walkouts are its workers'."""
 _SOURCE_BEFORE = re.compile(
     r"\b(?:report(?:ed|s|ing)?(?: by)?|according to|told|citing|cited by|via|"
     r"(?:an? )?(?:interview|statement) (?:with|to))\s+(?:the\s+)?$",
@@ -248,8 +251,11 @@ class _Reader:
         story_outside = any(seg.outside for seg in segments)
         story_tech_context = any(seg.tech_context for seg in segments)
         self.fallback = self._story_fallback(story_tech, story_outside, story_tech_context)
-        by_segment = [self._deeds(segments, i) for i in range(len(segments))]
-        deeds = [deed for seg_deeds in by_segment for deed in seg_deeds]
+        by_segment: list[list[Deed]] = []
+        deeds: list[Deed] = []
+        for i in range(len(segments)):
+            by_segment.append(self._deeds(segments, i, deeds))
+            deeds.extend(by_segment[-1])
         full = "\n".join(seg.text for seg in segments)
         words = TextWords.of(full)
         issues = _reported_issues(segments, by_segment)
@@ -465,11 +471,13 @@ class _Reader:
 
     # ties between actions and actors
 
-    def _deeds(self, segments: list[_Segment], index: int) -> list[Deed]:
+    def _deeds(self, segments: list[_Segment], index: int, told: list[Deed]) -> list[Deed]:
+        """The deeds of segment ``index``; ``told`` are those of the segments before it."""
         seg = segments[index]
         deeds = []
         for kind, start, end in seg.cues:
-            actor, tie = self._actor_of(segments, index, kind, start, end)
+            earlier = _referred_to(seg.clean, kind, start, told)
+            actor, tie = earlier or self._actor_of(segments, index, kind, start, end)
             if actor is None and (authority := self._authority(seg, start)):
                 actor, tie = authority, 1.0
             negated = bool(self.lex.negation.search(seg.clean, max(0, start - 40), start))
@@ -516,7 +524,7 @@ class _Reader:
                     return a, 1.0
             if (agent.group("marker") or "").lower() == "by":
                 return None, 0.0
-        if kind.name == "legal" and (company := self._suing_company(seg, start)):
+        if kind.name in _COMPANY_ACTS and (company := self._company_subject(seg, start)):
             return company, 1.0
         owner = self._attributive_owner(seg, start)
         if owner is not None:
@@ -566,25 +574,32 @@ class _Reader:
             return None
         return _Actor(*found, "outsider", seg.text[found[0] : found[1]])
 
-    def _suing_company(self, seg: _Segment, start: int) -> _Actor | None:
-        """The company that is the subject of a legal act ("Lyft settles the lawsuit",
-        "Tesla has sued two engineers"): its own act, not its workers'."""
+    def _company_subject(self, seg: _Segment, start: int) -> _Actor | None:
+        """The company that is the subject of the act at ``start`` ("Lyft settles the
+        lawsuit", "Tesla has sued two engineers", "IBM opposed"): its own act, not its
+        workers'."""
         for m in reversed(seg.mentions):
             if (
                 m.end <= start
                 and _COMPANY_SUBJECT.fullmatch(seg.clean, m.end, start)
-                and not self._names_workers_employer(seg, m)
+                and not self._names_workers_employer(seg, m, start)
             ):
                 return _Actor(m.start, m.end, "company", seg.text[m.start : m.end])
         return None
 
-    def _names_workers_employer(self, seg: _Segment, mention: Mention) -> bool:
-        """Whether ``mention`` ends a worker group ("former employees of SpaceX sued the
-        company": the employees sue, not SpaceX)."""
+    def _names_workers_employer(self, seg: _Segment, mention: Mention, act: int) -> bool:
+        """Whether ``mention`` names the employer of a worker group told before the act at
+        ``act`` ("former employees of SpaceX sued the company", "Tesla employees sued": the
+        employees sue, not the company)."""
         return any(
             a.kind == "worker"
-            and a.end <= mention.start
-            and _RIGHT_LINK.fullmatch(seg.clean, a.end, mention.start)
+            and (
+                a.start <= mention.start < a.end <= act
+                or (
+                    a.end <= mention.start
+                    and _RIGHT_LINK.fullmatch(seg.clean, a.end, mention.start)
+                )
+            )
             for a in self._actors(seg)
         )
 
@@ -670,6 +685,23 @@ def _continues_the_act(seg: _Segment, deeds: list[Deed]) -> bool:
         or bool(_DEFINITE_ACT.search(seg.clean) or _THEIR_DEMANDS.search(seg.clean))
         or bool(_PRONOUN_SUBJECT.match(seg.clean))
     )
+
+
+_DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:open\s+)?$", re.IGNORECASE)
+
+
+def _referred_to(
+    clean: str, kind: ActionKind, start: int, told: list[Deed]
+) -> tuple[_Actor, float] | None:
+    """Who took the act that "the letter" at ``start`` refers back to: the last one of its
+    kind told before with someone behind it (the chief executive's letter, not workers')."""
+    if not _DEFINITE.search(clean, max(0, start - 20), start):
+        return None
+    for deed in reversed(told):
+        if deed.kind == kind.name and deed.actor != "none":
+            actor = _Actor(start, start, deed.actor, deed.actor_phrase, deed.group)
+            return actor, deed.tie
+    return None
 
 
 def read_story(title: str, text: str) -> Reading:
