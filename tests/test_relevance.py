@@ -1177,6 +1177,17 @@ def test_workers_placed_at_a_workplace_outside_tech_are_not_tech_workers(story):
     assert not judge_relevance(*story).label
 
 
+def test_film_writers_striking_over_streaming_pay_are_not_tech_workers():
+    """Hollywood's studios and streaming pay are the film business, not tech work."""
+    story = (
+        "Screenwriters walk off the job as talks with studios collapse",
+        "Several thousand film and television writers went on strike on Wednesday after "
+        "their guild and the studios failed to agree on a contract. The guild said the "
+        "studios had refused to share more of the money made from streaming.",
+    )
+    assert not judge_relevance(*story).label
+
+
 @pytest.mark.parametrize(
     "story",
     [
