@@ -1043,6 +1043,20 @@ def test_a_company_opposing_or_writing_a_letter_in_its_own_name_is_no_workers_ac
     assert (opposed.actor, opposed.actor_phrase) == ("company", "IBM")
 
 
+def test_a_chief_executive_telling_staff_in_a_letter_is_no_workers_letter():
+    """ "Zuckerberg told staff in a letter": the staff are told, the letter is his."""
+    story = (
+        "Meta lays off 11,000 employees",
+        "Meta began laying off about 11,000 employees on Wednesday, 13 percent of its "
+        "workforce, chief executive Mark Zuckerberg told staff in a letter.",
+    )
+    (letter,) = _deeds_by_kind(*story, "letter")
+    assert (letter.actor, letter.actor_phrase) == ("management", "chief executive")
+    assert not judge_relevance(*story).label
+    signed = "Managers at Amazon told workers who signed the petition that they could be fired."
+    assert {d.actor for d in read_story("", signed).deeds} == {"worker"}
+
+
 def test_the_letter_told_again_is_the_one_workers_signed():
     story = (
         "",

@@ -126,6 +126,7 @@ _COMPANY_SUBJECT = re.compile(
     r"(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
     r"reportedly|also|quietly|on \w+)\s+)*(?:\w+\s+)?",
 )
+_WHO = re.compile(r"\s*,?\s*(?:who|that|which)\b", re.IGNORECASE)
 _COMPANY_ACTS = frozenset({"legal", "demand", "letter", "open_letter", "proposal"})
 """Acts a company takes in its own name when it is their subject ("IBM opposed", "Tesla
 sued", "Microsoft published a letter"); strikes and walkouts are its workers'."""
@@ -540,6 +541,9 @@ class _Reader:
                 return a, 1.0
             tie = 1.0 if start - a.end <= 120 else 0.8
             if self.lex.object_verb.search(seg.clean, max(0, a.start - 40), a.start):
+                boss = None if _WHO.match(seg.clean, a.end) else self._telling_manager(seg, a)
+                if boss:
+                    return boss, 1.0  # "the chief executive told staff in a letter"
                 tie = 0.3 if _INFINITIVE.match(seg.clean, a.end, start + 1) else 0.5
             if _HYPOTHETICAL.search(seg.clean, max(0, a.start - 15, start - 45), start):
                 tie *= 0.6
@@ -564,6 +568,13 @@ class _Reader:
         if _DEFINITE_ACT.search(seg.clean):
             return nearest, 0.65
         return None, 0.0
+
+    def _telling_manager(self, seg: _Segment, told: _Actor) -> _Actor | None:
+        """The manager who is the subject of the verb whose object is the worker group
+        ``told`` ("Zuckerberg, the chief executive, told staff"): the nearest actor before
+        the group, if it is management."""
+        before = [a for a in self._actors(seg) if a.end <= told.start]
+        return before[-1] if before and before[-1].kind == "management" else None
 
     def _authority(self, seg: _Segment, start: int) -> _Actor | None:
         """The authority acting in the sentence ("the ministry ordered the platform to accept
