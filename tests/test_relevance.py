@@ -1043,6 +1043,19 @@ def test_a_company_opposing_or_writing_a_letter_in_its_own_name_is_no_workers_ac
     assert (opposed.actor, opposed.actor_phrase) == ("company", "IBM")
 
 
+def test_anti_company_protests_are_outsiders():
+    """ "anti-Uber protests": taxi drivers or activists against the company, not its workers."""
+    story = (
+        "Madrid taxis block access to a trade fair in anti-Uber protests",
+        "Hundreds of taxi drivers blocked the roads to the fair on Wednesday.",
+    )
+    headline_protest = _deeds_by_kind(*story, "protest")[0]
+    assert (headline_protest.actor, headline_protest.actor_phrase) == ("outsider", "anti-Uber")
+    assert not judge_relevance(*story).label
+    (own,) = _deeds_by_kind("Uber drivers protest outside the company's offices", "", "protest")
+    assert own.actor == "worker"
+
+
 def test_a_chief_executive_telling_staff_in_a_letter_is_no_workers_letter():
     """ "Zuckerberg told staff in a letter": the staff are told, the letter is his."""
     story = (

@@ -518,6 +518,8 @@ class _Reader:
         )
         if within is not None:  # "striking drivers", "a driver strike"
             return within, 1.0
+        if against := _against_company(seg, start):
+            return against, 1.0
         agent = _AGENT_AFTER.match(seg.clean, end)
         if agent:
             for a in self._actors(seg):
@@ -696,6 +698,23 @@ def _continues_the_act(seg: _Segment, deeds: list[Deed]) -> bool:
         or bool(_DEFINITE_ACT.search(seg.clean) or _THEIR_DEMANDS.search(seg.clean))
         or bool(_PRONOUN_SUBJECT.match(seg.clean))
     )
+
+
+_ANTI = re.compile(r"\banti-$", re.IGNORECASE)
+_NAME_TO_ACT = re.compile(r"\s*(?:\w+\s+)?")
+
+
+def _against_company(seg: _Segment, start: int) -> _Actor | None:
+    """The people behind "anti-Uber protests" or "anti-Amazon rallies": outsiders acting
+    against the company, not its workers."""
+    for m in seg.mentions:
+        if (
+            m.end <= start
+            and _ANTI.search(seg.clean, max(0, m.start - 5), m.start)
+            and _NAME_TO_ACT.fullmatch(seg.clean, m.end, start)
+        ):
+            return _Actor(m.start - 5, m.end, "outsider", seg.text[m.start - 5 : m.end])
+    return None
 
 
 _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:open\s+)?$", re.IGNORECASE)
