@@ -1056,6 +1056,25 @@ def test_anti_company_protests_are_outsiders():
     assert own.actor == "worker"
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        ("", "Opponents of Amazon's new campus rallied outside City Hall on Tuesday."),
+        (
+            "",
+            "A group of families who lost children to online scams gathered outside Snap's "
+            "headquarters on Sunday to protest.",
+        ),
+        ("", "Des militants écologistes ont organisé un sit-in devant le siège d'Amazon."),
+    ],
+    ids=lambda story: story[1][:30],
+)
+def test_opponents_families_and_activists_in_other_languages_are_outsiders(story):
+    acts = read_story(*story).deeds
+    assert acts and all(d.actor != "worker" for d in acts)
+    assert {d.actor for d in acts} & {"outsider"}
+
+
 def test_a_chief_executive_telling_staff_in_a_letter_is_no_workers_letter():
     """ "Zuckerberg told staff in a letter": the staff are told, the letter is his."""
     story = (
