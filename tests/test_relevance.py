@@ -958,6 +958,10 @@ def test_a_company_settling_or_sued_in_its_own_name_is_no_workers_act():
         assert not judge_relevance(*story).label, story
     (settles,) = _deeds_by_kind("Lyft settles lawsuit with state attorneys general", "", "legal")
     assert (settles.actor, settles.actor_phrase) == ("company", "Lyft")
+    (listed,) = _deeds_by_kind("Delivery firms, including DoorDash, Uber, sue a city", "", "legal")
+    assert (listed.actor, listed.actor_phrase) == ("company", "Uber")
+    (drivers,) = _deeds_by_kind("", "In a blow to Uber, drivers sued the company.", "legal")
+    assert drivers.actor == "worker"
 
 
 @pytest.mark.parametrize(

@@ -123,9 +123,11 @@ _PERSON_OWNS = re.compile(
     r"\s+(?:for|to)\s+$"
 )
 _COMPANY_SUBJECT = re.compile(
-    r"(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
+    r",\s+|(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
     r"reportedly|also|quietly|on \w+)\s+)*(?:\w+\s+)?",
 )
+"""What may stand between a company and its own act: "Lyft has agreed to settle", "Lyft and
+Uber sued", the end of a list ("Delivery companies, including DoorDash, Uber, sue")."""
 _WHO = re.compile(r"\s*,?\s*(?:who|that|which)\b", re.IGNORECASE)
 _COMPANY_ACTS = frozenset({"legal", "demand", "letter", "open_letter", "proposal"})
 """Acts a company takes in its own name when it is their subject ("IBM opposed", "Tesla
