@@ -44,7 +44,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pipeline.understand.deeds import ACTING, Reading
 from pipeline.understand.embedding import default_embedder
@@ -63,6 +63,9 @@ EMBEDDING_SCALE = 1.0
 """The length of the embedding's part: grouped cross-validation found half or one and a
 half no better, and more costs precision."""
 
+ANY_COMPANY = "company"
+ANY_NUMBER = "0"
+"""The words ``text_terms`` puts for a company the reading found and for a number."""
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
 _WORD = re.compile(r"\S+")
 _CONTEXT_SEPARATOR = "|"
@@ -111,11 +114,24 @@ def lead_of(title: str, text: str) -> str:
 def text_terms(lead: str, companies: Iterable[str] = ()) -> list[str]:
     """The distinct unigrams and bigrams of ``lead``, companies and numbers generalized."""
     for name in sorted(set(companies), key=len, reverse=True):
-        lead = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " company ", lead, flags=re.I)
-    tokens = ["0" if t[0].isdigit() else t for t in _TOKEN.findall(lead.casefold())]
+        lead = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", f" {ANY_COMPANY} ", lead, flags=re.I)
+    tokens = [ANY_NUMBER if t[0].isdigit() else t for t in _TOKEN.findall(lead.casefold())]
     terms = dict.fromkeys(tokens)
     terms.update(dict.fromkeys(f"{a} {b}" for a, b in itertools.pairwise(tokens)))
     return list(terms)
+
+
+def term_in_lead(term: str, lead: str, companies: Sequence[str]) -> str:
+    """The words of ``lead`` that a term of ``text_terms`` stands for ("3,000 employees" for
+    "0 employees", "Kakao workers" for "company workers"), else the term."""
+    names = sorted((*companies, ANY_COMPANY), key=len, reverse=True)
+    parts = {
+        ANY_NUMBER: r"\d+(?:[.,]\d+)*",
+        ANY_COMPANY: "(?:" + "|".join(re.escape(n) for n in names) + ")",
+    }
+    pattern = r"\W+".join(parts.get(word) or re.escape(word) for word in term.split())
+    found = re.search(rf"(?<!\w){pattern}(?!\w)", lead, re.IGNORECASE)
+    return " ".join(found.group().split()) if found else term
 
 
 def story_features(title: str, text: str, reading: Reading) -> dict[str, float]:

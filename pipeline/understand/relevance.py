@@ -13,17 +13,17 @@ for it, so an alert always says what it rests on.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-
 from pipeline.records import Relevance
 from pipeline.understand.deeds import Reading
 from pipeline.understand.features import (
+    ANY_COMPANY,
+    ANY_NUMBER,
     TEXT_PREFIX,
     lead_of,
     one_persons_case,
     speaks_of_tech,
     story_features,
+    term_in_lead,
 )
 from pipeline.understand.lexicon import FOREIGN_STOP_WORDS, STOP_WORDS
 from pipeline.understand.model import LinearModel, default_model
@@ -50,20 +50,7 @@ def _telling(name: str) -> bool:
     """Whether a word feature says something by itself ("walked out", not "of the" or "die
     als")."""
     words = name.removeprefix(TEXT_PREFIX).split()
-    return not all(w in _FILLER or w in ("0", "company") for w in words)
-
-
-def _quoted(term: str, lead: str, companies: Sequence[str]) -> str:
-    """The words of ``lead`` that a word feature stands for ("3,000 employees" for the
-    feature "0 employees", "Kakao workers" for "company workers"), else the term."""
-    names = sorted((*companies, "company"), key=len, reverse=True)
-    parts = {
-        "0": r"\d+(?:[.,]\d+)*",
-        "company": "(?:" + "|".join(re.escape(n) for n in names) + ")",
-    }
-    pattern = r"\W+".join(parts.get(word) or re.escape(word) for word in term.split())
-    found = re.search(rf"(?<!\w){pattern}(?!\w)", lead, re.IGNORECASE)
-    return " ".join(found.group().split()) if found else term
+    return not all(w in _FILLER or w in (ANY_NUMBER, ANY_COMPANY) for w in words)
 
 
 def judge_relevance(title: str, text: str, *, threshold: float = 0.5) -> Relevance:
@@ -94,6 +81,7 @@ def judge_story(
         strongest = model.strongest(features, words, _MODEL_EVIDENCE)
         lead = lead_of(title, text)
         evidence = tuple(
-            _quoted(name.removeprefix(TEXT_PREFIX), lead, reading.companies) for name in strongest
+            term_in_lead(name.removeprefix(TEXT_PREFIX), lead, reading.companies)
+            for name in strongest
         )
     return Relevance(score=score, label=label, evidence=evidence)
