@@ -1409,3 +1409,70 @@ def test_an_authority_acting_in_the_headline_or_first_sentence_is_found():
         "\nThe drivers filed a complaint with the labor board, which ruled on Friday.",
     ):
         assert not authority_leads(lead), lead
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Entregadores do iFood cruzam os braços em São Paulo",
+            "Centenas de entregadores do iFood cruzaram os braços nesta terça-feira contra a "
+            "redução das taxas por entrega.",
+        ),
+        (
+            "Amazon, sciopero nei magazzini del Piemonte",
+            "I magazzinieri di Amazon hanno incrociato le braccia lunedì per chiedere turni "
+            "più brevi.",
+        ),
+        (
+            "Gorillas-Fahrer legen die Arbeit nieder",
+            "Die Fahrerinnen und Fahrer des Lieferdienstes Gorillas legten am Freitag in "
+            "Berlin die Arbeit nieder.",
+        ),
+        (
+            "Domiciliarios de Rappi se desconectan en Bogotá",
+            "Cientos de repartidores de Rappi se desconectaron de la plataforma el martes para "
+            "exigir mejores tarifas.",
+        ),
+    ],
+    ids=["pt", "it", "de", "es"],
+)
+def test_strikes_told_in_other_languages_are_read_as_the_workers(story):
+    """The everyday words of other languages for a strike and for its strikers
+    ("cruzaram os braços", "magazzinieri", "legten die Arbeit nieder") are read as in English."""
+    strikes = _deeds_by_kind(*story, "strike")
+    assert any(d.actor == "worker" and d.group.employer for d in strikes)
+    assert judge_relevance(*story).label
+
+
+def test_volunteers_are_no_workers_of_the_company():
+    """Reddit's volunteer moderators are its users, not its staff."""
+    story = (
+        "Thousands of subreddits go dark over the Orbitar-owned forum's new fees",
+        "Volunteer moderators of thousands of Reddit communities organized a blackout to "
+        "protest the company's plan to charge for its data.",
+    )
+    assert all(d.value == 0 for d in read_story(*story).deeds)
+    assert reader_score(*story) == 0
+
+
+def test_employers_urging_workers_are_not_the_workers_acting():
+    story = (
+        "Labour board limits anti-union meetings",
+        "The labour board ruled that employers who urge workers to reject unionization in "
+        "mandatory meetings break the law, in a case involving Amazon.",
+    )
+    unions = _deeds_by_kind(*story, "union")
+    assert unions and all(d.actor != "worker" for d in unions)
+    assert reader_score(*story) == 0
+
+
+def test_one_workers_discrimination_case_is_an_individual_case():
+    """A "discrimination case" is a lawsuit: one former employee's is capped as one person's."""
+    story = (
+        "Former Tesla employee awarded damages in racial discrimination case",
+        "A federal jury awarded a former factory worker millions of dollars after finding "
+        "the company failed to stop the harassment he faced.",
+    )
+    assert _deeds_by_kind(*story, "legal")
+    assert judge_relevance(*story).score <= ONE_PERSON_CEILING

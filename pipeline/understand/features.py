@@ -285,7 +285,7 @@ def reading_features(reading: Reading) -> dict[str, float]:
         found["reader:acting"] = min(sum(d.value > ACTING for d in ranked), 5) / 5
     for deed in reading.deeds:
         lead = ":lead" if deed.lead else ""
-        actor = deed.actor if deed.actor in _ACTORS else "none"
+        actor = "negated" if deed.negated else deed.actor if deed.actor in _ACTORS else "none"
         _keep_max(found, f"kind:{deed.kind}", deed.value)
         _keep_max(found, f"act:{actor}{lead}", deed.strength * deed.weight)
         if actor == "worker" and deed.group is not None:

@@ -124,10 +124,11 @@ _PERSON_OWNS = re.compile(
 )
 _COMPANY_SUBJECT = re.compile(
     r",\s+|(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
-    r"reportedly|also|quietly|on \w+)\s+)*(?:\w+\s+)?",
+    r"reportedly|also|quietly|on \w+)\s+)*(?:\w+\s+)?(?:(?:an?|the|its|their|own|new)\s+){0,3}",
 )
 """What may stand between a company and its own act: "Lyft has agreed to settle", "Lyft and
-Uber sued", the end of a list ("Delivery companies, including DoorDash, Uber, sue")."""
+Uber sued", "Epic has filed its own petition", the end of a list ("Delivery companies,
+including DoorDash, Uber, sue")."""
 _WHO = re.compile(r"\s*,?\s*(?:who|that|which)\b", re.IGNORECASE)
 _COMPANY_ACTS = frozenset({"legal", "demand", "letter", "open_letter", "proposal"})
 """Acts a company takes in its own name when it is their subject ("IBM opposed", "Tesla
@@ -164,9 +165,13 @@ def _named_trust(employer: Mention) -> float:
     return 0.0 if not employer.tech else _PRODUCT_TRUST if employer.product else 1.0
 
 
+_GERMAN_PLURALS = ("mitarbeiter", "besch", "fahrer", "zusteller", "angestellte", "belegschaft")
+
+
 def _is_singular(head: str) -> bool:
     """Whether a worker noun names one person ("employee", not "staff" or "the union")."""
-    if head in _PLURAL_HEADS or head.endswith("union") or head.startswith(("mitarbeiter", "besch")):
+    german = head.rpartition("-")[2]  # "Fahrer", "Mitarbeiter": one or many alike
+    if head in _PLURAL_HEADS or head.endswith("union") or german.startswith(_GERMAN_PLURALS):
         return False
     return not head.endswith(("s", "ten", "team"))
 
@@ -381,6 +386,8 @@ class _Reader:
     ) -> _Actor | None:
         if _GENERIC_SINGULAR.search(clean, max(0, noun.start() - 20), noun.start()):
             return None
+        if self.lex.unpaid.search(clean, max(0, noun.start() - 20), noun.start()):
+            return None  # "volunteer moderators": nobody's staff
         window = max(0, noun.start() - 90)
         counted = self.lex.counted.search(clean, window, noun.start())
         left = counted or self.lex.left.search(clean, window, noun.start())
