@@ -149,6 +149,19 @@ def test_workers_unease_is_no_act_for_the_model():
     assert "context:acts" not in features and "kind:dissent" not in features
 
 
+def test_a_denied_act_is_no_act_tied_to_no_one():
+    """ "No sign of organized opposition": the model sees an act denied, not an act whose
+    actors the reader missed (which, in real news, is mostly workers acting)."""
+    denied = (
+        "Some Initech staff uneasy about new leave policy",
+        "Engineers have questioned managers in meetings, but there is no sign of organized "
+        "opposition to the change.",
+    )
+    features = story_features(*denied, read_story(*denied))
+    assert features.get("act:negated:lead", 0) > 0
+    assert not [name for name in features if name.rpartition("|")[2].startswith("act:none")]
+
+
 def test_a_saved_model_loads_back_with_the_same_scores(tmp_path):
     examples = _examples(_items())
     model = fit(examples, info={"note": "small"})

@@ -8,7 +8,8 @@ scores a story with it:
   ``struggle:*``: what ``reading`` found (the rule score, the strongest worker
   deed and how surely it is a group of tech workers, the kinds of acts and who took them,
   whether the employer is surely in tech, employers outside tech, the issues named, and
-  ``best:single``, the strongest deed being one worker's). The workers' unease the reader
+  ``best:single``, the strongest deed being one worker's; an act denied, "no sign of
+  organized opposition", is ``act:negated``, whoever took it). The workers' unease the reader
   found (a "backlash" or "frustration" inside the company, kind ``UNEASE``) is left out:
   by the labelling rules it is no act (grouped cross-validation agreed: fewer false
   alerts, recall alike);
