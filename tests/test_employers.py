@@ -126,6 +126,19 @@ def test_a_word_that_only_opens_sentences_is_no_name():
     assert candidate_names("Warehouse staff walk out", "Dozens of workers walked out.") == set()
 
 
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Quillfeather's moderators strike over pay", "Hundreds went on strike in Nairobi."),
+        ("", "Quillfeather’s content moderators in Nairobi went on strike over pay."),
+    ],
+)
+def test_a_possessive_opening_a_sentence_names_the_company(title, text):
+    """ "Quillfeather's moderators strike": a name with its possessive is no common word."""
+    assert tag_story(title, text).companies[:1] == ("Quillfeather",)
+    assert candidate_names("", "Kenya's moderators went on strike over pay.") == set()
+
+
 def test_capitals_of_a_title_case_headline_name_nobody():
     names = candidate_names(
         "Software Workers At Ember Win A Historic Contract",

@@ -152,6 +152,8 @@ _OPENING_RISKY = frozenset(
     {"name_workers", "listed_workers", "own_workers", "client", "union_name", "action_at"}
 )
 _OPENING = re.compile(r"[\W_]+")  # what may come before a sentence's first word
+_POSSESSIVE = re.compile(r"['’]s?\s")
+"""A name's possessive: "Quillfeather's moderators" opening a sentence names a company."""
 _NAME_TAIL = re.compile(
     r"\s+(?:Inc|Ltd|LLC|Corp|Co|SA|S\.A|AG|GmbH|PLC|plc|Limited|Holdings|Group|NV|BV|SE|QA|Game)"
     r"\.?$"
@@ -418,6 +420,7 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
                 and name == surface
                 and not title_case
                 and not _OPENING.sub("", sentence.text[:start])
+                and not _POSSESSIVE.match(sentence.text, start + len(surface))
             )
             end = start + len(surface)
             product = any(m.product for m in sentence.mentions if m.start < end and start < m.end)
