@@ -1476,3 +1476,50 @@ def test_one_workers_discrimination_case_is_an_individual_case():
     )
     assert _deeds_by_kind(*story, "legal")
     assert judge_relevance(*story).score <= ONE_PERSON_CEILING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ver.di called strikes at several Amazon logistics centres in Germany on Monday.",
+        "STJV and Solidaires Informatique called strikes at Ubisoft's French studios.",
+        "KITU held protests in Bengaluru against Infosys over delayed onboarding.",
+    ],
+    ids=["verdi", "stjv", "kitu"],
+)
+def test_a_union_named_alone_acts_for_its_members(text):
+    """Archives and wire copy name the union, not its members ("Ver.di called strikes")."""
+    acts = read_story("", text).deeds
+    assert any(d.actor == "worker" and d.group.employer for d in acts)
+    assert judge_relevance("", text).label
+
+
+def test_a_gig_platform_after_on_is_where_its_workers_work():
+    """ "Drivers on Uber", "professionals on Urban Company": the platform is their employer,
+    where "said on Twitter" names only where something was said."""
+    story = (
+        "",
+        "Service professionals on Urban Company held a sit-in outside the company's Gurugram "
+        "office over rising commissions.",
+    )
+    reading = read_story(*story)
+    assert reading.companies[:1] == ("Urban Company",)
+    assert any(d.kind == "sit_in" and d.actor == "worker" for d in reading.deeds)
+    assert read_story("", "Engineers complained on Twitter about the policy.").companies == ()
+
+
+def test_a_former_employees_own_lawsuit_is_one_persons_case():
+    """ "A former Amazon recruiter sues": the recruiter sues, not Amazon, and alone."""
+    story = (
+        "Former Amazon recruiter sues, alleging she was demoted after maternity leave",
+        "A former Amazon recruiter has filed a lawsuit in federal court alleging that she was "
+        "pushed out after returning from leave.",
+    )
+    suits = _deeds_by_kind(*story, "legal")
+    assert suits and all(d.actor == "worker" and not d.group.plural for d in suits)
+    assert judge_relevance(*story).score <= ONE_PERSON_CEILING
+
+
+def test_organized_labor_is_no_act_of_organizing():
+    text = "High salaries kept organized labor at the margins of the software industry."
+    assert not _deeds_by_kind("", text, "organizing")

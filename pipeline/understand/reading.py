@@ -76,6 +76,8 @@ _RIGHT_LINK = re.compile(
     r"(?:(?:the|an?|its|their)\s+)?(?:[\w'’.&-]+\s+){0,3}?",
     re.IGNORECASE,
 )
+_ON_LINK = re.compile(r"\s+on\s+(?:the\s+)?", re.IGNORECASE)
+"""Workers "on" a gig platform work for it ("drivers on Uber")."""
 _VENUE = re.compile(r"\b(?:on|via|through|using|in an? \w+ on)\s+$", re.IGNORECASE)
 _PLACE_TAIL = re.compile(r"\s+(?:at|in|of|from|inside)\s+(?:[\w'’-]+\s+){0,2}[\w'’-]+")
 _TAIL = re.compile(r"(?:['’]s)?(?:\s+[\w-]+){0,3}")
@@ -129,6 +131,9 @@ _COMPANY_SUBJECT = re.compile(
 """What may stand between a company and its own act: "Lyft has agreed to settle", "Lyft and
 Uber sued", "Epic has filed its own petition", the end of a list ("Delivery companies,
 including DoorDash, Uber, sue")."""
+_FORMER = re.compile(r"\b(?:former|ex)[\s-]+$", re.IGNORECASE)
+"""Before a company's name, a person's past job ("a former Amazon recruiter sues"): the
+company is no subject."""
 _WHO = re.compile(r"\s*,?\s*(?:who|that|which)\b", re.IGNORECASE)
 _COMPANY_ACTS = frozenset({"legal", "demand", "letter", "open_letter", "proposal"})
 """Acts a company takes in its own name when it is their subject ("IBM opposed", "Tesla
@@ -326,16 +331,20 @@ class _Reader:
             weight=weight,
             lead=lead,
             mentions=mentions,
-            employers=[
-                m
-                for m in mentions
-                if m.tech and not _VENUE.search(clean, max(0, m.start - 20), m.start)
-            ],
+            employers=[m for m in mentions if m.tech and not self._venue(clean, m)],
             cues=cues,
             outside=outside,
             tech_context=index in gates.tech_context and bool(self.lex.tech_context.search(clean)),
             name_patterns=gates.name_patterns.get(index, frozenset()),
         )
+
+    def _venue(self, clean: str, mention: Mention) -> bool:
+        """Whether ``mention`` is only where something was said ("said on Twitter"); a gig
+        platform is where its workers work ("drivers on Uber")."""
+        if not _VENUE.search(clean, max(0, mention.start - 20), mention.start):
+            return False
+        company = self.gaz.companies.get(mention.name)
+        return not (company and company.gig)
 
     def _cues(self, clean: str, kinds: Iterable[ActionKind]) -> list[_Cue]:
         """The actions of ``kinds`` the sentence names, except a management letter's words."""
@@ -401,9 +410,13 @@ class _Reader:
                 employer = m
         if employer is None:
             for m in mentions:
+                link = clean[noun.end() : m.start]
                 if (
                     noun.end() <= m.start <= noun.end() + 70
-                    and _RIGHT_LINK.fullmatch(clean[noun.end() : m.start])
+                    and (
+                        _RIGHT_LINK.fullmatch(link)
+                        or (_ON_LINK.fullmatch(link) and not self._venue(clean, m))
+                    )
                     and not _is_owner(clean, m)
                 ):
                     employer = m
@@ -604,6 +617,7 @@ class _Reader:
             if (
                 m.end <= start
                 and _COMPANY_SUBJECT.fullmatch(seg.clean, m.end, start)
+                and not _FORMER.search(seg.clean, max(0, m.start - 8), m.start)
                 and not self._names_workers_employer(seg, m, start)
             ):
                 return _Actor(m.start, m.end, "company", seg.text[m.start : m.end])
