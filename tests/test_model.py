@@ -287,12 +287,19 @@ def test_the_lead_tells_an_unplaced_employers_tech_work_from_work_outside_tech()
     couriers = ("Zippa couriers strike", "Couriers of the delivery app Zippa went on strike.")
     nurses = ("Nurses strike over pay", "Thousands of union members walked off the job.")
     placed = ("Google staff walk out", "Thousands of Google employees walked out on Thursday.")
+    actors = (  # placed outside tech, whatever tech its lead names
+        "Hollywood actors go on strike, with AI protections a key sticking point",
+        "The union representing 160,000 film and television actors went on strike after talks "
+        "with the studios broke down over the use of artificial intelligence.",
+    )
+    stories = {"couriers": couriers, "nurses": nurses, "placed": placed, "actors": actors}
     found = {
         name: {k for k in story_features(*story, read_story(*story)) if k.startswith("unsure:")}
-        for name, story in (("couriers", couriers), ("nurses", nurses), ("placed", placed))
+        for name, story in stories.items()
     }
     assert found == {
         "couriers": {"unsure:tech_words"},
         "nurses": set(),
         "placed": set(),
+        "actors": set(),
     }

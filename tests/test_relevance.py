@@ -1523,3 +1523,22 @@ def test_a_former_employees_own_lawsuit_is_one_persons_case():
 def test_organized_labor_is_no_act_of_organizing():
     text = "High salaries kept organized labor at the margins of the software industry."
     assert not _deeds_by_kind("", text, "organizing")
+
+
+def test_the_company_deciding_in_spanish_is_management():
+    """ "la decisión de la empresa de exigir": the company requires, its staff complain."""
+    text = (
+        "Varios trabajadores de Mercado Libre han criticado en redes la decisión de la empresa "
+        "de exigir más días de trabajo presencial."
+    )
+    (demand,) = _deeds_by_kind("", text, "demand")
+    assert (demand.actor, demand.actor_phrase) == ("management", "la empresa")
+
+
+def test_workers_the_companies_are_accused_of_misclassifying_do_not_settle():
+    story = (
+        "",
+        "The settlement resolves a lawsuit that accused Uber and Lyft of misclassifying drivers "
+        "as independent contractors.",
+    )
+    assert all(d.actor != "worker" for d in read_story(*story).deeds)

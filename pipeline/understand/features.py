@@ -85,6 +85,11 @@ act tied to no one, means one thing beside workers the reader missed and another
 regulator's fine or a platform's own decision (grouped cross-validation: fewer false
 alerts and fewer misses)."""
 _UNSURE_TRUST = 0.3
+_OUTSIDE_TRUST = 0.1
+"""Trust at or under which the reader placed the workers outside tech (a story of actors or
+nurses), not merely at an employer it cannot place: no tech word in the lead (artificial
+intelligence, streaming) makes them tech workers (grouped cross-validation: precision
+0.9693 to 0.9698, recall 0.9212 to 0.9207)."""
 _ONE_PERSONS_ACTS = frozenset({"legal", "resignation", "resigned"})
 _ONE_PERSONS_WORDS = _ONE_PERSONS_ACTS | {"demand", "dissent"}
 """Acts one person takes too, beside a lawsuit or a resignation ("raised concerns")."""
@@ -164,9 +169,11 @@ def _wording_of_unsure_employer(reading: Reading, lead: str) -> dict[str, float]
     """``unsure:tech_words``, the tie of the strongest workers' act whose employer the
     reader cannot place in tech (trust under ``_UNSURE_TRUST``), where the lead speaks of
     tech work (an app, a studio, software): couriers of an app the gazetteer does not know,
-    not nurses or autoworkers."""
+    not nurses or autoworkers, nor actors striking over artificial intelligence."""
     ranked = reading.worker_deeds()
-    if not ranked or (group := ranked[0].group) is None or group.trust >= _UNSURE_TRUST:
+    if not ranked or (group := ranked[0].group) is None:
+        return {}
+    if not _OUTSIDE_TRUST < group.trust < _UNSURE_TRUST:
         return {}
     if lexicon().tech_words.search(lead):
         return {"unsure:tech_words": ranked[0].tie}

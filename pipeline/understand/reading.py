@@ -564,7 +564,7 @@ class _Reader:
             if a.kind != "worker":
                 return a, 1.0
             tie = 1.0 if start - a.end <= 120 else 0.8
-            if self.lex.object_verb.search(seg.clean, max(0, a.start - 40), a.start):
+            if self._object_of_verb(seg, a):
                 boss = None if _WHO.match(seg.clean, a.end) else self._telling_manager(seg, a)
                 if boss:
                     return boss, 1.0  # "the chief executive told staff in a letter"
@@ -576,7 +576,7 @@ class _Reader:
         opener = _OPENER.fullmatch(seg.clean, 0, start) and not any(
             m.start < start for m in seg.mentions
         )
-        if following is not None and opener:
+        if following is not None and opener and not self._object_of_verb(seg, following):
             return following, 0.8 if following.kind == "worker" else 1.0
         earlier = (
             (a, j)
@@ -608,6 +608,10 @@ class _Reader:
         if found is None or found[0] > start:
             return None
         return _Actor(*found, "outsider", seg.text[found[0] : found[1]])
+
+    def _object_of_verb(self, seg: _Segment, actor: _Actor) -> bool:
+        """Whether ``actor`` is the object of a verb ("misclassifying drivers", "told staff")."""
+        return bool(self.lex.object_verb.search(seg.clean, max(0, actor.start - 40), actor.start))
 
     def _company_subject(self, seg: _Segment, start: int) -> _Actor | None:
         """The company that is the subject of the act at ``start`` ("Lyft settles the
