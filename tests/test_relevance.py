@@ -1446,7 +1446,7 @@ def test_strikes_told_in_other_languages_are_read_as_the_workers(story):
 
 
 def test_volunteers_are_no_workers_of_the_company():
-    """Reddit's volunteer moderators are its users, not its staff."""
+    """Reddit's volunteer moderators and its communities are its users, not its staff."""
     story = (
         "Thousands of subreddits go dark over the Orbitar-owned forum's new fees",
         "Volunteer moderators of thousands of Reddit communities organized a blackout to "
@@ -1454,6 +1454,9 @@ def test_volunteers_are_no_workers_of_the_company():
     )
     assert all(d.value == 0 for d in read_story(*story).deeds)
     assert reader_score(*story) == 0
+    blackout = ("Thousands of subreddits go dark in protest over Reddit's data fees", "")
+    (protest,) = _deeds_by_kind(*blackout, "protest")
+    assert (protest.actor, protest.actor_phrase) == ("outsider", "subreddits")
 
 
 def test_employers_urging_workers_are_not_the_workers_acting():
