@@ -1545,3 +1545,16 @@ def test_workers_the_companies_are_accused_of_misclassifying_do_not_settle():
         "as independent contractors.",
     )
     assert all(d.actor != "worker" for d in read_story(*story).deeds)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Workers at Samsung's appliance plant struck for over a month.", "struck for"),
+        ("Lieferando-Fahrer treten in den Warnstreik.", "Warnstreik"),
+    ],
+)
+def test_struck_and_german_compound_strikes_are_strikes(text, phrase):
+    (strike,) = _deeds_by_kind("", text, "strike")
+    assert (strike.phrase, strike.actor) == (phrase, "worker")
+    assert not _deeds_by_kind("", "Apple struck a deal with the chipmaker.", "strike")
