@@ -1558,3 +1558,16 @@ def test_struck_and_german_compound_strikes_are_strikes(text, phrase):
     (strike,) = _deeds_by_kind("", text, "strike")
     assert (strike.phrase, strike.actor) == (phrase, "worker")
     assert not _deeds_by_kind("", "Apple struck a deal with the chipmaker.", "strike")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wipro revoked the offer letters of 452 freshers after delaying their onboarding.",
+        "The new codes require appointment letters for all employees, including platform workers.",
+    ],
+)
+def test_a_letter_a_company_gives_one_worker_is_no_workers_letter(text):
+    """Offer, appointment and termination letters are the employer's paperwork."""
+    assert not _deeds_by_kind("", text, "letter")
+    assert reader_score("", text) == 0
