@@ -328,6 +328,19 @@ def test_return_to_office_and_layoffs_are_tagged():
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Embracer Group has closed Volition, the studio behind the Saints Row franchise.",
+        "The publisher is shutting down its Halifax studio.",
+        "Ubisoft annonce des suppressions de postes à Düsseldorf.",
+    ],
+)
+def test_a_studio_or_office_closed_is_tagged_layoffs(text):
+    """Closing a studio or an office ends its staff's jobs, in any language of the feeds."""
+    assert "layoffs" in issue_tags(text)
+
+
 # --- the reading underneath ------------------------------------------------------------
 
 
