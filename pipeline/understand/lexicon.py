@@ -172,7 +172,9 @@ class Lexicon:
             [*cues["outside_occupations"], *_sector_union_names(cues["outside_sectors"])]
         )
         self.outside_modifier = _word_pattern(cues["outside_modifiers"])
-        self.unpaid = re.compile(r"\b" + _alternation(cues["unpaid_modifiers"]) + r"\s+$", re.I)
+        self.unpaid = re.compile(
+            r"\b" + _alternation(cues["unpaid_modifiers"]) + r"\s+$", re.IGNORECASE
+        )
         self.outside_workplace = re.compile(
             r"\s+(?:at|in|of|for|from)\s+(?:(?:a|an|the|its|their|[\w-]+['’]s)\s+)?"
             rf"(?:[\w'’.-]+\s+){{0,2}}?{_alternation(cues['outside_workplaces'])}(?![\w])",
