@@ -735,12 +735,10 @@ def _against_company(seg: _Segment, start: int) -> _Actor | None:
     """The people behind "anti-Uber protests" or "anti-Amazon rallies": outsiders acting
     against the company, not its workers."""
     for m in seg.mentions:
-        if (
-            m.end <= start
-            and _ANTI.search(seg.clean, max(0, m.start - 5), m.start)
-            and _NAME_TO_ACT.fullmatch(seg.clean, m.end, start)
-        ):
-            return _Actor(m.start - 5, m.end, "outsider", seg.text[m.start - 5 : m.end])
+        if m.end > start or not _NAME_TO_ACT.fullmatch(seg.clean, m.end, start):
+            continue
+        if anti := _ANTI.search(seg.clean, max(0, m.start - len("anti-")), m.start):
+            return _Actor(anti.start(), m.end, "outsider", seg.text[anti.start() : m.end])
     return None
 
 
