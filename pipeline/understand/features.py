@@ -213,6 +213,18 @@ def speaks_of_tech(title: str, text: str, reading: Reading) -> bool:
     return _knows_tech(reading) or bool(lexicon().tech_words.search(lead_of(title, text)))
 
 
+def speaks_of_labour(title: str, text: str, reading: Reading) -> bool:
+    """Whether a story may be one of workers acting: the reader found an act (anyone's), or
+    the lead names a union or uses a word of a labour conflict or of workers' rights
+    (``labour_words`` of ``data/cues.yaml``: a dispute, a court, fired, bargaining). A story
+    that does neither (a company pays record bonuses, closes a studio) is no alert, whatever
+    its words (``relevance``)."""
+    if reading.deeds:
+        return True
+    lead, words = lead_of(title, text), lexicon()
+    return any(p.search(lead) for p in (words.labour, words.union))
+
+
 def one_persons_case(title: str, text: str, reading: Reading) -> bool:
     """Whether the story is one worker's own case: the strongest workers' act the reader
     found is one person's lawsuit or resignation, no group of workers acts, and the lead

@@ -153,6 +153,7 @@ class Lexicon:
         self.worker = _word_pattern(cues["worker_nouns"])
         self.employer_bound = _word_pattern(cues["employer_bound_nouns"])
         self.union = _word_pattern(cues["union_nouns"])
+        self.labour = _word_pattern(cues["labour_words"])
         self.collective_head = re.compile(
             r"[-\s]+" + _alternation(cues["collective_heads"]) + r"\b", re.IGNORECASE
         )
