@@ -1631,3 +1631,61 @@ def test_a_letter_a_company_gives_one_worker_is_no_workers_letter(text):
     """Offer, appointment and termination letters are the employer's paperwork."""
     assert not _deeds_by_kind("", text, "letter")
     assert reader_score("", text) == 0
+
+
+def test_the_markets_demand_is_no_workers_demand():
+    """ "Slower growth in customer demand" in a layoff story is the market's, not the staff's."""
+    story = (
+        "",
+        "Microsoft said Wednesday it is laying off 10,000 employees, almost 5% of its "
+        "workforce, as it braces for slower growth in customer demand and weaker demand for "
+        "personal computers.",
+    )
+    assert not _deeds_by_kind(*story, "demand")
+    assert not judge_relevance(*story).label
+    (demand,) = _deeds_by_kind("", "Amazon warehouse workers demand higher pay.", "demand")
+    assert demand.actor == "worker"
+
+
+def test_companies_threatening_to_leave_a_city_act_in_their_own_name():
+    """ "Uber and Lyft had threatened to leave the city" over a drivers' pay rule: the
+    companies' threat, not the drivers' resignations."""
+    story = (
+        "",
+        "The city council approved minimum pay for ride-hail drivers after Uber and Lyft had "
+        "threatened to leave the city over an earlier version of the rule.",
+    )
+    (threat,) = _deeds_by_kind(*story, "resigned")
+    assert (threat.actor, threat.actor_phrase) == ("company", "Lyft")
+    assert not judge_relevance(*story).label
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Google's Pittsburgh contractors ask to bargain with HCL",
+            "About 80 HCL Technologies contractors who work on Google's shopping service in "
+            "Pittsburgh have asked to be represented by the United Steelworkers.",
+        ),
+        (
+            "",
+            "Moderadores de contenido de TikTok en Bogotá presentaron una solicitud para "
+            "constituir un sindicato en Teleperformance.",
+        ),
+    ],
+    ids=_title,
+)
+def test_joining_a_general_union_or_forming_one_in_spanish_is_a_union_drive(story):
+    """The Steelworkers organize tech contractors too: their name makes no story of steel."""
+    assert _deeds_by_kind(*story, "union")
+    assert judge_relevance(*story).label
+
+
+def test_an_open_source_registrys_staff_are_tech_workers():
+    story = (
+        "",
+        "Employees of the JavaScript package registry npm Inc. filed charges with the labor "
+        "board alleging the company fired workers in retaliation for organizing.",
+    )
+    assert judge_relevance(*story).label

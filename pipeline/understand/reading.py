@@ -135,9 +135,10 @@ _FORMER = re.compile(r"\b(?:former|ex)[\s-]+$", re.IGNORECASE)
 """Before a company's name, a person's past job ("a former Amazon recruiter sues"): the
 company is no subject."""
 _WHO = re.compile(r"\s*,?\s*(?:who|that|which)\b", re.IGNORECASE)
-_COMPANY_ACTS = frozenset({"legal", "demand", "letter", "open_letter", "proposal"})
+_COMPANY_ACTS = frozenset({"legal", "demand", "letter", "open_letter", "proposal", "resigned"})
 """Acts a company takes in its own name when it is their subject ("IBM opposed", "Tesla
-sued", "Microsoft published a letter"); strikes and walkouts are its workers'."""
+sued", "Microsoft published a letter", "Uber and Lyft threatened to leave the city");
+strikes and walkouts are its workers'."""
 _SOURCE_BEFORE = re.compile(
     r"\b(?:report(?:ed|s|ing)?(?: by)?|according to|told|citing|cited by|via|"
     r"(?:an? )?(?:interview|statement) (?:with|to))\s+(?:the\s+)?$",
