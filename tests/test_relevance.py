@@ -1689,3 +1689,15 @@ def test_an_open_source_registrys_staff_are_tech_workers():
         "board alleging the company fired workers in retaliation for organizing.",
     )
     assert judge_relevance(*story).label
+
+
+def test_a_visa_or_court_petition_is_no_workers_petition():
+    story = (
+        "Trump imposes $100,000 fee on new H-1B visa applications",
+        "A proclamation requires employers to pay $100,000 for each new H-1B visa petition, a "
+        "change to a program tech companies rely on to hire skilled foreign workers.",
+    )
+    assert not _deeds_by_kind(*story, "open_letter")
+    assert not judge_relevance(*story).label
+    text = "More than 1,000 Google employees signed a petition against the contract."
+    assert _deeds_by_kind("", text, "open_letter")
