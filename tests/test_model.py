@@ -249,6 +249,39 @@ def test_a_story_judged_not_relevant_keeps_the_reader_s_tags():
     assert story_tags(title, text, reading, relevant=True).actions
 
 
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Quillfeather QA testers win union vote",
+            "Quality assurance testers at Quillfeather Games won their union election 19-3 on "
+            "Monday, the Communications Workers of America said.",
+        ),
+        (
+            "Labor board certifies union at Amazon warehouse",
+            "The National Labor Relations Board certified the Amazon Labor Union as the "
+            "representative of workers at the Staten Island warehouse.",
+        ),
+    ],
+)
+def test_a_union_election_won_is_both_a_drive_and_representation(title, text):
+    """The guide puts holding an election under ``union_drive`` and a won one under
+    ``union_representation``: a watch on either finds the win."""
+    actions = story_tags(title, text, read_story(title, text), relevant=True).actions
+    assert {"union_drive", "union_representation"} <= set(actions)
+
+
+def test_a_union_election_filed_for_is_a_drive_alone():
+    title, text = (
+        "Quillfeather QA testers file for union election",
+        "Quality assurance testers at Quillfeather Games filed for a union election with the "
+        "labor board on Monday, asking to join the Communications Workers of America.",
+    )
+    actions = story_tags(title, text, read_story(title, text), relevant=True).actions
+    assert "union_drive" in actions
+    assert "union_representation" not in actions
+
+
 # --- the shipped model against the labelled corpus -------------------------------------
 
 

@@ -3,7 +3,8 @@
 Each action (open letter, protest, strike, union drive, union representation, legal
 action) has its own logistic regression over the relevance features plus the actions the
 reader's tags name (``action_features``); a story gets every action whose probability is
-at least one half, or the likeliest one when none is. Shipped beside the relevance model
+at least one half, or the likeliest one when none is, and a union drive told as won (an
+election won, a union recognised) both union actions. Shipped beside the relevance model
 in ``pipeline/data/model/`` as ``actions.npz`` (a weight matrix, one row an action) and
 ``actions.json``; scored with numpy alone. ``pipeline.understand.training.fit_actions`` makes it.
 Stories judged not relevant keep the reader's tags.
@@ -22,7 +23,8 @@ import numpy as np
 
 from pipeline.records import Tags
 from pipeline.understand.deeds import Reading
-from pipeline.understand.features import story_features
+from pipeline.understand.features import lead_of, story_features
+from pipeline.understand.lexicon import lexicon
 from pipeline.understand.model import read_arrays, shipped_model_folder, write_arrays
 from pipeline.understand.tagging import tags_of
 
@@ -39,6 +41,8 @@ ACTIONS = (
 )
 """The archive's actions the model learns (resignation stays the reader's alone)."""
 READER_PREFIX = "tag:"
+_UNION_ACTIONS = frozenset({"union_drive", "union_representation"})
+"""A won election is both (``union_won`` of ``data/vocabulary.yaml``)."""
 
 
 def action_features(
@@ -117,5 +121,7 @@ def story_tags(
         return tags
     model = model or default_action_model()
     chosen = model.actions_of(action_features(title, text, reading, tags.actions))
+    if _UNION_ACTIONS & set(chosen) and lexicon().union_won.search(lead_of(title, text)):
+        chosen = (*chosen, *(a for a in ACTIONS if a in _UNION_ACTIONS and a not in chosen))
     rest = tuple(a for a in tags.actions if a not in ACTIONS)
     return replace(tags, actions=(*chosen, *rest))

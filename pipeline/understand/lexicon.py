@@ -205,6 +205,7 @@ class Lexicon:
             name: (tuple(spec.get("tags") or ()), _gated_vocabulary(spec["words"]))
             for name, spec in vocabulary["struggles"].items()
         }
+        self.union_won = _vocabulary_pattern(vocabulary["union_won"])
         self.employment_types = {
             name: _vocabulary_pattern(words)
             for name, words in vocabulary["employment_types"].items()
