@@ -1701,3 +1701,25 @@ def test_a_visa_or_court_petition_is_no_workers_petition():
     assert not judge_relevance(*story).label
     text = "More than 1,000 Google employees signed a petition against the contract."
     assert _deeds_by_kind("", text, "open_letter")
+
+
+def test_workers_lead_the_supporters_acting_with_them():
+    """ "Delivery workers and their advocates gathered to protest": the workers' protest."""
+    text = (
+        "A group of delivery workers and their advocates gathered in Lower Manhattan to "
+        "protest Grubhub's decision to deactivate 50 couriers' accounts."
+    )
+    (protest,) = _deeds_by_kind("", text, "protest")
+    assert (protest.actor, protest.actor_phrase) == ("worker", "A group of delivery workers")
+    assert judge_relevance("", text).label
+
+
+def test_employees_of_companies_listed_together_act_not_the_last_company():
+    """ "Employees of Google and Amazon have urged": not Amazon urging."""
+    text = (
+        "A group of anonymous employees of tech giants Google and Amazon have urged the "
+        "leaders of both companies to pull out of Project Nimbus."
+    )
+    (demand,) = _deeds_by_kind("", text, "demand")
+    assert demand.actor == "worker"
+    assert judge_relevance("", text).label

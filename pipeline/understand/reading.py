@@ -145,6 +145,11 @@ _SOURCE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SOURCE_AFTER = re.compile(r"\s*(?:first\s+)?(?:reported|reports|reporting)\b", re.IGNORECASE)
+_LISTED = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)")
+"""Between two companies of one list ("Google and Amazon", "Uber, Lyft")."""
+_JOINED = re.compile(r"\s*,?\s+(?:and|&|along with|with)\s+(?:their|local)\s+")
+"""Between workers and the outsiders acting with them ("drivers and their supporters"); not
+peers named beside them ("AI researchers and tech leaders signed")."""
 _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
 
@@ -555,9 +560,12 @@ class _Reader:
         owner = self._attributive_owner(seg, start)
         if owner is not None:
             return owner, 1.0
-        for a in reversed(self._actors(seg)):
+        actors = self._actors(seg)
+        for i, a in reversed(list(enumerate(actors))):
             if a.end > start:
                 continue
+            if a.kind == "outsider" and (joined := self._joined_workers(seg, actors, i)):
+                a = joined  # "delivery workers and their advocates gathered": the workers lead
             if a.kind == "management" and self.lex.object_preposition.search(
                 seg.clean, max(0, a.start - 40), a.start
             ):
@@ -593,6 +601,14 @@ class _Reader:
         if _DEFINITE_ACT.search(seg.clean):
             return nearest, 0.65
         return None, 0.0
+
+    def _joined_workers(self, seg: _Segment, actors: list[_Actor], i: int) -> _Actor | None:
+        """The worker group that outsiders ``actors[i]`` are joined to ("workers and their
+        advocates", "drivers and activists")."""
+        if i == 0 or actors[i - 1].kind != "worker":
+            return None
+        workers = actors[i - 1]
+        return workers if _JOINED.fullmatch(seg.clean, workers.end, actors[i].start) else None
 
     def _telling_manager(self, seg: _Segment, told: _Actor) -> _Actor | None:
         """The manager who is the subject of the verb whose object is the worker group
@@ -631,7 +647,11 @@ class _Reader:
     def _names_workers_employer(self, seg: _Segment, mention: Mention, act: int) -> bool:
         """Whether ``mention`` names the employer of a worker group told before the act at
         ``act`` ("former employees of SpaceX sued the company", "Tesla employees sued": the
-        employees sue, not the company)."""
+        employees sue, not the company), or is listed after one that does ("employees of
+        Google and Amazon have urged")."""
+        before = [m for m in seg.mentions if m.end <= mention.start]
+        if before and _LISTED.fullmatch(seg.clean, before[-1].end, mention.start):
+            return self._names_workers_employer(seg, before[-1], act)
         return any(
             a.kind == "worker"
             and (
