@@ -1723,3 +1723,30 @@ def test_employees_of_companies_listed_together_act_not_the_last_company():
     (demand,) = _deeds_by_kind("", text, "demand")
     assert demand.actor == "worker"
     assert judge_relevance("", text).label
+
+
+@pytest.mark.parametrize(
+    ("text", "authority"),
+    [
+        (
+            "A flaw in a widely used logging library is being exploited, researchers warned. The "
+            "U.S. cybersecurity agency urged vendors such as Apple to patch their products.",
+            "agency",
+        ),
+        (
+            "La ley obliga a Glovo y Deliveroo a contratar a sus repartidores. La norma también "
+            "exige a las empresas informar sobre sus algoritmos.",
+            "La norma",
+        ),
+    ],
+)
+def test_an_authority_or_a_law_just_before_an_act_takes_it(text, authority):
+    """An agency urging vendors or a law demanding disclosure is no one's collective act."""
+    (demand,) = _deeds_by_kind("", text, "demand")
+    assert (demand.actor, demand.actor_phrase) == ("outsider", authority)
+    assert not judge_relevance("", text).label
+
+
+def test_union_officials_are_no_outsiders():
+    text = "Amazon warehouse staff walked out after union officials called a strike over heat."
+    assert {d.actor for d in read_story("", text).deeds} == {"worker"}

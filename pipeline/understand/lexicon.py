@@ -169,6 +169,11 @@ class Lexicon:
             re.IGNORECASE,
         )
         self.authority_passive = _word_pattern(cues["authority_passive"])
+        # an authority just before an act tied to no one else ("the agency urged vendors")
+        self.authority_before = re.compile(
+            rf"(?<![\w-])(?P<authority>{authority})(?:['’]s)?\s+(?:[\w'’,-]+\s+){{0,3}}$",
+            re.IGNORECASE,
+        )
         self.outside_occupation = _word_pattern(
             [*cues["outside_occupations"], *_sector_union_names(cues["outside_sectors"])]
         )

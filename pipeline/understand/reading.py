@@ -150,6 +150,10 @@ _LISTED = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)")
 _JOINED = re.compile(r"\s*,?\s+(?:and|&|along with|with)\s+(?:their|local)\s+")
 """Between workers and the outsiders acting with them ("drivers and their supporters"); not
 peers named beside them ("AI researchers and tech leaders signed")."""
+_NOT_AUTHORITY = re.compile(
+    r"\b(?:union|company|corporate|labou?r|workers['’]?|staff)\s+$", re.IGNORECASE
+)
+"""Before "officials" or a "commission": the union's or the company's own, no authority."""
 _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
 
@@ -619,12 +623,21 @@ class _Reader:
 
     def _authority(self, seg: _Segment, start: int) -> _Actor | None:
         """The authority acting in the sentence ("the ministry ordered the platform to accept
-        collective bargaining", "Glovo was fined over its contracts"): an act there tied to
-        no one else is told of as the authority's doing, not as unknown people's."""
+        collective bargaining", "Glovo was fined over its contracts") or named just before
+        the act ("the cybersecurity agency urged vendors", "la norma exige"): an act there
+        tied to no one else is told of as the authority's doing, not as unknown people's."""
         found = self.lex.authority_acting(seg.clean)
         if found is None or found[0] > start:
-            return None
+            return self._authority_before(seg, start)
         return _Actor(*found, "outsider", seg.text[found[0] : found[1]])
+
+    def _authority_before(self, seg: _Segment, start: int) -> _Actor | None:
+        """The authority named just before the act at ``start`` ("the agency urged")."""
+        near = self.lex.authority_before.search(seg.clean, max(0, start - 60), start)
+        if near is None or _NOT_AUTHORITY.search(seg.clean, 0, near.start()):
+            return None
+        begin, end = near.span("authority")
+        return _Actor(begin, end, "outsider", seg.text[begin:end])
 
     def _object_of_verb(self, seg: _Segment, actor: _Actor) -> bool:
         """Whether ``actor`` is the object of a verb ("misclassifying drivers", "told staff")."""
