@@ -608,7 +608,7 @@ class _Reader:
 
     def _joined_workers(self, seg: _Segment, actors: list[_Actor], i: int) -> _Actor | None:
         """The worker group that outsiders ``actors[i]`` are joined to ("workers and their
-        advocates", "drivers and activists")."""
+        advocates", "drivers and local activists")."""
         if i == 0 or actors[i - 1].kind != "worker":
             return None
         workers = actors[i - 1]

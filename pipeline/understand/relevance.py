@@ -5,7 +5,8 @@ The score is the shipped model's probability (``model``), computed from what
 the reader found and from the words of the headline and lead (``features``); the
 label is that probability at or above the threshold. A story whose reading and lead
 name no tech company and no tech work (a hotel workers' strike) scores at most
-``NO_TECH_CEILING``, and one worker's own lawsuit or resignation at most
+``NO_TECH_CEILING``, one with no act and no word of labour (a company's record bonuses) at
+most ``NO_LABOUR_CEILING``, and one worker's own lawsuit or resignation at most
 ``ONE_PERSON_CEILING``. The evidence is the reader's: who acted, how, against which
 employer. Where the reader tied no act to anyone, the model's strongest words stand in
 for it, so an alert always says what it rests on.
@@ -44,7 +45,9 @@ NO_LABOUR_CEILING = 0.3
 """The most a story scores whose reading finds no act and whose lead names no union and has
 no word of a labour conflict (``features.speaks_of_labour``): news of a company's own
 decisions about its staff (record bonuses, a studio closed) otherwise borrows the odds of
-the corpus's stories of tech workers, which was gathered around actions."""
+the corpus's stories of tech workers, which was gathered around actions. Grouped
+cross-validation, mean of three fold seeds: precision 0.970 to 0.972, recall 0.921 to 0.917;
+ordinary probe stories alerted, 7 to 2 of 300."""
 
 ONE_PERSON_CEILING = 0.3
 """The most one worker's own lawsuit or resignation scores (``features.one_persons_case``):
