@@ -8,6 +8,8 @@
   store's "busy" error: ``test_store_sqlite.py``).
 - Two processes writing overlapping batches into one SQLite file at the same time, as two
   overlapping Airflow runs would, leave it intact, with every story once.
+- Processes opening the same new store, alert ledger and outbox at the same moment all
+  open them (SQLite refuses one of two setting a new file's journal mode at once).
 """
 
 from __future__ import annotations
@@ -220,3 +222,33 @@ def test_two_processes_writing_at_once_leave_the_store_intact(tmp_path: Path) ->
         rows = db.execute("SELECT id, record FROM stories").fetchall()
     assert {story_id for story_id, _ in rows} == expected
     assert all(json.loads(record)["id"] == story_id for story_id, record in rows)
+
+
+OPENER = """
+import sys, time
+from pathlib import Path
+from pipeline.alerts.ledger import Ledger
+from pipeline.store.outbox import Outbox
+from pipeline.store.sqlite import SQLiteStore
+
+folder, start = Path(sys.argv[1]), float(sys.argv[2])
+while time.time() < start:
+    pass
+for kind, name in ((SQLiteStore, "picket.db"), (Ledger, "alerts.db"), (Outbox, "outbox.db")):
+    kind(folder / name).close()
+"""
+
+
+def test_processes_opening_new_databases_at_the_same_moment_all_open_them(tmp_path: Path) -> None:
+    for round_ in range(6):
+        folder = tmp_path / str(round_)
+        folder.mkdir()
+        start = time.time() + 1.5  # every process imported and waiting by then
+        openers = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPENER, str(folder), str(start)], stderr=subprocess.PIPE
+            )
+            for _ in range(4)
+        ]
+        failures = [o.communicate(timeout=60)[1].decode() for o in openers if o.wait()]
+        assert not failures, failures[0]

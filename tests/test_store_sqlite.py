@@ -12,6 +12,7 @@ from pipeline.crawl_records import CrawlOutcome, KnownStory, Validators
 from pipeline.query import QuerySyntaxError
 from pipeline.records import Event, Relevance, Story, Tags
 from pipeline.source_records import SourceHealth
+from pipeline.sqlite_tx import use_wal
 from pipeline.store import StoreError, StoryQuery
 from pipeline.store.sqlite import SQLiteStore
 
@@ -225,3 +226,28 @@ def test_a_story_without_a_date_is_ordered_by_when_it_was_first_seen(store):
         "s2",
     ]
     assert [s.id for s in store.recent(limit=4)][-1] == "s3"  # seen before the others
+
+
+class _LockedAtFirst:
+    """A connection whose journal-mode switch finds the file locked ``times`` times."""
+
+    def __init__(self, times: int, message: str = "database is locked") -> None:
+        self.times, self.message, self.calls = times, message, 0
+
+    def execute(self, sql: str) -> None:
+        self.calls += 1
+        if self.calls <= self.times:
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_setting_the_journal_mode_waits_for_another_process_then_gives_up():
+    waiting = _LockedAtFirst(times=3)
+    use_wal(waiting, timeout_s=5)
+    assert waiting.calls == 4
+
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        use_wal(_LockedAtFirst(times=1000), timeout_s=0.1)
+    broken = _LockedAtFirst(times=1, message="file is not a database")
+    with pytest.raises(sqlite3.OperationalError, match="not a database"):
+        use_wal(broken, timeout_s=5)
+    assert broken.calls == 1

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pipeline.sqlite_tx import immediate_transaction
+from pipeline.sqlite_tx import immediate_transaction, use_wal
 from pipeline.store.base import StoreError
 
 log = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ class Ledger:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), timeout=timeout_s, isolation_level=None)
             self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._db, timeout_s)
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
             self._add_dropped_column()

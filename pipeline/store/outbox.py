@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.sqlite_tx import immediate_transaction
+from pipeline.sqlite_tx import immediate_transaction, use_wal
 from pipeline.store.base import StoreError
 
 SCHEMA = """
@@ -48,7 +48,7 @@ class Outbox:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._db, timeout_s)
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the outbox at {path}: {exc}") from exc

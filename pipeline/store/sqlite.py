@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.recordjson import from_json, to_json
-from pipeline.sqlite_tx import immediate_transaction
+from pipeline.sqlite_tx import immediate_transaction, use_wal
 from pipeline.store.base import TAG_FIELDS, StoreError, StoryQuery, UpsertResult
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ class SQLiteStore:
         try:
             self._db = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None)
             self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._db, timeout_s)
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.create_function("py_lower", 1, _lower, deterministic=True)
             self._db.executescript(SCHEMA)
