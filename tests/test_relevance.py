@@ -1750,3 +1750,37 @@ def test_an_authority_or_a_law_just_before_an_act_takes_it(text, authority):
 def test_union_officials_are_no_outsiders():
     text = "Amazon warehouse staff walked out after union officials called a strike over heat."
     assert {d.actor for d in read_story("", text).deeds} == {"worker"}
+
+
+def test_the_companies_take_their_own_threat_not_the_drivers_named_before():
+    """ "Pay rules for Uber and Lyft drivers, after the companies had threatened to leave":
+    the companies' threat, no drivers' protest."""
+    text = (
+        "Lawmakers in Colorado approved a minimum rate for Uber and Lyft drivers on Friday, "
+        "after the companies had threatened to leave Denver over a stricter city rule."
+    )
+    (threat,) = _deeds_by_kind("", text, "resigned")
+    assert (threat.actor, threat.actor_phrase) == ("management", "the companies")
+    assert not judge_relevance("Colorado sets a pay floor for ride-hail drivers", text).label
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "authority"),
+    [
+        (
+            "Oregon AG reaches $40 million wage settlement with DoorDash over courier tips.",
+            "legal",
+            "AG",
+        ),
+        (
+            "The deal ends a lawsuit the state filed in 2021 over how the app counted tips.",
+            "legal",
+            "state",
+        ),
+    ],
+)
+def test_an_authority_settling_or_suing_in_its_own_name_takes_the_act(text, kind, authority):
+    """An attorney general's settlement, or the state's lawsuit told after the act, is no
+    workers' legal action."""
+    (legal,) = _deeds_by_kind("", text, kind)
+    assert (legal.actor, legal.actor_phrase) == ("outsider", authority)

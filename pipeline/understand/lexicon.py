@@ -174,6 +174,14 @@ class Lexicon:
             rf"(?<![\w-])(?P<authority>{authority})(?:['’]s)?\s+(?:[\w'’,-]+\s+){{0,3}}$",
             re.IGNORECASE,
         )
+        # an authority as the subject of a clause right after the act ("the lawsuit the state
+        # filed", "a settlement that the attorney general announced")
+        self.authority_after = re.compile(
+            rf"\s+(?:that\s+|which\s+)?(?:the\s+)?(?:[\w'’.-]+\s+){{0,2}}?"
+            rf"(?P<authority>{authority}|state)\s+(?:had\s+|has\s+)?"
+            r"(?:filed|brought|announced|reached|launched|won|negotiated|secured)\b",
+            re.IGNORECASE,
+        )
         self.outside_occupation = _word_pattern(
             [*cues["outside_occupations"], *_sector_union_names(cues["outside_sectors"])]
         )

@@ -511,7 +511,7 @@ class _Reader:
         for kind, start, end in seg.cues:
             earlier = _referred_to(seg.clean, kind, start, told)
             actor, tie = earlier or self._actor_of(segments, index, kind, start, end)
-            if actor is None and (authority := self._authority(seg, start)):
+            if actor is None and (authority := self._authority(seg, start, end)):
                 actor, tie = authority, 1.0
             negated = bool(self.lex.negation.search(seg.clean, max(0, start - 40), start))
             deeds.append(
@@ -621,15 +621,25 @@ class _Reader:
         before = [a for a in self._actors(seg) if a.end <= told.start]
         return before[-1] if before and before[-1].kind == "management" else None
 
-    def _authority(self, seg: _Segment, start: int) -> _Actor | None:
+    def _authority(self, seg: _Segment, start: int, end: int) -> _Actor | None:
         """The authority acting in the sentence ("the ministry ordered the platform to accept
         collective bargaining", "Glovo was fined over its contracts") or named just before
-        the act ("the cybersecurity agency urged vendors", "la norma exige"): an act there
+        the act ("the cybersecurity agency urged vendors", "la norma exige") or just after it
+        ("the lawsuit the state filed"): an act there
         tied to no one else is told of as the authority's doing, not as unknown people's."""
         found = self.lex.authority_acting(seg.clean)
         if found is None or found[0] > start:
-            return self._authority_before(seg, start)
+            return self._authority_before(seg, start) or self._authority_after(seg, end)
         return _Actor(*found, "outsider", seg.text[found[0] : found[1]])
+
+    def _authority_after(self, seg: _Segment, end: int) -> _Actor | None:
+        """The authority whose act the one ending at ``end`` is ("the lawsuit the state
+        filed")."""
+        after = self.lex.authority_after.match(seg.clean, end)
+        if after is None:
+            return None
+        begin, stop = after.span("authority")
+        return _Actor(begin, stop, "outsider", seg.text[begin:stop])
 
     def _authority_before(self, seg: _Segment, start: int) -> _Actor | None:
         """The authority named just before the act at ``start`` ("the agency urged")."""
