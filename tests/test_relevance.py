@@ -1784,3 +1784,45 @@ def test_an_authority_settling_or_suing_in_its_own_name_takes_the_act(text, kind
     workers' legal action."""
     (legal,) = _deeds_by_kind("", text, kind)
     assert (legal.actor, legal.actor_phrase) == ("outsider", authority)
+
+
+def test_one_persons_suit_at_a_company_picket_does_not_know_is_still_one_persons_case():
+    """The reader is unsure "Kestrova" is a tech employer, so the engineer's suit is a weak
+    act; it is still one person's case, and capped as one."""
+    story = (
+        "Former data engineer sues Kestrova, alleging age bias",
+        "A former data engineer at analytics company Kestrova has sued the firm in state "
+        "court, alleging she was passed over for promotion because of her age.",
+    )
+    (suit, *_) = _deeds_by_kind(*story, "legal")
+    assert suit.actor == "worker" and not suit.group.plural
+    assert judge_relevance(*story).score <= ONE_PERSON_CEILING
+
+
+def test_an_organiser_quitting_over_retaliation_for_activism_is_more_than_one_persons_case():
+    """The labelling guide counts an organiser's protest resignation: "her activism" says
+    there was a campaign behind her."""
+    story = (
+        "",
+        "A Meta employee who led the campaign against the company's border-surveillance "
+        "contract said she would resign, saying managers retaliated against her activism.",
+    )
+    assert judge_relevance(*story).score > ONE_PERSON_CEILING
+
+
+def test_an_authority_named_after_by_takes_the_settled_lawsuit():
+    text = (
+        "Instacart will pay $3 million to settle a lawsuit brought by the District's attorney "
+        "general over shoppers' tips."
+    )
+    legal = _deeds_by_kind("", text, "legal")
+    assert legal and all(
+        (d.actor, d.actor_phrase) == ("outsider", "attorney general") for d in legal
+    )
+
+
+def test_a_capitalised_rebel_is_a_name_not_a_revolt():
+    """ "Safe Street Rebel" and "Extinction Rebellion" are groups' names."""
+    text = "The group, Safe Street Rebel, has been stopping Cruise robotaxis with traffic cones."
+    assert not _deeds_by_kind("", text, "demand")
+    assert _deeds_by_kind("", "Engineers at Cruise are in open rebellion over the cuts.", "demand")

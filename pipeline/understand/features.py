@@ -96,12 +96,13 @@ _ONE_PERSONS_WORDS = _ONE_PERSONS_ACTS | {"demand", "dissent"}
 _MANY = re.compile(
     r"\bclass[- ]actions?\b|\bon behalf of\b|\bcollective\w*|\brepresentative\b|\bothers\b|"
     r"\bcolleagues\b|\bco-?workers\b|\bfellow\b|\bgroup\b|\b(?:hundreds|thousands|dozens)\b|"
-    r"\bunion\w*|\borgani[sz]\w+|\b(?:employees|workers|staff(?:ers)?|engineers|developers|"
-    r"moderators|contractors|drivers|couriers|riders)\b",
+    r"\bunion\w*|\borgani[sz]\w+|\bactivis[mt]|\bprotests?\b|"
+    r"\b(?:employees|workers|staff(?:ers)?|engineers|developers|moderators|contractors|drivers|"
+    r"couriers|riders)\b",
     re.IGNORECASE,
 )
 """Words that make a lawsuit or a resignation more than one person's case ("sued over the
-layoff of 250 employees")."""
+layoff of 250 employees", an organiser quitting over retaliation for "her activism")."""
 AUTHORITY_LEADS = "lead:authority"
 """The feature of a story whose lead tells of an authority's act and whose reader found
 no tech workers acting: a regulator's fine or a labour board's ruling on a tech company. (A
@@ -230,7 +231,7 @@ def one_persons_case(title: str, text: str, reading: Reading) -> bool:
     found is one person's lawsuit or resignation, no group of workers acts, and the lead
     has no word of many (a class action, colleagues, a union, a walkout). The labelling
     guide calls it an individual case, not collective action."""
-    acting = reading.worker_deeds(min_value=ACTING)
+    acting = reading.worker_deeds(min_value=ACTING) or reading.worker_deeds()
     if not acting or acting[0].kind not in _ONE_PERSONS_ACTS:
         return False
     if any(d.group is None or d.group.plural for d in acting):

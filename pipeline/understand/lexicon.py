@@ -182,6 +182,11 @@ class Lexicon:
             r"(?:filed|brought|announced|reached|launched|won|negotiated|secured)\b",
             re.IGNORECASE,
         )
+        # an authority as the agent named after an act ("a lawsuit brought by the District of
+        # Columbia's attorney general")
+        self.authority_agent = re.compile(
+            rf"(?:[\w'’.-]+\s+){{0,5}}?(?P<authority>{authority}|state)(?!\w)", re.IGNORECASE
+        )
         self.outside_occupation = _word_pattern(
             [*cues["outside_occupations"], *_sector_union_names(cues["outside_sectors"])]
         )

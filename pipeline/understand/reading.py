@@ -558,7 +558,8 @@ class _Reader:
                 if agent.end() <= a.start <= agent.end() + 12 and a.kind != "management":
                     return a, 1.0
             if (agent.group("marker") or "").lower() == "by":
-                return None, 0.0
+                authority = self._authority_agent(seg, agent.end())
+                return authority, 1.0 if authority else 0.0
         if kind.name in _COMPANY_ACTS and (company := self._company_subject(seg, start)):
             return company, 1.0
         owner = self._attributive_owner(seg, start)
@@ -631,6 +632,15 @@ class _Reader:
         if found is None or found[0] > start:
             return self._authority_before(seg, start) or self._authority_after(seg, end)
         return _Actor(*found, "outsider", seg.text[found[0] : found[1]])
+
+    def _authority_agent(self, seg: _Segment, start: int) -> _Actor | None:
+        """The authority named as the agent at ``start``, after "by" ("a lawsuit brought by
+        the state's attorney general")."""
+        agent = self.lex.authority_agent.match(seg.clean, start)
+        if agent is None:
+            return None
+        begin, end = agent.span("authority")
+        return _Actor(begin, end, "outsider", seg.text[begin:end])
 
     def _authority_after(self, seg: _Segment, end: int) -> _Actor | None:
         """The authority whose act the one ending at ``end`` is ("the lawsuit the state
