@@ -20,6 +20,7 @@ from pipeline.understand.relevance import (
     NO_LABOUR_CEILING,
     NO_TECH_CEILING,
     ONE_PERSON_CEILING,
+    STUDY_CEILING,
     judge_relevance,
 )
 
@@ -1826,3 +1827,48 @@ def test_a_capitalised_rebel_is_a_name_not_a_revolt():
     text = "The group, Safe Street Rebel, has been stopping Cruise robotaxis with traffic cones."
     assert not _deeds_by_kind("", text, "demand")
     assert _deeds_by_kind("", "Engineers at Cruise are in open rebellion over the cuts.", "demand")
+
+
+def test_a_company_named_as_a_place_is_no_subject_of_the_demand_after_it():
+    """ "Drivers circle Uber headquarters demanding a pay floor": the drivers demand; and a
+    car caravan is their protest."""
+    story = (
+        "Couriers circle DoorDash headquarters demanding higher base pay",
+        "Dozens of DoorDash couriers drove a car caravan around the company's offices on "
+        "Monday, honking horns and waving signs.",
+    )
+    (demand,) = _deeds_by_kind(*story, "demand")
+    assert demand.actor == "worker"
+    assert any(d.actor == "worker" for d in _deeds_by_kind(*story, "protest"))
+    assert judge_relevance(*story).label
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Most app developers want a union in their industry, survey finds",
+            "Six in ten mobile game developers said workers in their industry should unionise, "
+            "according to an annual survey of 3,000 people released on Monday.",
+        ),
+        (
+            "Study charts surge in union drives at game studios",
+            "Union drives at video game studios in North America have tripled since 2021, "
+            "according to a study released on Tuesday.",
+        ),
+    ],
+    ids=["survey", "study"],
+)
+def test_a_survey_or_study_of_tech_workers_is_no_alert(story):
+    """The labelling guide's survey or trend piece: the news is the study."""
+    relevance = judge_relevance(*story)
+    assert not relevance.label
+    assert relevance.score <= STUDY_CEILING
+
+
+def test_workers_striking_stay_relevant_when_the_lead_cites_a_survey():
+    story = (
+        "Glovo couriers strike in Milan as survey finds most earn below the minimum wage",
+        "Hundreds of Glovo couriers stopped work in Milan on Friday over pay.",
+    )
+    assert judge_relevance(*story).label

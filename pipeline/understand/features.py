@@ -226,6 +226,17 @@ def speaks_of_labour(title: str, text: str, reading: Reading) -> bool:
     return any(p.search(lead) for p in (words.labour, words.union))
 
 
+def reports_a_study(title: str, text: str, reading: Reading) -> bool:
+    """Whether the story's news is a survey or study: the headline or first sentence names
+    one (``study_words`` of ``data/cues.yaml``) and the reader found no tech workers acting.
+    The labelling guide's survey or trend piece ("most game developers say the industry
+    should unionise, a survey finds")."""
+    if reading.worker_deeds(min_value=ACTING):
+        return False
+    first = sentences(text[: LEAD_WORDS * 20])[:1]
+    return bool(lexicon().study.search(" ".join([title, *first])))
+
+
 def one_persons_case(title: str, text: str, reading: Reading) -> bool:
     """Whether the story is one worker's own case: the strongest workers' act the reader
     found is one person's lawsuit or resignation, no group of workers acts, and the lead

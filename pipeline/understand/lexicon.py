@@ -154,6 +154,7 @@ class Lexicon:
         self.employer_bound = _word_pattern(cues["employer_bound_nouns"])
         self.union = _word_pattern(cues["union_nouns"])
         self.labour = _word_pattern(cues["labour_words"])
+        self.study = _word_pattern(cues["study_words"])
         self.collective_head = re.compile(
             r"[-\s]+" + _alternation(cues["collective_heads"]) + r"\b", re.IGNORECASE
         )

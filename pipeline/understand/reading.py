@@ -126,11 +126,14 @@ _PERSON_OWNS = re.compile(
 )
 _COMPANY_SUBJECT = re.compile(
     r",\s+|(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
-    r"reportedly|also|quietly|on \w+)\s+)*(?:\w+\s+)?(?:(?:an?|the|its|their|own|new)\s+){0,3}",
+    r"reportedly|also|quietly|on \w+)\s+)*"
+    r"(?!(?:headquarters|HQ|offices?|campus|stores?|warehouses?|facilit(?:y|ies)|buildings?)\s)"
+    r"(?:\w+\s+)?(?:(?:an?|the|its|their|own|new)\s+){0,3}",
 )
 """What may stand between a company and its own act: "Lyft has agreed to settle", "Lyft and
 Uber sued", "Epic has filed its own petition", the end of a list ("Delivery companies,
-including DoorDash, Uber, sue")."""
+including DoorDash, Uber, sue"); not a place of the company ("drivers circle Uber
+headquarters demanding")."""
 _FORMER = re.compile(r"\b(?:former|ex)[\s-]+$", re.IGNORECASE)
 """Before a company's name, a person's past job ("a former Amazon recruiter sues"): the
 company is no subject."""

@@ -22,6 +22,7 @@ from pipeline.understand.features import (
     TEXT_PREFIX,
     lead_of,
     one_persons_case,
+    reports_a_study,
     speaks_of_labour,
     speaks_of_tech,
     story_features,
@@ -48,6 +49,10 @@ decisions about its staff (record bonuses, a studio closed) otherwise borrows th
 the corpus's stories of tech workers, which was gathered around actions. Grouped
 cross-validation, mean of three fold seeds: precision 0.970 to 0.972, recall 0.921 to 0.917;
 ordinary probe stories alerted, 7 to 2 of 300."""
+
+STUDY_CEILING = 0.3
+"""The most a story scores whose news is a survey or study with no tech workers acting in it
+(``features.reports_a_study``)."""
 
 ONE_PERSON_CEILING = 0.3
 """The most one worker's own lawsuit or resignation scores (``features.one_persons_case``):
@@ -86,6 +91,8 @@ def judge_story(
         score = min(score, NO_LABOUR_CEILING)
     if one_persons_case(title, text, reading):
         score = min(score, ONE_PERSON_CEILING)
+    if reports_a_study(title, text, reading):
+        score = min(score, STUDY_CEILING)
     label = score >= threshold
     _, evidence = score_reading(reading)
     if not evidence and label:
