@@ -1872,3 +1872,30 @@ def test_workers_striking_stay_relevant_when_the_lead_cites_a_survey():
         "Hundreds of Glovo couriers stopped work in Milan on Friday over pay.",
     )
     assert judge_relevance(*story).label
+
+
+def test_its_petition_is_the_petition_told_before():
+    """ "In its petition it called the injunction too broad": Apple's court petition told
+    again, no one else's."""
+    text = (
+        "Apple petitioned the Supreme Court to overturn the order. In its petition it called "
+        "the injunction too broad."
+    )
+    petitions = _deeds_by_kind("", text, "open_letter")
+    assert [(d.actor, d.actor_phrase) for d in petitions] == [("company", "Apple")] * 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Glovo y los sindicatos firman el primer convenio colectivo para sus repartidores.",
+        "Os entregadores do iFood e o sindicato assinaram um acordo coletivo.",
+        "I rider di Just Eat hanno firmato il primo contratto integrativo con la società.",
+        "Les livreurs de Deliveroo obtiennent une convention collective.",
+        "Lieferando-Fahrer erkämpfen einen Tarifvertrag.",
+    ],
+    ids=["es", "pt", "it", "fr", "de"],
+)
+def test_a_collective_agreement_in_other_languages_is_union_representation(text):
+    """The agreement is the union's act, and couriers "di" or "de" a platform are its workers."""
+    assert any(d.actor == "worker" for d in _deeds_by_kind("", text, "union"))

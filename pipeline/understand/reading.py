@@ -72,7 +72,8 @@ _ANOTHER = re.compile(r"\banother\b|\b(?:a|one) second\b|\bboth\b", re.IGNORECAS
 _RIGHT_LINK = re.compile(
     r"\s*,?\s*(?:(?:and|or|&)\s+(?:[\w-]+\s+){0,2}?)?"
     r"(?:(?:who|that)\s+\w+(?:\s+\w+){0,2}?\s+(?:at|for|in)\s+|working\s+(?:at|for|in)\s+|"
-    r"employed\s+(?:at|by)\s+|(?:at|of|for|from|with|inside|within|in|across)\s+)"
+    r"employed\s+(?:at|by)\s+|(?:at|of|for|from|with|inside|within|in|across|"
+    r"di|de|del|della|dei|da|do|bei|von|chez)\s+)"
     r"(?:(?:the|an?|its|their)\s+)?(?:[\w'’.&-]+\s+){0,3}?",
     re.IGNORECASE,
 )
@@ -799,7 +800,7 @@ def _against_company(seg: _Segment, start: int) -> _Actor | None:
     return None
 
 
-_DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:open\s+)?$", re.IGNORECASE)
+_DEFINITE = re.compile(r"\b(?:the|this|that|its)\s+(?:open\s+)?$", re.IGNORECASE)
 
 
 def _referred_to(
