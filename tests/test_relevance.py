@@ -1899,3 +1899,14 @@ def test_its_petition_is_the_petition_told_before():
 def test_a_collective_agreement_in_other_languages_is_union_representation(text):
     """The agreement is the union's act, and couriers "di" or "de" a platform are its workers."""
     assert any(d.actor == "worker" for d in _deeds_by_kind("", text, "union"))
+
+
+def test_an_authority_named_as_the_acts_attribute_takes_it():
+    """ "To pay drivers in an AG settlement": the attorney general's settlement, not the
+    drivers' (who are paid, the object of "pay")."""
+    text = "Lyft will pay $20 an hour to Oregon drivers in an AG settlement over tips."
+    (settlement,) = _deeds_by_kind("", text, "legal")
+    assert (settlement.actor, settlement.actor_phrase) == ("outsider", "AG")
+    text = "DoorDash will pay couriers $5 million to settle the lawsuit."
+    (settling,) = _deeds_by_kind("", text, "legal")
+    assert settling.tie < 1  # the couriers paid are its object, loosely its actors

@@ -183,6 +183,10 @@ class Lexicon:
             r"(?:filed|brought|announced|reached|launched|won|negotiated|secured)\b",
             re.IGNORECASE,
         )
+        # an authority named as the act's attribute ("AG settlement", "FTC lawsuit")
+        self.authority_attributive = re.compile(
+            rf"(?<![\w-])(?P<authority>{authority})(?:['’]s)?\s+$", re.IGNORECASE
+        )
         # an authority as the agent named after an act ("a lawsuit brought by the District of
         # Columbia's attorney general")
         self.authority_agent = re.compile(

@@ -513,7 +513,9 @@ class _Reader:
         seg = segments[index]
         deeds = []
         for kind, start, end in seg.cues:
-            earlier = _referred_to(seg.clean, kind, start, told)
+            earlier = _referred_to(seg.clean, kind, start, told) or self._owning_authority(
+                seg, start
+            )
             actor, tie = earlier or self._actor_of(segments, index, kind, start, end)
             if actor is None and (authority := self._authority(seg, start, end)):
                 actor, tie = authority, 1.0
@@ -636,6 +638,15 @@ class _Reader:
         if found is None or found[0] > start:
             return self._authority_before(seg, start) or self._authority_after(seg, end)
         return _Actor(*found, "outsider", seg.text[found[0] : found[1]])
+
+    def _owning_authority(self, seg: _Segment, start: int) -> tuple[_Actor, float] | None:
+        """The authority named as the act's attribute ("an AG settlement", "the FTC
+        lawsuit"): its act, whoever else the sentence names."""
+        found = self.lex.authority_attributive.search(seg.clean, max(0, start - 50), start)
+        if found is None or _NOT_AUTHORITY.search(seg.clean, 0, found.start()):
+            return None
+        begin, end = found.span("authority")
+        return _Actor(begin, end, "outsider", seg.text[begin:end]), 1.0
 
     def _authority_agent(self, seg: _Segment, start: int) -> _Actor | None:
         """The authority named as the agent at ``start``, after "by" ("a lawsuit brought by
