@@ -354,6 +354,12 @@ def _events_heading(count: int, *, days: int | None, limit: int) -> str:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Also judge these article pages (html/*.html.gz) as ordinary news (not relevant).",
 )
+@click.option(
+    "--written/--no-written",
+    default=True,
+    help="Train also on the stories written for the project (pipeline/data/"
+    "written_stories.jsonl, never judged), as the shipped model is.",
+)
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON object of the figures.")
 @pass_context
 def evaluate_command(
@@ -361,6 +367,7 @@ def evaluate_command(
     datasets: tuple[Path, ...],
     folds: int | None,
     negatives: Path | None,
+    written: bool,
     as_json: bool,
 ) -> None:
     """Relevance precision/recall and tagging hit rates on labelled JSON-lines files."""
@@ -374,8 +381,15 @@ def evaluate_command(
         figures = report_json(report)
     else:
         from pipeline.understand.crossval import cross_validate, cv_json, format_cv
+        from pipeline.understand.training import written_stories
 
-        result = cross_validate(items, folds=folds, threshold=threshold, extra_negatives=pages)
+        result = cross_validate(
+            items,
+            folds=folds,
+            threshold=threshold,
+            extra_negatives=pages,
+            written=written_stories() if written else (),
+        )
         click.echo(format_cv(result))
         figures = cv_json(result)
     if as_json:
@@ -425,6 +439,12 @@ def model() -> None:
     help="Also learn from the corrections kept in the store (picket label); they win over "
     "a corpus row of the same story.",
 )
+@click.option(
+    "--written/--no-written",
+    default=True,
+    help="Train also on the stories written for the project (pipeline/data/"
+    "written_stories.jsonl, never judged), as the shipped model is.",
+)
 @pass_context
 def model_train(
     obj: _Context,
@@ -432,10 +452,11 @@ def model_train(
     negatives: Path | None,
     output: Path | None,
     with_labels: bool,
+    written: bool,
 ) -> None:
     """Train the relevance and action models on labelled stories, deterministically."""
     from pipeline.understand.model import shipped_model_folder
-    from pipeline.understand.training import DEFAULT_CORPUS, train
+    from pipeline.understand.training import DEFAULT_CORPUS, train, written_stories
 
     corpus = corpus or tuple(p for p in DEFAULT_CORPUS if p.is_file())
     if not corpus:
@@ -448,14 +469,16 @@ def model_train(
         items = [item for item in items if item.id not in {c.id for c in corrected}] + corrected
         click.echo(f"with {len(corrected)} corrections from the store")
     folder = output or shipped_model_folder()
+    extra = written_stories() if written else []
     try:
-        trained = train(items, pages, corpus=[p.name for p in corpus])
+        trained = train(items, pages, extra, corpus=[p.name for p in corpus])
     except ValueError as exc:  # too few stories of a class for the calibration folds
         raise click.ClickException(f"cannot train on these stories: {exc}") from exc
     trained.save(folder)
     click.echo(
         f"trained on {len(items)} stories ({sum(i.label for i in items)} relevant) and "
-        f"{len(pages)} extra negatives: {len(trained.relevance.names)} features, "
+        f"{len(pages)} extra negatives, with {len(extra)} written for the project: "
+        f"{len(trained.relevance.names)} features, "
         f"written to {folder}"
     )
 

@@ -19,6 +19,8 @@ from pipeline.demo.server import DemoSite
 from pipeline.records import Event, Tags
 from pipeline.source_records import SourceHealth
 from pipeline.store.sqlite import SQLiteStore
+from pipeline.understand.model import load_model
+from pipeline.understand.training import written_stories
 
 
 @pytest.fixture(scope="module")
@@ -203,8 +205,15 @@ def test_model_train_writes_a_model_that_eval_can_be_run_against(tmp_path):
     )
     assert code == 0, output
     assert "trained on 12 stories (6 relevant)" in output
+    assert f"with {len(written_stories())} written for the project" in output
     assert (tmp_path / "m" / "relevance.npz").is_file()
     assert (tmp_path / "m" / "relevance.json").is_file()
+    assert load_model(tmp_path / "m").info["written"] == len(written_stories())
+    code, output = invoke(
+        {}, "model", "train", "--corpus", str(data), "--output", str(tmp_path / "m"), "--no-written"
+    )
+    assert code == 0 and "with 0 written" in output
+    assert load_model(tmp_path / "m").info["written"] == 0
 
 
 def test_model_train_without_a_corpus_says_so(tmp_path, monkeypatch):

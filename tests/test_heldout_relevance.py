@@ -5,7 +5,7 @@ and hard look-alikes (management memos, activists, shareholders alone, strikes o
 tech, lone whistleblowers), written afresh for this test. ``data/heldout_ordinary.jsonl``
 is a stream of ordinary tech, business and labour news, heavy in look-alikes (strikes
 outside tech, settlements, union news of other trades), that should raise few alerts.
-The relevance model learned from real news, never from these; the floors are its measured
+The relevance model never learned from these stories; the floors are its measured
 figures rounded down by 0.02 and the ceiling its measured count. Lowering a floor, or
 raising the ceiling, is a deliberate, visible change. (On real ordinary news, the 181
 article pages, see ``tests/test_model.py`` and ``bench/relevance.py``.)

@@ -457,7 +457,7 @@ def test_model_train_with_labels_learns_from_the_corrections(env, tmp_path):
     for story_id, verdict in (("story1", "--relevant"), ("story2", "--not-relevant")):
         assert picket(env, "label", story_id, verdict).exit_code == 0
     out = tmp_path / "model"
-    args = ("model", "train", "--corpus", str(corpus), "--output", str(out))
+    args = ("model", "train", "--corpus", str(corpus), "--output", str(out), "--no-written")
     plain = picket(env, *args)
     assert "trained on 12 stories (6 relevant)" in plain.output, plain.output
     result = picket(env, *args, "--with-labels")
@@ -470,7 +470,8 @@ def test_model_train_with_labels_learns_from_the_corrections(env, tmp_path):
 def test_model_train_on_too_few_stories_says_so_in_one_line(env, tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(json.dumps({"title": "Walkout", "lede": "Staff walked out.", "label": 1}))
-    result = picket(env, "model", "train", "--corpus", str(corpus), "--output", str(tmp_path))
+    args = ("model", "train", "--corpus", str(corpus), "--output", str(tmp_path), "--no-written")
+    result = picket(env, *args)
     assert result.exit_code == 1
     assert "cannot train on these stories" in result.output
     assert "Traceback" not in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,7 @@ from pipeline.understand.training import (
     fit_actions,
     group_folds,
     train,
+    written_stories,
 )
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -221,6 +223,57 @@ def test_cross_validation_reports_the_pooled_folds_and_their_spread():
     assert "grouped cross-validation, 3 folds" in format_cv(result)
 
 
+def test_a_written_story_weighs_less_than_a_labelled_one():
+    """The same story labelled both ways: the label of the fuller weight wins."""
+    story = ("Staff walk out", "Hundreds of Google employees walked out over the contract.")
+    features = story_features(*story, read_story(*story))
+    base = _examples(_items())
+
+    def probability(relevant_weight: float, ordinary_weight: float) -> float:
+        extra = [Example(features, True, f"w{n}", relevant_weight) for n in range(6)] + [
+            Example(features, False, f"v{n}", ordinary_weight) for n in range(6)
+        ]
+        return fit(base + extra).probability(features)
+
+    assert probability(1.0, 0.2) > probability(1.0, 1.0) > probability(0.2, 1.0)
+
+
+def test_cross_validation_trains_on_written_stories_and_never_judges_them():
+    items = _items()
+    written = [
+        LabelledItem("Rain", f"Heavy rain is expected on day {n}.", False, id=f"w-{n}")
+        for n in range(5)
+    ]
+    result = cross_validate(items, folds=3, written=written)
+    pooled = result.pooled
+    assert pooled.tp + pooled.fp + pooled.fn + pooled.tn == len(items)
+
+
+def test_the_written_stories_are_labelled_stories_of_both_kinds():
+    """Valid rows, ids unique, relevant ones with the archive's actions."""
+    written = written_stories()
+    assert len({item.id for item in written}) == len(written)
+    relevant = [item for item in written if item.label]
+    assert 0 < len(relevant) < len(written)
+    assert all(item.actions and set(item.actions) <= set(ACTIONS) for item in relevant)
+
+
+@pytest.mark.shared
+def test_the_written_stories_copy_no_sentence_of_the_corpus():
+    """They are the project's own words: no run of eight words of a corpus story."""
+    paths = _corpus()
+
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = re.findall(r"\w+", text.casefold())
+        return {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
+
+    published = set()
+    for item in (item for path in paths for item in load_dataset(path)):
+        published |= runs(f"{item.title} {item.text}")
+    copied = [w.id for w in written_stories() if runs(f"{w.title} {w.text}") & published]
+    assert not copied
+
+
 def test_the_action_model_learns_each_action_from_its_labels(tmp_path):
     stories = [
         ("Staff walk out", "Hundreds of Google employees walked out over the contract.", "protest"),
@@ -301,7 +354,9 @@ def test_retraining_from_the_corpus_gives_the_shipped_predictions():
     shipped = default_model()
     assert shipped.info["corpus"] == [p.name for p in paths]
     assert shipped.info["extra_negatives"] == len(pages)
-    retrained = train(items, pages, corpus=[p.name for p in paths])
+    written = written_stories()
+    assert shipped.info["written"] == len(written)
+    retrained = train(items, pages, written, corpus=[p.name for p in paths])
     assert retrained.relevance.names == shipped.names
     shipped_actions = default_action_model()
     for item in items[::7]:

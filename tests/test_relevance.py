@@ -29,8 +29,9 @@ from pipeline.understand.relevance import (
 # Raising it is a deliberate, visible change: 15 -> 17 when the lead's tech wording beside an
 # employer the gazetteer cannot place became a feature ("Uber drivers earn more after pay
 # changes", "Amazon shares slide as union fears weigh" now pass 0.5), as precision on real
-# news rose from 0.941 to 0.952 by grouped cross-validation.
-MODEL_ALERT_CEILING = 12
+# news rose from 0.941 to 0.952 by grouped cross-validation. 12 -> 10 when the model learned
+# also from ordinary stories written for the project (pipeline/data/written_stories.jsonl).
+MODEL_ALERT_CEILING = 10
 
 
 def reader_score(title: str, text: str) -> float:

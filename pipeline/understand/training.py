@@ -1,5 +1,13 @@
 """Fitting the relevance model on labelled stories, and the grouped folds that judge it.
 
+Beside the labelled corpus, training reads the stories written for the project
+(``WRITTEN_STORIES``, at ``WRITTEN_WEIGHT`` each): 690 ordinary tech, business and labour
+news stories and 469 actions, written in the project's own words. The corpus was gathered
+around actions, so it holds few of the ordinary stories that make up a news stream; the
+written ones teach the model that a settlement with a state, a company's pay decision or a
+court's ruling is no alert. They are never held out, so cross-validated figures stay
+figures on the real stories.
+
 ``fit`` learns a logistic regression over ``features`` (the reader's findings and
 the lead's words seen in at least ``MIN_DF`` stories), then calibrates it with Platt's
 sigmoid fitted on decision values of stories each scored by a model that did not see
@@ -13,9 +21,11 @@ scikit-learn (the ``train`` extra); scoring with the result does not.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +33,7 @@ import numpy as np
 
 from pipeline.understand.action_model import ACTIONS, ActionModel, action_features
 from pipeline.understand.deeds import Reading
-from pipeline.understand.evaluate import LabelledItem, action_key
+from pipeline.understand.evaluate import LabelledItem, action_key, parse_item
 from pipeline.understand.features import is_text_feature, story_features
 from pipeline.understand.model import LinearModel
 from pipeline.understand.reading import read_story
@@ -34,6 +44,13 @@ DEFAULT_CORPUS = (
     Path("../shared/data/stories_dev.jsonl"),
 )
 """The labelled stories ``picket model train`` reads when given none (from a checkout)."""
+WRITTEN_STORIES = "written_stories.jsonl"
+"""The stories written for the project, in ``pipeline/data``: training only."""
+WRITTEN_WEIGHT = 0.5
+"""A written story's weight in training against a real one's 1. Grouped cross-validation,
+mean of three fold seeds: without them precision 0.972, recall 0.917; at 0.5, 0.974 and
+0.912; at 1, 0.974 and 0.910; at 0.3, 0.974 and 0.912. Of 200 ordinary and look-alike
+stories written later and held out, 10 alerted without them and 3 at any of these weights."""
 SEED = 20_240_501
 MIN_DF = 2
 C = 5.0
@@ -50,6 +67,7 @@ class Example:
     features: dict[str, float]
     label: bool
     group: str
+    weight: float = 1.0
 
 
 def examples_of(
@@ -61,6 +79,24 @@ def examples_of(
     return [
         Example(story_features(item.title, item.text, reading), item.label, event_group(item, i))
         for i, (item, reading) in enumerate(zip(items, readings, strict=True))
+    ]
+
+
+def written_examples(written: Sequence[LabelledItem]) -> list[Example]:
+    """The examples of stories written for the project: each its own group, at
+    ``WRITTEN_WEIGHT``."""
+    return [
+        replace(example, group=f"written:{item.id}", weight=WRITTEN_WEIGHT)
+        for item, example in zip(written, examples_of(written), strict=True)
+    ]
+
+
+def written_stories() -> list[LabelledItem]:
+    """The stories written for the project that training reads beside the corpus."""
+    path = resources.files("pipeline").joinpath("data", WRITTEN_STORIES)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [
+        parse_item(json.loads(line), f"{WRITTEN_STORIES}:{n}") for n, line in enumerate(lines, 1)
     ]
 
 
@@ -86,20 +122,26 @@ class Trained:
 
 
 def train(
-    items: Sequence[LabelledItem], extra_negatives: Sequence[LabelledItem] = (), **info: Any
+    items: Sequence[LabelledItem],
+    extra_negatives: Sequence[LabelledItem] = (),
+    written: Sequence[LabelledItem] = (),
+    **info: Any,
 ) -> Trained:
-    """The models ``picket model train`` writes: relevance learned from the items and extra
-    negatives, actions from the relevant items' action labels."""
+    """The models ``picket model train`` writes: relevance learned from the items, extra
+    negatives and ``written`` stories (see the module note), actions from the relevant
+    items' action labels."""
     import sklearn
 
     everything = [*items, *(replace(item, label=False) for item in extra_negatives)]
     readings = [read_story(item.title, item.text) for item in everything]
-    examples = examples_of(everything, readings)
+    examples = examples_of(everything, readings) + written_examples(written)
     made = {
         **info,
         "stories": len(items),
         "relevant": sum(item.label for item in items),
         "extra_negatives": len(extra_negatives),
+        "written": len(written),
+        "written_weight": WRITTEN_WEIGHT,
         "c": C,
         "min_df": MIN_DF,
         "seed": SEED,
@@ -145,9 +187,10 @@ def fit(
     """A calibrated ``LinearModel`` learned from ``examples``."""
     names = _feature_names(examples)
     matrix, labels, groups = _design(examples, names)
-    weights, intercept = _logistic(matrix, labels, c)
-    decisions = _held_out_decisions(matrix, labels, groups, c)
-    slope, offset = _platt(decisions, labels)
+    sample = np.array([e.weight for e in examples])
+    weights, intercept = _logistic(matrix, labels, c, sample)
+    decisions = _held_out_decisions(matrix, labels, groups, c, sample)
+    slope, offset = _platt(decisions, labels, sample)
     return LinearModel(
         names=tuple(names),
         weights=weights,
@@ -195,28 +238,32 @@ def _design(examples: Sequence[Example], names: Sequence[str]):
     return matrix, labels, groups
 
 
-def _logistic(matrix, labels: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+def _logistic(
+    matrix, labels: np.ndarray, c: float, sample: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, solver="liblinear", random_state=SEED, max_iter=1000)
-    model.fit(matrix, labels)
+    model.fit(matrix, labels, sample_weight=sample)
     return model.coef_[0].astype(np.float64), float(model.intercept_[0])
 
 
-def _held_out_decisions(matrix, labels: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:
+def _held_out_decisions(
+    matrix, labels: np.ndarray, groups: np.ndarray, c: float, sample: np.ndarray
+) -> np.ndarray:
     from sklearn.model_selection import StratifiedGroupKFold
 
     splitter = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS, shuffle=True, random_state=SEED)
     decisions = np.zeros(len(labels))
     for train, test in splitter.split(matrix, labels, groups):
-        weights, intercept = _logistic(matrix[train], labels[train], c)
+        weights, intercept = _logistic(matrix[train], labels[train], c, sample[train])
         decisions[test] = matrix[test] @ weights + intercept
     return decisions
 
 
-def _platt(decisions: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+def _platt(decisions: np.ndarray, labels: np.ndarray, sample: np.ndarray) -> tuple[float, float]:
     from sklearn.linear_model import LogisticRegression
 
     sigmoid = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000)
-    sigmoid.fit(decisions.reshape(-1, 1), labels)
+    sigmoid.fit(decisions.reshape(-1, 1), labels, sample_weight=sample)
     return float(sigmoid.coef_[0][0]), float(sigmoid.intercept_[0])
