@@ -564,7 +564,9 @@ class _Reader:
                 if agent.end() <= a.start <= agent.end() + 12 and a.kind != "management":
                     return a, 1.0
             if (agent.group("marker") or "").lower() == "by":
-                authority = self._authority_agent(seg, agent.end())
+                authority = _authority_of(
+                    seg, self.lex.authority_agent.match(seg.clean, agent.end())
+                )
                 return authority, 1.0 if authority else 0.0
         if kind.name in _COMPANY_ACTS and (company := self._company_subject(seg, start)):
             return company, 1.0
@@ -631,48 +633,22 @@ class _Reader:
     def _authority(self, seg: _Segment, start: int, end: int) -> _Actor | None:
         """The authority acting in the sentence ("the ministry ordered the platform to accept
         collective bargaining", "Glovo was fined over its contracts") or named just before
-        the act ("the cybersecurity agency urged vendors", "la norma exige") or just after it
-        ("the lawsuit the state filed"): an act there
-        tied to no one else is told of as the authority's doing, not as unknown people's."""
+        the act ("the cybersecurity agency urged vendors", "la norma exige") or just after
+        it ("the lawsuit the state filed"): an act there tied to no one else is told of as
+        the authority's doing, not as unknown people's."""
         found = self.lex.authority_acting(seg.clean)
         if found is None or found[0] > start:
-            return self._authority_before(seg, start) or self._authority_after(seg, end)
+            before = self.lex.authority_before.search(seg.clean, max(0, start - 60), start)
+            after = self.lex.authority_after.match(seg.clean, end)
+            return _authority_of(seg, before) or _authority_of(seg, after)
         return _Actor(*found, "outsider", seg.text[found[0] : found[1]])
 
     def _owning_authority(self, seg: _Segment, start: int) -> tuple[_Actor, float] | None:
         """The authority named as the act's attribute ("an AG settlement", "the FTC
         lawsuit"): its act, whoever else the sentence names."""
-        found = self.lex.authority_attributive.search(seg.clean, max(0, start - 50), start)
-        if found is None or _NOT_AUTHORITY.search(seg.clean, 0, found.start()):
-            return None
-        begin, end = found.span("authority")
-        return _Actor(begin, end, "outsider", seg.text[begin:end]), 1.0
-
-    def _authority_agent(self, seg: _Segment, start: int) -> _Actor | None:
-        """The authority named as the agent at ``start``, after "by" ("a lawsuit brought by
-        the state's attorney general")."""
-        agent = self.lex.authority_agent.match(seg.clean, start)
-        if agent is None:
-            return None
-        begin, end = agent.span("authority")
-        return _Actor(begin, end, "outsider", seg.text[begin:end])
-
-    def _authority_after(self, seg: _Segment, end: int) -> _Actor | None:
-        """The authority whose act the one ending at ``end`` is ("the lawsuit the state
-        filed")."""
-        after = self.lex.authority_after.match(seg.clean, end)
-        if after is None:
-            return None
-        begin, stop = after.span("authority")
-        return _Actor(begin, stop, "outsider", seg.text[begin:stop])
-
-    def _authority_before(self, seg: _Segment, start: int) -> _Actor | None:
-        """The authority named just before the act at ``start`` ("the agency urged")."""
-        near = self.lex.authority_before.search(seg.clean, max(0, start - 60), start)
-        if near is None or _NOT_AUTHORITY.search(seg.clean, 0, near.start()):
-            return None
-        begin, end = near.span("authority")
-        return _Actor(begin, end, "outsider", seg.text[begin:end])
+        near = self.lex.authority_attributive.search(seg.clean, max(0, start - 50), start)
+        actor = _authority_of(seg, near)
+        return (actor, 1.0) if actor else None
 
     def _object_of_verb(self, seg: _Segment, actor: _Actor) -> bool:
         """Whether ``actor`` is the object of a verb ("misclassifying drivers", "told staff")."""
@@ -812,6 +788,15 @@ def _against_company(seg: _Segment, start: int) -> _Actor | None:
 
 
 _DEFINITE = re.compile(r"\b(?:the|this|that|its)\s+(?:open\s+)?$", re.IGNORECASE)
+
+
+def _authority_of(seg: _Segment, found: re.Match[str] | None) -> _Actor | None:
+    """The authority ``found`` names (its ``authority`` group) as the outsider acting, unless
+    it is the union's or the company's own ("union officials")."""
+    if found is None or _NOT_AUTHORITY.search(seg.clean, 0, found.start("authority")):
+        return None
+    begin, end = found.span("authority")
+    return _Actor(begin, end, "outsider", seg.text[begin:end])
 
 
 def _referred_to(
