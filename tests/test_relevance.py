@@ -1857,11 +1857,17 @@ def test_a_company_named_as_a_place_is_no_subject_of_the_demand_after_it():
             "Union drives at video game studios in North America have tripled since 2021, "
             "according to a study released on Tuesday.",
         ),
+        (
+            "More young tech workers say they would join a union, poll finds",
+            "Younger software engineers are far more willing to join a union than their older "
+            "colleagues, a poll released on Monday found.",
+        ),
     ],
-    ids=["survey", "study"],
+    ids=["survey", "study", "poll"],
 )
 def test_a_survey_or_study_of_tech_workers_is_no_alert(story):
-    """The labelling guide's survey or trend piece: the news is the study."""
+    """The labelling guide's survey or trend piece: the news is the study, and workers in
+    general, of no employer, are its subjects."""
     relevance = judge_relevance(*story)
     assert not relevance.label
     assert relevance.score <= STUDY_CEILING
