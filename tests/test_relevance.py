@@ -1917,3 +1917,27 @@ def test_an_authority_named_as_the_acts_attribute_takes_it():
     text = "DoorDash will pay couriers $5 million to settle the lawsuit."
     (settling,) = _deeds_by_kind("", text, "legal")
     assert settling.tie < 1  # the couriers paid are its object, loosely its actors
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Sorting staff at a Kestrel Cloud warehouse halted work over the broken cooling.",
+            "strike",
+        ),
+        ("Packers at an Amazon depot refused to return to the floor after lunch.", "strike"),
+        ("Remote raters for Appen stayed offline for a third day over the rate cut.", "strike"),
+        ("Contractors labelling images for Scale AI stopped taking tasks on Monday.", "strike"),
+        ("Les livreurs Deliveroo se sont déconnectés de l'application à Lyon.", "strike"),
+        ("I rider di Glovo hanno spento le app venerdì sera.", "strike"),
+        ("I rider di Deliveroo hanno sfilato in corteo fino alla prefettura.", "protest"),
+    ],
+    ids=["halted-work", "refused-to-return", "offline", "tasks", "fr", "it-app", "it-corteo"],
+)
+def test_actions_told_without_the_usual_words_are_read(text, kind):
+    assert any(d.actor == "worker" for d in _deeds_by_kind("", text, kind))
+
+
+def test_a_court_in_italian_or_spanish_is_no_march():
+    assert not _deeds_by_kind("", "La Corte Suprema ha dato ragione ai rider di Glovo.", "protest")
