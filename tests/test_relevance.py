@@ -1941,3 +1941,129 @@ def test_actions_told_without_the_usual_words_are_read(text, kind):
 
 def test_a_court_in_italian_or_spanish_is_no_march():
     assert not _deeds_by_kind("", "La Corte Suprema ha dato ragione ai rider di Glovo.", "protest")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Uber and Lyft drivers struck in cities across the US on the eve of the IPO.", "strike"),
+        ("Workers at an Amazon logistics centre near Madrid struck during Prime Day.", "strike"),
+        ("Entregadores do iFood fizeram um breque em São Paulo contra as taxas.", "strike"),
+        (
+            "Fahrer von Gorillas legten nach der Kündigung eines Kollegen spontan die Arbeit "
+            "nieder.",
+            "strike",
+        ),
+        ("Couriers for Frichti occupied the company's Paris premises for two days.", "sit_in"),
+        ("In-store shoppers at an Instacart location voted to join UFCW Local 1546.", "union"),
+        ("Warehouse staff at Amazon in Laval became the first certified union at Amazon.", "union"),
+        ("Google DeepMind staff in London sought recognition for the CWU.", "union"),
+        (
+            "Trabajadores de Rappi formaron el primer sindicato de repartidores de la región.",
+            "union",
+        ),
+        (
+            "Moderadores de Teleperformance presentaron una queja ante el Ministerio del Trabajo.",
+            "legal",
+        ),
+        ("Moderadores de Meta en Barcelona demandan a la subcontrata por daños.", "legal"),
+    ],
+    ids=[
+        "struck-in",
+        "struck-during",
+        "pt-breque",
+        "de-split-verb",
+        "premises",
+        "ufcw",
+        "certified-union",
+        "sought-recognition",
+        "es-first-union",
+        "es-complaint",
+        "es-sue",
+    ],
+)
+def test_actions_in_the_archives_short_wording_are_workers_acts(text, kind):
+    assert any(d.actor == "worker" for d in _deeds_by_kind("", text, kind))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The merger agreement struck in March gives the board two seats.",
+        "A delivery driver was struck on the highway near the depot.",
+    ],
+)
+def test_struck_deals_and_people_struck_are_no_strikes(text):
+    assert not _deeds_by_kind("", text, "strike")
+
+
+def test_app_cab_drivers_are_a_platforms_workers_not_taxi_drivers():
+    """ "Cab drivers" are a taxi trade's, but "app cab drivers" drive for a platform."""
+    story = ("App cab drivers in Delhi strike over fares and fuel costs", "")
+    (strike,) = _deeds_by_kind(*story, "strike")
+    assert strike.group.trust > 0.1
+    (taxi,) = _deeds_by_kind("Cab drivers in Delhi strike over fares and fuel costs", "", "strike")
+    assert taxi.group.trust <= 0.1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Demand was growing fastest outside the technology sector, LinkedIn said.",
+        "The company deferred raises for employees, citing uncertain client demand.",
+        "Many long-serving employees are now millionaires, raising concerns about retention.",
+    ],
+)
+def test_the_markets_demand_and_a_newss_effect_are_no_workers_demand(text):
+    assert not _deeds_by_kind("", text, "demand")
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Uber Driver Wins Appeal Over Deactivation at Employment Tribunal",
+            "A London Uber driver won an appeal at an employment tribunal on Monday after "
+            "arguing he was unfairly deactivated. Uber said drivers can now ask for a human "
+            "review.",
+        ),
+        (
+            "Former SAP manager sues over demotion after parental leave",
+            "A former manager at German software group SAP has filed a claim at the labour "
+            "court. The company said it supports employees in balancing work and family.",
+        ),
+        (
+            "Games publisher settles lawsuit by former employee over pay",
+            "Blizzard has settled a lawsuit filed by a former senior engineer who alleged she "
+            "was paid less than male colleagues doing the same work.",
+        ),
+        (
+            "Microsoft engineer resigns in public letter over cloud contract",
+            "A Microsoft software engineer published his resignation letter on Monday, saying "
+            "he could no longer work for the company.",
+        ),
+    ],
+    ids=["driver-no-act", "former-manager", "than-colleagues", "resignation-letter"],
+)
+def test_one_workers_own_case_is_capped(story):
+    assert judge_relevance(*story).score <= ONE_PERSON_CEILING
+
+
+def test_many_workers_in_the_opening_keep_a_lawsuit_collective():
+    story = (
+        "Former employees sue Twitter over unpaid severance",
+        "Dozens of former Twitter employees filed a lawsuit on Tuesday.",
+    )
+    assert judge_relevance(*story).score > ONE_PERSON_CEILING
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("Fahrerinnen und Fahrer von Gorillas in Berlin legten die Arbeit nieder.", "Gorillas"),
+        ("Data labellers contracted by Sama on OpenAI work filed a petition.", "Sama"),
+        ("STMicroelectronics, sciopero ad Agrate contro i tagli.", "STMicroelectronics"),
+    ],
+)
+def test_employers_named_the_way_local_and_archive_wording_names_them(text, company):
+    assert company in read_story("", text).companies

@@ -51,6 +51,7 @@ from pipeline.understand.deeds import ACTING, Reading
 from pipeline.understand.embedding import default_embedder
 from pipeline.understand.lexicon import lexicon
 from pipeline.understand.reader_score import score_reading
+from pipeline.understand.reading import is_singular
 from pipeline.understand.sentences import sentences
 
 LEAD_WORDS = 70
@@ -90,19 +91,32 @@ _OUTSIDE_TRUST = 0.1
 nurses), not merely at an employer it cannot place: no tech word in the lead (artificial
 intelligence, streaming) makes them tech workers (grouped cross-validation: precision
 0.9693 to 0.9698, recall 0.9212 to 0.9207)."""
-_ONE_PERSONS_ACTS = frozenset({"legal", "resignation", "resigned"})
+_ONE_PERSONS_ACTS = frozenset({"legal", "resignation", "resigned", "letter"})
 _ONE_PERSONS_WORDS = _ONE_PERSONS_ACTS | {"demand", "dissent"}
 """Acts one person takes too, beside a lawsuit or a resignation ("raised concerns")."""
 _MANY = re.compile(
     r"\bclass[- ]actions?\b|\bon behalf of\b|\bcollective\w*|\brepresentative\b|\bothers\b|"
-    r"\bcolleagues\b|\bco-?workers\b|\bfellow\b|\bgroup\b|\b(?:hundreds|thousands|dozens)\b|"
-    r"\bunion\w*|\borgani[sz]\w+|\bactivis[mt]|\bprotests?\b|"
-    r"\b(?:employees|workers|staff(?:ers)?|engineers|developers|moderators|contractors|drivers|"
-    r"couriers|riders)\b",
+    r"\b(?:a|the) group\b|\bgroup of\b|\b(?:hundreds|thousands|dozens)\b|\bunion\w*|"
+    r"\borgani[sz]\w+|\bactivis[mt]|\bprotests?\b",
     re.IGNORECASE,
 )
 """Words that make a lawsuit or a resignation more than one person's case ("sued over the
 layoff of 250 employees", an organiser quitting over retaliation for "her activism")."""
+_MANY_WORKERS = re.compile(
+    r"(?<!than )(?<!younger )(?<!older )(?<!male )(?<!female )(?<!white )\b(?:colleagues|"
+    r"co-?workers|fellow|employees|workers|staff(?:ers)?|engineers|developers|moderators|"
+    r"contractors|drivers|couriers|riders)\b",
+    re.IGNORECASE,
+)
+"""Workers in the plural, which make a case many people's where the headline or the first
+sentence names them; later, they are mostly the company's reply ("drivers value the
+flexibility") or the person's comparison ("than male colleagues")."""
+_FORMER_MANAGER = re.compile(
+    r"\b(?:former|ex-)\s*(?:[\w.&'’-]+\s+){0,3}?(?:manager|executive|director|vice president|VP)\b",
+    re.IGNORECASE,
+)
+"""One former manager of a company ("Former SAP manager sues over demotion"), whom the
+reader counts as management, not as workers."""
 AUTHORITY_LEADS = "lead:authority"
 """The feature of a story whose lead tells of an authority's act and whose reader found
 no tech workers acting: a regulator's fine or a labour board's ruling on a tech company. (A
@@ -176,7 +190,7 @@ def _wording_of_unsure_employer(reading: Reading, lead: str) -> dict[str, float]
         return {}
     if not _OUTSIDE_TRUST < group.trust < _UNSURE_TRUST:
         return {}
-    if lexicon().tech_words.search(lead):
+    if lexicon().tech_words.search(_opening(lead)):
         return {"unsure:tech_words": ranked[0].tie}
     return {}
 
@@ -240,16 +254,39 @@ def reports_a_study(title: str, text: str, reading: Reading) -> bool:
 
 def one_persons_case(title: str, text: str, reading: Reading) -> bool:
     """Whether the story is one worker's own case: the strongest workers' act the reader
-    found is one person's lawsuit or resignation, no group of workers acts, and the lead
-    has no word of many (a class action, colleagues, a union, a walkout). The labelling
-    guide calls it an individual case, not collective action."""
+    found is one person's lawsuit or resignation (or it found none, and the headline's
+    workers are one person), no group of workers acts, and the lead has no word of many (a
+    class action, colleagues, a union, a walkout). The labelling guide calls it an
+    individual case, not collective action."""
     acting = reading.worker_deeds(min_value=ACTING) or reading.worker_deeds()
-    if not acting or acting[0].kind not in _ONE_PERSONS_ACTS:
-        return False
-    if any(d.group is None or d.group.plural for d in acting):
+    if acting:
+        if acting[0].kind not in _ONE_PERSONS_ACTS:
+            return False
+        if any(d.group is None or d.group.plural for d in acting):
+            return False
+    elif not _one_worker_heads(title):
         return False
     collective = (d for d in reading.deeds if d.lead and d.kind not in _ONE_PERSONS_WORDS)
-    return not any(collective) and not _MANY.search(lead_of(title, text))
+    lead = lead_of(title, text)
+    return (
+        not any(collective) and not _MANY.search(lead) and not _MANY_WORKERS.search(_opening(lead))
+    )
+
+
+def _opening(lead: str) -> str:
+    """The headline and the first sentence of ``lead``: where a story says who acts."""
+    headline, _, body = lead.partition("\n")
+    return " ".join([headline, *sentences(body)[:1]])
+
+
+def _one_worker_heads(title: str) -> bool:
+    """Whether the workers the headline names are one person ("Uber Driver Wins Appeal Over
+    Deactivation", "Former X Engineer Wins Arbitration", a former manager): the news of a
+    worker the reader found no act for is then that person's own case."""
+    nouns = [m.group().casefold() for m in lexicon().worker.finditer(title)]
+    if nouns:
+        return all(is_singular(noun) for noun in nouns)
+    return bool(_FORMER_MANAGER.search(title))
 
 
 def authority_leads(lead: str) -> bool:

@@ -187,7 +187,7 @@ def _named_trust(employer: Mention) -> float:
 _GERMAN_PLURALS = ("mitarbeiter", "besch", "fahrer", "zusteller", "angestellte", "belegschaft")
 
 
-def _is_singular(head: str) -> bool:
+def is_singular(head: str) -> bool:
     """Whether a worker noun names one person ("employee", not "staff" or "the union")."""
     german = head.rpartition("-")[2]  # "Fahrer", "Mitarbeiter": one or many alike
     if head in _PLURAL_HEADS or head.endswith("union") or german.startswith(_GERMAN_PLURALS):
@@ -438,7 +438,7 @@ class _Reader:
                     tail_end = tail.end() if tail else m.end
                     break
         if employer is None and (
-            self.lex.outside_modifier.search(mods)
+            (self.lex.outside_modifier.search(mods) and not self.lex.tech_words.search(mods))
             or _UNKNOWN_ACRONYM.search(mods)
             or self.lex.outside_workplace.match(clean, noun.end())
         ):
@@ -447,7 +447,7 @@ class _Reader:
             return None
         count = parse_count(quant) if quant else None
         head = noun.group().lower()
-        plural = (count or 0) >= 2 or bool(quant and count is None) or not _is_singular(head)
+        plural = (count or 0) >= 2 or bool(quant and count is None) or not is_singular(head)
         if not plural and self.lex.collective_head.match(clean, noun.end()):
             plural = True
         if not plural and _ANOTHER.search(clean):
