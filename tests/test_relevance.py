@@ -2011,6 +2011,7 @@ def test_app_cab_drivers_are_a_platforms_workers_not_taxi_drivers():
     [
         "Demand was growing fastest outside the technology sector, LinkedIn said.",
         "The company deferred raises for employees, citing uncertain client demand.",
+        "The company deferred raises for employees, citing uncertain demand from clients.",
         "Many long-serving employees are now millionaires, raising concerns about retention.",
     ],
 )
@@ -2035,7 +2036,8 @@ def test_the_markets_demand_and_a_newss_effect_are_no_workers_demand(text):
         (
             "Games publisher settles lawsuit by former employee over pay",
             "Blizzard has settled a lawsuit filed by a former senior engineer who alleged she "
-            "was paid less than male colleagues doing the same work.",
+            "was paid less than male colleagues doing the same work. She said she hoped the "
+            "case would encourage others to check their pay.",
         ),
         (
             "Microsoft engineer resigns in public letter over cloud contract",
@@ -2067,3 +2069,67 @@ def test_many_workers_in_the_opening_keep_a_lawsuit_collective():
 )
 def test_employers_named_the_way_local_and_archive_wording_names_them(text, company):
     assert company in read_story("", text).companies
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Blinkit riders in south Delhi refused orders over the payout cut.", "strike"),
+        ("Meituan delivery riders in Jiangsu staged a stoppage over per-order pay.", "strike"),
+        ("Workers at the Amazon warehouse were signing cards with the union.", "union"),
+        ("Menulog couriers won an enterprise agreement with the TWU.", "union"),
+        (
+            "Les salariés de l'entrepôt d'Amazon à Laval ont obtenu leur accréditation syndicale.",
+            "union",
+        ),
+        (
+            "Funcionários do centro de distribuição do Mercado Livre em Cajamar entraram na "
+            "Justiça do Trabalho contra as metas.",
+            "legal",
+        ),
+        ("Uber drivers applied to the labour registry for recognition as a union.", "union"),
+        ("La plantilla de Amazon en Martorelles secundó la huelga del lunes.", "strike"),
+    ],
+    ids=["refused-orders", "stoppage", "cards", "enterprise-agreement", "fr", "pt", "reg", "es"],
+)
+def test_actions_of_platform_and_warehouse_workers_abroad_are_read(text, kind):
+    assert any(d.actor == "worker" for d in _deeds_by_kind("", text, kind))
+
+
+def test_a_couriers_freedom_to_refuse_tasks_is_no_strike():
+    text = "A courier could be self-employed if he could accept or refuse orders and tasks."
+    assert not _deeds_by_kind("", text, "strike")
+
+
+def test_a_firm_named_management_company_is_no_management():
+    text = (
+        "Cafeteria workers employed by Bon Appétit Management Company have filed for a union "
+        "election."
+    )
+    assert all(d.actor != "management" for d in _deeds_by_kind("", text, "union"))
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("Lalamove drivers gathered at the company's headquarters.", "Lalamove"),
+        ("Takealot warehouse staff in Cape Town went on strike.", "Takealot"),
+        ("Des salariés de Deezer interpellent la direction.", "Deezer"),
+        ("I dipendenti di Milestone scrivono alla proprietà.", "Milestone"),
+        ("Los empleados de King en Barcelona firmaron una carta.", "King"),
+        ("La plantilla de Indra convoca huelga contra los despidos.", "Indra"),
+    ],
+)
+def test_platforms_studios_and_it_firms_abroad_are_known(text, company):
+    assert company in read_story("", text).companies
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grocery workers began a strike at King Soopers stores in Denver.",
+        "Former PepsiCo chief Indra Nooyi joined the board.",
+    ],
+)
+def test_names_inside_other_names_are_not_those_companies(text):
+    assert not {"King", "Indra"} & set(read_story("", text).companies)

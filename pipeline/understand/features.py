@@ -95,9 +95,9 @@ _ONE_PERSONS_ACTS = frozenset({"legal", "resignation", "resigned", "letter"})
 _ONE_PERSONS_WORDS = _ONE_PERSONS_ACTS | {"demand", "dissent"}
 """Acts one person takes too, beside a lawsuit or a resignation ("raised concerns")."""
 _MANY = re.compile(
-    r"\bclass[- ]actions?\b|\bon behalf of\b|\bcollective\w*|\brepresentative\b|\bothers\b|"
-    r"\b(?:a|the) group\b|\bgroup of\b|\b(?:hundreds|thousands|dozens)\b|\bunion\w*|"
-    r"\borgani[sz]\w+|\bactivis[mt]|\bprotests?\b",
+    r"\bclass[- ]actions?\b|\bon behalf of\b|\bcollective\w*|\brepresentative\b|"
+    r"\b(?:and|with) others\b|\b(?:a|the) group\b|\bgroup of\b|\b(?:hundreds|thousands|dozens)\b|"
+    r"\bunion\w*|\borgani[sz]\w+|\bactivis[mt]|\bprotests?\b",
     re.IGNORECASE,
 )
 """Words that make a lawsuit or a resignation more than one person's case ("sued over the
