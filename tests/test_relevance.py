@@ -2089,15 +2089,32 @@ def test_employers_named_the_way_local_and_archive_wording_names_them(text, comp
         ),
         ("Uber drivers applied to the labour registry for recognition as a union.", "union"),
         ("La plantilla de Amazon en Martorelles secundó la huelga del lunes.", "strike"),
+        ("Couriers at Shopee Express hubs in Bangkok stopped sorting parcels on Monday.", "strike"),
     ],
-    ids=["refused-orders", "stoppage", "cards", "enterprise-agreement", "fr", "pt", "reg", "es"],
+    ids=[
+        "refused-orders",
+        "stoppage",
+        "cards",
+        "enterprise-agreement",
+        "fr",
+        "pt",
+        "reg",
+        "es",
+        "stopped-sorting",
+    ],
 )
 def test_actions_of_platform_and_warehouse_workers_abroad_are_read(text, kind):
     assert any(d.actor == "worker" for d in _deeds_by_kind("", text, kind))
 
 
-def test_a_couriers_freedom_to_refuse_tasks_is_no_strike():
-    text = "A courier could be self-employed if he could accept or refuse orders and tasks."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A courier could be self-employed if he could accept or refuse orders and tasks.",
+        "Zomato said delivery partners can log off at any time if conditions are unsafe.",
+    ],
+)
+def test_a_couriers_freedom_to_refuse_or_log_off_is_no_strike(text):
     assert not _deeds_by_kind("", text, "strike")
 
 
