@@ -1862,8 +1862,18 @@ def test_a_company_named_as_a_place_is_no_subject_of_the_demand_after_it():
             "Younger software engineers are far more willing to join a union than their older "
             "colleagues, a poll released on Monday found.",
         ),
+        (
+            "Annual report rates delivery apps on pay and conditions",
+            "No delivery platform in the country met every standard for fair work, according "
+            "to a yearly ranking by university researchers. Two apps scored three out of ten.",
+        ),
+        (
+            "Union election filings climb to a ten-year high",
+            "Workers filed more petitions for union elections last year than in any year of the "
+            "decade, according to labour board data. Few of them were at tech companies.",
+        ),
     ],
-    ids=["survey", "study", "poll"],
+    ids=["survey", "study", "poll", "ranking", "data"],
 )
 def test_a_survey_or_study_of_tech_workers_is_no_alert(story):
     """The labelling guide's survey or trend piece: the news is the study, and workers in
