@@ -1977,6 +1977,22 @@ def test_a_court_in_italian_or_spanish_is_no_march():
             "legal",
         ),
         ("Moderadores de Meta en Barcelona demandan a la subcontrata por daños.", "legal"),
+        ("Blinkit riders in south Delhi refused orders over the payout cut.", "strike"),
+        ("Meituan delivery riders in Jiangsu staged a stoppage over per-order pay.", "strike"),
+        ("Workers at the Amazon warehouse were signing cards with the union.", "union"),
+        ("Menulog couriers won an enterprise agreement with the TWU.", "union"),
+        (
+            "Les salariés de l'entrepôt d'Amazon à Laval ont obtenu leur accréditation syndicale.",
+            "union",
+        ),
+        (
+            "Funcionários do centro de distribuição do Mercado Livre em Cajamar entraram na "
+            "Justiça do Trabalho contra as metas.",
+            "legal",
+        ),
+        ("Uber drivers applied to the labour registry for recognition as a union.", "union"),
+        ("La plantilla de Amazon en Martorelles secundó la huelga del lunes.", "strike"),
+        ("Couriers at Shopee Express hubs in Bangkok stopped sorting parcels on Monday.", "strike"),
     ],
     ids=[
         "struck-in",
@@ -1990,9 +2006,20 @@ def test_a_court_in_italian_or_spanish_is_no_march():
         "es-first-union",
         "es-complaint",
         "es-sue",
+        "refused-orders",
+        "stoppage",
+        "cards",
+        "enterprise-agreement",
+        "fr-accreditation",
+        "pt-labour-court",
+        "union-registration",
+        "es-plantilla",
+        "stopped-sorting",
     ],
 )
-def test_actions_in_the_archives_short_wording_are_workers_acts(text, kind):
+def test_actions_in_archive_and_local_wording_are_workers_acts(text, kind):
+    """Archive summaries and news of platform and warehouse workers abroad tell actions in
+    words of their own."""
     assert any(d.actor == "worker" for d in _deeds_by_kind("", text, kind))
 
 
@@ -2070,54 +2097,6 @@ def test_many_workers_in_the_opening_keep_a_lawsuit_collective():
 
 
 @pytest.mark.parametrize(
-    ("text", "company"),
-    [
-        ("Fahrerinnen und Fahrer von Gorillas in Berlin legten die Arbeit nieder.", "Gorillas"),
-        ("Data labellers contracted by Sama on OpenAI work filed a petition.", "Sama"),
-        ("STMicroelectronics, sciopero ad Agrate contro i tagli.", "STMicroelectronics"),
-    ],
-)
-def test_employers_named_the_way_local_and_archive_wording_names_them(text, company):
-    assert company in read_story("", text).companies
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("Blinkit riders in south Delhi refused orders over the payout cut.", "strike"),
-        ("Meituan delivery riders in Jiangsu staged a stoppage over per-order pay.", "strike"),
-        ("Workers at the Amazon warehouse were signing cards with the union.", "union"),
-        ("Menulog couriers won an enterprise agreement with the TWU.", "union"),
-        (
-            "Les salariés de l'entrepôt d'Amazon à Laval ont obtenu leur accréditation syndicale.",
-            "union",
-        ),
-        (
-            "Funcionários do centro de distribuição do Mercado Livre em Cajamar entraram na "
-            "Justiça do Trabalho contra as metas.",
-            "legal",
-        ),
-        ("Uber drivers applied to the labour registry for recognition as a union.", "union"),
-        ("La plantilla de Amazon en Martorelles secundó la huelga del lunes.", "strike"),
-        ("Couriers at Shopee Express hubs in Bangkok stopped sorting parcels on Monday.", "strike"),
-    ],
-    ids=[
-        "refused-orders",
-        "stoppage",
-        "cards",
-        "enterprise-agreement",
-        "fr",
-        "pt",
-        "reg",
-        "es",
-        "stopped-sorting",
-    ],
-)
-def test_actions_of_platform_and_warehouse_workers_abroad_are_read(text, kind):
-    assert any(d.actor == "worker" for d in _deeds_by_kind("", text, kind))
-
-
-@pytest.mark.parametrize(
     "text",
     [
         "A courier could be self-employed if he could accept or refuse orders and tasks.",
@@ -2145,6 +2124,9 @@ def test_a_firm_named_management_company_is_no_management():
         ("I dipendenti di Milestone scrivono alla proprietà.", "Milestone"),
         ("Los empleados de King en Barcelona firmaron una carta.", "King"),
         ("La plantilla de Indra convoca huelga contra los despidos.", "Indra"),
+        ("Fahrerinnen und Fahrer von Gorillas in Berlin legten die Arbeit nieder.", "Gorillas"),
+        ("Data labellers contracted by Sama on OpenAI work filed a petition.", "Sama"),
+        ("STMicroelectronics, sciopero ad Agrate contro i tagli.", "STMicroelectronics"),
     ],
 )
 def test_platforms_studios_and_it_firms_abroad_are_known(text, company):
