@@ -93,7 +93,8 @@ intelligence, streaming) makes them tech workers (grouped cross-validation: prec
 0.9693 to 0.9698, recall 0.9212 to 0.9207)."""
 _ONE_PERSONS_ACTS = frozenset({"legal", "resignation", "resigned", "letter"})
 _ONE_PERSONS_WORDS = _ONE_PERSONS_ACTS | {"demand", "dissent"}
-"""Acts one person takes too, beside a lawsuit or a resignation ("raised concerns")."""
+"""Acts one person takes too, beside a lawsuit, a letter or a resignation ("raised
+concerns")."""
 _MANY = re.compile(
     r"\bclass[- ]actions?\b|\bon behalf of\b|\bcollective\w*|\brepresentative\b|"
     r"\b(?:and|with) others\b|\b(?:a|the) group\b|\bgroup of\b|\b(?:hundreds|thousands|dozens)\b|"
@@ -254,7 +255,7 @@ def reports_a_study(title: str, text: str, reading: Reading) -> bool:
 
 def one_persons_case(title: str, text: str, reading: Reading) -> bool:
     """Whether the story is one worker's own case: the strongest workers' act the reader
-    found is one person's lawsuit or resignation (or it found none, and the headline's
+    found is one person's lawsuit, letter or resignation (or it found none, and the headline's
     workers are one person), no group of workers acts, and the lead has no word of many (a
     class action, colleagues, a union, a walkout). The labelling guide calls it an
     individual case, not collective action."""
