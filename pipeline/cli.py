@@ -336,6 +336,15 @@ def _events_heading(count: int, *, days: int | None, limit: int) -> str:
     )
 
 
+_WRITTEN_OPTION = click.option(
+    "--written/--no-written",
+    default=True,
+    help="Train also on the stories written for the project (pipeline/data/"
+    "written_stories.jsonl, never judged), as the shipped model is.",
+)
+"""Shared by ``eval --cv`` and ``model train``, which train alike."""
+
+
 @main.command("eval")
 @click.argument(
     "datasets",
@@ -354,12 +363,7 @@ def _events_heading(count: int, *, days: int | None, limit: int) -> str:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Also judge these article pages (html/*.html.gz) as ordinary news (not relevant).",
 )
-@click.option(
-    "--written/--no-written",
-    default=True,
-    help="Train also on the stories written for the project (pipeline/data/"
-    "written_stories.jsonl, never judged), as the shipped model is.",
-)
+@_WRITTEN_OPTION
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON object of the figures.")
 @pass_context
 def evaluate_command(
@@ -439,12 +443,7 @@ def model() -> None:
     help="Also learn from the corrections kept in the store (picket label); they win over "
     "a corpus row of the same story.",
 )
-@click.option(
-    "--written/--no-written",
-    default=True,
-    help="Train also on the stories written for the project (pipeline/data/"
-    "written_stories.jsonl, never judged), as the shipped model is.",
-)
+@_WRITTEN_OPTION
 @pass_context
 def model_train(
     obj: _Context,

@@ -249,8 +249,7 @@ def reports_a_study(title: str, text: str, reading: Reading) -> bool:
     finds")."""
     if any(d.group and d.group.employer for d in reading.worker_deeds(min_value=ACTING)):
         return False
-    first = sentences(text[: LEAD_WORDS * 20])[:1]
-    return bool(lexicon().study.search(" ".join([title, *first])))
+    return bool(lexicon().study.search(_opening(lead_of(title, text))))
 
 
 def one_persons_case(title: str, text: str, reading: Reading) -> bool:
