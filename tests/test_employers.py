@@ -305,6 +305,60 @@ def test_a_contractor_named_by_its_subsidiary_is_tagged_under_its_name(text, con
     assert contractor in tag_story("", text).companies
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "leading"),
+    [
+        (
+            "Google search raters win a raise",
+            "Thousands of contract workers who rate Google's search results will be paid more.",
+            ("Appen", "Google"),
+        ),
+        (
+            "",
+            "Contractors who test answers from Google's Gemini chatbot say they were let go "
+            "after asking for better pay.",
+            ("GlobalLogic", "Google"),
+        ),
+        (
+            "Facebook moderators in Dublin take their employer to court",
+            "Content moderators who review posts for Facebook filed suit over their working "
+            "conditions.",
+            ("Telus Digital", "Meta"),
+        ),
+        (
+            "Cafeteria staff at Google campuses vote to join a union",
+            "Cooks and servers at the search company's kitchens voted on Tuesday.",
+            ("Compass Group", "Sodexo", "Google"),
+        ),
+        (
+            "",
+            "Moderators employed by Sama in Nairobi sued Meta over their working conditions.",
+            ("Sama", "Meta"),
+        ),
+        (
+            "Instagram reviewers in Accra hire lawyers",
+            "People who screened posts for Instagram in Ghana say the work left them ill.",
+            ("Majorel", "Instagram"),
+        ),
+        (
+            "",
+            "Moderators who reviewed Facebook posts in Nairobi will also sue Meta in Ireland.",
+            ("Sama", "Meta"),
+        ),
+    ],
+)
+def test_the_known_contractor_of_a_clients_outsourced_workers_comes_first(title, text, leading):
+    """Stories of Google's raters or Facebook's moderators often name only the client; the
+    gazetteer knows who employs them, and the guide puts the direct employer first."""
+    assert tag_story(title, text).companies[: len(leading)] == leading
+
+
+def test_a_clients_own_employees_get_no_contractor():
+    text = "Google engineers signed a letter against the company's Pentagon contract."
+    tags = tag_story("", text)
+    assert tags.companies == ("Google",)
+
+
 def test_an_outsourcing_firm_named_without_contractors_does_not_lead():
     tags = tag_story("", "Microsoft employees protested a deal the company signed with Accenture.")
     assert tags.companies[0] == "Microsoft"

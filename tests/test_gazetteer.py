@@ -189,6 +189,56 @@ def test_an_owner_has_the_brands_it_owns_through_others_too():
     assert gazetteer.brands_of("nobody") == ()
 
 
+def test_the_first_contract_whose_patterns_all_match_names_the_contractors():
+    data = {
+        "companies": [
+            {
+                "name": "Searchco",
+                "contractors": [
+                    {"employers": ["Raterfirm"], "when": ["raters", "(?i)contract"]},
+                    {"employers": ["Cookfirm", "Chefco"], "when": ["cafeteria"]},
+                    {"employers": ["Latefirm"], "when": ["raters"]},
+                ],
+            }
+        ]
+    }
+    gazetteer = Gazetteer(data)
+    assert gazetteer.contractors_of("Searchco", "Contract raters of Searchco") == ("Raterfirm",)
+    assert gazetteer.contractors_of("Searchco", "Searchco raters struck") == ("Latefirm",)
+    cooks = gazetteer.contractors_of("Searchco", "Searchco cafeteria staff")
+    assert cooks == ("Cookfirm", "Chefco")
+    assert gazetteer.contractors_of("Searchco", "Searchco engineers struck") == ()
+    assert gazetteer.contractors_of("Nobody", "Contract raters of Nobody") == ()
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"when": ["raters"]},
+        {"employers": ["Raterfirm"], "when": ["raters("]},
+        {"employers": ["Raterfirm"], "when": []},
+        {"employers": "Raterfirm", "when": ["raters"]},
+        "Raterfirm",
+    ],
+)
+def test_a_malformed_contractors_rule_is_refused_with_its_company(rule):
+    with pytest.raises(ValueError, match="Searchco"):
+        Gazetteer({"companies": [{"name": "Searchco", "contractors": [rule]}]})
+
+
+def test_an_owners_contracts_count_for_its_brands():
+    data = {
+        "companies": [
+            {"name": "Owner", "contractors": [{"employers": ["Guardco"], "when": ["guards"]}]},
+            {"name": "Brand", "parent": "Owner"},
+            {"name": "Loop", "parent": "Loop"},
+        ]
+    }
+    gazetteer = Gazetteer(data)
+    assert gazetteer.contractors_of("Brand", "Brand guards marched") == ("Guardco",)
+    assert gazetteer.contractors_of("Loop", "Loop guards marched") == ()
+
+
 def test_every_parent_is_a_company_of_the_gazetteer():
     companies = default_gazetteer().companies
     assert {c.parent for c in companies.values() if c.parent} <= set(companies)

@@ -26,7 +26,7 @@ from pipeline.understand.deeds import Reading
 from pipeline.understand.features import lead_of, story_features
 from pipeline.understand.lexicon import lexicon
 from pipeline.understand.model import read_arrays, shipped_model_folder, write_arrays
-from pipeline.understand.tagging import tags_of
+from pipeline.understand.tagging import tags_of, with_contractors
 
 FORMAT = "picket-actions-linear/1"
 WEIGHTS_FILE = "actions.npz"
@@ -114,14 +114,16 @@ def default_action_model() -> ActionModel:
 def story_tags(
     title: str, text: str, reading: Reading, *, relevant: bool, model: ActionModel | None = None
 ) -> Tags:
-    """The reader's tags; a relevant story's actions are the model's (``model``, the shipped
-    one by default), then those of the reader's it does not learn (resignation)."""
-    tags = tags_of(reading)
+    """The reader's tags with known contractors first; a relevant story's actions are the
+    model's (``model``, the shipped one by default), then those of the reader's it does not
+    learn (resignation)."""
+    lead = lead_of(title, text)
+    tags = with_contractors(tags_of(reading), lead)
     if not relevant:
         return tags
     model = model or default_action_model()
     chosen = model.actions_of(action_features(title, text, reading, tags.actions))
-    if _UNION_ACTIONS & set(chosen) and lexicon().union_won.search(lead_of(title, text)):
+    if _UNION_ACTIONS & set(chosen) and lexicon().union_won.search(lead):
         chosen = (*chosen, *(a for a in ACTIONS if a in _UNION_ACTIONS and a not in chosen))
     rest = tuple(a for a in tags.actions if a not in ACTIONS)
     return replace(tags, actions=(*chosen, *rest))

@@ -27,6 +27,18 @@ _WORD_AFTER = re.compile(r"^[\s-]*([\w'’&-]+)")
 
 
 @dataclass(frozen=True, slots=True)
+class Contract:
+    """Firms reported to employ a company's outsourced workers of one kind, and the
+    patterns that must all be found in a story's lead for its workers to be theirs."""
+
+    employers: tuple[str, ...]
+    when: tuple[re.Pattern[str], ...]
+
+    def applies(self, lead: str) -> bool:
+        return all(pattern.search(lead) for pattern in self.when)
+
+
+@dataclass(frozen=True, slots=True)
 class Company:
     """One technology employer of the gazetteer."""
 
@@ -37,6 +49,9 @@ class Company:
     parent: str | None = None
     gig: bool = False
     outsourcer: bool = False
+    contractors: tuple[Contract, ...] = ()
+    """Who employs its outsourced workers (its cafeteria staff, raters, moderators), most
+    specific first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +96,9 @@ class Gazetteer:
                 parent=entry.get("parent"),
                 gig=bool(entry.get("gig", False)),
                 outsourcer=bool(entry.get("outsourcer", False)),
+                contractors=tuple(
+                    _contract(entry["name"], rule) for rule in entry.get("contractors") or ()
+                ),
             )
             if company.name in self.companies:
                 raise ValueError(f"company listed twice in the gazetteer: {company.name}")
@@ -135,6 +153,20 @@ class Gazetteer:
     def resolve(self, name: str) -> str | None:
         """The canonical name for ``name``, one of its aliases or tickers, ignoring case."""
         return self._lookup.get(" ".join(name.split()).casefold())
+
+    def contractors_of(self, name: str, lead: str) -> tuple[str, ...]:
+        """The firms that employ the workers of company ``name`` a story's ``lead`` tells of,
+        when they are the company's outsourced workers (Google's search raters: Appen); the
+        owner's rules count for its brands (Instagram's moderators are Meta's)."""
+        seen: set[str] = set()
+        company = self.companies.get(name)
+        while company is not None and company.name not in seen:
+            seen.add(company.name)
+            for contract in company.contractors:
+                if contract.applies(lead):
+                    return contract.employers
+            company = self.companies.get(company.parent) if company.parent else None
+        return ()
 
     def brands_of(self, name: str) -> tuple[str, ...]:
         """Canonical names of the companies ``name`` owns, directly or through one of them
@@ -194,6 +226,18 @@ class Gazetteer:
             if before and before.group(1).casefold() in guard.not_after:
                 return True
         return False
+
+
+def _contract(company: str, rule: Any) -> Contract:
+    """One ``contractors`` rule of ``company``; ``ValueError`` naming it if it is malformed."""
+    employers = rule.get("employers") if isinstance(rule, Mapping) else None
+    when = rule.get("when") if isinstance(rule, Mapping) else None
+    if not (isinstance(employers, list) and employers and isinstance(when, list) and when):
+        raise ValueError(f"gazetteer: a contractors rule of {company} needs employers and when")
+    try:
+        return Contract(tuple(map(str, employers)), tuple(re.compile(str(w)) for w in when))
+    except re.error as exc:
+        raise ValueError(f"gazetteer: a contractors rule of {company}: {exc}") from exc
 
 
 def _gate(patterns: Iterable[tuple[re.Pattern[str], str]]) -> LiteralGate:

@@ -13,9 +13,12 @@ Conventions worth knowing:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipeline.records import Tags
 from pipeline.understand.deeds import ACTING, Deed, Reading, WorkerGroup
+from pipeline.understand.features import lead_of
+from pipeline.understand.gazetteer import default_gazetteer
 from pipeline.understand.lexicon import lexicon
 from pipeline.understand.reading import read_story
 
@@ -35,7 +38,22 @@ _UNION_WON = re.compile(
 
 def tag_story(title: str, text: str) -> Tags:
     """The story's Collective Action in Tech tags (see the module docstring for conventions)."""
-    return tags_of(read_story(title, text))
+    return with_contractors(tags_of(read_story(title, text)), lead_of(title, text))
+
+
+def with_contractors(tags: Tags, lead: str) -> Tags:
+    """``tags`` with the firm that employs a company's outsourced workers before the
+    company, where that company leads the tags, the gazetteer knows the firm and ``lead``
+    tells of that work: the acting employer comes first (LABELLING.md), though stories of
+    Google's raters or Facebook's moderators often name only the client. A story that names
+    the direct employer has it first already."""
+    if not tags.companies:
+        return tags
+    client = tags.companies[0]
+    contractors = default_gazetteer().contractors_of(client, lead)
+    if not contractors:
+        return tags
+    return replace(tags, companies=tuple(dict.fromkeys((*contractors, *tags.companies))))
 
 
 def tags_of(reading: Reading) -> Tags:
