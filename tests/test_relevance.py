@@ -851,6 +851,39 @@ def test_workers_told_by_management_to_stop_protesting_are_not_acting():
     assert judge_relevance(*told).score < judge_relevance(*acting).score
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Wipro links bonuses to office days",
+            "Wipro told staff that bonuses would depend on days spent in the office, as the IT "
+            "firm pushes employees back to its campuses.",
+        ),
+        (
+            "HCLTech begins pay rises after a delay",
+            "HCLTech has started giving raises of 4% to 7% to most employees, according to "
+            "letters sent on Monday, after the company postponed its appraisal cycle.",
+        ),
+        (
+            "Commuter rail strike ends",
+            "Locomotive engineers reached a tentative deal with the regional railway on Sunday, "
+            "ending a three-day strike.",
+        ),
+    ],
+    ids=_title,
+)
+def test_a_firms_push_its_letters_and_railway_engineers_are_no_tech_workers_acting(story):
+    """The firm pushing its staff back to the office, the letters it sent them, and a
+    railway's engineers: everyday news that once alerted."""
+    assert reader_score(*story) < 0.2
+    assert not judge_relevance(*story).label
+
+
+def test_workers_pushing_their_employer_still_act():
+    story = ("", "Hundreds of engineers at the firm pushed management to drop the contract.")
+    assert judge_relevance(*story).label
+
+
 def test_denied_actions_do_not_count():
     denied = ("", "Amazon employees did not walk out on Monday, the company said.")
     done = ("", "Amazon employees walked out on Monday, the company said.")

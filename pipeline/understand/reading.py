@@ -135,6 +135,14 @@ _COMPANY_SUBJECT = re.compile(
 Uber sued", "Epic has filed its own petition", the end of a list ("Delivery companies,
 including DoorDash, Uber, sue"); not a place of the company ("drivers circle Uber
 headquarters demanding")."""
+_COMPANY_NOUN_SUBJECT = re.compile(
+    r"(?<!\bat )(?<!\bof )(?<!\bfor )(?<!\bwith )(?<!\bfrom )(?<!\bby )(?<!\bin )(?<!\bto )"
+    r"\b(?:the|its)\s+(?:[\w-]+\s+){0,3}?(?:firm|company|startup|employer|giant|outsourcer)\s+"
+    r"(?:(?:has|have|had|is|was|will|also|quietly|reportedly|now)\s+)*$",
+    re.IGNORECASE,
+)
+"""A company named by a noun as the act's subject ("as the Indian IT firm pushes staff back
+to its campuses"); not the workers' place ("employees at the firm pushed")."""
 _FORMER = re.compile(r"\b(?:former|ex)[\s-]+$", re.IGNORECASE)
 """Before a company's name, a person's past job ("a former Amazon recruiter sues"): the
 company is no subject."""
@@ -554,8 +562,8 @@ class _Reader:
             ),
             None,
         )
-        if within is not None:  # "striking drivers", "a driver strike"
-            return within, 1.0
+        if within is not None and not (start < within.start and self._object_of_verb(seg, within)):
+            return within, 1.0  # "striking drivers", "a driver strike"; not "pushes staff to"
         if against := _against_company(seg, start):
             return against, 1.0
         agent = _AGENT_AFTER.match(seg.clean, end)
@@ -666,6 +674,8 @@ class _Reader:
                 and not self._names_workers_employer(seg, m, start)
             ):
                 return _Actor(m.start, m.end, "company", seg.text[m.start : m.end])
+        if noun := _COMPANY_NOUN_SUBJECT.search(seg.clean, max(0, start - 60), start):
+            return _Actor(noun.start(), noun.end(), "company", seg.text[noun.start() : noun.end()])
         return None
 
     def _names_workers_employer(self, seg: _Segment, mention: Mention, act: int) -> bool:
