@@ -353,6 +353,20 @@ def test_the_known_contractor_of_a_clients_outsourced_workers_comes_first(title,
     assert tag_story(title, text).companies[: len(leading)] == leading
 
 
+def test_a_story_naming_an_outsourcing_firm_gets_no_other_contractor():
+    text = "Staff at Majorel's Berlin centre, which reviews content for Facebook, want a council."
+    assert "Telus Digital" not in tag_story("", text).companies
+
+
+def test_a_name_given_short_in_the_headline_is_tagged_in_full():
+    tags = tag_story(
+        "Kitchen workers employed by Brightwell vote to strike",
+        "Cafeteria workers employed by Brightwell Facility Services at a software campus voted "
+        "to strike on Monday.",
+    )
+    assert tags.companies[:1] == ("Brightwell Facility Services",)
+
+
 def test_a_clients_own_employees_get_no_contractor():
     text = "Google engineers signed a letter against the company's Pentagon contract."
     tags = tag_story("", text)

@@ -160,6 +160,25 @@ _NAME_TAIL = re.compile(
 )
 """A company form, holding word or team ending a name ("Bolt SA", "Grab Holdings Ltd.",
 "Raven QA")."""
+_FIRM_WORDS = frozenset(
+    {
+        "Services",
+        "Solutions",
+        "Systems",
+        "Group",
+        "Staffing",
+        "Transportation",
+        "Technologies",
+        "Labs",
+        "Games",
+        "Studios",
+        "Software",
+        "Entertainment",
+        "Interactive",
+        "Digital",
+    }
+)
+"""Last words of a company's full name."""
 _STUDIO_WORDS = ("Games", "Studios", "Software", "Entertainment", "Interactive", "Technologies")
 """Words a gazetteer name may end with that stories leave out ("Telltale", "Raven")."""
 TECH_STAFF = re.compile(
@@ -254,6 +273,8 @@ class _Seen:
     mid_sentence: bool = False
     """Named somewhere other than a sentence's first word (which is capitalised anyway)."""
     patterns: frozenset[str] = frozenset()
+    full_name: str | None = None
+    """A longer form the story names it by too ("Flagship Facility Services" of "Flagship")."""
 
 
 def candidates(
@@ -488,8 +509,17 @@ def _merge_shortened(seen: dict[str, _Seen]) -> None:
                 earlier.first_sentence |= later.first_sentence
                 earlier.in_action |= later.in_action
                 earlier.workers_acting |= later.workers_acting
+                if _fuller_form(later.name, earlier.name):
+                    earlier.full_name = later.name
                 del seen[later.name]
                 break
+
+
+def _fuller_form(long: str, short: str) -> bool:
+    """Whether ``long`` is ``short`` with the words that make it a company's full name
+    ("Flagship Facility Services"), not a misread longer phrase ("Tender Claws Human")."""
+    words, start = long.split(), short.split()
+    return len(words) > len(start) and words[: len(start)] == start and words[-1] in _FIRM_WORDS
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -572,7 +602,7 @@ def _candidate(
         "called_owned": float(entry.name in owned),
         "outsourcer": float(outsourced and company is not None and company.outsourcer),
     }
-    return Candidate(entry.name, entry.known, tuple(values[f] for f in FEATURES))
+    return Candidate(entry.full_name or entry.name, entry.known, tuple(values[f] for f in FEATURES))
 
 
 @dataclass(frozen=True, slots=True)

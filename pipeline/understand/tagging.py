@@ -46,12 +46,15 @@ def with_contractors(tags: Tags, lead: str) -> Tags:
     company, where that company leads the tags, the gazetteer knows the firm and ``lead``
     tells of that work: the acting employer comes first (LABELLING.md), though stories of
     Google's raters or Facebook's moderators often name only the client. A story that names
-    the direct employer has it first already."""
+    another outsourcing firm has its own employer already."""
+    gazetteer = default_gazetteer()
     if not tags.companies:
         return tags
-    client = tags.companies[0]
-    contractors = default_gazetteer().contractors_of(client, lead)
-    if not contractors:
+    contractors = gazetteer.contractors_of(tags.companies[0], lead)
+    if not contractors or any(
+        (company := gazetteer.companies.get(name)) and company.outsourcer
+        for name in set(tags.companies) - set(contractors)
+    ):
         return tags
     return replace(tags, companies=tuple(dict.fromkeys((*contractors, *tags.companies))))
 
