@@ -160,27 +160,22 @@ _NAME_TAIL = re.compile(
 )
 """A company form, holding word or team ending a name ("Bolt SA", "Grab Holdings Ltd.",
 "Raven QA")."""
+_STUDIO_WORDS = ("Games", "Studios", "Software", "Entertainment", "Interactive", "Technologies")
+"""Words a gazetteer name may end with that stories leave out ("Telltale", "Raven")."""
 _FIRM_WORDS = frozenset(
-    {
+    (
+        *_STUDIO_WORDS,
         "Services",
         "Solutions",
         "Systems",
         "Group",
         "Staffing",
-        "Transportation",
-        "Technologies",
         "Labs",
-        "Games",
-        "Studios",
-        "Software",
-        "Entertainment",
-        "Interactive",
         "Digital",
-    }
+        "Transportation",
+    )
 )
-"""Last words of a company's full name."""
-_STUDIO_WORDS = ("Games", "Studios", "Software", "Entertainment", "Interactive", "Technologies")
-"""Words a gazetteer name may end with that stories leave out ("Telltale", "Raven")."""
+"""Last words of a company's full name ("Flagship Facility Services")."""
 TECH_STAFF = re.compile(
     r"\b(?:(?i:tech(?:nology)?|software)|IT)\s+"
     r"(?i:workers|employees|staff(?:ers)?|personnel|guild|union)\b"
