@@ -336,6 +336,11 @@ def test_a_contractor_named_by_its_subsidiary_is_tagged_under_its_name(text, con
             ("Sama", "Meta"),
         ),
         (
+            "Baristas on Microsoft's Redmond campus rally",
+            "Cafeteria workers serving Microsoft employees asked for guaranteed hours.",
+            ("Compass Group", "Microsoft"),
+        ),
+        (
             "Instagram reviewers in Accra hire lawyers",
             "People who screened posts for Instagram in Ghana say the work left them ill.",
             ("Majorel", "Instagram"),
