@@ -252,3 +252,11 @@ def test_every_company_is_found_by_its_name_or_first_alias_in_plain_prose(name):
     text = f"On Monday, staff at {surface} said they would meet again."
     found = find_companies(text)
     assert found[:1] == (name,)
+
+
+def test_an_acronym_hyphened_to_another_is_no_company():
+    """ "The CGT-HPE union" of hotel cleaners names no Hewlett Packard Enterprise; "HPE staff"
+    and "anti-AWS" still do."""
+    assert find_companies("Cleaners ended their strike, the CGT-HPE union said.") == ()
+    assert find_companies("HPE staff walked out.") == ("Hewlett Packard Enterprise",)
+    assert find_companies("An anti-AWS campaign") == ("Amazon",)

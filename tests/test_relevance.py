@@ -1822,7 +1822,7 @@ def test_the_companies_take_their_own_threat_not_the_drivers_named_before():
         "after the companies had threatened to leave Denver over a stricter city rule."
     )
     (threat,) = _deeds_by_kind("", text, "resigned")
-    assert (threat.actor, threat.actor_phrase) == ("management", "the companies")
+    assert (threat.actor, threat.actor_phrase) == ("company", "the companies")
     assert not judge_relevance("Colorado sets a pay floor for ride-hail drivers", text).label
 
 
@@ -2202,3 +2202,93 @@ def test_platforms_studios_and_it_firms_abroad_are_known(text, company):
 )
 def test_names_inside_other_names_are_not_those_companies(text):
     assert not {"King", "Indra"} & set(read_story("", text).companies)
+
+
+@pytest.mark.parametrize(
+    ("text", "plaintiffs"),
+    [
+        (
+            "A labour court in Porto Alegre ordered a ride-hailing app to hire its drivers as "
+            "employees, in a lawsuit filed by the country's Labour Prosecutor's Office.",
+            "Prosecutor",
+        ),
+        (
+            "Google agreed to pay $40 million to settle a class action lawsuit alleging its "
+            "smart speakers listened to customers without their consent.",
+            "customers",
+        ),
+        (
+            "Several food-delivery services filed a lawsuit against the city on Monday to "
+            "block a minimum pay rule for couriers.",
+            "Several food-delivery services",
+        ),
+        (
+            "The supreme court upheld a ruling that Glovo riders were employees, in a case "
+            "brought by the labour inspectorate.",
+            "labour inspectorate",
+        ),
+    ],
+)
+def test_a_lawsuit_of_an_authority_users_or_companies_is_no_workers_act(text, plaintiffs):
+    """A labour prosecutor's or inspectorate's case, a users' class action and the
+    platforms' own suit against a pay rule are everyday legal news, not workers suing."""
+    suits = _deeds_by_kind("", text, "legal")
+    assert suits
+    assert {d.actor_phrase for d in suits} == {plaintiffs}
+    assert all(d.actor != "worker" for d in suits)
+
+
+def test_a_workers_case_brought_by_their_union_is_theirs():
+    text = (
+        "A Dutch court sided with delivery riders in a case brought by the FNV union, "
+        "ruling that Deliveroo must treat them as employees."
+    )
+    (case,) = [d for d in _deeds_by_kind("", text, "legal") if d.phrase.startswith("case")]
+    assert case.actor == "worker"
+
+
+def test_workers_an_employer_may_no_longer_require_to_attend_take_no_act():
+    """ "Employers may no longer require workers to attend meetings against unionizing": the
+    workers are the object, the board's ruling is the news."""
+    text = (
+        "The labor board ruled that employers may no longer require workers to attend "
+        "meetings where managers argue against unionizing, in a case involving Amazon."
+    )
+    (unionizing,) = read_story("", text).deeds
+    assert (unionizing.actor, unionizing.actor_phrase) == ("management", "employers")
+
+
+def test_in_a_story_of_outsiders_alone_the_acts_of_no_one_are_theirs():
+    """Protesters at showrooms and "organizers" urging a boycott: no unknown staff act."""
+    title = "Protesters rally outside Tesla showrooms in dozens of cities"
+    text = (
+        "Hundreds of protesters gathered outside Tesla showrooms on Saturday in a day of "
+        "action against the chief executive's role in government. Organizers urged people "
+        "to sell their cars and shares. Demonstrations were mostly peaceful."
+    )
+    deeds = read_story(title, text).deeds
+    assert deeds and {d.actor for d in deeds} == {"outsider"}
+    assert not judge_relevance(title, text).label
+
+
+def test_a_tech_guild_of_a_newspaper_strikes_as_tech_workers():
+    """The tech workers of a newspaper are tech workers all the same (LABELLING.md), even
+    when the story names the paper and the journalists' guild."""
+    text = (
+        "Hundreds of members of The Times Tech Guild, a union affiliated with the NewsGuild "
+        "of New York, went on strike on Monday. The union represents about 600 software "
+        "engineers and data analysts who run the New York Times website and apps."
+    )
+    (strike,) = _deeds_by_kind("", text, "strike")
+    assert strike.actor == "worker" and strike.group.trust > 0.5
+    assert judge_relevance("", text).label
+
+
+def test_one_producers_lawsuit_is_her_own_case():
+    title = "Former studio producer sues game company over firing"
+    text = (
+        "A former senior producer at an independent game studio has sued the company, "
+        "alleging she was fired weeks after reporting harassment."
+    )
+    suits = _deeds_by_kind(title, text, "legal")
+    assert suits and all(d.actor == "worker" and not d.group.plural for d in suits)

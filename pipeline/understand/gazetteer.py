@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 _WORD_BEFORE = re.compile(r"([\w'’&.-]+)\W*$")
 _WORD_AFTER = re.compile(r"^[\s-]*([\w'’&-]+)")
+_ACRONYM_BEFORE = re.compile(r"[A-Z]{2,}-$")
+"""Before an acronym, another one it is hyphened to: one name ("the CGT-HPE union" of hotel
+cleaners is no Hewlett Packard Enterprise)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,10 @@ class Gazetteer:
             surface = match.group()
             name, tech = self._surface[surface]
             if tech and self._vetoed(text, match.start(), match.end(), self._guards[surface]):
+                continue
+            if surface.isupper() and _ACRONYM_BEFORE.search(
+                text, max(0, match.start() - 12), match.start()
+            ):
                 continue
             found.append(Mention(name, match.start(), match.end(), tech, surface in self._products))
         for pattern, name in self._patterns if patterns else self._ungated_patterns:

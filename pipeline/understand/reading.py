@@ -107,6 +107,12 @@ _CAPPED_TRUST = {
 }
 
 
+_OUTSIDERS_TIE = 0.65
+"""How surely an act tied to no one belongs to the outsiders acting in a story of no workers."""
+_OUTSIDE_STORY = (None, 0.05)
+"""The employer and trust a story about employers outside tech lends its worker groups."""
+
+
 def _trust_cap(head: str) -> float:
     """How far a sentence or story may vouch for the employer of people named by ``head``.
 
@@ -137,12 +143,16 @@ including DoorDash, Uber, sue"); not a place of the company ("drivers circle Ube
 headquarters demanding")."""
 _COMPANY_NOUN_SUBJECT = re.compile(
     r"(?<!\bat )(?<!\bof )(?<!\bfor )(?<!\bwith )(?<!\bfrom )(?<!\bby )(?<!\bin )(?<!\bto )"
-    r"\b(?:the|its)\s+(?:[\w-]+\s+){0,3}?(?:firm|company|startup|employer|giant|outsourcer)\s+"
-    r"(?:(?:has|have|had|is|was|will|also|quietly|reportedly|now)\s+)*$",
+    r"\b(?P<noun>(?:the|its|their|several|multiple|many|some|other|rival|major|two|three|four|"
+    r"five)\s+(?:[\w-]+\s+){0,3}?(?:firms?|compan(?:y|ies)|startups?|employers?|giants?|"
+    r"outsourcers?|platforms?|apps|services))\s+"
+    r"(?:(?:has|have|had|is|was|will|also|quietly|reportedly|now|jointly)\s+)*"
+    r"(?:(?:filed|brought|launched|lodged|settled)\s+(?:an?|the|their|its)\s+)?$",
     re.IGNORECASE,
 )
 """A company named by a noun as the act's subject ("as the Indian IT firm pushes staff back
-to its campuses"); not the workers' place ("employees at the firm pushed")."""
+to its campuses", "several food-delivery services filed a lawsuit"); not the workers' place
+("employees at the firm pushed")."""
 _FORMER = re.compile(r"\b(?:former|ex)[\s-]+$", re.IGNORECASE)
 """Before a company's name, a person's past job ("a former Amazon recruiter sues"): the
 company is no subject."""
@@ -166,6 +176,9 @@ _NOT_AUTHORITY = re.compile(
     r"\b(?:union|company|corporate|labou?r|workers['’]?|staff)\s+$", re.IGNORECASE
 )
 """Before "officials" or a "commission": the union's or the company's own, no authority."""
+_SHARED_AUTHORITY = re.compile(r"officials|commission", re.IGNORECASE)
+"""Authorities that unions and companies have too ("union officials"), unlike a "labour
+prosecutor" or a "labour inspector"."""
 _OPENER = re.compile(r"\W*(?:[\w'’-]+\W+){0,2}")
 _PLURAL_HEADS = ("staff", "workforce", "rank and file", "rank-and-file", "microsofties", "guild")
 
@@ -291,6 +304,10 @@ class _Reader:
         for i in range(len(segments)):
             by_segment.append(self._deeds(segments, i, deeds))
             deeds.extend(by_segment[-1])
+        outsider = next((d for d in deeds if d.actor == "outsider"), None)
+        if outsider and not any(a.kind == "worker" for seg in segments for a in self._actors(seg)):
+            by_segment = [_outsiders_all(told, outsider) for told in by_segment]
+            deeds = [deed for told in by_segment for deed in told]
         full = "\n".join(seg.text for seg in segments)
         words = TextWords.of(full)
         issues = _reported_issues(segments, by_segment)
@@ -484,7 +501,7 @@ class _Reader:
         if primary:
             return primary, 0.35 if story_outside else 0.7
         if story_outside:
-            return None, 0.05
+            return _OUTSIDE_STORY
         return None, 0.6 if tech_context else 0.15
 
     def _settle_employer(self, actor: _Actor, seg: _Segment) -> _Actor:
@@ -496,8 +513,8 @@ class _Reader:
             employer, trust = tech[0], 0.85
         elif tech:
             employer, trust = tech[0], 0.4
-        elif seg.outside and TECH_STAFF.search(seg.clean):
-            employer, trust = None, _PRODUCT_TRUST
+        elif (seg.outside or self.fallback == _OUTSIDE_STORY) and TECH_STAFF.search(seg.clean):
+            employer, trust = None, _PRODUCT_TRUST  # "The Times Tech Guild" of a newspaper
         elif seg.outside:
             employer, trust = None, 0.05
         elif seg.tech_context:
@@ -527,6 +544,12 @@ class _Reader:
             actor, tie = earlier or self._actor_of(segments, index, kind, start, end)
             if actor is None and (authority := self._authority(seg, start, end)):
                 actor, tie = authority, 1.0
+            if (
+                actor is None
+                and kind.name == "legal"
+                and (plaintiffs := self._outside_class(seg, end))
+            ):
+                actor, tie = plaintiffs, 1.0
             negated = bool(self.lex.negation.search(seg.clean, max(0, start - 40), start))
             deeds.append(
                 Deed(
@@ -651,6 +674,15 @@ class _Reader:
             return _authority_of(seg, before) or _authority_of(seg, after)
         return _Actor(*found, "outsider", seg.text[found[0] : found[1]])
 
+    def _outside_class(self, seg: _Segment, end: int) -> _Actor | None:
+        """The outsiders a lawsuit told of by no one is brought for, named after it in a
+        sentence that names no workers ("a class action alleging Siri recorded users"): a
+        suit of users, customers or parents, not of staff."""
+        actors = self._actors(seg)
+        if any(a.kind == "worker" for a in actors):
+            return None
+        return next((a for a in actors if a.start >= end and a.kind == "outsider"), None)
+
     def _owning_authority(self, seg: _Segment, start: int) -> tuple[_Actor, float] | None:
         """The authority named as the act's attribute ("an AG settlement", "the FTC
         lawsuit"): its act, whoever else the sentence names."""
@@ -675,7 +707,8 @@ class _Reader:
             ):
                 return _Actor(m.start, m.end, "company", seg.text[m.start : m.end])
         if noun := _COMPANY_NOUN_SUBJECT.search(seg.clean, max(0, start - 60), start):
-            return _Actor(noun.start(), noun.end(), "company", seg.text[noun.start() : noun.end()])
+            begin, end = noun.span("noun")
+            return _Actor(begin, end, "company", seg.text[begin:end])
         return None
 
     def _names_workers_employer(self, seg: _Segment, mention: Mention, act: int) -> bool:
@@ -800,10 +833,25 @@ def _against_company(seg: _Segment, start: int) -> _Actor | None:
 _DEFINITE = re.compile(r"\b(?:the|this|that|its)\s+(?:open\s+)?$", re.IGNORECASE)
 
 
+def _outsiders_all(deeds: list[Deed], outsider: Deed) -> list[Deed]:
+    """``deeds`` of a story that names no workers and where ``outsider`` acts: the acts tied
+    to no one are the outsiders' too ("protesters gathered outside the showrooms ...
+    Organizers urged people to sell their cars"), not unknown staff's."""
+    return [
+        replace(d, actor="outsider", actor_phrase=outsider.actor_phrase, tie=_OUTSIDERS_TIE)
+        if d.actor == "none"
+        else d
+        for d in deeds
+    ]
+
+
 def _authority_of(seg: _Segment, found: re.Match[str] | None) -> _Actor | None:
     """The authority ``found`` names (its ``authority`` group) as the outsider acting, unless
     it is the union's or the company's own ("union officials")."""
-    if found is None or _NOT_AUTHORITY.search(seg.clean, 0, found.start("authority")):
+    if found is None or (
+        _SHARED_AUTHORITY.match(found.group("authority"))
+        and _NOT_AUTHORITY.search(seg.clean, 0, found.start("authority"))
+    ):
         return None
     begin, end = found.span("authority")
     return _Actor(begin, end, "outsider", seg.text[begin:end])
