@@ -2292,3 +2292,56 @@ def test_one_producers_lawsuit_is_her_own_case():
     )
     suits = _deeds_by_kind(title, text, "legal")
     assert suits and all(d.actor == "worker" and not d.group.plural for d in suits)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "outsiders"),
+    [
+        (
+            "Subreddits go dark over API pricing",
+            "Reddit moderators took thousands of forums private on Monday in a protest "
+            "against the company's plan to charge developers for its data.",
+            "Reddit moderators",
+        ),
+        (
+            "",
+            "Thousands of Canadians said they would stay away from a grocery chain for a "
+            "month in a boycott organised on a Reddit forum over food prices.",
+            "Canadians",
+        ),
+        (
+            "",
+            "Thousands of people marched through Lisbon on Sunday to protest against "
+            "short-term rentals, calling for limits on platforms such as Airbnb.",
+            "Thousands of people",
+        ),
+    ],
+)
+def test_forum_moderators_and_crowds_are_outsiders(title, text, outsiders):
+    """A forum's volunteer moderators, a country's shoppers and a city's marchers protest
+    as users and residents, not as anyone's staff."""
+    deeds = read_story(title, text).deeds
+    assert deeds and {(d.actor, d.actor_phrase) for d in deeds} == {("outsider", outsiders)}
+    assert not judge_relevance(title, text).label
+
+
+def test_a_class_action_brought_by_taxi_drivers_is_no_tech_workers_act():
+    """The agent named a few words after "brought by" brings the suit; taxi and hire-car
+    drivers suing a ride-hailing app are its rivals, not its workers."""
+    text = (
+        "Uber agreed to pay A$270 million to settle a class action brought by more than "
+        "8,000 Australian taxi and hire-car drivers, who said its entry into the market "
+        "ruined their businesses. Lawyers said it was the fifth-largest class action "
+        "settlement in the country's history."
+    )
+    suits = _deeds_by_kind("", text, "legal")
+    assert len(suits) == 3  # the settlement told again is theirs too
+    assert all(d.actor_phrase == "hire-car drivers" and d.value == 0 for d in suits)
+
+
+def test_by_and_a_gerund_names_a_means_not_an_agent():
+    text = (
+        "The agency filed a lawsuit against Tesla on Thursday, accusing the company of "
+        "breaking federal law by tolerating racial abuse of its Black workers."
+    )
+    assert all(d.actor != "worker" for d in read_story("", text).deeds)
