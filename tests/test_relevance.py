@@ -2345,3 +2345,54 @@ def test_by_and_a_gerund_names_a_means_not_an_agent():
         "breaking federal law by tolerating racial abuse of its Black workers."
     )
     assert all(d.actor != "worker" for d in read_story("", text).deeds)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "employer"),
+    [
+        (
+            "Foodpanda promises fast meals, but its delivery business stalled on Friday as "
+            "its riders started protesting over cuts to their fees.",
+            "its riders",
+            "Foodpanda",
+        ),
+        (
+            "More than 450 developers working on Blizzard Entertainment's Diablo games have "
+            "voted to unionize.",
+            "More than 450 developers",
+            "Activision Blizzard",
+        ),
+        (
+            "Two former TikTok content reviewers have sued the company over the trauma of "
+            "screening violent videos.",
+            "Two former TikTok content reviewers",
+            "TikTok",
+        ),
+    ],
+)
+def test_workers_named_by_their_company_or_product_act(text, phrase, employer):
+    """ "Its riders" after a delivery app, developers "working on" a studio's games and a
+    platform's content reviewers are that company's workers."""
+    deeds = [d for d in read_story("", text).deeds if d.actor == "worker"]
+    assert deeds and (deeds[0].actor_phrase, deeds[0].group.employer) == (phrase, employer)
+    assert judge_relevance("", text).label
+
+
+def test_a_ride_hailing_apps_riders_and_riders_given_contracts_are_not_its_staff_acting():
+    """Uber's "riders" are its passengers; riders a regulator says Glovo must give contracts
+    to are the object, not the actors."""
+    passengers = "Uber said its riders protested the surge prices on social media."
+    assert all(d.actor != "worker" for d in read_story("", passengers).deeds)
+    fined = (
+        "Glovo was fined for not giving its riders formal labour contracts, the labour "
+        "ministry said."
+    )
+    assert all(d.value < 0.5 for d in read_story("", fined).deeds)
+
+
+def test_a_petition_filed_in_court_is_no_open_letter():
+    text = (
+        "An arbitrator ordered X to pay a former engineer $600,000 in severance; the award "
+        "was confirmed in a petition filed in federal court in San Francisco."
+    )
+    assert not _deeds_by_kind("", text, "open_letter")

@@ -71,7 +71,7 @@ _ANOTHER = re.compile(r"\banother\b|\b(?:a|one) second\b|\bboth\b", re.IGNORECAS
 
 _RIGHT_LINK = re.compile(
     r"\s*,?\s*(?:(?:and|or|&)\s+(?:[\w-]+\s+){0,2}?)?"
-    r"(?:(?:who|that)\s+\w+(?:\s+\w+){0,2}?\s+(?:at|for|in)\s+|working\s+(?:at|for|in)\s+|"
+    r"(?:(?:who|that)\s+\w+(?:\s+\w+){0,2}?\s+(?:at|for|in)\s+|working\s+(?:at|for|in|on)\s+|"
     r"employed\s+(?:at|by)\s+|(?:at|of|for|from|with|inside|within|in|across|"
     r"di|de|del|della|dei|da|do|bei|von|chez)\s+)"
     r"(?:(?:the|an?|its|their)\s+)?(?:[\w'’.&-]+\s+){0,3}?",
@@ -87,6 +87,8 @@ _AGENT_AFTER = re.compile(
     r"(?:(?:\s+[\w'’-]+){0,3}?\s+(?P<marker>by|from|among|involving|including)|\s+of)\s+",
     re.IGNORECASE,
 )
+_POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_DELIVERY = re.compile(r"\bdeliver(?:y|ies|ing)\b|\bfood\b|\bgrocer", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"^\w+ing\b|[;:()]|,\s|\b(?:who|which|that|and|or)\s+\w+(?:ed|s)\b")
 """Between "by" and an actor after it: the end of the agent's phrase, or a means, not an
 agent ("by tolerating racial discrimination of its Black workers")."""
@@ -471,6 +473,8 @@ class _Reader:
             or self.lex.outside_workplace.match(clean, noun.end())
         ):
             employer = Mention("", start, noun.start(), tech=False)
+        if bound and employer is None and not self.lex.object_verb.search(clean, window, start):
+            employer = _possessor(clean, noun, mentions)  # "its riders", not "giving its riders"
         if bound and (employer is None or not employer.tech):
             return None
         count = parse_count(quant) if quant else None
@@ -846,6 +850,17 @@ _DESCRIBED_DEFINITE = re.compile(
 )
 """Before an act no one else is tied to: a described reference back to one told before ("the
 fifth-largest class action settlement", "the two-day strike")."""
+
+
+def _possessor(clean: str, noun: re.Match[str], mentions: list[Mention]) -> Mention | None:
+    """The tech company a sentence names before "its developers", "its riders" (of a
+    delivery app: a ride-hailing app's riders are its passengers): theirs."""
+    if not _POSSESSIVE.search(clean, max(0, noun.start() - 30), noun.start()):
+        return None
+    if noun.group().lower().startswith("rider") and not _DELIVERY.search(clean):
+        return None
+    before = [m for m in mentions if m.end <= noun.start() and m.tech and not m.product]
+    return before[-1] if before else None
 
 
 def _outsiders_all(deeds: list[Deed], outsider: Deed) -> list[Deed]:
