@@ -2396,3 +2396,57 @@ def test_a_petition_filed_in_court_is_no_open_letter():
         "was confirmed in a petition filed in federal court in San Francisco."
     )
     assert not _deeds_by_kind("", text, "open_letter")
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kind"),
+    [
+        (
+            "Sony drops an account rule after a player revolt",
+            "Sony reversed a plan to make PC players link a PlayStation Network account, after "
+            "thousands of players left negative reviews. The studio had urged Sony to back down.",
+            "demand",
+        ),
+    ],
+)
+def test_an_outcry_named_after_its_people_is_theirs(title, text, kind):
+    """ "A player revolt", "user backlash": the players' or users' outcry, not staff's."""
+    deeds = _deeds_by_kind(title, text, kind)
+    assert deeds and all(d.actor == "outsider" for d in deeds)
+    assert not judge_relevance(title, text).label
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "About 120 data annotators at a Kampala labelling firm stopped work on Monday, "
+            "demanding three months of unpaid overtime.",
+            "strike",
+        ),
+        (
+            "Un grupo de trabajadores del centro de distribución de Mercado Libre presentó "
+            "más de 300 afiliaciones al sindicato de Camioneros.",
+            "union",
+        ),
+        (
+            "Un grupo de 25 moderadores de contenido de Facebook ha presentado una demanda "
+            "contra la subcontrata por los daños psicológicos sufridos.",
+            "legal",
+        ),
+        (
+            "Workers at Amazon's warehouse in Garner voted against joining the independent "
+            "union by 2,447 votes to 829.",
+            "union",
+        ),
+    ],
+)
+def test_more_ways_workers_act(text, kind):
+    """Data annotators, union affiliations and a suit in Spanish, a union vote lost."""
+    deeds = _deeds_by_kind("", text, kind)
+    assert deeds and deeds[0].actor == "worker"
+
+
+def test_a_collective_agreement_in_german_is_representation():
+    text = "Die Gewerkschaft vida hat den ersten Kollektivvertrag für Fahrradboten beschlossen."
+    assert _deeds_by_kind("", text, "union")

@@ -608,11 +608,12 @@ class _Reader:
                 gap = seg.clean[agent.end() : following.start]
                 if len(gap) <= 12 or (by and len(gap) <= 60 and not _CLAUSE_BREAK.search(gap)):
                     return following, 1.0  # "brought by more than 8,000 Australian taxi drivers"
-            if by:
-                authority = _authority_of(
+            if by and (
+                authority := _authority_of(
                     seg, self.lex.authority_agent.match(seg.clean, agent.end())
                 )
-                return authority, 1.0 if authority else 0.0
+            ):
+                return authority, 1.0
         if kind.name in _COMPANY_ACTS and (company := self._company_subject(seg, start)):
             return company, 1.0
         owner = self._attributive_owner(seg, start)
