@@ -2450,3 +2450,37 @@ def test_more_ways_workers_act(text, kind):
 def test_a_collective_agreement_in_german_is_representation():
     text = "Die Gewerkschaft vida hat den ersten Kollektivvertrag für Fahrradboten beschlossen."
     assert _deeds_by_kind("", text, "union")
+
+
+def test_one_named_persons_reasons_are_that_persons_act():
+    """ "Tim Bray's reasons for quitting": one person's act, told as such, not unknown staff's."""
+    text = "Two engineers have answered Tim Bray's reasons for quitting his job at AWS."
+    (quitting,) = _deeds_by_kind("", text, "resigned")
+    assert (quitting.actor, quitting.actor_phrase) == ("person", "Tim Bray")
+
+
+def test_organizers_no_tech_company_is_named_with_are_outsiders():
+    text = (
+        "Immigration and Customs Enforcement renewed its contract with Palantir, despite "
+        "protests from organizers demanding that the agency end the deal."
+    )
+    assert {d.actor for d in read_story("", text).deeds} == {"outsider"}
+    with_employer = "Organizers at Amazon's Staten Island warehouse walked out on Friday."
+    (walkout,) = read_story("", with_employer).deeds
+    assert walkout.actor == "worker"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of social media moderators in Germany are calling on lawmakers to improve "
+        "their working conditions at the outsourcing firm.",
+        "Le vendredi 8 novembre, environ cinquante employés du studio se sont rassemblés "
+        "devant le siège de la société pour protester contre un plan de licenciements.",
+    ],
+)
+def test_social_media_moderators_and_french_employees_gathering_act(text):
+    """Social media moderators are no social workers; "se sont rassemblés devant" and "pour
+    protester" are a protest."""
+    deeds = [d for d in read_story("", text).deeds if d.actor == "worker"]
+    assert deeds and deeds[0].group.trust > 0.05  # not placed outside tech

@@ -39,7 +39,8 @@ class Deed:
     strength: float
     actor: str
     """worker, outsider, shareholder, management, company (a named company suing or
-    settling itself), or none."""
+    settling itself), person (one named person's own act: "Tim Bray's reasons for
+    quitting"), or none."""
     actor_phrase: str
     group: WorkerGroup | None
     tie: float

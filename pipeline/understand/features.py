@@ -73,7 +73,7 @@ _WORD = re.compile(r"\S+")
 _CONTEXT_SEPARATOR = "|"
 ACTS = "acts"
 """The context of a story whose reader found tech workers acting: its words count as they are."""
-_ACTORS = ("worker", "outsider", "shareholder", "management", "company", "none")
+_ACTORS = ("worker", "outsider", "shareholder", "management", "company", "person", "none")
 GIG = "reader:gig"
 """The feature of a story naming a gig platform; left out where the lead names no workers
 at all (a ride-hailing app's settlement with regulators): grouped cross-validation, mean

@@ -133,7 +133,7 @@ _ATTRIBUTIVE_NOUN = re.compile(
 )
 _ATTRIBUTIVE_LINK = re.compile(r"(?:['’]s?)?\s+(?:(?:employee|worker|staff|workers['’])\s+)?")
 _PERSON_OWNS = re.compile(
-    r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?['’]s\s+(?:\w+\s+)?(?:reasons?|decision|choice|plans?)"
+    r"\b(?P<person>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)['’]s\s+(?:\w+\s+)?(?:reasons?|decision|choice|plans?)"
     r"\s+(?:for|to)\s+$"
 )
 _COMPANY_SUBJECT = re.compile(
@@ -310,7 +310,9 @@ class _Reader:
             by_segment.append(self._deeds(segments, i, deeds))
             deeds.extend(by_segment[-1])
         outsider = next((d for d in deeds if d.actor == "outsider"), None)
-        if outsider and not any(a.kind == "worker" for seg in segments for a in self._actors(seg)):
+        if outsider and not any(
+            _may_be_tech_workers(a) for seg in segments for a in self._actors(seg)
+        ):
             by_segment = [_outsiders_all(told, outsider) for told in by_segment]
             deeds = [deed for told in by_segment for deed in told]
         full = "\n".join(seg.text for seg in segments)
@@ -582,8 +584,9 @@ class _Reader:
         self, segments: list[_Segment], index: int, kind: ActionKind, start: int, end: int
     ) -> tuple[_Actor | None, float]:
         seg = segments[index]
-        if _PERSON_OWNS.search(seg.clean, max(0, start - 40), start):
-            return None, 0.0  # "Tim Bray's reasons for quitting": one person's act
+        if person := _PERSON_OWNS.search(seg.clean, max(0, start - 40), start):
+            begin, end = person.span("person")  # "Tim Bray's reasons for quitting"
+            return _Actor(begin, end, "person", seg.text[begin:end]), 1.0
         if kind.self_tied:
             return self._implicit_group(seg, start, end), 1.0
         within = next(
@@ -862,6 +865,12 @@ def _possessor(clean: str, noun: re.Match[str], mentions: list[Mention]) -> Ment
         return None
     before = [m for m in mentions if m.end <= noun.start() and m.tech and not m.product]
     return before[-1] if before else None
+
+
+def _may_be_tech_workers(actor: _Actor) -> bool:
+    """Whether ``actor`` is a worker group the reader did not place outside tech (not the
+    "federal workforce" a protest is about)."""
+    return actor.kind == "worker" and actor.group is not None and actor.group.trust > 0.0
 
 
 def _outsiders_all(deeds: list[Deed], outsider: Deed) -> list[Deed]:
