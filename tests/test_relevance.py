@@ -2484,3 +2484,24 @@ def test_social_media_moderators_and_french_employees_gathering_act(text):
     protester" are a protest."""
     deeds = [d for d in read_story("", text).deeds if d.actor == "worker"]
     assert deeds and deeds[0].group.trust > 0.05  # not placed outside tech
+
+
+def test_the_group_told_after_outsiders_is_theirs():
+    """ "A passenger advocacy group said ... The group called on": the group's demand, not
+    the night-shift workers it spoke of; "when demand spiked" is the market's."""
+    text = (
+        "A passenger advocacy group in London said Uber's surge pricing had left night-shift "
+        "workers paying triple fares. The group called on the transport authority to require "
+        "clearer estimates. Uber said surge pricing brings more drivers out when demand spiked."
+    )
+    deeds = read_story("", text).deeds
+    assert [(d.kind, d.actor) for d in deeds] == [("demand", "outsider")]
+    assert not judge_relevance("", text).label
+
+
+def test_workers_described_by_nationality_and_their_work_are_not_a_crowd():
+    text = (
+        "Four Kenyans who labelled toxic content for an AI company have petitioned the "
+        "country's parliament over their pay."
+    )
+    assert all(d.actor != "outsider" for d in read_story("", text).deeds)

@@ -649,6 +649,10 @@ class _Reader:
         )
         if following is not None and opener and not self._object_of_verb(seg, following):
             return following, 0.8 if following.kind == "worker" else 1.0
+        if _PRONOUN_SUBJECT.match(seg.clean) and (
+            outsiders := self._outsiders_told(segments, index)
+        ):
+            return outsiders, 0.75  # "A passenger advocacy group said ... The group called on"
         earlier = (
             (a, j)
             for j in range(index - 1, -1, -1)
@@ -663,6 +667,17 @@ class _Reader:
         if _DEFINITE_ACT.search(seg.clean):
             return nearest, 0.65
         return None, 0.0
+
+    def _outsiders_told(self, segments: list[_Segment], index: int) -> _Actor | None:
+        """The outsiders "they" or "the group" of segment ``index`` refer back to: the
+        subject of the sentence before, when it is outsiders, not workers."""
+        if index == 0:
+            return None
+        subject = next(
+            (a for a in self._actors(segments[index - 1]) if a.kind in ("worker", "outsider")),
+            None,
+        )
+        return subject if subject is not None and subject.kind == "outsider" else None
 
     def _joined_workers(self, seg: _Segment, actors: list[_Actor], i: int) -> _Actor | None:
         """The worker group that outsiders ``actors[i]`` are joined to ("workers and their
