@@ -889,9 +889,10 @@ def _may_be_tech_workers(actor: _Actor) -> bool:
 
 
 def _outsiders_all(deeds: list[Deed], outsider: Deed) -> list[Deed]:
-    """``deeds`` of a story that names no workers and where ``outsider`` acts: the acts tied
-    to no one are the outsiders' too ("protesters gathered outside the showrooms ...
-    Organizers urged people to sell their cars"), not unknown staff's."""
+    """``deeds`` of a story where ``outsider`` acts and no workers are named but those placed
+    outside tech: the acts tied to no one are the outsiders' too ("protesters gathered
+    outside the showrooms ... Organizers urged people to sell their cars"), not unknown
+    staff's."""
     return [
         replace(d, actor="outsider", actor_phrase=outsider.actor_phrase, tie=_OUTSIDERS_TIE)
         if d.actor == "none"
