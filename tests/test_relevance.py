@@ -2505,3 +2505,22 @@ def test_workers_described_by_nationality_and_their_work_are_not_a_crowd():
         "country's parliament over their pay."
     )
     assert all(d.actor != "outsider" for d in read_story("", text).deeds)
+
+
+def test_a_product_demonstration_and_a_platforms_suit_are_no_workers_acts():
+    """Staff showing a model "in live demonstrations" protest nothing; "a lawsuit by
+    DoorDash, Uber and Grubhub" is the companies' own, while "protests by Rappi
+    distributors" stay the couriers'."""
+    demo = (
+        "OpenAI introduced a new model on Monday. In live demonstrations in San Francisco, "
+        "staff had the assistant translate a conversation."
+    )
+    assert not _deeds_by_kind("", demo, "protest")
+    suit = (
+        "A judge dismissed a lawsuit by DoorDash, Uber and Grubhub seeking to block the "
+        "city's minimum pay rule for delivery workers."
+    )
+    (dismissed,) = _deeds_by_kind("", suit, "legal")
+    assert (dismissed.actor, dismissed.actor_phrase) == ("company", "DoorDash")
+    couriers = "Protests by Rappi distributors in Colombia ended with backpacks burned."
+    assert all(d.actor != "company" for d in read_story("", couriers).deeds)

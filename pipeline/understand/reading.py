@@ -87,6 +87,12 @@ _AGENT_AFTER = re.compile(
     r"(?:(?:\s+[\w'’-]+){0,3}?\s+(?P<marker>by|from|among|involving|including)|\s+of)\s+",
     re.IGNORECASE,
 )
+_COMPANY_AGENT_END = re.compile(
+    r"\s*(?:[,.;:]|$)|\s+(?:and|or|&|seeking|to|that|which|over|against|challenging|"
+    r"alleging|claiming|accusing|in|on|at)\b"
+)
+"""After a company named as an act's agent: the company itself ("a lawsuit by DoorDash,
+Uber and Grubhub seeking"), not its workers named by it ("protests by Rappi distributors")."""
 _POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _DELIVERY = re.compile(r"\bdeliver(?:y|ies|ing)\b|\bfood\b|\bgrocer", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"^\w+ing\b|[;:()]|,\s|\b(?:who|which|that|and|or)\s+\w+(?:ed|s)\b")
@@ -617,6 +623,18 @@ class _Reader:
                 )
             ):
                 return authority, 1.0
+            if by and (
+                company := next(
+                    (
+                        m
+                        for m in seg.mentions
+                        if agent.end() <= m.start <= agent.end() + 4
+                        and _COMPANY_AGENT_END.match(seg.clean, m.end)
+                    ),
+                    None,
+                )
+            ):  # "a lawsuit by DoorDash, Uber and Grubhub": the companies' own
+                return _Actor(company.start, company.end, "company", company.name), 1.0
         if kind.name in _COMPANY_ACTS and (company := self._company_subject(seg, start)):
             return company, 1.0
         owner = self._attributive_owner(seg, start)
