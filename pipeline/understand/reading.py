@@ -634,7 +634,9 @@ class _Reader:
                     None,
                 )
             ):  # "a lawsuit by DoorDash, Uber and Grubhub": the companies' own
-                return _Actor(company.start, company.end, "company", company.name), 1.0
+                return _Actor(
+                    company.start, company.end, "company", seg.text[company.start : company.end]
+                ), 1.0
         if kind.name in _COMPANY_ACTS and (company := self._company_subject(seg, start)):
             return company, 1.0
         owner = self._attributive_owner(seg, start)
