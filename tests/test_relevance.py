@@ -2335,7 +2335,7 @@ def test_a_class_action_brought_by_taxi_drivers_is_no_tech_workers_act():
         "settlement in the country's history."
     )
     suits = _deeds_by_kind("", text, "legal")
-    assert len(suits) == 3  # the settlement told again is theirs too
+    assert len(suits) == 2  # the class action settlement told again is theirs too
     assert all(d.actor_phrase == "hire-car drivers" and d.value == 0 for d in suits)
 
 
@@ -2524,3 +2524,77 @@ def test_a_product_demonstration_and_a_platforms_suit_are_no_workers_acts():
     assert (dismissed.actor, dismissed.actor_phrase) == ("company", "DoorDash")
     couriers = "Protests by Rappi distributors in Colombia ended with backpacks burned."
     assert all(d.actor != "company" for d in read_story("", couriers).deeds)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Veertig bezorgers van Thuisbezorgd legden zaterdag het werk neer in Utrecht.",
+            "strike",
+        ),
+        (
+            "De vakbond heeft namens 300 medewerkers van Booking een zaak aangespannen.",
+            "legal",
+        ),
+        (
+            "Quince repartidores de Glovo en Valencia presentaron una querella contra la "
+            "plataforma por los accidentes sufridos.",
+            "legal",
+        ),
+        (
+            "Le syndicat des salariés d'Amazon a obtenu gain de cause après une action en "
+            "référé contre l'entreprise.",
+            "legal",
+        ),
+        (
+            "I fattorini di Glovo a Torino hanno ottenuto un accordo con i sindacati che "
+            "applica il contratto nazionale della logistica.",
+            "union",
+        ),
+    ],
+)
+def test_workers_act_in_dutch_spanish_french_and_italian(text, kind):
+    deeds = _deeds_by_kind("", text, kind)
+    assert deeds and deeds[0].actor in ("worker", "union")
+
+
+def test_a_date_pushed_back_and_a_companys_own_condemnation_are_no_workers_demand():
+    delayed = (
+        "The chipmaker said it lacked skilled workers in Arizona, and the start of "
+        "production at the plant was pushed back to 2027."
+    )
+    assert not _deeds_by_kind("", delayed, "demand")
+    condemned = (
+        "Prosecutors say couriers hired through agencies were paid 2 euros a delivery. "
+        "Glovo said it condemned any illegal hiring."
+    )
+    (condemning,) = _deeds_by_kind("", condemned, "demand")
+    assert (condemning.actor, condemning.actor_phrase) == ("company", "Glovo")
+
+
+def test_words_of_one_kind_side_by_side_are_one_act():
+    """ "Class action settlements": one legal act, not a second one of nobody's."""
+    text = (
+        "The payout to the hotel owners is one of the largest class action settlements "
+        "the country has seen."
+    )
+    assert len(_deeds_by_kind("", text, "legal")) == 1
+
+
+def test_a_citys_transport_workers_are_outside_tech_and_no_company():
+    title = "Quito transport workers strike over fuel prices"
+    text = "Bus drivers in Quito stopped work on Monday to demand lower diesel prices."
+    reading = read_story(title, text)
+    assert not reading.companies
+    assert all(d.group is None or d.group.trust <= 0.05 for d in reading.deeds)
+    assert not judge_relevance(title, text).label
+
+
+def test_drivers_a_bill_keeps_self_employed_make_no_proposal():
+    text = (
+        "The government sent parliament a bill on minimum pay for app drivers. The proposal "
+        "also sets pension contributions while keeping drivers classified as self-employed."
+    )
+    (proposal,) = _deeds_by_kind("", text, "proposal")
+    assert proposal.actor != "worker"

@@ -144,14 +144,14 @@ _PERSON_OWNS = re.compile(
 )
 _COMPANY_SUBJECT = re.compile(
     r",\s+|(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
-    r"reportedly|also|quietly|on \w+)\s+)*"
+    r"reportedly|also|quietly|on \w+|(?:said|says|added|stated)(?:\s+that)?\s+(?:it|they))\s+)*"
     r"(?!(?:headquarters|HQ|offices?|campus|stores?|warehouses?|facilit(?:y|ies)|buildings?)\s)"
     r"(?:\w+\s+)?(?:(?:an?|the|its|their|own|new)\s+){0,3}",
 )
 """What may stand between a company and its own act: "Lyft has agreed to settle", "Lyft and
-Uber sued", "Epic has filed its own petition", the end of a list ("Delivery companies,
-including DoorDash, Uber, sue"); not a place of the company ("drivers circle Uber
-headquarters demanding")."""
+Uber sued", "Epic has filed its own petition", "Uber said it condemned", the end of a list
+("Delivery companies, including DoorDash, Uber, sue"); not a place of the company
+("drivers circle Uber headquarters demanding")."""
 _COMPANY_NOUN_SUBJECT = re.compile(
     r"(?<!\bat )(?<!\bof )(?<!\bfor )(?<!\bwith )(?<!\bfrom )(?<!\bby )(?<!\bin )(?<!\bto )"
     r"\b(?P<noun>(?:the|its|their|several|multiple|many|some|other|rival|major|two|three|four|"
@@ -399,12 +399,20 @@ class _Reader:
         return not (company and company.gig)
 
     def _cues(self, clean: str, kinds: Iterable[ActionKind]) -> list[_Cue]:
-        """The actions of ``kinds`` the sentence names, except a management letter's words."""
+        """The actions of ``kinds`` the sentence names, except a management letter's words;
+        words of one kind following each other name one act ("class action settlements")."""
         cues = [(kind, m.start(), m.end()) for kind in kinds for m in kind.pattern.finditer(clean)]
         if cues and (letters := list(self.lex.management_letter.finditer(clean))):
             spans = [(m.start(), m.end()) for m in letters]
             cues = [c for c in cues if not any(c[1] < e and s < c[2] for s, e in spans)]
-        return cues
+        return [
+            cue
+            for cue in cues
+            if not any(
+                other[0] is cue[0] and other[2] <= cue[1] and not clean[other[2] : cue[1]].strip()
+                for other in cues
+            )
+        ]
 
     def _actors(self, seg: _Segment) -> list[_Actor]:
         """The segment's worker groups, outsiders, shareholders and management, in order."""
