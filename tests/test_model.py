@@ -37,6 +37,7 @@ from pipeline.understand.training import (
     fit_actions,
     group_folds,
     train,
+    written_examples,
     written_stories,
 )
 
@@ -169,7 +170,8 @@ def test_a_saved_model_loads_back_with_the_same_scores(tmp_path):
     model = fit(examples, info={"note": "small"})
     model.save(tmp_path)
     again = load_model(tmp_path)
-    assert again.names == model.names and again.info == {"note": "small"}
+    assert again.names == model.names and again.info == model.info
+    assert again.info["note"] == "small"
     for ex in examples:
         assert again.probability(ex.features) == pytest.approx(
             model.probability(ex.features), abs=1e-6
@@ -236,6 +238,22 @@ def test_a_written_story_weighs_less_than_a_labelled_one():
         return fit(base + extra).probability(features)
 
     assert probability(1.0, 0.2) > probability(1.0, 1.0) > probability(0.2, 1.0)
+
+
+def test_written_stories_teach_the_weights_but_not_how_often_stories_are_relevant():
+    """Calibration reads the real stories alone, so a score stays a probability on real news
+    however many written stories (their mix chosen by the project) training adds."""
+    base = _examples(_items())
+    written = written_examples(
+        [
+            LabelledItem("Weather", f"Heavy rain is expected on day {n}.", False, id=f"w-{n}")
+            for n in range(30)
+        ]
+    )
+    model = fit(base + written)
+    assert model.info["calibrated_on"] == len(base)
+    walkout = story_features(*WALKOUTS[1], read_story(*WALKOUTS[1]))
+    assert model.probability(walkout) > 0.5
 
 
 def test_cross_validation_trains_on_written_stories_and_never_judges_them():
