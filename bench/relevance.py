@@ -48,6 +48,7 @@ def timings(items: Sequence) -> dict[str, float]:
     and to score (its relevance, and its actions as a relevant story's)."""
     from pipeline.understand.action_model import load_action_model, story_tags
     from pipeline.understand.embedding import default_embedder
+    from pipeline.understand.features import story_features
     from pipeline.understand.model import load_model, shipped_model_folder
     from pipeline.understand.reading import read_story
     from pipeline.understand.relevance import judge_story
@@ -67,8 +68,9 @@ def timings(items: Sequence) -> dict[str, float]:
         tags_s += time.perf_counter() - begun
     started = time.perf_counter()
     for item, reading in zip(items, readings, strict=True):
-        judge_story(item.title, item.text, reading, model=model)
-        story_tags(item.title, item.text, reading, relevant=True, model=actions)
+        features = story_features(item.title, item.text, reading)
+        judge_story(item.title, item.text, reading, model=model, features=features)
+        story_tags(item.title, item.text, reading, relevant=True, model=actions, features=features)
     score_s = time.perf_counter() - started - tags_s
     return {
         "model_load_ms": round(load_ms, 2),

@@ -25,6 +25,7 @@ from pipeline.understand.dedup import (
     signature,
 )
 from pipeline.understand.events import assign_event
+from pipeline.understand.features import story_features
 from pipeline.understand.normalize import clean_authors, normalize_article
 from pipeline.understand.reading import read_story
 from pipeline.understand.relevance import judge_story
@@ -40,10 +41,13 @@ def understand(article: Article, page: FetchedPage, *, now: datetime, threshold:
     """
     story = normalize_article(article, page, now=now)
     reading = read_story(story.title, story.text)
-    relevance = judge_story(story.title, story.text, reading, threshold=threshold)
+    features = story_features(story.title, story.text, reading)  # for judging and tagging
+    relevance = judge_story(
+        story.title, story.text, reading, threshold=threshold, features=features
+    )
     if relevance.label and not story.authors and not story.fallback:
         story = replace(story, authors=clean_authors(byline_authors(page)))
-    tags = story_tags(story.title, story.text, reading, relevant=relevance.label)
+    tags = story_tags(story.title, story.text, reading, relevant=relevance.label, features=features)
     return replace(story, relevance=relevance, tags=tags)
 
 

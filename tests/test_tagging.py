@@ -11,9 +11,12 @@ from pipeline import process
 from pipeline.crawl_records import Article, FetchedPage
 from pipeline.extract.article import extract_text
 from pipeline.records import Tags
+from pipeline.understand.action_model import story_tags
 from pipeline.understand.deeds import ACTING
+from pipeline.understand.features import story_features
 from pipeline.understand.lexicon import parse_count
 from pipeline.understand.reading import issue_tags, read_story
+from pipeline.understand.relevance import judge_story
 from pipeline.understand.sentences import sentences
 from pipeline.understand.tagging import tag_story
 
@@ -384,3 +387,16 @@ def test_a_story_is_read_once_for_its_relevance_and_its_tags(monkeypatch):
     assert reads == [story.title]
     assert story.relevance.label and "Google" in story.tags.companies
     assert story.tags == tag_story(story.title, story.text)
+
+
+def test_tags_and_judgement_from_features_given_are_those_computed():
+    """The pipeline computes a story's features once for judging and tagging it: the same
+    answers as each computing its own."""
+    title = "Couriers strike"
+    text = "Hundreds of Deliveroo riders in Leeds went on strike over cuts to their fees."
+    reading = read_story(title, text)
+    features = story_features(title, text, reading)
+    assert judge_story(title, text, reading, features=features) == judge_story(title, text, reading)
+    given = story_tags(title, text, reading, relevant=True, features=features)
+    assert given == story_tags(title, text, reading, relevant=True)
+    assert features == story_features(title, text, reading)  # left as it was

@@ -46,10 +46,15 @@ _UNION_ACTIONS = frozenset({"union_drive", "union_representation"})
 
 
 def action_features(
-    title: str, text: str, reading: Reading, reader_actions: Iterable[str]
+    title: str,
+    text: str,
+    reading: Reading,
+    reader_actions: Iterable[str],
+    features: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
-    """The relevance features and the actions the reader's tags name."""
-    features = story_features(title, text, reading)
+    """The relevance features (``features``, when the caller has them) and the actions the
+    reader's tags name."""
+    features = dict(features) if features is not None else story_features(title, text, reading)
     features.update((READER_PREFIX + action, 1.0) for action in reader_actions)
     return features
 
@@ -112,17 +117,24 @@ def default_action_model() -> ActionModel:
 
 
 def story_tags(
-    title: str, text: str, reading: Reading, *, relevant: bool, model: ActionModel | None = None
+    title: str,
+    text: str,
+    reading: Reading,
+    *,
+    relevant: bool,
+    model: ActionModel | None = None,
+    features: Mapping[str, float] | None = None,
 ) -> Tags:
     """The reader's tags with known contractors first; a relevant story's actions are the
     model's (``model``, the shipped one by default), then those of the reader's it does not
-    learn (resignation)."""
+    learn (resignation). ``features`` are the story's ``story_features``, when the caller
+    has them from judging it."""
     lead = lead_of(title, text)
     tags = with_contractors(tags_of(reading), lead)
     if not relevant:
         return tags
     model = model or default_action_model()
-    chosen = model.actions_of(action_features(title, text, reading, tags.actions))
+    chosen = model.actions_of(action_features(title, text, reading, tags.actions, features))
     if _UNION_ACTIONS & set(chosen) and lexicon().union_won.search(lead):
         chosen = (*chosen, *(a for a in ACTIONS if a in _UNION_ACTIONS and a not in chosen))
     rest = tuple(a for a in tags.actions if a not in ACTIONS)

@@ -33,6 +33,7 @@ from typing import Any
 from pipeline.records import Relevance, Tags
 from pipeline.understand.action_model import ActionModel, story_tags
 from pipeline.understand.deeds import Reading
+from pipeline.understand.features import story_features
 from pipeline.understand.gazetteer import resolve_company
 from pipeline.understand.model import LinearModel
 from pipeline.understand.reading import read_story
@@ -235,8 +236,13 @@ def judge_item(
     """An item's judgement, and its tags as a relevant story's (the tagging is measured on
     the items labelled relevant); the shipped models unless others are given."""
     reading = reading or read_story(item.title, item.text)
-    relevance = judge_story(item.title, item.text, reading, threshold=threshold, model=model)
-    tags = story_tags(item.title, item.text, reading, relevant=True, model=actions)
+    features = story_features(item.title, item.text, reading)
+    relevance = judge_story(
+        item.title, item.text, reading, threshold=threshold, model=model, features=features
+    )
+    tags = story_tags(
+        item.title, item.text, reading, relevant=True, model=actions, features=features
+    )
     return item, relevance, tags
 
 

@@ -14,6 +14,8 @@ for it, so an alert always says what it rests on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pipeline.records import Relevance
 from pipeline.understand.deeds import Reading
 from pipeline.understand.features import (
@@ -80,10 +82,12 @@ def judge_story(
     *,
     threshold: float = 0.5,
     model: LinearModel | None = None,
+    features: Mapping[str, float] | None = None,
 ) -> Relevance:
-    """``judge_relevance`` of a story already read (by ``model``, the shipped one by default)."""
+    """``judge_relevance`` of a story already read (by ``model``, the shipped one by default);
+    ``features`` are its ``story_features``, when the caller has them."""
     model = model or default_model()
-    features = story_features(title, text, reading)
+    features = features if features is not None else story_features(title, text, reading)
     score = round(model.probability(features), 3)
     if not speaks_of_tech(title, text, reading):
         score = min(score, NO_TECH_CEILING)
