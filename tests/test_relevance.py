@@ -2598,3 +2598,54 @@ def test_drivers_a_bill_keeps_self_employed_make_no_proposal():
     )
     (proposal,) = _deeds_by_kind("", text, "proposal")
     assert proposal.actor != "worker"
+
+
+def test_a_companys_possessive_lawsuit_is_its_own():
+    text = (
+        "Apple asked the appeals court to review the order, arguing it went beyond Epic "
+        "Games' antitrust lawsuit."
+    )
+    (suit,) = _deeds_by_kind("", text, "legal")
+    assert suit.actor == "company"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "A faulty router update disrupted communication between the company's data "
+            "centres for four hours.",
+            "disruption",
+        ),
+        (
+            "In a livestreamed demonstration, the company's researchers asked the assistant "
+            "to translate a menu.",
+            "protest",
+        ),
+    ],
+)
+def test_an_outage_and_a_product_demonstration_are_no_acts(text, kind):
+    assert not _deeds_by_kind("", text, kind)
+
+
+def test_workers_disrupting_a_keynote_still_disrupt():
+    text = "Two Microsoft employees disrupted the chief executive's keynote on Thursday."
+    (disruption,) = _deeds_by_kind("", text, "disruption")
+    assert disruption.actor == "worker"
+
+
+def test_a_stage_crews_union_deal_is_outside_tech():
+    title = "Film crews' union reaches tentative deal with Hollywood studios"
+    text = (
+        "The International Alliance of Theatrical Stage Employees reached a tentative "
+        "agreement with the studios covering 40,000 crew members."
+    )
+    assert "Hollywood" not in read_story(title, text).companies
+    assert not judge_relevance(title, text).label
+
+
+def test_an_amazon_site_named_by_its_code_is_amazons():
+    title = "DCK6 walkout"
+    text = "Workers at the DCK6 warehouse walked out over a heat wave and break times."
+    assert read_story(title, text).companies[:1] == ("Amazon",)
+    assert judge_relevance(title, text).label

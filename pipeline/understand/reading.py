@@ -143,13 +143,15 @@ _PERSON_OWNS = re.compile(
     r"\s+(?:for|to)\s+$"
 )
 _COMPANY_SUBJECT = re.compile(
-    r",\s+|(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
+    r"['’]s?\s+(?:[\w-]+\s+)?|,\s+|"
+    r"(?:\s+and\s+[A-Z][\w.-]*)?\s+(?:(?:has|have|had|is|are|was|were|will|agreed to|"
     r"reportedly|also|quietly|on \w+|(?:said|says|added|stated)(?:\s+that)?\s+(?:it|they))\s+)*"
     r"(?!(?:headquarters|HQ|offices?|campus|stores?|warehouses?|facilit(?:y|ies)|buildings?)\s)"
     r"(?:\w+\s+)?(?:(?:an?|the|its|their|own|new)\s+){0,3}",
 )
 """What may stand between a company and its own act: "Lyft has agreed to settle", "Lyft and
-Uber sued", "Epic has filed its own petition", "Uber said it condemned", the end of a list
+Uber sued", "Epic has filed its own petition", "Uber said it condemned", "Epic Games'
+antitrust lawsuit", the end of a list
 ("Delivery companies, including DoorDash, Uber, sue"); not a place of the company
 ("drivers circle Uber headquarters demanding")."""
 _COMPANY_NOUN_SUBJECT = re.compile(
