@@ -23,6 +23,7 @@ from pipeline.understand.relevance import (
     STUDY_CEILING,
     judge_relevance,
 )
+from pipeline.understand.tagging import tag_story
 
 # Look-alikes of ORDINARY_NEWS + LONG_ORDINARY_NEWS the model judges relevant today (of 85):
 # mostly strikes outside tech, management's and governments' acts, and researchers' letters.
@@ -2649,3 +2650,36 @@ def test_an_amazon_site_named_by_its_code_is_amazons():
     text = "Workers at the DCK6 warehouse walked out over a heat wave and break times."
     assert read_story(title, text).companies[:1] == ("Amazon",)
     assert judge_relevance(title, text).label
+
+
+def test_members_of_a_union_named_by_its_acronym_work_where_they_strike():
+    text = (
+        "Pickets gathered at Amazon's BHX4 warehouse in Coventry as more than 300 GMB union "
+        "members staged a strike against the company."
+    )
+    strikes = [d for d in _deeds_by_kind("", text, "strike") if d.actor == "worker"]
+    assert strikes and all(d.group.employer == "Amazon" for d in strikes)
+
+
+def test_a_recognition_deal_is_union_representation():
+    text = "The GMB union signed a recognition deal with Uber covering its drivers in Britain."
+    assert "union_representation" in tag_story("", text).actions
+
+
+def test_in_a_story_of_no_workers_a_suit_of_no_one_is_the_suing_companys():
+    """ "Nintendo sues Palworld developer Pocketpair ... a patent lawsuit": one studio is no
+    workers, and the suit told again is Nintendo's."""
+    title = "Nintendo sues Palworld developer Pocketpair"
+    text = (
+        "Nintendo and The Pokémon Company filed a patent infringement lawsuit against the "
+        "Tokyo studio, seeking an injunction and damages."
+    )
+    suits = _deeds_by_kind(title, text, "legal")
+    assert len(suits) == 2 and all(d.actor == "company" for d in suits)
+    assert not judge_relevance(title, text).label
+
+
+def test_arm_is_named_in_its_own_suit():
+    text = "Arm had sued Qualcomm, arguing the licence could not be transferred."
+    (suit,) = _deeds_by_kind("", text, "legal")
+    assert (suit.actor, suit.actor_phrase) == ("company", "Arm")

@@ -106,6 +106,9 @@ _HYPOTHETICAL = re.compile(
 )
 _UNKNOWN_ACRONYM = re.compile(
     r"(?<![\w.])(?!(?:US|UK|EU|QA|AI|IT|HR|HQ|LGBTQ|BIPOC|DEI|TV|PR|UX|ML|R&D)\b)"
+    # unions of tech, platform and warehouse workers: "300 GMB union members"
+    r"(?!(?:GMB|CWA|TWU|RWDSU|IWGB|ADCU|UFCW|OPEIU|CGT|CCOO|UGT|CFDT|FNV|STJV|KITU|NITES|"
+    r"AIITEU|UNITE)\b)"
     r"[A-Z]{2,6}\s+$"
 )
 _CAPPED_TRUST = {
@@ -118,8 +121,9 @@ _CAPPED_TRUST = {
 }
 
 
-_OUTSIDERS_TIE = 0.65
-"""How surely an act tied to no one belongs to the outsiders acting in a story of no workers."""
+_OTHERS_TIE = 0.65
+"""How surely an act tied to no one belongs to the outsiders or the suing company of a story of
+no workers."""
 _OUTSIDE_STORY = (None, 0.05)
 """The employer and trust a story about employers outside tech lends its worker groups."""
 
@@ -317,11 +321,8 @@ class _Reader:
         for i in range(len(segments)):
             by_segment.append(self._deeds(segments, i, deeds))
             deeds.extend(by_segment[-1])
-        outsider = next((d for d in deeds if d.actor == "outsider"), None)
-        if outsider and not any(
-            _may_be_tech_workers(a) for seg in segments for a in self._actors(seg)
-        ):
-            by_segment = [_outsiders_all(told, outsider) for told in by_segment]
+        if not any(_may_be_tech_workers(a) for seg in segments for a in self._actors(seg)):
+            by_segment = [_others_all(told, deeds) for told in by_segment]
             deeds = [deed for told in by_segment for deed in told]
         full = "\n".join(seg.text for seg in segments)
         words = TextWords.of(full)
@@ -913,21 +914,32 @@ def _possessor(clean: str, noun: re.Match[str], mentions: list[Mention]) -> Ment
 
 
 def _may_be_tech_workers(actor: _Actor) -> bool:
-    """Whether ``actor`` is a worker group the reader did not place outside tech (not the
-    "federal workforce" a protest is about)."""
-    return actor.kind == "worker" and actor.group is not None and actor.group.trust > 0.0
+    """Whether ``actor`` is workers the reader did not place outside tech (not the "federal
+    workforce" a protest is about), more than one ("Palworld developer Pocketpair" is a
+    studio)."""
+    return (
+        actor.kind == "worker"
+        and actor.group is not None
+        and actor.group.trust > 0.0
+        and actor.group.plural
+    )
 
 
-def _outsiders_all(deeds: list[Deed], outsider: Deed) -> list[Deed]:
-    """``deeds`` of a story where ``outsider`` acts and no workers are named but those placed
-    outside tech: the acts tied to no one are the outsiders' too ("protesters gathered
-    outside the showrooms ... Organizers urged people to sell their cars"), not unknown
-    staff's."""
+def _others_all(told: list[Deed], deeds: list[Deed]) -> list[Deed]:
+    """``told``, of a story whose ``deeds`` name no workers but those placed outside tech:
+    where outsiders act, the acts tied to no one are theirs too ("protesters gathered outside
+    the showrooms ... Organizers urged people to sell their cars"); where a company sues, the
+    suits tied to no one are its own ("Nintendo sues ... The suit seeks damages"), not
+    unknown staff's."""
+    outsider = next((d for d in deeds if d.actor == "outsider"), None)
+    suer = next((d for d in deeds if d.actor == "company" and d.kind == "legal"), None)
     return [
-        replace(d, actor="outsider", actor_phrase=outsider.actor_phrase, tie=_OUTSIDERS_TIE)
-        if d.actor == "none"
+        replace(d, actor="outsider", actor_phrase=outsider.actor_phrase, tie=_OTHERS_TIE)
+        if outsider and d.actor == "none"
+        else replace(d, actor="company", actor_phrase=suer.actor_phrase, tie=_OTHERS_TIE)
+        if suer and d.actor == "none" and d.kind == "legal"
         else d
-        for d in deeds
+        for d in told
     ]
 
 
