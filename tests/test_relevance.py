@@ -2111,6 +2111,8 @@ def test_app_cab_drivers_are_a_platforms_workers_not_taxi_drivers():
         "The company deferred raises for employees, citing uncertain client demand.",
         "The company deferred raises for employees, citing uncertain demand from clients.",
         "Many long-serving employees are now millionaires, raising concerns about retention.",
+        "The chipmaker said it lacked skilled workers in Arizona, and the start of production "
+        "at the plant was pushed back to 2027.",
     ],
 )
 def test_the_markets_demand_and_a_newss_effect_are_no_workers_demand(text):
@@ -2440,10 +2442,34 @@ def test_an_outcry_named_after_its_people_is_theirs(title, text, kind):
             "union by 2,447 votes to 829.",
             "union",
         ),
+        (
+            "Veertig bezorgers van Thuisbezorgd legden zaterdag het werk neer in Utrecht.",
+            "strike",
+        ),
+        (
+            "De vakbond heeft namens 300 medewerkers van Booking een zaak aangespannen.",
+            "legal",
+        ),
+        (
+            "Quince repartidores de Glovo en Valencia presentaron una querella contra la "
+            "plataforma por los accidentes sufridos.",
+            "legal",
+        ),
+        (
+            "Le syndicat des salariés d'Amazon a obtenu gain de cause après une action en "
+            "référé contre l'entreprise.",
+            "legal",
+        ),
+        (
+            "I fattorini di Glovo a Torino hanno ottenuto un accordo con i sindacati che "
+            "applica il contratto nazionale della logistica.",
+            "union",
+        ),
     ],
 )
 def test_more_ways_workers_act(text, kind):
-    """Data annotators, union affiliations and a suit in Spanish, a union vote lost."""
+    """Data annotators, union affiliations and a suit in Spanish, a union vote lost, and
+    acts in Dutch, Spanish, French and Italian."""
     deeds = _deeds_by_kind("", text, kind)
     assert deeds and deeds[0].actor == "worker"
 
@@ -2527,51 +2553,13 @@ def test_a_product_demonstration_and_a_platforms_suit_are_no_workers_acts():
     assert all(d.actor != "company" for d in read_story("", couriers).deeds)
 
 
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        (
-            "Veertig bezorgers van Thuisbezorgd legden zaterdag het werk neer in Utrecht.",
-            "strike",
-        ),
-        (
-            "De vakbond heeft namens 300 medewerkers van Booking een zaak aangespannen.",
-            "legal",
-        ),
-        (
-            "Quince repartidores de Glovo en Valencia presentaron una querella contra la "
-            "plataforma por los accidentes sufridos.",
-            "legal",
-        ),
-        (
-            "Le syndicat des salariés d'Amazon a obtenu gain de cause après une action en "
-            "référé contre l'entreprise.",
-            "legal",
-        ),
-        (
-            "I fattorini di Glovo a Torino hanno ottenuto un accordo con i sindacati che "
-            "applica il contratto nazionale della logistica.",
-            "union",
-        ),
-    ],
-)
-def test_workers_act_in_dutch_spanish_french_and_italian(text, kind):
-    deeds = _deeds_by_kind("", text, kind)
-    assert deeds and deeds[0].actor in ("worker", "union")
-
-
-def test_a_date_pushed_back_and_a_companys_own_condemnation_are_no_workers_demand():
-    delayed = (
-        "The chipmaker said it lacked skilled workers in Arizona, and the start of "
-        "production at the plant was pushed back to 2027."
-    )
-    assert not _deeds_by_kind("", delayed, "demand")
-    condemned = (
+def test_a_company_saying_it_condemned_is_its_own_act():
+    text = (
         "Prosecutors say couriers hired through agencies were paid 2 euros a delivery. "
         "Glovo said it condemned any illegal hiring."
     )
-    (condemning,) = _deeds_by_kind("", condemned, "demand")
-    assert (condemning.actor, condemning.actor_phrase) == ("company", "Glovo")
+    demands = _deeds_by_kind("", text, "demand")
+    assert [(d.actor, d.actor_phrase) for d in demands] == [("company", "Glovo")]
 
 
 def test_words_of_one_kind_side_by_side_are_one_act():
@@ -2599,15 +2587,6 @@ def test_drivers_a_bill_keeps_self_employed_make_no_proposal():
     )
     (proposal,) = _deeds_by_kind("", text, "proposal")
     assert proposal.actor != "worker"
-
-
-def test_a_companys_possessive_lawsuit_is_its_own():
-    text = (
-        "Apple asked the appeals court to review the order, arguing it went beyond Epic "
-        "Games' antitrust lawsuit."
-    )
-    (suit,) = _deeds_by_kind("", text, "legal")
-    assert suit.actor == "company"
 
 
 @pytest.mark.parametrize(
@@ -2679,7 +2658,18 @@ def test_in_a_story_of_no_workers_a_suit_of_no_one_is_the_suing_companys():
     assert not judge_relevance(title, text).label
 
 
-def test_arm_is_named_in_its_own_suit():
-    text = "Arm had sued Qualcomm, arguing the licence could not be transferred."
-    (suit,) = _deeds_by_kind("", text, "legal")
-    assert (suit.actor, suit.actor_phrase) == ("company", "Arm")
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        (
+            "Apple asked the appeals court to review the order, arguing it went beyond Epic "
+            "Games' antitrust lawsuit.",
+            "Epic Games",
+        ),
+        ("Arm had sued Qualcomm, arguing the licence could not be transferred.", "Arm"),
+    ],
+)
+def test_a_companys_own_suit_is_its_act(text, company):
+    """ "Epic Games' antitrust lawsuit": a company's possessive suit; Arm as it is called."""
+    suits = _deeds_by_kind("", text, "legal")
+    assert [(d.actor, d.actor_phrase) for d in suits] == [("company", company)]
