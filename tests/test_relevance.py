@@ -2673,3 +2673,13 @@ def test_a_companys_own_suit_is_its_act(text, company):
     """ "Epic Games' antitrust lawsuit": a company's possessive suit; Arm as it is called."""
     suits = _deeds_by_kind("", text, "legal")
     assert [(d.actor, d.actor_phrase) for d in suits] == [("company", company)]
+
+
+def test_taxi_drivers_rallying_against_an_app_are_not_its_workers():
+    """Taxi drivers "in Busan rally against Kakao" are its rivals; cab drivers "working
+    for Ola" are its workers."""
+    title = "Taxi drivers in Busan rally against Kakao's ride service"
+    (rally,) = _deeds_by_kind(title, "", "protest")
+    assert rally.group.employer is None and rally.group.trust <= 0.05
+    (strike,) = _deeds_by_kind("Cab drivers working for Ola strike over fares", "", "strike")
+    assert strike.group.employer == "Ola"

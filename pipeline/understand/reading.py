@@ -77,6 +77,14 @@ _RIGHT_LINK = re.compile(
     r"(?:(?:the|an?|its|their)\s+)?(?:[\w'’.&-]+\s+){0,3}?",
     re.IGNORECASE,
 )
+_EMPLOYED_LINK = re.compile(
+    r"\s*,?\s*(?:(?:who\s+)?(?:work|works|worked|working|drive|drives|driving|employed|"
+    r"attached|registered|contracted)\s+)?(?:for|at|on|by|with|to)\s+"
+    r"(?:(?:the|an?|its|their)\s+)?",
+    re.IGNORECASE,
+)
+"""Between workers of a trade outside tech and the platform they work for ("cab drivers
+working for Ola", "taxi drivers on Uber"): stricter than ``_RIGHT_LINK``."""
 _ON_LINK = re.compile(r"\s+on\s+(?:the\s+)?", re.IGNORECASE)
 """Workers "on" a gig platform work for it ("drivers on Uber")."""
 _VENUE = re.compile(r"\b(?:on|via|through|using|in an? \w+ on)\s+$", re.IGNORECASE)
@@ -471,13 +479,16 @@ class _Reader:
         for m in mentions:
             if start <= m.start < noun.end() or m.start <= noun.start() < m.end:
                 employer = m
+        outside = self.lex.outside_modifier.search(mods) and not self.lex.tech_words.search(mods)
+        # taxi drivers "working for Ola" do; "taxi drivers in Seoul rally against Kakao" not
+        right_link = _EMPLOYED_LINK if outside else _RIGHT_LINK
         if employer is None:
             for m in mentions:
                 link = clean[noun.end() : m.start]
                 if (
                     noun.end() <= m.start <= noun.end() + 70
                     and (
-                        _RIGHT_LINK.fullmatch(link)
+                        right_link.fullmatch(link)
                         or (_ON_LINK.fullmatch(link) and not self._venue(clean, m))
                     )
                     and not _is_owner(clean, m)
@@ -487,7 +498,7 @@ class _Reader:
                     tail_end = tail.end() if tail else m.end
                     break
         if employer is None and (
-            (self.lex.outside_modifier.search(mods) and not self.lex.tech_words.search(mods))
+            outside
             or _UNKNOWN_ACRONYM.search(mods)
             or self.lex.outside_workplace.match(clean, noun.end())
         ):
