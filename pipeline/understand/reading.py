@@ -163,9 +163,8 @@ _COMPANY_SUBJECT = re.compile(
 )
 """What may stand between a company and its own act: "Lyft has agreed to settle", "Lyft and
 Uber sued", "Epic has filed its own petition", "Uber said it condemned", "Epic Games'
-antitrust lawsuit", the end of a list
-("Delivery companies, including DoorDash, Uber, sue"); not a place of the company
-("drivers circle Uber headquarters demanding")."""
+antitrust lawsuit", the end of a list ("Delivery companies, including DoorDash, Uber, sue");
+not a place of the company ("drivers circle Uber headquarters demanding")."""
 _COMPANY_NOUN_SUBJECT = re.compile(
     r"(?<!\bat )(?<!\bof )(?<!\bfor )(?<!\bwith )(?<!\bfrom )(?<!\bby )(?<!\bin )(?<!\bto )"
     r"\b(?P<noun>(?:the|its|their|several|multiple|many|some|other|rival|major|two|three|four|"
