@@ -171,7 +171,13 @@ def test_rerunning_over_stored_stories_changes_nothing() -> None:
 
 def test_a_copy_seen_later_is_never_the_original_of_an_earlier_story() -> None:
     later_copy = _story("later", REPRINT_TITLE, REPRINT, LATER)
-    assert find_duplicate(ORIGINAL, _index(later_copy)) is None
+    assert find_duplicate(ORIGINAL, _index(ORIGINAL, later_copy)) is None
+
+
+def test_a_new_story_of_a_late_run_finds_the_copy_stored_after_the_run_began() -> None:
+    # the run's clock (the end of an old data interval) is behind the copy's store stamp
+    stored_later = _story("later", REPRINT_TITLE, REPRINT, LATER)
+    assert find_duplicate(ORIGINAL, _index(stored_later)) == "later"
 
 
 def test_stories_first_seen_in_the_same_run_follow_the_order_they_were_added() -> None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from picket_env import settings_in
 
 from pipeline.crawl_records import FetchedPage
 from pipeline.demo.server import demo_site_root
 from pipeline.extract.article import extract_article
 from pipeline.process import StoryProcessor, understand
+from pipeline.run import store_batch, understand_pages
+from pipeline.store.sqlite import SQLiteStore
 
 NOW = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
 BYLINE = '<div class="byline">By <span class="author">Rosa Whitfield</span></div>'
@@ -130,3 +135,25 @@ def test_a_copy_reached_by_two_sources_counts_as_one_duplicate() -> None:
         copy = processor.add_page(pages["google-walkout-sexual-misconduct-syndicated"])
         assert copy is not None and original is not None and copy.duplicate_of == original.id
     assert processor.batch.duplicates == 1
+
+
+def test_a_late_run_finds_the_copies_the_run_before_it_stored(tmp_path: Path) -> None:
+    # A scheduler catching up runs a data interval long after its end: the run before
+    # stored its stories at the wall clock's time, later than this run's ``now``.
+    pages = {article["slug"]: fetched for article, fetched in demo_pages()}
+    settings = settings_in(tmp_path)
+    with closing(SQLiteStore(tmp_path / "stories.db")) as store:
+        first = understand_pages(
+            store, [pages["google-walkout-sexual-misconduct"]], now=NOW, settings=settings
+        )
+        store_batch(store, first, (), settings=settings, stored_at=NOW + timedelta(hours=2))
+        late = understand_pages(
+            store,
+            [pages["google-walkout-sexual-misconduct-syndicated"]],
+            now=NOW + timedelta(minutes=15),
+            settings=settings,
+        )
+    (original,) = first.stories
+    (copy,) = late.stories.values()
+    assert copy.duplicate_of == original
+    assert late.duplicates == 1

@@ -232,14 +232,21 @@ def find_duplicate(story: Story, index: DuplicateIndex, sig: Signature | None = 
     titles must match as well. Of several copies the earliest seen names the original (a
     copy that is itself a duplicate leads to its original). The story's own record, or one
     that already points at it, is never its original, so re-running changes nothing.
+
+    A story the index holds was first seen when its record says. One it does not hold is
+    new, and the store stamps it when written, after every story the index holds: a run
+    that starts late (its ``now`` the end of a data interval long past) still finds the
+    copies the runs before it stored.
     """
     sig = signature(story.text) if sig is None else sig
     title_words = frozenset(words(story.title))
+    own = index._entries.get(story.id)
+    seen = own[0].first_seen if own is not None else None
     copies = [
         fp
         for fp, fp_title_words in index._candidates(story.content_hash, sig)
         if story.id not in (fp.story_id, fp.duplicate_of)
-        and _seen_no_later(fp.first_seen, story.first_seen)
+        and _seen_no_later(fp.first_seen, seen)
         and (
             (story.content_hash and fp.content_hash == story.content_hash)
             or sig.jaccard(fp.signature) >= index.threshold
