@@ -412,7 +412,7 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
         return []
     title_case = _title_case(sentence)
     found = []
-    for kind in sentence.patterns:
+    for kind in sorted(sentence.patterns):  # a set: the same order in every process
         for match in _PATTERNS[kind].finditer(sentence.text):
             group = "named" if match.groupdict().get("named") else "name"
             start, surface = match.start(group), match.group(group)

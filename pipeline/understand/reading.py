@@ -328,7 +328,9 @@ class _Reader:
         for i in range(len(segments)):
             by_segment.append(self._deeds(segments, i, deeds))
             deeds.extend(by_segment[-1])
-        if not any(_may_be_tech_workers(a) for seg in segments for a in self._actors(seg)):
+        if any(d.actor == "none" for d in deeds) and not any(
+            _may_be_tech_workers(a) for seg in segments for a in self._actors(seg)
+        ):
             by_segment = [_others_all(told, deeds) for told in by_segment]
             deeds = [deed for told in by_segment for deed in told]
         full = "\n".join(seg.text for seg in segments)
