@@ -121,7 +121,7 @@ def _sector_union_names(sectors: Sequence[str]) -> list[str]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one of each, keyed by identity: hashing it is free
 class ActionKind:
     name: str
     strength: float

@@ -12,8 +12,8 @@ and each only ever skips a search that would have found nothing:
   escape, or its word is not ASCII) is asked for its strings alone; one with neither lets
   the expression always run.
 - ``LiteralGate``, for patterns searched in each sentence of a story: every match
-  contains one of a few strings (" strike" in ``(?:a|the|...) strikes?``, "bolt" in
-  ``(?<!\\w)Bolt(?= drivers)``), read off the parsed pattern. ``GateScan`` asks all the
+  contains one of a few strings ("a strike" or "the strike" in ``(?:a|the) strikes?``,
+  " drivers" in ``(?<!\\w)Bolt(?= drivers)``), read off the parsed pattern. ``GateScan`` asks all the
   gates of a story at once: one scan of the whole story for their strings tells, for each,
   the sentences worth searching. A pattern without such strings marks every sentence.
 """
@@ -39,6 +39,8 @@ _IGNORECASE_ASCII = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 _IGNORECASE_NON_ASCII = re.compile("[" + "".join(_IGNORECASE_ASCII) + "]")
 _MIN_LITERAL = 3  # shorter strings are in nearly every sentence: the gate would mark them all
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_EMPTY_RUN = frozenset({""})
+_MAX_SPELLINGS = 16  # the most strings a run of fixed items is spelled out to
 
 Key = TypeVar("Key")
 
@@ -208,25 +210,40 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
 
 def _selective(strings: frozenset[str] | None) -> frozenset[str] | None:
     """``strings`` when none is so short that nearly every text holds it."""
-    return strings if strings and min(map(len, strings)) >= _MIN_LITERAL else None
+    return strings if strings and _selectivity(strings) >= _MIN_LITERAL else None
 
 
 def _required(items: Any) -> frozenset[str] | None:
-    """The most selective set of strings a match of the parsed ``items`` must contain."""
-    return max(_required_options(items), key=lambda strings: min(map(len, strings)), default=None)
+    """The most selective set of strings a match of the parsed ``items`` must contain: the one
+    whose shortest string is longest, not counting spaces (" for " is in most sentences)."""
+    return max(_required_options(items), key=_selectivity, default=None)
+
+
+def _selectivity(strings: frozenset[str]) -> int:
+    return min(len(s.strip()) for s in strings)
 
 
 def _required_options(items: Any) -> list[frozenset[str]]:
-    """Sets of strings a match of the parsed ``items`` contains one of each of."""
+    """Sets of strings a match of the parsed ``items`` contains one of each of.
+
+    Items that each match one of a few fixed strings spell, one after another, the
+    strings of their product: "sta" and ``(?:ken|akten)`` make "staken" or "staakten",
+    rarer than "sta" alone.
+    """
     options: list[frozenset[str]] = []
-    run: list[str] = []
+    run = _EMPTY_RUN
     for op, arg in items:
-        if op is sre.LITERAL:
-            run.append(chr(arg))
+        fixed = _fixed_strings(op, arg)
+        longer = _followed(run, fixed)
+        if longer is not None:
+            run = longer
             continue
-        if run:
-            options.append(frozenset({_folded("".join(run))}))
-            run = []
+        if run != _EMPTY_RUN:
+            options.append(frozenset(map(_folded, run)))
+        run = _EMPTY_RUN
+        if fixed is not None:  # too many spellings after the run: it starts the next one
+            run = fixed
+            continue
         inner: frozenset[str] | None = None
         if op is sre.SUBPATTERN:
             inner = _required(arg[-1])
@@ -242,6 +259,42 @@ def _required_options(items: Any) -> list[frozenset[str]]:
                 inner = frozenset().union(*branches)
         if inner:
             options.append(inner)
-    if run:
-        options.append(frozenset({_folded("".join(run))}))
+    if run != _EMPTY_RUN:
+        options.append(frozenset(map(_folded, run)))
     return options
+
+
+def _fixed_strings(op: Any, arg: Any) -> frozenset[str] | None:
+    """The strings one parsed item matches when they are a few fixed ones: a character, a
+    class of characters (``[- ]``), a group or choice of fixed strings (``(?:ken|akten)``)."""
+    if op is sre.LITERAL:
+        return frozenset({chr(arg)})
+    if op is sre.IN:
+        chars = [chr(code) for kind, code in arg if kind is sre.LITERAL]
+        return frozenset(chars) if len(chars) == len(arg) <= _MAX_SPELLINGS else None
+    if op is sre.SUBPATTERN:
+        return _spelled(arg[-1])
+    if op is sre.BRANCH:
+        branches = [_spelled(branch) for branch in arg[1]]
+        if any(b is None for b in branches):
+            return None
+        strings = frozenset().union(*branches)  # type: ignore[arg-type]
+        return strings if len(strings) <= _MAX_SPELLINGS else None
+    return None
+
+
+def _spelled(items: Any) -> frozenset[str] | None:
+    """The fixed strings the parsed ``items`` match, if they are a few."""
+    strings: frozenset[str] | None = _EMPTY_RUN
+    for op, arg in items:
+        strings = _followed(strings, _fixed_strings(op, arg))
+        if strings is None:
+            return None
+    return strings
+
+
+def _followed(strings: frozenset[str], fixed: frozenset[str] | None) -> frozenset[str] | None:
+    """Each of ``strings`` followed by each of ``fixed``, unless those are too many."""
+    if fixed is None or len(strings) * len(fixed) > _MAX_SPELLINGS:
+        return None
+    return frozenset(a + b for a in strings for b in fixed)
