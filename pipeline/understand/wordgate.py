@@ -13,9 +13,10 @@ and each only ever skips a search that would have found nothing:
   the expression always run.
 - ``LiteralGate``, for patterns searched in each sentence of a story: every match
   contains one of a few strings ("a strike" or "the strike" in ``(?:a|the) strikes?``,
-  " drivers" in ``(?<!\\w)Bolt(?= drivers)``), read off the parsed pattern. ``GateScan`` asks all the
-  gates of a story at once: one scan of the whole story for their strings tells, for each,
-  the sentences worth searching. A pattern without such strings marks every sentence.
+  " drivers" in ``(?<!\\w)Bolt(?= drivers)``), read off the parsed pattern. ``GateScan``
+  asks all the gates of a story at once: one scan of the whole story for their strings
+  tells, for each, the sentences worth searching. A pattern without such strings marks
+  every sentence.
 """
 
 from __future__ import annotations
