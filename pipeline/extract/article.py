@@ -59,22 +59,27 @@ _RELATED_LABEL = (
 )
 _RELATED_HEADING = re.compile(rf"\W{{0,3}}{_RELATED_LABEL}\W*", re.IGNORECASE)
 _TEASER = re.compile(rf"\W{{0,3}}{_RELATED_LABEL}(?:\s*[:|…]|\W*$)", re.IGNORECASE)
-_PROMPT = re.compile(
+_PROMPT_ANYWHERE = re.compile(
     r"""\b(?:sign\ up|subscribe)\b.{0,80}\bnewsletters?\b
     | \bnewsletters?\b.{0,80}\b(?:sign\ up|subscribe)\b
     | \b(?:delivered|sent|straight|right)\ (?:to|in|into)\ your\ inbox
-    | ^subscribe\b
     | \bfollow\ (?:us|@?\w+(?:\ \w+)?)\ (?:on|at)\ (?:twitter|facebook|instagram)
     | \bshare\ (?:it|this)\b.{0,20}\bfriends?\b
-    | ^like\ this\ (?:story|article)
     | \bif\ you\ (?:enjoyed|liked)\ this
-    | ^tell\ us\ what\ you\ think
-    | ^\d*\ ?comments?$
-    | ^(?:tags?|filed\ under|categories|category)\s*(?::|$)
-    | ^(?:order\ reprints|print\ article|print|share|email|tweet|advertisement
+    | \bthis\ copy\ is\ for\ your\ personal""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Words one of which each of those holds: looking for them is cheaper than the search.
+_PROMPT_WORDS = ("newsletter", "inbox", "follow", "share", "if you", "this copy")
+_PROMPT_OPENING = re.compile(
+    r"""subscribe\b
+    | like\ this\ (?:story|article)
+    | tell\ us\ what\ you\ think
+    | \d*\ ?comments?$
+    | (?:tags?|filed\ under|categories|category)\s*(?::|$)
+    | (?:order\ reprints|print\ article|print|share|email|tweet|advertisement
          |skip\ advertisement|continue\ reading(?:\ the\ main\ story)?|thank\ you)$
-    | \bthis\ copy\ is\ for\ your\ personal
-    | ^an\ error\ has\ occurred""",
+    | an\ error\ has\ occurred""",
     re.IGNORECASE | re.VERBOSE,
 )
 _DATELINE = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b\d{1,2}:\d\d\b")
@@ -377,10 +382,19 @@ def _clean_lines(text: str, headlines: set[str]) -> str:
             continue
         words = len(_WORD.findall(line))
         in_teaser_list = words <= _TEASER_MAX_WORDS and bool(_TEASER.match(line))
-        if in_teaser_list or (words <= _PROMPT_MAX_WORDS and _PROMPT.search(line)):
+        if in_teaser_list or (words <= _PROMPT_MAX_WORDS and _is_prompt(line)):
             continue
         kept.append(line)
     return "\n".join(kept)
+
+
+def _is_prompt(line: str) -> bool:
+    """Whether ``line`` asks the reader to subscribe, share or follow, or is a page's
+    furniture ("Advertisement", "Tags:")."""
+    if _PROMPT_OPENING.match(line):
+        return True
+    lowered = line.lower()
+    return any(word in lowered for word in _PROMPT_WORDS) and bool(_PROMPT_ANYWHERE.search(line))
 
 
 def _drop_leading_labels(lines: list[str], headlines: set[str]) -> list[str]:
