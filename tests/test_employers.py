@@ -53,6 +53,12 @@ def candidate_names(title: str, text: str) -> set[str]:
         ("Insomniac QA workers filed for a union election on Monday.", "Insomniac Games"),
         ("On Monday, Zipcart said that dozens of its couriers had logged off.", "Zipcart"),
         ("Workers at Ödeal Games went on strike over unpaid overtime.", "Ödeal Games"),
+        (
+            "On Monday the Ledger Tech Guild began a strike; the guild represents 600 software "
+            "engineers at The Morning Ledger.",
+            "Morning Ledger",
+        ),
+        ("Hundreds of Plumtree Tech workers walked out over a surveillance contract.", "Plumtree"),
     ],
 )
 def test_employers_the_gazetteer_does_not_list_are_named_first(text, employer):

@@ -35,10 +35,12 @@ _NOT_NAME_WORD = (
     r"(?!(?:Workers?|Employees?|Staff|Union|United|Guild|Labou?r|Alliance|Local|Moderators?|"
     r"Drivers?|Riders?|Couriers?|Developers?|Engineers?|Contractors?)\b)"
 )
-_NAME = (  # never glued to a word or a ticker's dot ("005930.KS")
-    rf"(?<![\w.]){_NOT_NAME_WORD}{_CAP}"
-    rf"(?:[ ](?:(?:of|&|de|du|la)[ ])?{_NOT_NAME_WORD}{_CAP}){{0,3}}"
+_NAME_WORDS = (  # never glued to a word or a ticker's dot ("005930.KS")
+    rf"(?<![\w.]){_NOT_NAME_WORD}{_CAP}(?:[ ](?:(?:of|&|de|du|la)[ ])?{_NOT_NAME_WORD}{_CAP})"
 )
+_NAME = _NAME_WORDS + "{0,3}"
+_FEWEST_NAME = _NAME_WORDS + "{0,3}?"  # as few words as what follows lets it
+_TECH_WORD = r"(?:Tech(?:nology)?\s+)"  # of a union or workers' name, not the employer's
 _OUTSOURCED = (
     r"(?:sub)?contractors?|moderators?|raters?|annotators?|labell?ers|contract workers|vendors?|"
     r"temps"
@@ -80,7 +82,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     # "Glitch employees", "NCSOFT's labor union", "Google Fiber customer service workers"
     "name_workers": re.compile(
-        rf"(?P<name>{_NAME})(?:['’]s?)?\s+{_LOWER}{{0,2}}?{_WORKERS}\b(?!\s+[A-Z])"
+        rf"(?P<name>{_FEWEST_NAME})(?:['’]s?)?\s+{_TECH_WORD}?{_LOWER}{{0,2}}?{_WORKERS}\b"
+        r"(?!\s+[A-Z])"
     ),
     # "Bolt has told reporters that some of its drivers", "Acme will pay its own workers"
     "own_workers": re.compile(
@@ -113,8 +116,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"(?:at|against|of|outside|in front of)\s+(?:the\s+)?{_DESCRIBED}(?P<name>{_NAME})|"
         rf"(?P<named>{_NAME})(?=(?:['’]s)?\s+(?:headquarters|offices?)\b)"
     ),
-    # "the Medium Workers Union", "Bandcamp United", "Vodeo Workers United"
-    "union_name": re.compile(rf"(?P<name>{_NAME})\s+{_UNION_SUFFIX}\b"),
+    # "the Medium Workers Union", "Bandcamp United", "Vodeo Workers United", "The Times Tech
+    # Guild" (of the newspaper's tech workers)
+    "union_name": re.compile(rf"(?P<name>{_FEWEST_NAME})\s+{_TECH_WORD}?{_UNION_SUFFIX}\b"),
     # "location data startup Mapbox", "Glitch, the software company"
     "company_noun": re.compile(
         rf"\b{_COMPANY_NOUN}\s+(?P<name>{_NAME})|"
@@ -512,9 +516,14 @@ def _merge_shortened(seen: dict[str, _Seen]) -> None:
 
 def _fuller_form(long: str, short: str) -> bool:
     """Whether ``long`` is ``short`` with the words that make it a company's full name
-    ("Flagship Facility Services"), not a misread longer phrase ("Tender Claws Human")."""
-    words, start = long.split(), short.split()
-    return len(words) > len(start) and words[: len(start)] == start and words[-1] in _FIRM_WORDS
+    ("Flagship Facility Services", "New York Times" of "Times"), not a misread longer
+    phrase ("Tender Claws Human")."""
+    words, short_words = long.split(), short.split()
+    if len(words) <= len(short_words):
+        return False
+    if words[-len(short_words) :] == short_words:
+        return True
+    return words[: len(short_words)] == short_words and words[-1] in _FIRM_WORDS
 
 
 def _same_name(a: str, b: str) -> bool:
