@@ -10,6 +10,7 @@ import pytest
 import trafilatura
 from fuzzing import FUZZ, TRICKY_TEXT, html_documents
 from hypothesis import example, given
+from lxml.html import HtmlElement
 
 from pipeline.extract.html_tree import PageHead, decode_body, page_tree, parse_html
 
@@ -90,6 +91,18 @@ def test_benchmark_pages_parse_as_trafilatura_parses_them() -> None:
     for path in pages:
         assert_same_tree_as_trafilatura(decode_body(gzip.decompress(path.read_bytes())))
     assert len(pages) == 181
+
+
+def test_every_element_is_an_html_element_with_its_text_methods() -> None:
+    tree = parse_html(
+        "<html><body><form action='/join'><label>Name <input name='n'></label>"
+        "<select><option>Union</option></select><textarea>Why</textarea></form>"
+        "<p>Staff walked out.</p></body></html>"
+    )
+    assert tree is not None
+
+    assert {type(element) for element in tree.iter(lxml.etree.Element)} == {HtmlElement}
+    assert tree.find(".//form").text_content() == "Name UnionWhy"
 
 
 def test_blank_bodies_have_no_tree() -> None:
