@@ -1129,6 +1129,32 @@ def test_anti_company_protests_are_outsiders():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Black-cab drivers staged a go-slow protest against Uber in central London on Monday.",
+        "Yellow-cab drivers in Lima protested for a week against Uber and Cabify.",
+    ],
+    ids=["black-cab", "yellow-cab"],
+)
+def test_cab_drivers_named_by_a_compound_are_not_the_platform_s_workers(text):
+    """ "black-cab drivers": a modifier outside tech counts at the end of a hyphenated word."""
+    (protest,) = _deeds_by_kind("", text, "protest")
+    assert protest.value == 0.0
+    assert not judge_relevance("Cab drivers protest against ride-hailing apps", text).label
+
+
+def test_traders_protesting_a_marketplace_are_outsiders():
+    story = (
+        "Shopkeepers protest against Amazon's discounts",
+        "Traders closed their shops in dozens of towns on Thursday to protest against the deep "
+        "discounts Amazon offers.",
+    )
+    acts = read_story(*story).deeds
+    assert acts and {d.actor for d in acts} == {"outsider"}
+    assert not judge_relevance(*story).label
+
+
+@pytest.mark.parametrize(
     "story",
     [
         ("", "Opponents of Amazon's new campus rallied outside City Hall on Tuesday."),
@@ -1933,8 +1959,13 @@ def test_a_company_named_as_a_place_is_no_subject_of_the_demand_after_it():
             "Workers filed more petitions for union elections last year than in any year of the "
             "decade, according to labour board data. Few of them were at tech companies.",
         ),
+        (
+            "Software maker's survey finds a third of workers plan to quit",
+            "A third of office workers plan to leave their jobs within a year, according to a "
+            "survey published by Microsoft on Tuesday.",
+        ),
     ],
-    ids=["survey", "study", "poll", "ranking", "data"],
+    ids=["survey", "study", "poll", "ranking", "data", "company-survey"],
 )
 def test_a_survey_or_study_of_tech_workers_is_no_alert(story):
     """The labelling guide's survey or trend piece: the news is the study, and workers in

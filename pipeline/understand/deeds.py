@@ -28,6 +28,9 @@ class WorkerGroup:
     """How sure the reading is that the employer is a tech company (0 = outside tech)."""
     words: str
     """The phrase and its "at <company>" tail, for telling employment types apart."""
+    stated: bool = False
+    """Whether the employer is named with the workers ("Google employees", "workers at
+    Google"), not suggested by their sentence or story."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -243,11 +243,11 @@ def speaks_of_labour(title: str, text: str, reading: Reading) -> bool:
 
 def reports_a_study(title: str, text: str, reading: Reading) -> bool:
     """Whether the story's news is a survey or study: the headline or first sentence names
-    one (``study_words`` of ``data/cues.yaml``) and the reader found no workers of a named
-    employer acting (workers in general are the study's subjects). The labelling guide's
-    survey or trend piece ("most game developers say the industry should unionise, a survey
-    finds")."""
-    if any(d.group and d.group.employer for d in reading.worker_deeds(min_value=ACTING)):
+    one (``study_words`` of ``data/cues.yaml``) and the reader found no workers named with
+    their employer acting (workers in general are the study's subjects, even where the
+    sentence names the company that ran it). The labelling guide's survey or trend piece
+    ("most game developers say the industry should unionise, a survey finds")."""
+    if any(d.group and d.group.stated for d in reading.worker_deeds(min_value=ACTING)):
         return False
     return bool(lexicon().study.search(_opening(lead_of(title, text))))
 

@@ -195,7 +195,10 @@ class Lexicon:
         self.outside_occupation = _word_pattern(
             [*cues["outside_occupations"], *_sector_union_names(cues["outside_sectors"])]
         )
-        self.outside_modifier = _word_pattern(cues["outside_modifiers"])
+        # also the end of a compound: "black-cab drivers", "yellow-cab drivers", "hire-car"
+        self.outside_modifier = re.compile(
+            r"(?<!\w)" + _alternation(cues["outside_modifiers"]) + r"(?!\w)", re.IGNORECASE
+        )
         self.unpaid = re.compile(
             r"\b" + _alternation(cues["unpaid_modifiers"]) + r"\s+$", re.IGNORECASE
         )

@@ -526,6 +526,7 @@ class _Reader:
             employer=employer.name if employer and employer.tech else None,
             trust=_named_trust(employer) if employer else _trust_cap(head),
             words=words,
+            stated=bool(employer and employer.tech),
         )
         tech_staff = TECH_STAFF.search(clean, start, noun.end())  # "tech workers at the Times"
         if employer and not employer.tech and employer.name and tech_staff:
@@ -834,6 +835,7 @@ class _Reader:
                 employer=tech[0] if tech else None,
                 trust=0.85 if tech and not seg.outside else 0.5,
                 words=seg.clean[start:end],
+                stated=employer is not None,
             ),
         )
 
