@@ -1983,6 +1983,18 @@ def test_workers_striking_stay_relevant_when_the_lead_cites_a_survey():
     assert judge_relevance(*story).label
 
 
+def test_tech_workers_of_a_newspaper_striking_stay_relevant_when_the_lead_cites_a_survey():
+    """ "tech workers at the Times": named with their employer, though it is no tech company."""
+    story = (
+        "Newspaper's tech workers strike as survey finds their pay lags",
+        "Hundreds of tech workers at The New York Times walked off the job on Monday, a day "
+        "after a survey found their pay lagged behind rivals.",
+    )
+    relevance = judge_relevance(*story)
+    assert relevance.score > STUDY_CEILING
+    assert relevance.label
+
+
 def test_its_petition_is_the_petition_told_before():
     """ "In its petition it called the injunction too broad": Apple's court petition told
     again, no one else's."""

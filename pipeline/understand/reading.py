@@ -530,7 +530,7 @@ class _Reader:
         )
         tech_staff = TECH_STAFF.search(clean, start, noun.end())  # "tech workers at the Times"
         if employer and not employer.tech and employer.name and tech_staff:
-            group = replace(group, employer=employer.name, trust=_PRODUCT_TRUST)
+            group = replace(group, employer=employer.name, trust=_PRODUCT_TRUST, stated=True)
         return _Actor(
             start, noun.end(), "worker", group.phrase, group, employer_known=employer is not None
         )
