@@ -7,7 +7,8 @@ from importlib import resources
 
 import pytest
 
-from pipeline.understand.employers import FEATURES, EmployerRanker
+from pipeline.understand.employers import FEATURES, EmployerRanker, described_tech_names
+from pipeline.understand.gazetteer import default_gazetteer
 from pipeline.understand.reading import read_story
 from pipeline.understand.tagging import tag_story
 
@@ -387,3 +388,56 @@ def test_a_clients_own_employees_get_no_contractor():
 def test_an_outsourcing_firm_named_without_contractors_does_not_lead():
     tags = tag_story("", "Microsoft employees protested a deal the company signed with Accenture.")
     assert tags.companies[0] == "Microsoft"
+
+
+def _described(*told: str) -> frozenset[str]:
+    gazetteer = default_gazetteer()
+    return described_tech_names(told, [gazetteer.mentions(t) for t in told], gazetteer)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Developers at Lantern Forge, a Lisbon video game studio, walked out.", "Lantern Forge"),
+        ("Staff at the indie studio Lantern Forge walked out.", "Lantern Forge"),
+        ("Riders for Kiwibolt, a Polish delivery app, stopped work.", "Kiwibolt"),
+        ("Workers at the software startup Nimbleform formed a union.", "Nimbleform"),
+        ("Employees of Quarrylight Games signed an open letter.", "Quarrylight Games"),
+    ],
+)
+def test_a_company_the_story_calls_a_tech_company_is_one(sentence, name):
+    assert _described(sentence) == {name}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ruling loosens Apple's control of the App Store.",  # a product, in capitals
+        "Workers at the property developer Evergrande protested unpaid wages.",
+        "Workers at Epic Games walked out.",  # the gazetteer knows it
+        "A studio spokesperson for Lantern Forge declined to comment.",
+    ],
+)
+def test_no_tech_company_without_a_description_in_prose(sentence):
+    assert _described(sentence) == frozenset()
+
+
+def test_a_campaign_named_like_a_studio_is_no_company():
+    told = (
+        "Players back the Stop Killing Games petition",
+        "The campaign, known as Stop Killing Games, wants publishers to keep servers running.",
+    )
+    assert _described(*told) == frozenset()
+
+
+def test_developers_of_a_studio_the_gazetteer_does_not_know_act_as_its_workers():
+    """ "developers" count as workers only with a tech employer: a studio the story itself
+    describes is one."""
+    story = (
+        "Lantern Forge developers stage walkout over crunch",
+        "Developers at Lantern Forge, an independent video game studio in Lisbon, walked out "
+        "on Tuesday after managers announced a third month of compulsory overtime.",
+    )
+    walkouts = [d for d in read_story(*story).deeds if d.kind == "walkout"]
+    assert walkouts and {d.group.employer for d in walkouts if d.group} == {"Lantern Forge"}
+    assert tag_story(*story).companies[0] == "Lantern Forge"

@@ -390,7 +390,10 @@ def test_retraining_from_the_corpus_gives_the_shipped_predictions():
 def test_the_lead_tells_an_unplaced_employers_tech_work_from_work_outside_tech():
     """Couriers of an app the gazetteer does not know and a union of nurses both strike at
     an employer the reader cannot place in tech; the lead's wording tells them apart."""
-    couriers = ("Zippa couriers strike", "Couriers of the delivery app Zippa went on strike.")
+    couriers = (  # the story names Zippa's work, not what Zippa is
+        "Zippa couriers strike",
+        "Couriers of Zippa, who deliver meals ordered through its app, went on strike.",
+    )
     nurses = ("Nurses strike over pay", "Thousands of union members walked off the job.")
     placed = ("Google staff walk out", "Thousands of Google employees walked out on Thursday.")
     actors = (  # placed outside tech, whatever tech its lead names

@@ -2726,3 +2726,82 @@ def test_taxi_drivers_rallying_against_an_app_are_not_its_workers():
     assert rally.group.employer is None and rally.group.trust <= 0.05
     (strike,) = _deeds_by_kind("Cab drivers working for Ola strike over fares", "", "strike")
     assert strike.group.employer == "Ola"
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Researchers press Amazon to stop selling face recognition to police",
+            "Two dozen computer-vision researchers signed a letter on Wednesday urging Amazon to "
+            "halt sales of the software to police forces.",
+        ),
+        (
+            "Scientists sign letter asking AI labs to pause their largest models",
+            "Hundreds of scientists signed a letter on Tuesday calling on labs including OpenAI "
+            "and Google to pause work on their largest models for six months.",
+        ),
+    ],
+    ids=["researchers-urging-a-company", "scientists-calling-on-labs"],
+)
+def test_researchers_writing_to_companies_they_name_no_employer_of_are_outsiders(story):
+    """Researchers and scientists may work anywhere: named with no employer and addressing
+    the companies their sentence names, they are outsiders writing to them."""
+    acts = read_story(*story).deeds
+    assert acts and all(d.actor != "worker" or d.group.employer is None for d in acts)
+    assert not judge_relevance(*story).label
+
+
+@pytest.mark.parametrize(
+    ("story", "employer"),
+    [
+        (
+            (
+                "Researchers at DeepMind urge Google to drop military contracts",
+                "About 200 employees of the AI lab signed a letter to its leadership this week.",
+            ),
+            "Google DeepMind",
+        ),
+        (
+            (
+                "Hundreds of Microsoft researchers call on the company to end an ICE contract",
+                "The researchers published their letter on Thursday.",
+            ),
+            "Microsoft",
+        ),
+        (
+            (
+                "Safety researchers quit in protest",
+                "Three safety researchers at OpenAI resigned on Friday, saying the company had "
+                "broken its promises on safety.",
+            ),
+            "OpenAI",
+        ),
+    ],
+    ids=["researchers-at-the-lab", "the-researchers-told-before", "named-in-the-lead"],
+)
+def test_researchers_named_with_their_employer_stay_its_workers(story, employer):
+    assert judge_relevance(*story).label
+    assert tag_story(*story).companies[0] == employer
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        (
+            "Developers at Tallowmere Studio, an indie game developer in Leeds, went on strike "
+            "over unpaid overtime.",
+            "Tallowmere Studio",
+        ),
+        (
+            "Developers at Ashgrove Games went on strike after the studio cut salaries by a fifth.",
+            "Ashgrove Games",
+        ),
+    ],
+    ids=["studio-by-its-description", "studio-by-its-name"],
+)
+def test_an_archive_summary_of_a_company_the_gazetteer_does_not_know_is_relevant(text, employer):
+    """The story's own description makes the studio a tech employer: its developers strike."""
+    (strike,) = _deeds_by_kind("", text, "strike")
+    assert strike.actor == "worker" and strike.group.employer == employer
+    assert judge_relevance("", text).label

@@ -400,3 +400,22 @@ def test_tags_and_judgement_from_features_given_are_those_computed():
     given = story_tags(title, text, reading, relevant=True, features=features)
     assert given == story_tags(title, text, reading, relevant=True)
     assert features == story_features(title, text, reading)  # left as it was
+
+
+@pytest.mark.parametrize(
+    ("text", "won"),
+    [
+        ("Testers at Acme Games voted to join the Communications Workers of America.", True),
+        (
+            "Testers at Acme Games filed for an election, asking to join the Communications "
+            "Workers of America.",
+            False,
+        ),
+        ("Testers at Acme Games hope to join the Communications Workers of America.", False),
+    ],
+    ids=["voted-to-join", "asking-to-join", "hope-to-join"],
+)
+def test_joining_a_union_is_representation_only_when_done(text, won):
+    actions = tag_story("", text).actions
+    assert "union_drive" in actions
+    assert ("union_representation" in actions) is won

@@ -126,6 +126,68 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 
+_TECH_KIND = (
+    r"(?:(?:video[ -]?)?games?|gaming|software|tech(?:nology)?|AI|data|delivery|ride-?hailing|"
+    r"e-?commerce|fintech|edtech|cloud|internet|cybersecurity|chip)"
+)
+_TECH_FIRM = (
+    rf"(?:{_TECH_KIND}\s+(?:company|firm|maker|giant|publisher|developer|start-?up|platform|"
+    r"app|lab|service|outsourcer|contractor)|(?:indie\s+|game\s+)?studio|start-?up|app)"
+)
+_FIRM_NOUN = re.compile(
+    r"(?:co(?:mpany|ntractor)|firm|maker|giant|p(?:ublisher|latform)|developer|"
+    rf"s(?:t(?:art(?:up|-up)|udio)|ervice)|app|lab|outsourcer)\s+(?={_CAP})"
+)
+"""The last word of a description before a name, found first (the cheaper search)."""
+_FIRM_BEFORE = re.compile(rf"\b{_TECH_FIRM}\s+$")  # "the indie studio Lantern Forge"
+_FIRM_AFTER = re.compile(  # "Eugen Systems, a French video game studio"
+    rf",\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,3}}?{_TECH_FIRM}\b"
+)
+_STUDIO_SUFFIX = re.compile(r"[ ](?:Games|Interactive|Software)\b")  # "Quarrylight Games"
+_NAME_AT = re.compile(_NAME)
+_NAME_ENDING = re.compile(rf"{_NAME}$")
+_CAMPAIGN = r"(?:campaign|initiative|movement|petition|coalition|project)"
+
+
+def described_tech_names(
+    told: Sequence[str], mentions: Sequence[Sequence[Mention]], gazetteer: Gazetteer
+) -> frozenset[str]:
+    """The names the sentences ``told`` (with the gazetteer's ``mentions`` of each) call
+    tech companies that the gazetteer does not know: their workers are tech workers as a
+    known company's are ("developers at Eugen Systems"). The describing words are in lower
+    case, as prose has them (not "the App Store")."""
+    names = set()
+    for text, found in zip(told, mentions, strict=True):
+        for start, end in _described_spans(text):
+            resolved = _resolve(text[start:end], start, found, gazetteer)
+            if resolved and not resolved[1] and not _known_as(resolved[0], gazetteer):
+                names.add(resolved[0])
+    story = "\n".join(told)
+    return frozenset(name for name in names if not _campaign_named(name, story))
+
+
+def _described_spans(text: str) -> Iterator[tuple[int, int]]:
+    for noun in _FIRM_NOUN.finditer(text):
+        if _FIRM_BEFORE.search(text, max(0, noun.start() - 40), noun.end()) and (
+            m := _NAME_AT.match(text, noun.end())
+        ):
+            yield m.span()
+    for firm in _FIRM_AFTER.finditer(text):
+        if m := _NAME_ENDING.search(text, max(0, firm.start() - 80), firm.start()):
+            yield m.span()
+    for word in _STUDIO_SUFFIX.finditer(text):
+        m = _NAME_ENDING.search(text, max(0, word.start() - 80), word.end())
+        if m and m.start() < word.start():
+            yield m.span()
+
+
+def _campaign_named(name: str, text: str) -> bool:
+    """Whether ``text`` calls ``name`` a campaign ("the Stop Killing Games petition", "the
+    campaign, known as Stop Killing Games"), which names no company."""
+    name = re.escape(name)
+    return bool(re.search(rf"{name}\W*\s+{_CAMPAIGN}|{_CAMPAIGN}\b[^.]{{0,20}}?\b{name}", text))
+
+
 # "Zomato-owned Blinkit", "the Google-backed start-up", "Bandcamp, owned by Epic", "Larkspur,
 # whose owner is Nexon", "owned by the Ford", "its parent company, Spotify", "a subsidiary of
 # Hitachi", "Meta's subsidiary Instagram", "Activision studio Raven Software", "World of

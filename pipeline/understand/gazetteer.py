@@ -68,6 +68,9 @@ class Mention:
     end: int
     tech: bool = True
     product: bool = False
+    described: bool = False
+    """Not in the gazetteer: a name the story itself calls a tech company ("the French
+    studio Eugen Systems")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from pipeline.understand.employers import (
     ToldSentence,
     candidates,
     default_ranker,
+    described_tech_names,
     owner_spans,
 )
 from pipeline.understand.gazetteer import Gazetteer, Mention, default_gazetteer
@@ -131,11 +132,34 @@ _CAPPED_TRUST = {
 }
 
 
+_ANY_EMPLOYER_HEADS = frozenset({"researcher", "scientist"})
+"""Heads of people who may work anywhere, a university included: named with no employer and
+addressing the companies their sentence names ("AI researchers call on Amazon to stop"),
+they are outsiders writing to those companies, as "academics" and "experts" are."""
+_ADDRESSED = re.compile(
+    r"\b(?:call(?:s|ed|ing)?\s+on|urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|press(?:es|ed|ing)?|"
+    r"implor(?:e|es|ed|ing)|appeal(?:s|ed|ing)?\s+to|letter\s+to|(?:writ(?:e|es|ing)|wrote)\s+to)"
+    r"\s+(?:(?!(?:at|for|with|by|from|of|in|on)\b)[\w'’.-]+[\s,]+){0,5}$",
+    re.IGNORECASE,
+)
+"""Before a company a sentence addresses rather than names as anyone's employer ("urging
+Amazon", "calling on AI labs including OpenAI")."""
+
 _OTHERS_TIE = 0.65
 """How surely an act tied to no one belongs to the outsiders or the suing company of a story of
 no workers."""
 _OUTSIDE_STORY = (None, 0.05)
 """The employer and trust a story about employers outside tech lends its worker groups."""
+
+
+_BACK_REFERENCE = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
+"""Before workers told of before ("the researchers"): the story's, as they were."""
+
+
+def _works_anywhere(phrase: str) -> bool:
+    """Whether a worker noun (or a phrase ending in one) names people of
+    ``_ANY_EMPLOYER_HEADS``."""
+    return phrase.rpartition(" ")[2].lower().rstrip("s") in _ANY_EMPLOYER_HEADS
 
 
 def _trust_cap(head: str) -> float:
@@ -378,15 +402,28 @@ class _Reader:
             marked[_NAMED],
             {index: frozenset(kinds) for index, kinds in name_patterns.items()},
         )
+        mentions = [self.gaz.mentions(c, patterns=i in gates.named) for i, c in enumerate(cleans)]
+        if described := _names_pattern(described_tech_names(cleans, mentions, self.gaz)):
+            mentions = [
+                _with_described(c, m, described) for c, m in zip(cleans, mentions, strict=True)
+            ]
         return [
-            self._segment(i, text, clean, weight, lead, gates)
-            for i, ((text, weight, lead), clean) in enumerate(zip(parts, cleans, strict=True))
+            self._segment(i, text, clean, weight, lead, gates, found)
+            for i, ((text, weight, lead), clean, found) in enumerate(
+                zip(parts, cleans, mentions, strict=True)
+            )
         ]
 
     def _segment(
-        self, index: int, text: str, clean: str, weight: float, lead: bool, gates: _Gates
+        self,
+        index: int,
+        text: str,
+        clean: str,
+        weight: float,
+        lead: bool,
+        gates: _Gates,
+        mentions: list[Mention],
     ) -> _Segment:
-        mentions = self.gaz.mentions(clean, patterns=index in gates.named)
         cues = self._cues(clean, gates.actions.get(index, ()))
         outside = any(
             not m.tech and not _is_owner(clean, m) and not _is_source(clean, m) for m in mentions
@@ -506,12 +543,18 @@ class _Reader:
             or self.lex.outside_workplace.match(clean, noun.end())
         ):
             employer = Mention("", start, noun.start(), tech=False)
+        head = noun.group().lower()
+        if employer is None and _works_anywhere(head):
+            tech = [m for m in mentions if m.tech]
+            if tech and all(_ADDRESSED.search(clean, max(0, m.start - 60), m.start) for m in tech):
+                return _Actor(
+                    start, noun.end(), "outsider", " ".join(text[start : noun.end()].split())
+                )
         if bound and employer is None and not self.lex.object_verb.search(clean, window, start):
             employer = _possessor(clean, noun, mentions)  # "its riders", not "giving its riders"
         if bound and (employer is None or not employer.tech):
             return None
         count = parse_count(quant) if quant else None
-        head = noun.group().lower()
         plural = (count or 0) >= 2 or bool(quant and count is None) or not is_singular(head)
         if not plural and self.lex.collective_head.match(clean, noun.end()):
             plural = True
@@ -558,6 +601,10 @@ class _Reader:
             employer, trust = None, _PRODUCT_TRUST  # "The Times Tech Guild" of a newspaper
         elif seg.outside:
             employer, trust = None, 0.05
+        elif _works_anywhere(actor.phrase) and not _BACK_REFERENCE.search(
+            seg.clean, max(0, actor.start - 10), actor.start
+        ):
+            employer, trust = None, 0.15  # "Scientists sign open letter": anyone's, no company's
         elif seg.tech_context:
             employer, trust = self.fallback[0], max(self.fallback[1], 0.7)
         else:
@@ -864,13 +911,31 @@ class _Reader:
                 seg.clean,
                 headline and i == 0,
                 any(d.actor == "worker" and not d.negated for d in seg_deeds),
-                tuple(seg.mentions),
-                frozenset(m.name for m in seg.employers),
+                tuple(m for m in seg.mentions if not m.described),
+                frozenset(m.name for m in seg.employers if not m.described),
                 seg.name_patterns,
             )
             for i, (seg, seg_deeds) in enumerate(zip(segments, by_segment, strict=True))
         ]
         return candidates(told, acting, frozenset(stated), self.gaz)
+
+
+def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """Any of ``names`` as whole words, the longest first; None for no names."""
+    longest_first = sorted(names, key=len, reverse=True)
+    if not longest_first:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
+
+
+def _with_described(clean: str, mentions: list[Mention], names: re.Pattern[str]) -> list[Mention]:
+    """``mentions`` and the sentence's names of ``names`` outside them, in text order."""
+    found = [
+        Mention(m.group(), m.start(), m.end(), described=True)
+        for m in names.finditer(clean)
+        if not any(n.start < m.end() and m.start() < n.end for n in mentions)
+    ]
+    return sorted(mentions + found, key=lambda m: m.start) if found else mentions
 
 
 def _reported_issues(segments: list[_Segment], told: list[list[Deed]]) -> tuple[str, ...]:

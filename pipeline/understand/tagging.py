@@ -35,6 +35,9 @@ _UNION_WON = re.compile(
     re.IGNORECASE,
 )
 
+_UNION_HOPED = re.compile(r"(?:ask|seek|hop|want|plan|aim)\w* to\b", re.IGNORECASE)
+"""Before joining a union, a wish, no win ("asking to join the Communications Workers")."""
+
 
 def tag_story(title: str, text: str) -> Tags:
     """The story's Collective Action in Tech tags (see the module docstring for conventions)."""
@@ -105,7 +108,11 @@ def _archive_actions(ranked: list[Deed]) -> tuple[str, ...]:
             actions.append("open_letter")
         elif deed.kind in ("union", "organizing") and (deed.kind == "union" or "union" in kinds):
             actions.append("union_drive")
-            if any(_UNION_WON.search(d.phrase) for d in ranked if d.kind == "union"):
+            if any(
+                _UNION_WON.search(d.phrase) and not _UNION_HOPED.match(d.phrase)
+                for d in ranked
+                if d.kind == "union"
+            ):
                 actions.append("union_representation")
         elif deed.kind == "legal":
             actions.append("legal_action")
