@@ -167,6 +167,7 @@ def described_tech_names(
 
 
 def _described_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where ``text`` names a company next to words calling it a tech company."""
     for noun in _FIRM_NOUN.finditer(text):
         if _FIRM_BEFORE.search(text, max(0, noun.start() - 40), noun.end()) and (
             m := _NAME_AT.match(text, noun.end())
