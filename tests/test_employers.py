@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from pipeline.understand.employers import FEATURES, EmployerRanker, described_tech_names
+from pipeline.understand.employers import FEATURES, EmployerRanker, described_companies
 from pipeline.understand.gazetteer import default_gazetteer
 from pipeline.understand.reading import read_story
 from pipeline.understand.tagging import tag_story
@@ -391,8 +391,9 @@ def test_an_outsourcing_firm_named_without_contractors_does_not_lead():
 
 
 def _described(*told: str) -> frozenset[str]:
+    """The tech companies ``told`` describes."""
     gazetteer = default_gazetteer()
-    return described_tech_names(told, [gazetteer.mentions(t) for t in told], gazetteer)
+    return described_companies(told, [gazetteer.mentions(t) for t in told], gazetteer).tech
 
 
 @pytest.mark.parametrize(
@@ -403,6 +404,7 @@ def _described(*told: str) -> frozenset[str]:
         ("Riders for Kiwibolt, a Polish delivery app, stopped work.", "Kiwibolt"),
         ("Workers at the software startup Nimbleform formed a union.", "Nimbleform"),
         ("Employees of Quarrylight Games signed an open letter.", "Quarrylight Games"),
+        ("Game developers at Pinecone Studios walked out.", "Pinecone Studios"),
     ],
 )
 def test_a_company_the_story_calls_a_tech_company_is_one(sentence, name):
@@ -416,6 +418,12 @@ def test_a_company_the_story_calls_a_tech_company_is_one(sentence, name):
         "Workers at the property developer Evergrande protested unpaid wages.",
         "Workers at Epic Games walked out.",  # the gazetteer knows it
         "A studio spokesperson for Lantern Forge declined to comment.",
+        "Workers at DPD, a parcel delivery company, went on strike.",
+        "Workers at DPD, a rival of the delivery app Deliveroo, went on strike.",
+        "Entain, the gaming company, said profits rose.",  # casinos' and bookmakers' gaming
+        "Staff at the film studio Ashgrove walked out.",  # a studio outside a story of games
+        "VFX workers at Marvel Studios voted to unionize.",
+        "Austin Workers Unionize at Game Studio Blizzard",  # a title-case description
     ],
 )
 def test_no_tech_company_without_a_description_in_prose(sentence):
@@ -441,3 +449,20 @@ def test_developers_of_a_studio_the_gazetteer_does_not_know_act_as_its_workers()
     walkouts = [d for d in read_story(*story).deeds if d.kind == "walkout"]
     assert walkouts and {d.group.employer for d in walkouts if d.group} == {"Lantern Forge"}
     assert tag_story(*story).companies[0] == "Lantern Forge"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "Drivers at Wickhamford, a regional parcel delivery company, went on strike.",
+            "Wickhamford",
+        ),
+        ("Crew at the film studio Ashgrove walked out over unpaid overtime.", "Ashgrove"),
+        ("Dealers at Silverbay, a casino operator in Macau, voted to unionise.", "Silverbay"),
+    ],
+)
+def test_a_company_the_story_places_outside_tech_is_no_tech_company(sentence, name):
+    gazetteer = default_gazetteer()
+    described = described_companies([sentence], [gazetteer.mentions(sentence)], gazetteer)
+    assert described == (frozenset(), {name})

@@ -2805,3 +2805,25 @@ def test_an_archive_summary_of_a_company_the_gazetteer_does_not_know_is_relevant
     (strike,) = _deeds_by_kind("", text, "strike")
     assert strike.actor == "worker" and strike.group.employer == employer
     assert judge_relevance("", text).label
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Van drivers strike at Wickhamford depots",
+            "Drivers at Wickhamford, a regional parcel delivery company, stopped work at four "
+            "depots on Monday over routes planned by new routing software.",
+        ),
+        (
+            "Editors at Ashgrove strike over cloud workflow",
+            "Editors and colourists at Ashgrove, a London film studio, walked out on Tuesday over "
+            "a new online editing system they say lengthened their days.",
+        ),
+    ],
+    ids=["parcel-company", "film-studio"],
+)
+def test_workers_of_a_company_the_story_places_outside_tech_are_no_tech_workers(story):
+    """Software and an online system in the lead do not make a parcel carrier's drivers or a
+    film studio's editors tech workers: the story says what their employer is."""
+    assert not judge_relevance(*story).label

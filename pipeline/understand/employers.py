@@ -127,59 +127,131 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 _TECH_KIND = (
-    r"(?:(?:video[ -]?)?games?|gaming|software|tech(?:nology)?|AI|data|delivery|ride-?hailing|"
-    r"e-?commerce|fintech|edtech|cloud|internet|cybersecurity|chip)"
+    r"(?:(?:video[ -]?)?games?|software|tech(?:nology)?|AI|data|ride-?hailing|e-?commerce|"
+    r"fintech|edtech|cloud|internet|cybersecurity|chip|IT(?: services| outsourcing)?|"
+    r"outsourcing|data[- ]label(?:l)?ing|(?:data[- ])?annotation|(?:AI[- ])?training[- ]data)"
 )
 _TECH_FIRM = (
-    rf"(?:{_TECH_KIND}\s+(?:company|firm|maker|giant|publisher|developer|start-?up|platform|"
-    r"app|lab|service|outsourcer|contractor)|(?:indie\s+|game\s+)?studio|start-?up|app)"
+    rf"(?P<firm>{_TECH_KIND}\s+(?:company|firm|maker|giant|publisher|developer|start-?up|"
+    r"platform|app|lab|service|outsourcer|contractor|provider)|"
+    r"(?:(?:food|grocery|meal)[\s-])?delivery\s+(?:app|platform|start-?up)|"
+    r"gaming\s+(?:studio|developer|publisher|start-?up|app|platform)|"
+    r"(?:indie\s+|game\s+)?studio|start-?up|app)"
 )
+"""Words calling a company a tech company; not a parcel "delivery company" nor a casinos'
+"gaming company"."""
+_OUTSIDE_FIRM = (
+    r"(?P<firm>(?:parcel|postal|logistics|courier|freight|trucking|haulage|taxi|cab)\s+"
+    r"(?:delivery\s+)?(?:company|firm|operator|service|group|giant|business|carrier)|"
+    r"(?:film|movie|television|TV|animation|visual[- ]effects|VFX)\s+(?:studio|company)|"
+    r"(?:casino|betting|gambling)\s+(?:company|firm|operator|giant|group))"
+)
+"""Words calling a company one outside tech, whose drivers or crews the words beside them
+could otherwise pass for a platform's or a studio's ("Parcelwise, a parcel delivery
+company")."""
 _FIRM_NOUN = re.compile(
-    r"(?:co(?:mpany|ntractor)|firm|maker|giant|p(?:ublisher|latform)|developer|"
-    rf"s(?:t(?:art(?:up|-up)|udio)|ervice)|app|lab|outsourcer)\s+(?={_CAP})"
+    r"(?:co(?:mpany|ntractor)|firm|maker|giant|p(?:ublisher|latform|rovider)|developer|"
+    r"s(?:t(?:art(?:up|-up)|udio)|ervice)|app|lab|outsourcer|operator|group|business|carrier)"
+    rf"\s+(?={_CAP})"
 )
 """The last word of a description before a name, found first (the cheaper search)."""
-_FIRM_BEFORE = re.compile(rf"\b{_TECH_FIRM}\s+$")  # "the indie studio Lantern Forge"
-_FIRM_AFTER = re.compile(  # "Eugen Systems, a French video game studio"
-    rf",\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,3}}?{_TECH_FIRM}\b"
+_NOT_DESCRIBING = r"(?!(?:of|to|for|with|by|from|in|at|on|and|or|than|like)\b)"
+"""Between "a" and a describing noun, no preposition ("a French studio", not "a rival of
+the delivery app Deliveroo")."""
+
+
+class _Description(NamedTuple):
+    before: re.Pattern[str]  # "the indie studio Lantern Forge"
+    after: re.Pattern[str]  # "Eugen Systems, a French video game studio"
+
+
+def _description(firm: str) -> _Description:
+    return _Description(
+        re.compile(rf"\b{firm}\s+$"),
+        re.compile(rf",\s+(?:an?|the)\s+(?:{_NOT_DESCRIBING}[\w-]+\s+){{0,3}}?{firm}\b"),
+    )
+
+
+_TECH_DESCRIPTION = _description(_TECH_FIRM)
+_OUTSIDE_DESCRIPTION = _description(_OUTSIDE_FIRM)
+_STUDIO_SUFFIX = re.compile(  # "Quarrylight Games", "Pinecone Studios"
+    r"[ ](?:Games|Interactive|Software|(?P<firm>Studios?))\b"
 )
-_STUDIO_SUFFIX = re.compile(r"[ ](?:Games|Interactive|Software)\b")  # "Quarrylight Games"
+_GENERIC_BEFORE = re.compile(r"Game|Video|Indie|Mobile|Independent")
+"""The one word before a studio word in a title-case headline ("Game Studio Blizzard"): a
+description, no name."""
+_GAMES = re.compile(r"\b(?:video ?games?|games?|gaming|devs?|developers?)\b", re.IGNORECASE)
+"""A story of games or their developers, where a bare "studio" is a game studio (not a film
+studio)."""
 _NAME_AT = re.compile(_NAME)
 _NAME_ENDING = re.compile(rf"{_NAME}$")
 _CAMPAIGN = r"(?:campaign|initiative|movement|petition|coalition|project)"
 
 
-def described_tech_names(
+class DescribedCompanies(NamedTuple):
+    """Companies the gazetteer does not know that a story says are tech companies, or
+    companies outside tech."""
+
+    tech: frozenset[str]
+    outside: frozenset[str]
+
+
+def described_companies(
     told: Sequence[str], mentions: Sequence[Sequence[Mention]], gazetteer: Gazetteer
-) -> frozenset[str]:
+) -> DescribedCompanies:
     """The names the sentences ``told`` (with the gazetteer's ``mentions`` of each) call
-    tech companies that the gazetteer does not know: their workers are tech workers as a
-    known company's are ("developers at Eugen Systems"). The describing words are in lower
-    case, as prose has them (not "the App Store")."""
-    names = set()
-    for text, found in zip(told, mentions, strict=True):
-        for start, end in _described_spans(text):
-            resolved = _resolve(text[start:end], start, found, gazetteer)
-            if resolved and not resolved[1] and not _known_as(resolved[0], gazetteer):
-                names.add(resolved[0])
+    tech companies, or companies outside tech, that the gazetteer does not know: their
+    workers are a tech company's, as a known one's are ("developers at Eugen Systems"), or
+    not ("drivers for Parcelwise, a parcel delivery company"). The describing words are in
+    lower case, as prose has them (not "the App Store"); a studio is a tech company only in
+    a story of games or developers. A name described both ways is neither."""
     story = "\n".join(told)
-    return frozenset(name for name in names if not _campaign_named(name, story))
+    games = functools.cache(lambda: bool(_GAMES.search(story)))
+    found: dict[bool, set[str]] = {True: set(), False: set()}
+    for text, known in zip(told, mentions, strict=True):
+        for start, end, tech, studio in _described_spans(text):
+            if studio and not games():
+                continue
+            resolved = _resolve(text[start:end], start, known, gazetteer)
+            if resolved and not resolved[1] and not _known_as(resolved[0], gazetteer):
+                found[tech].add(resolved[0])
+    both = found[True] & found[False]
+    tech, outside = (
+        frozenset(n for n in found[kind] - both if not _campaign_named(n, story))
+        for kind in (True, False)
+    )
+    return DescribedCompanies(tech, outside)
 
 
-def _described_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Where ``text`` names a company next to words calling it a tech company."""
+_DESCRIPTIONS = ((_OUTSIDE_DESCRIPTION, False), (_TECH_DESCRIPTION, True))  # "film studio" first
+
+
+def _described_spans(text: str) -> Iterator[tuple[int, int, bool, bool]]:
+    """Where ``text`` names a company next to words describing it: the name's span, whether
+    the words make it a tech company, and whether they are a bare "studio"."""
     for noun in _FIRM_NOUN.finditer(text):
-        if _FIRM_BEFORE.search(text, max(0, noun.start() - 40), noun.end()) and (
-            m := _NAME_AT.match(text, noun.end())
-        ):
-            yield m.span()
-    for firm in _FIRM_AFTER.finditer(text):
-        if m := _NAME_ENDING.search(text, max(0, firm.start() - 80), firm.start()):
-            yield m.span()
+        for description, tech in _DESCRIPTIONS:
+            firm = description.before.search(text, max(0, noun.start() - 40), noun.end())
+            if firm:
+                if m := _NAME_AT.match(text, noun.end()):
+                    yield m.start(), m.end(), tech, _bare_studio(firm)
+                break
+    for description, tech in _DESCRIPTIONS:
+        for firm in description.after.finditer(text):
+            if m := _NAME_ENDING.search(text, max(0, firm.start() - 80), firm.start()):
+                yield m.start(), m.end(), tech, _bare_studio(firm)
     for word in _STUDIO_SUFFIX.finditer(text):
         m = _NAME_ENDING.search(text, max(0, word.start() - 80), word.end())
-        if m and m.start() < word.start():
-            yield m.span()
+        if (
+            m
+            and m.start() < word.start()
+            and not _GENERIC_BEFORE.fullmatch(text, m.start(), word.start())
+        ):
+            yield m.start(), m.end(), True, _bare_studio(word)
+
+
+def _bare_studio(firm: re.Match[str]) -> bool:
+    return (firm.group("firm") or "").lower().startswith("studio")
 
 
 def _campaign_named(name: str, text: str) -> bool:

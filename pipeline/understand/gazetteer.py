@@ -70,7 +70,7 @@ class Mention:
     product: bool = False
     described: bool = False
     """Not in the gazetteer: a name the story itself calls a tech company ("the French
-    studio Eugen Systems")."""
+    studio Eugen Systems") or one outside tech ("a parcel delivery company")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from pipeline.understand.employers import (
     ToldSentence,
     candidates,
     default_ranker,
-    described_tech_names,
+    described_companies,
     owner_spans,
 )
 from pipeline.understand.gazetteer import Gazetteer, Mention, default_gazetteer
@@ -403,10 +403,13 @@ class _Reader:
             {index: frozenset(kinds) for index, kinds in name_patterns.items()},
         )
         mentions = [self.gaz.mentions(c, patterns=i in gates.named) for i, c in enumerate(cleans)]
-        if described := _names_pattern(described_tech_names(cleans, mentions, self.gaz)):
-            mentions = [
-                _with_described(c, m, described) for c, m in zip(cleans, mentions, strict=True)
-            ]
+        described = described_companies(cleans, mentions, self.gaz)
+        for names, tech in ((described.tech, True), (described.outside, False)):
+            if pattern := _names_pattern(names):
+                mentions = [
+                    _with_described(c, m, pattern, tech=tech)
+                    for c, m in zip(cleans, mentions, strict=True)
+                ]
         return [
             self._segment(i, text, clean, weight, lead, gates, found)
             for i, ((text, weight, lead), clean, found) in enumerate(
@@ -928,10 +931,12 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
 
 
-def _with_described(clean: str, mentions: list[Mention], names: re.Pattern[str]) -> list[Mention]:
+def _with_described(
+    clean: str, mentions: list[Mention], names: re.Pattern[str], *, tech: bool
+) -> list[Mention]:
     """``mentions`` and the sentence's names of ``names`` outside them, in text order."""
     found = [
-        Mention(m.group(), m.start(), m.end(), described=True)
+        Mention(m.group(), m.start(), m.end(), tech=tech, described=True)
         for m in names.finditer(clean)
         if not any(n.start < m.end() and m.start() < n.end for n in mentions)
     ]
