@@ -2827,3 +2827,29 @@ def test_workers_of_a_company_the_story_places_outside_tech_are_no_tech_workers(
     """Software and an online system in the lead do not make a parcel carrier's drivers or a
     film studio's editors tech workers: the story says what their employer is."""
     assert not judge_relevance(*story).label
+
+
+def test_developers_at_a_company_the_gazetteer_does_not_know_are_its_workers():
+    """A company whose developers act is taken for a software or game maker, a little less
+    surely than one the gazetteer knows."""
+    text = (
+        "Developers at Vellmoor published an open letter on Wednesday accusing executives of "
+        "hiding plans for layoffs."
+    )
+    (letter,) = _deeds_by_kind("", text, "open_letter")
+    assert letter.actor == "worker" and letter.group.employer == "Vellmoor"
+    assert 0.5 < letter.group.trust < 1.0
+    assert judge_relevance("", text).label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Property developers at Halvorsen protested outside city hall over a zoning ruling.",
+        "Developers at Leamington studio walked out on Thursday.",  # a place, no company
+        "Developers at the University of Leeds signed a petition against pension cuts.",
+    ],
+    ids=["property-developers", "a-place", "a-university"],
+)
+def test_developers_at_no_company_name_no_tech_employer(text):
+    assert all(d.group is None or d.group.employer is None for d in read_story("", text).deeds)

@@ -188,6 +188,29 @@ _NAME_ENDING = re.compile(rf"{_NAME}$")
 _CAMPAIGN = r"(?:campaign|initiative|movement|petition|coalition|project)"
 
 
+_NOT_COMPANY = re.compile(
+    r"\b(?:University|College|School|Institute|Hospital|Council|Ministry|Department|Agency|"
+    r"Bank|Museum|Foundation|Government|City|County|State)\b"
+)
+
+
+_NOUN_AFTER = re.compile(rf"\s+{_COMPANY_NOUN}\b")
+"""After a word describing a company ("a Leamington studio"): the word is no name."""
+
+
+def unknown_company_at(text: str, start: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
+    """The name of a company the gazetteer does not know that ``text`` names at ``start``,
+    and where the name ends; None for no name, a place, a known name, an institution
+    ("University of Toronto") or a word describing a company ("Leamington studio")."""
+    m = _NAME_AT.match(text, start)
+    if not m or _NOT_COMPANY.search(m.group()) or _NOUN_AFTER.match(text, m.end()):
+        return None
+    resolved = _resolve(m.group(), start, (), gazetteer)
+    if resolved is None or resolved[1] or _known_as(resolved[0], gazetteer):
+        return None
+    return resolved[0], m.end()
+
+
 class DescribedCompanies(NamedTuple):
     """Companies the gazetteer does not know that a story says are tech companies, or
     companies outside tech."""

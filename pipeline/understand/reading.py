@@ -33,6 +33,7 @@ from pipeline.understand.employers import (
     default_ranker,
     described_companies,
     owner_spans,
+    unknown_company_at,
 )
 from pipeline.understand.gazetteer import Gazetteer, Mention, default_gazetteer
 from pipeline.understand.lexicon import ActionKind, Lexicon, lexicon, parse_count
@@ -152,6 +153,13 @@ _OUTSIDE_STORY = (None, 0.05)
 """The employer and trust a story about employers outside tech lends its worker groups."""
 
 
+_DEVELOPERS = frozenset({"developer", "developers", "dev", "devs"})
+_AT_LINK = re.compile(r"\s+(?:at|for|with)\s+(?:the\s+)?")
+"""Between developers and the company they work at, named right after ("developers at
+Vellichor")."""
+_UNPLACED_TRUST = 0.85
+"""How surely developers at a company the gazetteer does not know, nor the story
+describes, are a tech company's."""
 _BACK_REFERENCE = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
 """Before workers told of before ("the researchers"): the story's, as they were."""
 
@@ -555,6 +563,9 @@ class _Reader:
                 )
         if bound and employer is None and not self.lex.object_verb.search(clean, window, start):
             employer = _possessor(clean, noun, mentions)  # "its riders", not "giving its riders"
+        unplaced = bound and employer is None and head in _DEVELOPERS
+        if unplaced:
+            employer = self._unplaced_employer(clean, noun.end())
         if bound and (employer is None or not employer.tech):
             return None
         count = parse_count(quant) if quant else None
@@ -574,12 +585,21 @@ class _Reader:
             words=words,
             stated=bool(employer and employer.tech),
         )
+        if unplaced:
+            group = replace(group, trust=_UNPLACED_TRUST)
         tech_staff = TECH_STAFF.search(clean, start, noun.end())  # "tech workers at the Times"
         if employer and not employer.tech and employer.name and tech_staff:
             group = replace(group, employer=employer.name, trust=_PRODUCT_TRUST, stated=True)
         return _Actor(
             start, noun.end(), "worker", group.phrase, group, employer_known=employer is not None
         )
+
+    def _unplaced_employer(self, clean: str, end: int) -> Mention | None:
+        """The company the gazetteer does not know that "developers at" name: a company whose
+        developers act is taken for a software or game maker."""
+        link = _AT_LINK.match(clean, end)
+        found = link and unknown_company_at(clean, link.end(), self.gaz)
+        return Mention(found[0], link.end(), found[1], described=True) if found else None
 
     def _story_fallback(
         self, story_tech: Counter[str], story_outside: bool, tech_context: bool
