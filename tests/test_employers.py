@@ -466,3 +466,14 @@ def test_a_company_the_story_places_outside_tech_is_no_tech_company(sentence, na
     gazetteer = default_gazetteer()
     described = described_companies([sentence], [gazetteer.mentions(sentence)], gazetteer)
     assert described == (frozenset(), {name})
+
+
+def test_a_described_name_with_pattern_characters_is_matched_as_written():
+    """Names go into a pattern of the story's names escaped: "C++" is no quantifier."""
+    story = (
+        "C++ Games staff strike",
+        "Developers at C++ Games, an indie game studio, went on strike on Monday. C++ Games "
+        "said it would keep talking. " * 40,
+    )
+    strikes = [d for d in read_story(*story).deeds if d.kind == "strike" and d.group]
+    assert strikes and {d.group.employer for d in strikes} == {"C++ Games"}

@@ -154,6 +154,7 @@ _OUTSIDE_STORY = (None, 0.05)
 
 
 _DEVELOPERS = frozenset({"developer", "developers", "dev", "devs"})
+"""Workers whose company, named right after them, is a tech company though unknown."""
 _AT_LINK = re.compile(r"\s+(?:at|for|with)\s+(?:the\s+)?")
 """Between developers and the company they work at, named right after ("developers at
 Vellichor")."""
