@@ -1154,6 +1154,16 @@ def test_traders_protesting_a_marketplace_are_outsiders():
     assert not judge_relevance(*story).label
 
 
+def test_motorists_rallying_at_an_app_maker_are_outsiders():
+    text = (
+        "A motorists' group rallied outside the offices of the charging network Voltway on "
+        "Monday, demanding refunds for drivers stranded by outages of its app."
+    )
+    acts = read_story("", text).deeds
+    assert acts and {d.actor for d in acts} == {"outsider"}
+    assert not judge_relevance("", text).label
+
+
 @pytest.mark.parametrize(
     "story",
     [
