@@ -188,7 +188,7 @@ _NAME_ENDING = re.compile(rf"{_NAME}$")
 _CAMPAIGN = r"(?:campaign|initiative|movement|petition|coalition|project)"
 
 
-_NOT_COMPANY = re.compile(
+_NOT_COMPANY = re.compile(  # institutions, whose developers are no software maker's
     r"\b(?:University|College|School|Institute|Hospital|Council|Ministry|Department|Agency|"
     r"Bank|Museum|Foundation|Government|City|County|State)\b"
 )
@@ -205,10 +205,17 @@ def unknown_company_at(text: str, start: int, gazetteer: Gazetteer) -> tuple[str
     m = _NAME_AT.match(text, start)
     if not m or _NOT_COMPANY.search(m.group()) or _NOUN_AFTER.match(text, m.end()):
         return None
-    resolved = _resolve(m.group(), start, (), gazetteer)
-    if resolved is None or resolved[1] or _known_as(resolved[0], gazetteer):
-        return None
-    return resolved[0], m.end()
+    name = _unknown_name(m.group(), start, (), gazetteer)
+    return (name, m.end()) if name else None
+
+
+def _unknown_name(
+    surface: str, start: int, mentions: Sequence[Mention], gazetteer: Gazetteer
+) -> str | None:
+    """The company name ``surface`` stands for (see ``_resolve``) when the gazetteer knows
+    no company by it."""
+    resolved = _resolve(surface, start, mentions, gazetteer)
+    return resolved[0] if resolved and not resolved[1] else None
 
 
 class DescribedCompanies(NamedTuple):
@@ -235,9 +242,8 @@ def described_companies(
         for start, end, tech, studio in _described_spans(text):
             if studio and not games():
                 continue
-            resolved = _resolve(text[start:end], start, known, gazetteer)
-            if resolved and not resolved[1] and not _known_as(resolved[0], gazetteer):
-                found[tech].add(resolved[0])
+            if name := _unknown_name(text[start:end], start, known, gazetteer):
+                found[tech].add(name)
     both = found[True] & found[False]
     tech, outside = (
         frozenset(n for n in found[kind] - both if not _campaign_named(n, story))

@@ -39,6 +39,7 @@ from pipeline.understand.gazetteer import Gazetteer, Mention, default_gazetteer
 from pipeline.understand.lexicon import ActionKind, Lexicon, lexicon, parse_count
 from pipeline.understand.sentences import sentences
 from pipeline.understand.wordgate import GateScan, LiteralGate, Passages, TextWords
+from pipeline.understand.wordtrie import trie_pattern
 
 _MAX_CHARS = 6_000
 _MAX_SEGMENTS = 20
@@ -946,10 +947,8 @@ class _Reader:
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """Any of ``names`` as whole words, the longest first; None for no names."""
-    longest_first = sorted(names, key=len, reverse=True)
-    if not longest_first:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
+    names = list(names)
+    return re.compile(rf"(?<!\w)(?:{trie_pattern(names)})(?!\w)") if names else None
 
 
 def _with_described(
