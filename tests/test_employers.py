@@ -405,6 +405,20 @@ def _described(*told: str) -> frozenset[str]:
         ("Workers at the software startup Nimbleform formed a union.", "Nimbleform"),
         ("Employees of Quarrylight Games signed an open letter.", "Quarrylight Games"),
         ("Game developers at Pinecone Studios walked out.", "Pinecone Studios"),
+        ("Staff at Pinecrest Mobile, a Nairobi fintech, wrote to investors.", "Pinecrest Mobile"),
+        ("Employees at Sunder, a Chennai drone maker, released a statement.", "Sunder"),
+        ("Developers at Harborlight, a Kochi software exporter, formed a union.", "Harborlight"),
+        ("Couriers for Parcelfox, a London quick-commerce app, sued.", "Parcelfox"),
+        ("Engineers at Aubrac Labs elected staff representatives.", "Aubrac Labs"),
+        ("Workers at Quillon Robotics voted to join a union.", "Quillon Robotics"),
+        ("Support staff at the Berlin mapping company Kartograf wrote to management.", "Kartograf"),
+        ("Pickers at the warehouse of the online retailer Szybki Koszyk struck.", "Szybki Koszyk"),
+        ("Staff at the Seoul shopping platform Dalbit Mall worked to rule.", "Dalbit Mall"),
+        (
+            "The union at Linden Hale, a Dublin payroll-software maker, signed a deal.",
+            "Linden Hale",
+        ),
+        ("Cashiers at the store of the device maker Halvard Devices sued.", "Halvard Devices"),
     ],
 )
 def test_a_company_the_story_calls_a_tech_company_is_one(sentence, name):
@@ -424,6 +438,8 @@ def test_a_company_the_story_calls_a_tech_company_is_one(sentence, name):
         "Staff at the film studio Ashgrove walked out.",  # a studio outside a story of games
         "VFX workers at Marvel Studios voted to unionize.",
         "Austin Workers Unionize at Game Studio Blizzard",  # a title-case description
+        "Contract AI raters at GlobalLogic petitioned for sick pay.",  # "AI" ends no name
+        "Workers at Halvern Systems walked off the job over late salaries.",  # could be anything
     ],
 )
 def test_no_tech_company_without_a_description_in_prose(sentence):
@@ -449,6 +465,48 @@ def test_developers_of_a_studio_the_gazetteer_does_not_know_act_as_its_workers()
     walkouts = [d for d in read_story(*story).deeds if d.kind == "walkout"]
     assert walkouts and {d.group.employer for d in walkouts if d.group} == {"Lantern Forge"}
     assert tag_story(*story).companies[0] == "Lantern Forge"
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        ("Contract coders at Nuvola Systems in Pune halted work for two days.", "Nuvola Systems"),
+        ("Annotators at Sablewire signed a petition against violent tasks.", "Sablewire"),
+        ("Engineers and designers at Copperline went public with their organising.", "Copperline"),
+    ],
+)
+def test_workers_of_a_tech_trade_at_an_unknown_company_are_its_workers(text, employer):
+    """Coders, raters or designers name a company the gazetteer does not know: the story's
+    employer, even where the act is not surely tech workers'."""
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        ("Riders for Jolly Dash in Lagos switched off their apps for 48 hours.", "Jolly Dash"),
+        ("Couriers for Parcelo stopped taking orders over the new per-order rate.", "Parcelo"),
+        ("Drivers for Kabu protested outside its office over deactivations.", "Kabu"),
+        ("Drivers on the Jakarta ride-hailing app Ojekku filed a joint suit.", "Ojekku"),
+    ],
+)
+def test_couriers_at_an_unknown_company_handing_out_gigs_are_a_platforms(text, employer):
+    strikes = [d for d in read_story("", text).deeds if d.actor == "worker" and d.group]
+    assert strikes and {d.group.employer for d in strikes} == {employer}
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drivers for Halvern Haulage walked off the job over unpaid overtime.",  # no app work
+        "Taxi drivers for Kabu Cabs blocked the airport road to protest the new app.",
+        # a workers' group, not their platform
+        "Couriers with Los Repartidores Unidos rallied for a pay floor on the apps.",
+    ],
+)
+def test_drivers_at_an_unknown_company_with_no_platform_work_are_no_tech_workers(text):
+    assert not [d for d in read_story("", text).deeds if d.group and d.group.employer]
 
 
 @pytest.mark.parametrize(

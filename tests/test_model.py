@@ -140,6 +140,20 @@ def test_a_gig_platform_weighs_by_context_where_no_workers_act():
     assert not [name for name in features if "|" in name]
 
 
+def test_workers_the_reader_places_outside_tech_are_told_from_workers_of_no_known_employer():
+    """Taxi drivers protesting a ride-hail app are surely no platform's workers; the model
+    sees them apart from drivers whose employer the reader does not know."""
+    cabs = (
+        "Cabbies block Whitehall",
+        "Black-cab drivers blocked streets in London to protest competition from Uber.",
+    )
+    features = story_features(*cabs, read_story(*cabs))
+    assert any(name.startswith("trust:out") for name in features)
+    unknown = ("Drivers protest", "Drivers blocked streets in London to protest low pay.")
+    features = story_features(*unknown, read_story(*unknown))
+    assert not any(name.startswith("trust:out") for name in features)
+
+
 def test_workers_unease_is_no_act_for_the_model():
     unease = (
         "Internal backlash grows at Initech",
@@ -333,6 +347,36 @@ def test_a_story_judged_not_relevant_keeps_the_reader_s_tags():
             "The National Labor Relations Board certified the Amazon Labor Union as the "
             "representative of workers at the Staten Island warehouse.",
         ),
+        (
+            "",
+            "Workers at Quillon Robotics, a warehouse automation maker, voted 61 to 22 in "
+            "2022 to join the United Steelworkers.",
+        ),
+        ("", "Kestrel United won its union election in February, 46 to 37."),
+        (
+            "",
+            "About 600 testers at Quillfeather Games formed a union with the CWA, which "
+            "the company recognised without an election.",
+        ),
+        (
+            "",
+            "Contract moderators at a Telus International site in Essen elected a works "
+            "council, giving staff on the Meta account a formal voice.",
+        ),
+        (
+            "",
+            "Staff at Quillfeather Games ratified their first contract with the company "
+            "on Friday, after a year of bargaining.",
+        ),
+    ],
+    ids=[
+        "won-19-3",
+        "certified",
+        "voted-61-to-22",
+        "won-its-election",
+        "recognised-after",
+        "works-council",
+        "ratified",
     ],
 )
 def test_a_union_election_won_is_both_a_drive_and_representation(title, text):
@@ -350,6 +394,12 @@ def test_a_union_election_filed_for_is_a_drive_alone():
     )
     actions = story_tags(title, text, read_story(title, text), relevant=True).actions
     assert "union_drive" in actions
+    assert "union_representation" not in actions
+
+
+def test_a_vote_on_whether_to_join_a_union_is_no_win():
+    text = "Testers at Quillfeather Games will vote on whether to join the CWA next month."
+    actions = story_tags("", text, read_story("", text), relevant=True).actions
     assert "union_representation" not in actions
 
 

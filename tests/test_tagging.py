@@ -216,6 +216,52 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
             "Zapdash shoppers in Chicago voted to join the United Food and Commercial Workers.",
             "union_drive",
         ),
+        (
+            "Annotators at Sablefin took the company to the employment court over pay.",
+            "legal_action",
+        ),
+        ("Riders for Zapdash took Zapdash to the Court of Appeal over bargaining.", "legal_action"),
+        ("Couriers for Quickbite lodged a joint tribunal claim over their status.", "legal_action"),
+        ("Rydo drivers and their union filed objections to the election.", "legal_action"),
+        ("Drivers for Rydo refused to log in for two days over the incentive cuts.", "strike"),
+        ("Rydo and Zapdash drivers kept their cars off the road for a week.", "strike"),
+        ("Moderators at Lanternfish walked off the floor for the afternoon.", "strike"),
+        ("Riders for Zapdash began a three-day shutdown on Monday.", "strike"),
+        (
+            "Developers at Pixelhaus registered a trade union with the labour department.",
+            "union_drive",
+        ),
+        (
+            "Engineers at Lanternfish signed up with the State IT/ITeS Employees Union.",
+            "union_drive",
+        ),
+        ("The entire QA department at Pixelhaus stopped work for three days.", "strike"),
+        ("Engineers at Lanternfish elected their first staff representatives.", "union_drive"),
+        ("The union's bid for recognition at Lanternfish went to a ballot.", "union_drive"),
+        ("Couriers for Quickbite halted deliveries across four districts.", "strike"),
+        ("Support staff at Lanternfish worked to rule for two weeks over pay.", "strike"),
+        ("Pickers at Zapdash refused all overtime in the peak season.", "strike"),
+        ("Drivers for Rydo kept their apps switched off for five days.", "strike"),
+        ("Annotators at Sablefin refused to start new tasks after the rate cut.", "strike"),
+        ("Deliveroo riders in Sheffield struck repeatedly over the winter.", "strike"),
+        ("A collective grievance was lodged by warehouse staff of Zapdash.", "legal_action"),
+        (
+            "Staff of Brightloom complained to the state labour department over unpaid wages.",
+            "legal_action",
+        ),
+        (
+            "The union took a case to the Workplace Relations Commission for moderators at "
+            "Sablefin.",
+            "legal_action",
+        ),
+        (
+            "Couriers working for Quickbite registered the Quickbite Riders Association.",
+            "union_drive",
+        ),
+        ("Developers at Pixelhaus formed a branch of an IT employees' union.", "union_drive"),
+        ("Zapdash warehouse workers set up a union branch last year.", "union_drive"),
+        ("Staff at Lanternfish launched a recognition campaign with Prospect.", "union_drive"),
+        ("Twelve engineers at Lanternfish quit on the same day over the new policy.", "protest"),
     ],
 )
 def test_actions_are_read_in_their_common_phrasings(text, expected):
@@ -366,6 +412,18 @@ def test_read_story_ties_each_action_to_who_took_it():
     assert by_phrase["signed a petition"].actor == "worker"
     assert by_phrase["rallied"].actor == "outsider"
     assert by_phrase["protest"].value < by_phrase["signed a petition"].value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The union at Samsung Electronics began the company's first-ever strike on Monday.",
+        "Workers at Amazon's Coventry warehouse staged the company's first UK strike in January.",
+    ],
+)
+def test_the_company_s_strike_is_its_workers(text):
+    strikes = [d for d in read_story("", text).deeds if d.kind == "strike"]
+    assert strikes and all(d.actor == "worker" and d.group.employer for d in strikes)
 
 
 def test_a_story_is_read_once_for_its_relevance_and_its_tags(monkeypatch):

@@ -51,7 +51,7 @@ company employs them."""
 _WORKERS = (
     r"(?i:employees?|workers?|staff(?:ers)?|engineers?|developers?|devs|"
     r"drivers?(?!['’]s? licen)|riders?|couriers?|testers?|writers?|artists?|"
-    r"beauticians?|pickers?|programmers?|associates?|"
+    r"beauticians?|pickers?|programmers?|coders?|designers?|associates?|"
     r"(?:labou?r |trade |workers['’]? )?unions?|guild|union members|organi[sz]ers)"
 )
 _UNION_SUFFIX = (
@@ -60,10 +60,13 @@ _UNION_SUFFIX = (
 )
 _LOWER = r"(?:[a-z][\w'’-]*\s+)"
 _BASED = rf"(?:{_CAP}\s+)*{_CAP}-based\s+"
+_SECTOR_TECH = r"(?:fin|ed|insur|prop|legal-?|reg|ad|health|agri|HR-?)tech"
+"""One word for a tech company of a trade ("a Nairobi fintech", "a legal-tech startup")."""
 _COMPANY_NOUN = (
     r"(?:start-?up|company|studio|developer|publisher|platform|app|firm|provider|maker|"
     r"operator|service|giant|unicorn|subsidiary|vendor|outsourcer|outsourcing firm|"
-    r"contractor|agency|retailer|marketplace|lab|chain|business|portal|site|network|bank)"
+    r"contractor|agency|retailer|marketplace|lab|chain|business|portal|site|network|bank|"
+    rf"e-?tailer|chipmaker|{_SECTOR_TECH})"
 )
 
 # what may stand between "workers at" and the name: "Los Angeles-based indie studio",
@@ -127,16 +130,21 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 _TECH_KIND = (
+    r"(?:[a-z]+-)?"  # "payroll-software maker", "cloud-hosting firm"
     r"(?:(?:video[ -]?)?games?|software|tech(?:nology)?|AI|data|ride-?hailing|e-?commerce|"
-    r"fintech|edtech|cloud|internet|cybersecurity|chip|IT(?: services| outsourcing)?|"
-    r"outsourcing|data[- ]label(?:l)?ing|(?:data[- ])?annotation|(?:AI[- ])?training[- ]data)"
+    rf"{_SECTOR_TECH}|cloud|internet|cybersecurity|chip|IT(?: services| outsourcing)?|"
+    r"outsourcing|data[- ]label(?:l)?ing|(?:data[- ])?annotation|(?:AI[- ])?training[- ]data|"
+    r"robotics|drones?|(?:warehouse\s+)?automation|q(?:uick)?-?commerce|mapping|hosting|"
+    r"payments?|social[- ]media|online|devices?|electronics|hardware|smartphones?)"
 )
 _TECH_FIRM = (
     rf"(?P<firm>{_TECH_KIND}\s+(?:company|firm|maker|giant|publisher|developer|start-?up|"
-    r"platform|app|lab|service|outsourcer|contractor|provider)|"
+    r"platform|app|lab|service|outsourcer|contractor|provider|vendor|exporter|house|"
+    r"consultancy|agency|supplier|retailer|marketplace|shop|store|grocer)|"
     r"(?:(?:food|grocery|meal)[\s-])?delivery\s+(?:app|platform|start-?up)|"
     r"gaming\s+(?:studio|developer|publisher|start-?up|app|platform)|"
-    r"(?:indie\s+|game\s+)?studio|start-?up|app)"
+    rf"(?:indie\s+|game\s+)?studio|start-?up|app|platform|marketplace|e-?tailer|"
+    rf"{_SECTOR_TECH}|chipmaker)"
 )
 """Words calling a company a tech company; not a parcel "delivery company" nor a casinos'
 "gaming company"."""
@@ -150,8 +158,10 @@ _OUTSIDE_FIRM = (
 could otherwise pass for a platform's or a studio's ("Parcelwise, a parcel delivery
 company")."""
 _FIRM_NOUN = re.compile(
-    r"(?:co(?:mpany|ntractor)|firm|maker|giant|p(?:ublisher|latform|rovider)|developer|"
-    r"s(?:t(?:art(?:up|-up)|udio)|ervice)|app|lab|outsourcer|operator|group|business|carrier)"
+    r"(?:co(?:mpany|ntractor|nsultancy)|firm|maker|giant|p(?:ublisher|latform|rovider)|"
+    r"developer|s(?:t(?:art(?:up|-up)|udio)|ervice|upplier)|app|lab|outsourcer|operator|group|"
+    r"business|carrier|vendor|exporter|house|agency|tech|retailer|marketplace|shop|store|"
+    r"grocer|e-?tailer)"
     rf"\s+(?={_CAP})"
 )
 """The last word of a description before a name, found first (the cheaper search)."""
@@ -174,9 +184,10 @@ def _description(firm: str) -> _Description:
 
 _TECH_DESCRIPTION = _description(_TECH_FIRM)
 _OUTSIDE_DESCRIPTION = _description(_OUTSIDE_FIRM)
-_STUDIO_SUFFIX = re.compile(  # "Quarrylight Games", "Pinecone Studios"
-    r"[ ](?:Games|Interactive|Software|(?P<firm>Studios?))\b"
+_TECH_SUFFIX = re.compile(  # "Quarrylight Games", "Pinecone Studios", "Aubrac Labs"
+    r"[ ](?:Games|Interactive|Software|Technologies|Robotics|Labs|(?P<firm>Studios?))\b"
 )
+"""The last word of a tech company's name (not "AI": "Contract AI raters" names no firm)."""
 _GENERIC_BEFORE = re.compile(r"Game|Video|Indie|Mobile|Independent")
 """The one word before a studio word in a title-case headline ("Game Studio Blizzard"): a
 description, no name."""
@@ -269,7 +280,7 @@ def _described_spans(text: str) -> Iterator[tuple[int, int, bool, bool]]:
         for firm in description.after.finditer(text):
             if m := _NAME_ENDING.search(text, max(0, firm.start() - 80), firm.start()):
                 yield m.start(), m.end(), tech, _bare_studio(firm)
-    for word in _STUDIO_SUFFIX.finditer(text):
+    for word in _TECH_SUFFIX.finditer(text):
         m = _NAME_ENDING.search(text, max(0, word.start() - 80), word.end())
         if (
             m

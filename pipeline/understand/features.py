@@ -377,5 +377,8 @@ def _keep_max(found: dict[str, float], key: str, value: float) -> None:
 
 
 def _trust_band(trust: float) -> str:
-    """How sure the reader is that acting workers' employer is a tech company, in words."""
+    """How sure the reader is that acting workers' employer is a tech company, in words:
+    "out" where it is sure it is not one (taxi drivers, nurses, a parcel firm's couriers)."""
+    if trust < 0.1:
+        return "out"
     return "low" if trust < 0.3 else "mid" if trust < 0.8 else "high"

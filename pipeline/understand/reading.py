@@ -90,8 +90,11 @@ _EMPLOYED_LINK = re.compile(
 )
 """Between workers of a trade outside tech and the platform they work for ("cab drivers
 working for Ola", "taxi drivers on Uber"): stricter than ``_RIGHT_LINK``."""
-_ON_LINK = re.compile(r"\s+on\s+(?:the\s+)?", re.IGNORECASE)
-"""Workers "on" a gig platform work for it ("drivers on Uber")."""
+_ON_LINK = re.compile(
+    r"\s+on\s+(?:the\s+)?(?:(?:[\w'’.&-]+\s+){0,3}?(?:app|platform)\s+)?", re.IGNORECASE
+)
+"""Workers "on" a gig platform work for it ("drivers on Uber", "drivers on the Jakarta
+ride-hailing app Ojekku")."""
 _VENUE = re.compile(r"\b(?:on|via|through|using|in an? \w+ on)\s+$", re.IGNORECASE)
 _PLACE_TAIL = re.compile(r"\s+(?:at|in|of|from|inside)\s+(?:[\w'’-]+\s+){0,2}[\w'’-]+")
 _TAIL = re.compile(r"(?:['’]s)?(?:\s+[\w-]+){0,3}")
@@ -154,14 +157,40 @@ _OUTSIDE_STORY = (None, 0.05)
 """The employer and trust a story about employers outside tech lends its worker groups."""
 
 
-_DEVELOPERS = frozenset({"developer", "developers", "dev", "devs"})
-"""Workers whose company, named right after them, is a tech company though unknown."""
+_TECH_JOBS = frozenset(
+    {
+        "developer",
+        "dev",
+        "coder",
+        "programmer",
+        "tester",
+        "moderator",
+        "rater",
+        "annotator",
+        "labeller",
+        "labeler",
+    }
+)
+"""Workers whose company, named right after them, is a tech company though unknown
+("developers at Vellichor", "annotators at Sablewire")."""
+_PLATFORM_JOBS = frozenset(("rider", "courier", "shopper", "driver"))
+_PLATFORM_WORK = re.compile(
+    r"\b(?:apps?|platforms?|per[- ](?:order|trip|delivery|ride|task)|orders|deliveries|rides|"
+    r"trips|gigs?|deactivat\w+|algorithm\w*)\b",
+    re.IGNORECASE,
+)
+"""Words of work a platform hands out, beside couriers or drivers at a company unknown
+("riders for Jolly Dash switched off their apps"): a platform's gig workers."""
+_PLATFORM_TRUST = 0.7
 _AT_LINK = re.compile(r"\s+(?:at|for|with)\s+(?:the\s+)?")
-"""Between developers and the company they work at, named right after ("developers at
+"""Between such workers and the company they work at, named right after ("developers at
 Vellichor")."""
+_FOR_LINK = re.compile(r"\s+(?:at|for)\s+(?:the\s+)?")
+"""Between couriers and the platform they work for; not "with", which names their own
+groups too ("couriers with Los Deliveristas Unidos")."""
 _UNPLACED_TRUST = 0.85
-"""How surely developers at a company the gazetteer does not know, nor the story
-describes, are a tech company's."""
+"""How surely developers, raters or annotators at a company the gazetteer does not know,
+nor the story describes, are a tech company's."""
 _BACK_REFERENCE = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
 """Before workers told of before ("the researchers"): the story's, as they were."""
 
@@ -170,6 +199,18 @@ def _works_anywhere(phrase: str) -> bool:
     """Whether a worker noun (or a phrase ending in one) names people of
     ``_ANY_EMPLOYER_HEADS``."""
     return phrase.rpartition(" ")[2].lower().rstrip("s") in _ANY_EMPLOYER_HEADS
+
+
+def _unplaced(clean: str, head: str, *, bound: bool) -> tuple[float, re.Pattern[str]] | None:
+    """How surely the workers ``head`` names at a company the gazetteer does not know, nor
+    the story describes, are a tech company's, and what links them to its name; None where
+    neither their trade nor, for a platform's couriers and drivers, the sentence says so."""
+    job = head.split()[-1].removesuffix("s")
+    if job in _TECH_JOBS:
+        return (_UNPLACED_TRUST if bound else _trust_cap(head)), _AT_LINK  # no surer unnamed
+    if (job in _PLATFORM_JOBS or head.startswith("delivery ")) and _PLATFORM_WORK.search(clean):
+        return _PLATFORM_TRUST, _FOR_LINK
+    return None
 
 
 def _trust_cap(head: str) -> float:
@@ -182,10 +223,21 @@ def _trust_cap(head: str) -> float:
     return _CAPPED_TRUST.get(head.rstrip("s"), 1.0)
 
 
+_FIRST = r"(?:(?:first|first-ever|biggest|largest|latest|new|UK|US|\w+-(?:day|hour|week))\s+)"
+"""Words between a company's possessive and its workers' act ("Amazon's first UK strike")."""
 _ATTRIBUTIVE_NOUN = re.compile(
-    r"(?:walk-?outs?|strikes?|sit-ins?|union\w*|work stoppages?)\b", re.IGNORECASE
+    rf"{_FIRST}{{0,2}}(?:walk-?outs?|strikes?|sit-ins?|union\w*|work stoppages?)\b",
+    re.IGNORECASE,
 )
-_ATTRIBUTIVE_LINK = re.compile(r"(?:['’]s?)?\s+(?:(?:employee|worker|staff|workers['’])\s+)?")
+_ATTRIBUTIVE_LINK = re.compile(
+    rf"(?:['’]s?)?\s+{_FIRST}{{0,2}}(?:(?:employee|worker|staff|workers['’])\s+)?"
+)
+_OWN_COMPANY = re.compile(
+    rf"['’]s\s+{_FIRST}{{0,2}}(?=(?:walk-?outs?|strikes?|sit-ins?|work stoppages?)\b)",
+    re.IGNORECASE,
+)
+"""After "the company" the story is about, before a walkout or strike ("the company's
+first-ever strike"): its workers' act, not the company's doing."""
 _PERSON_OWNS = re.compile(
     r"\b(?P<person>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)['’]s\s+(?:\w+\s+)?(?:reasons?|decision|choice|plans?)"
     r"\s+(?:for|to)\s+$"
@@ -565,9 +617,9 @@ class _Reader:
                 )
         if bound and employer is None and not self.lex.object_verb.search(clean, window, start):
             employer = _possessor(clean, noun, mentions)  # "its riders", not "giving its riders"
-        unplaced = bound and employer is None and head in _DEVELOPERS
+        unplaced = None if employer else _unplaced(clean, head, bound=bound)
         if unplaced:
-            employer = self._unplaced_employer(clean, noun.end())
+            employer = self._unplaced_employer(clean, noun.end(), unplaced[1])
         if bound and (employer is None or not employer.tech):
             return None
         count = parse_count(quant) if quant else None
@@ -587,8 +639,8 @@ class _Reader:
             words=words,
             stated=bool(employer and employer.tech),
         )
-        if unplaced:
-            group = replace(group, trust=_UNPLACED_TRUST)
+        if unplaced and employer:
+            group = replace(group, trust=unplaced[0])
         tech_staff = TECH_STAFF.search(clean, start, noun.end())  # "tech workers at the Times"
         if employer and not employer.tech and employer.name and tech_staff:
             group = replace(group, employer=employer.name, trust=_PRODUCT_TRUST, stated=True)
@@ -596,10 +648,10 @@ class _Reader:
             start, noun.end(), "worker", group.phrase, group, employer_known=employer is not None
         )
 
-    def _unplaced_employer(self, clean: str, end: int) -> Mention | None:
+    def _unplaced_employer(self, clean: str, end: int, linking: re.Pattern[str]) -> Mention | None:
         """The company the gazetteer does not know that "developers at" name: a company whose
         developers act is taken for a software or game maker."""
-        link = _AT_LINK.match(clean, end)
+        link = linking.match(clean, end)
         found = link and unknown_company_at(clean, link.end(), self.gaz)
         return Mention(found[0], link.end(), found[1], described=True) if found else None
 
@@ -750,6 +802,9 @@ class _Reader:
                 seg.clean, max(0, a.start - 40), a.start
             ):
                 continue
+            own = a.kind == "management" and _OWN_COMPANY.match(seg.clean, a.end)
+            if own and own.end() >= start:
+                return self._implicit_group(seg, a.start, a.end), 1.0  # "the company's strike"
             if a.kind != "worker":
                 return a, 1.0
             tie = 1.0 if start - a.end <= 120 else 0.8
@@ -876,7 +931,10 @@ class _Reader:
                 a.start <= mention.start < a.end <= act
                 or (
                     a.end <= mention.start
-                    and _RIGHT_LINK.fullmatch(seg.clean, a.end, mention.start)
+                    and (
+                        _RIGHT_LINK.fullmatch(seg.clean, a.end, mention.start)
+                        or _ON_LINK.fullmatch(seg.clean, a.end, mention.start)
+                    )
                 )
             )
             for a in self._actors(seg)
@@ -895,13 +953,14 @@ class _Reader:
         self, seg: _Segment, start: int, end: int, employer: str | None = None
     ) -> _Actor:
         tech = [employer] if employer else [m.name for m in seg.employers]
+        phrase = seg.text[start:end].rstrip()
         return _Actor(
             start,
             end,
             "worker",
-            seg.text[start:end],
+            phrase,
             WorkerGroup(
-                phrase=seg.text[start:end],
+                phrase=phrase,
                 count=None,
                 plural=True,
                 employer=tech[0] if tech else None,
@@ -926,18 +985,24 @@ class _Reader:
         acting: dict[str, float] = {}
         stated: set[str] = set()
         deeds = [deed for seg_deeds in by_segment for deed in seg_deeds]
-        for deed in sorted((d for d in deeds if d.value > ACTING), key=lambda d: -d.value):
+        # with no act surely tech workers', the employers of the likeliest ones
+        acts = [d for d in deeds if d.value > ACTING] or [
+            d for d in deeds if d.actor == "worker" and not d.negated
+        ]
+        for deed in sorted(acts, key=lambda d: -d.value):
             if deed.group and deed.group.employer:
                 acting.setdefault(deed.group.employer, deed.value)
                 if deed.group.trust >= 1.0 and not OUTSOURCED_WORKERS.search(deed.group.phrase):
                     stated.add(deed.group.employer)
+        # a company known only from the story's description is a candidate where its
+        # workers act, else the ranker weighs the gazetteer's names alone
         told = [
             ToldSentence(
                 seg.clean,
                 headline and i == 0,
                 any(d.actor == "worker" and not d.negated for d in seg_deeds),
-                tuple(m for m in seg.mentions if not m.described),
-                frozenset(m.name for m in seg.employers if not m.described),
+                tuple(m for m in seg.mentions if not m.described or m.name in acting),
+                frozenset(m.name for m in seg.employers if not m.described or m.name in acting),
                 seg.name_patterns,
             )
             for i, (seg, seg_deeds) in enumerate(zip(segments, by_segment, strict=True))
