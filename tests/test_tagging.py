@@ -415,15 +415,34 @@ def test_read_story_ties_each_action_to_who_took_it():
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "kind"),
     [
-        "The union at Samsung Electronics began the company's first-ever strike on Monday.",
-        "Workers at Amazon's Coventry warehouse staged the company's first UK strike in January.",
+        ("The union at Samsung Electronics began the company's first-ever strike.", "strike"),
+        (
+            "Workers at Amazon's Coventry warehouse staged the company's first UK strike in May.",
+            "strike",
+        ),
+        (
+            "Management at Ridgeline Studios voluntarily recognised a union of 110 developers.",
+            "union",
+        ),
+        (
+            "Indie studio Vodeo Games has voluntarily recognized a union formed by its staff.",
+            "union",
+        ),
+    ],
+    ids=[
+        "company-s-strike",
+        "company-s-first-uk-strike",
+        "management-recognised",
+        "studio-recognised",
     ],
 )
-def test_the_company_s_strike_is_its_workers(text):
-    strikes = [d for d in read_story("", text).deeds if d.kind == "strike"]
-    assert strikes and all(d.actor == "worker" and d.group.employer for d in strikes)
+def test_an_act_told_with_the_company_as_its_subject_is_its_workers(text, kind):
+    """ "The company's first strike" and a union the company recognised are the workers'
+    strike and the workers' union win, not the company's own doing."""
+    acts = [d for d in read_story("", text).deeds if d.kind == kind]
+    assert acts and all(d.actor == "worker" and d.group.employer for d in acts)
 
 
 def test_a_story_is_read_once_for_its_relevance_and_its_tags(monkeypatch):
