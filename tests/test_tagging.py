@@ -430,17 +430,19 @@ def test_read_story_ties_each_action_to_who_took_it():
             "Indie studio Vodeo Games has voluntarily recognized a union formed by its staff.",
             "union",
         ),
+        ("At Sable Interactive, management signed a collective agreement with the union.", "union"),
     ],
     ids=[
         "company-s-strike",
         "company-s-first-uk-strike",
         "management-recognised",
         "studio-recognised",
+        "management-signed-agreement",
     ],
 )
 def test_an_act_told_with_the_company_as_its_subject_is_its_workers(text, kind):
-    """ "The company's first strike" and a union the company recognised are the workers'
-    strike and the workers' union win, not the company's own doing."""
+    """ "The company's first strike" and a union the company recognised or signed a contract
+    with are the workers' strike and their union's win, not the company's own doing."""
     acts = [d for d in read_story("", text).deeds if d.kind == kind]
     assert acts and all(d.actor == "worker" and d.group.employer for d in acts)
 

@@ -223,8 +223,8 @@ def _trust_cap(head: str) -> float:
     return _CAPPED_TRUST.get(head.rstrip("s"), 1.0)
 
 
-_RECOGNISED = re.compile(r"recogni[sz]", re.IGNORECASE)
-"""A union's recognition, whoever the sentence says granted it."""
+_UNION_WON = re.compile(r"recogni[sz]|agreement|contract|ratif", re.IGNORECASE)
+"""A union's recognition or its contract, whoever the sentence says granted or signed it."""
 _FIRST = r"(?:(?:first|first-ever|biggest|largest|latest|new|UK|US|\w+-(?:day|hour|week))\s+)"
 """Words between a company's possessive and its workers' act ("Amazon's first UK strike")."""
 _ATTRIBUTIVE_NOUN = re.compile(
@@ -721,8 +721,8 @@ class _Reader:
                 described := _referred_to(seg.clean, kind, start, told, _DESCRIBED_DEFINITE)
             ):
                 actor, tie = described
-            if actor and kind.name == "union" and _RECOGNISED.search(seg.clean, start, end):
-                actor = self._recognised_union(seg, actor)
+            if actor and kind.name == "union" and _UNION_WON.search(seg.clean, start, end):
+                actor = self._union_won(seg, actor)
             negated = bool(self.lex.negation.search(seg.clean, max(0, start - 40), start))
             deeds.append(
                 Deed(
@@ -944,10 +944,11 @@ class _Reader:
             for a in self._actors(seg)
         )
 
-    def _recognised_union(self, seg: _Segment, actor: _Actor) -> _Actor:
-        """The workers whose union a company or its management recognises ("management at
-        Ridgeline Studios voluntarily recognised a union"): the news is their union's win,
-        not the company's own act; anyone else recognising stays the actor."""
+    def _union_won(self, seg: _Segment, actor: _Actor) -> _Actor:
+        """The workers whose union a company or its management recognises or signs a
+        contract with ("management at Ridgeline Studios voluntarily recognised a union",
+        "Microsoft reached a tentative first contract"): the news is their union's win, not
+        the company's own act; anyone else stays the actor."""
         if actor.kind == "management":
             return self._implicit_group(seg, actor.start, actor.end)
         if actor.kind == "company":
