@@ -164,7 +164,9 @@ _FIRM_NOUN = re.compile(
     r"grocer|e-?tailer)"
     rf"\s+(?={_CAP})"
 )
-"""The last word of a description before a name, found first (the cheaper search)."""
+"""The last word of a description before a name (of ``_TECH_FIRM`` or ``_OUTSIDE_FIRM``),
+found first: the cheaper search, factored by hand, as one alternation of
+``_COMPANY_NOUN``'s words costs a benchmark page 0.15 ms more."""
 _NOT_DESCRIBING = r"(?!(?:of|to|for|with|by|from|in|at|on|and|or|than|like)\b)"
 """Between "a" and a describing noun, no preposition ("a French studio", not "a rival of
 the delivery app Deliveroo")."""

@@ -223,19 +223,21 @@ def _trust_cap(head: str) -> float:
     return _CAPPED_TRUST.get(head.rstrip("s"), 1.0)
 
 
-_UNION_WON = re.compile(r"recogni[sz]|agreement|contract|ratif", re.IGNORECASE)
+_GRANTED = re.compile(r"recogni[sz]|agreement|contract|ratif", re.IGNORECASE)
 """A union's recognition or its contract, whoever the sentence says granted or signed it."""
+_WORKERS_ACT = r"(?:walk-?outs?|strikes?|sit-ins?|work stoppages?)"
+"""Acts only workers take: another's name or possessive before one is their employer's."""
 _FIRST = r"(?:(?:first|first-ever|biggest|largest|latest|new|UK|US|\w+-(?:day|hour|week))\s+)"
 """Words between a company's possessive and its workers' act ("Amazon's first UK strike")."""
 _ATTRIBUTIVE_NOUN = re.compile(
-    rf"{_FIRST}{{0,2}}(?:walk-?outs?|strikes?|sit-ins?|union\w*|work stoppages?)\b",
+    rf"{_FIRST}{{0,2}}(?:{_WORKERS_ACT}|union\w*)\b",
     re.IGNORECASE,
 )
 _ATTRIBUTIVE_LINK = re.compile(
     rf"(?:['’]s?)?\s+{_FIRST}{{0,2}}(?:(?:employee|worker|staff|workers['’])\s+)?"
 )
 _OWN_COMPANY = re.compile(
-    rf"['’]s\s+{_FIRST}{{0,2}}(?=(?:walk-?outs?|strikes?|sit-ins?|work stoppages?)\b)",
+    rf"['’]s\s+{_FIRST}{{0,2}}(?={_WORKERS_ACT}\b)",
     re.IGNORECASE,
 )
 """After "the company" the story is about, before a walkout or strike ("the company's
@@ -721,8 +723,8 @@ class _Reader:
                 described := _referred_to(seg.clean, kind, start, told, _DESCRIBED_DEFINITE)
             ):
                 actor, tie = described
-            if actor and kind.name == "union" and _UNION_WON.search(seg.clean, start, end):
-                actor = self._union_won(seg, actor)
+            if actor and kind.name == "union" and _GRANTED.search(seg.clean, start, end):
+                actor = self._union_granted(seg, actor)
             negated = bool(self.lex.negation.search(seg.clean, max(0, start - 40), start))
             deeds.append(
                 Deed(
@@ -944,7 +946,7 @@ class _Reader:
             for a in self._actors(seg)
         )
 
-    def _union_won(self, seg: _Segment, actor: _Actor) -> _Actor:
+    def _union_granted(self, seg: _Segment, actor: _Actor) -> _Actor:
         """The workers whose union a company or its management recognises or signs a
         contract with ("management at Ridgeline Studios voluntarily recognised a union",
         "Microsoft reached a tentative first contract"): the news is their union's win, not
