@@ -535,3 +535,24 @@ def test_a_described_name_with_pattern_characters_is_matched_as_written():
     )
     strikes = [d for d in read_story(*story).deeds if d.kind == "strike" and d.group]
     assert strikes and {d.group.employer for d in strikes} == {"C++ Games"}
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        (
+            "Taskers on Remotasks organized online to demand back pay for labelling jobs.",
+            "Scale AI",
+        ),
+        ("Workers at Sega of America voted to form a union with CWA.", "Sega of America"),
+    ],
+    ids=["a-crowd-work-platform", "a-subsidiary-with-its-own-staff"],
+)
+def test_workers_of_a_platform_or_subsidiary_are_tagged_with_it(text, employer):
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+def test_the_city_of_a_companys_office_is_no_company():
+    """ "The company's Los Angeles headquarters" names a place, not a second employer."""
+    text = "Hundreds of Netflix employees walked out of the company's Los Angeles headquarters."
+    assert tag_story("", text).companies == ("Netflix",)

@@ -2863,3 +2863,83 @@ def test_developers_at_a_company_the_gazetteer_does_not_know_are_its_workers():
 )
 def test_developers_at_no_company_name_no_tech_employer(text):
     assert all(d.group is None or d.group.employer is None for d in read_story("", text).deeds)
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        (
+            "Staff at Quenby walked out of the company's Gdansk office over a pay freeze.",
+            "Quenby",
+        ),
+        (
+            "Over 80 employees at Marrowfield signed a petition asking the company to restore "
+            "remote work.",
+            "Marrowfield",
+        ),
+        ("Back-office staff at Tolvane in Pune held a vigil over workloads.", "Tolvane"),
+    ],
+    ids=["its-office", "remote-work", "back-office"],
+)
+def test_office_staff_at_a_company_the_gazetteer_does_not_know_are_its_workers(text, employer):
+    """Desk work at an unknown company: more likely a software firm's staff than a
+    factory's, so its workers, though less surely than developers'."""
+    acts = [d for d in read_story("", text).deeds if d.actor == "worker"]
+    assert acts and {d.group.employer for d in acts} == {employer}
+    assert all(d.group.trust < 1.0 for d in acts)
+    assert judge_relevance("", text).label
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Workers at Harlow Freight walked out of the company's Leeds office over pay.",
+        "Hundreds of workers at Kestrelby marched through the town after bonuses were cut.",
+    ],
+    ids=["a-freight-firm", "no-desk-work"],
+)
+def test_workers_at_an_unknown_company_with_no_sign_of_tech_are_not_placed(text):
+    """A name ending in a trade outside tech, or no office or desk work told of: the company
+    could as well be a haulier's or a factory's."""
+    assert all(d.group is None or d.group.employer is None for d in read_story("", text).deeds)
+    assert not judge_relevance("", text).label
+
+
+def test_contractors_said_to_moderate_content_are_their_companys_tech_workers():
+    text = (
+        "Contractors at Brellis, who review posts for social media clients, filed a complaint "
+        "with the labour inspectorate over unpaid breaks."
+    )
+    (complaint,) = _deeds_by_kind("", text, "legal")
+    assert complaint.actor == "worker" and complaint.group.employer == "Brellis"
+    assert judge_relevance("", text).label
+
+
+def test_a_new_owner_telling_staff_to_commit_is_managements_demand():
+    """The staff are the object of the owner's memo; its demand is not theirs."""
+    text = (
+        "The platform's new owner sent staff an email on Friday asking them to commit to "
+        "longer hours or leave with severance."
+    )
+    assert all(d.actor != "worker" for d in read_story("", text).deeds)
+    assert not judge_relevance("", text).label
+
+
+def test_riders_joining_another_unions_rally_are_the_ones_acting():
+    """ "Transport Workers" of a union's name others joined are not the actors."""
+    text = "Uber Eats riders in Perth joined a Transport Workers Union rally over road deaths."
+    (rally,) = _deeds_by_kind("", text, "protest")
+    assert rally.actor == "worker" and rally.group.employer == "Uber"
+    assert judge_relevance("", text).label
+
+
+def test_subcontractors_are_workers_but_not_the_firms_work_goes_through():
+    hired = "Google subcontractors at HCL in Pittsburgh voted to join the United Steelworkers."
+    (vote,) = _deeds_by_kind("", hired, "union")
+    assert vote.actor == "worker" and vote.actor_phrase == "Google subcontractors"
+    through = (
+        "Drivers delivering for Amazon in Osaka formed a union. The drivers, who are hired "
+        "through subcontractors, want talks with Amazon."
+    )
+    assert all(d.actor_phrase != "subcontractors" for d in read_story("", through).deeds)

@@ -225,6 +225,9 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("Rydo drivers and their union filed objections to the election.", "legal_action"),
         ("Drivers for Rydo refused to log in for two days over the incentive cuts.", "strike"),
         ("Rydo and Zapdash drivers kept their cars off the road for a week.", "strike"),
+        ("Drivers for Rydo in Abidjan parked their cars for three days.", "strike"),
+        ("Couriers of Quickbite blocked Avenida Central for an hour.", "protest"),
+        ("Riders for Zapdash blocked access to the airport over a colleague's death.", "protest"),
         ("Moderators at Lanternfish walked off the floor for the afternoon.", "strike"),
         ("Riders for Zapdash began a three-day shutdown on Monday.", "strike"),
         (

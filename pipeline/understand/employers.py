@@ -187,7 +187,7 @@ def _description(firm: str) -> _Description:
 _TECH_DESCRIPTION = _description(_TECH_FIRM)
 _OUTSIDE_DESCRIPTION = _description(_OUTSIDE_FIRM)
 _TECH_SUFFIX = re.compile(  # "Quarrylight Games", "Pinecone Studios", "Aubrac Labs"
-    r"[ ](?:Games|Interactive|Software|Technologies|Robotics|Labs|(?P<firm>Studios?))\b"
+    r"[ ](?:Games|Interactive|Software|Technologies|Robotics|Labs|Analytics|(?P<firm>Studios?))\b"
 )
 """The last word of a tech company's name (not "AI": "Contract AI raters" names no firm)."""
 _GENERIC_BEFORE = re.compile(r"Game|Video|Indie|Mobile|Independent")
@@ -207,6 +207,12 @@ _NOT_COMPANY = re.compile(  # institutions, whose developers are no software mak
 )
 
 
+_OUTSIDE_NAME = re.compile(  # "Jadeport Logistics", "Harbour Foods": no software maker
+    r"\b(?:Logistics|Freight|Shipping|Transport|Couriers?|Taxis?|Cabs|Motors?|Airlines?|"
+    r"Airways|Bank|Insurance|Hotels?|Hospitality|Restaurants?|Foods?|Farms?|Dairy|Bakery|"
+    r"Brewery|Steel|Energy|Mining|Construction|Pharma\w*|Health(?:care)?|Medical|Clinic|"
+    r"Textiles|Apparel|Manufacturing|Chemicals|Supermarkets?|Retail|Railways?)$"
+)
 _NOUN_AFTER = re.compile(rf"\s+{_COMPANY_NOUN}\b")
 """After a word describing a company ("a Leamington studio"): the word is no name."""
 
@@ -216,7 +222,12 @@ def unknown_company_at(text: str, start: int, gazetteer: Gazetteer) -> tuple[str
     and where the name ends; None for no name, a place, a known name, an institution
     ("University of Toronto") or a word describing a company ("Leamington studio")."""
     m = _NAME_AT.match(text, start)
-    if not m or _NOT_COMPANY.search(m.group()) or _NOUN_AFTER.match(text, m.end()):
+    if (
+        not m
+        or _NOT_COMPANY.search(m.group())
+        or _OUTSIDE_NAME.search(m.group())
+        or _NOUN_AFTER.match(text, m.end())
+    ):
         return None
     name = _unknown_name(m.group(), start, (), gazetteer)
     return (name, m.end()) if name else None
@@ -332,6 +343,8 @@ _WORKER_PATTERNS = frozenset(
 _OPENING_RISKY = frozenset(
     {"name_workers", "listed_workers", "own_workers", "client", "union_name", "action_at"}
 )
+_OFFICE_OF = re.compile(rf"(?:['’]s|\b(?:its|their))\s+(?:{_CAP}\s+)*$")
+"""Before the name of a place whose office is a company's ("the company's Los Angeles")."""
 _OPENING = re.compile(r"[\W_]+")  # what may come before a sentence's first word
 _POSSESSIVE = re.compile(r"['’]s?\s")
 """A name's possessive: "Quillfeather's moderators" opening a sentence names a company."""
@@ -608,6 +621,8 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
                 sentence.text, start, start + len(surface)
             ):
                 continue
+            if group == "named" and _OFFICE_OF.search(sentence.text, max(0, start - 40), start):
+                continue  # the place of the company's office ("the firm's Wroclaw office")
             resolved = _resolve(surface, start, sentence.mentions, gazetteer, tech_staff)
             if resolved is None:
                 continue

@@ -173,6 +173,14 @@ _TECH_JOBS = frozenset(
 )
 """Workers whose company, named right after them, is a tech company though unknown
 ("developers at Vellichor", "annotators at Sablewire")."""
+_DOING_TECH_WORK = re.compile(
+    r"\bwho\s+(?:\w+\s+)?(?:moderat|review|label|annotat|rat|test|writ|build|develop|cod)\w*\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:content|posts|videos|images|data|AI|games?|software|apps?|code|"
+    r"chatbots?|search results|ads|models?)\b",
+    re.IGNORECASE,
+)
+"""Workers the sentence says do the work of ``_TECH_JOBS`` ("contractors at Ferrostack, who
+moderate content for social media clients")."""
 _PLATFORM_JOBS = frozenset(("rider", "courier", "shopper", "driver"))
 _PLATFORM_WORK = re.compile(
     r"\b(?:apps?|platforms?|per[- ](?:order|trip|delivery|ride|task)|orders|deliveries|rides|"
@@ -188,6 +196,21 @@ Vellichor")."""
 _FOR_LINK = re.compile(r"\s+(?:at|for)\s+(?:the\s+)?")
 """Between couriers and the platform they work for; not "with", which names their own
 groups too ("couriers with Los Deliveristas Unidos")."""
+_UNION_NAME_END = re.compile(r"\s+(?-i:Union|United|Guild)\b")
+"""After the workers' noun of a union's name ("Transport Workers Union")."""
+_JOINING = re.compile(r"\bjoin(?:ed|s|ing)?\s+(?:an?|the)\s+$", re.IGNORECASE)
+"""Before the name of a union or its event others joined: its name, not the ones acting."""
+_OFFICE_JOBS = frozenset(("worker", "employee", "staff", "staffer"))
+_OFFICE_WORK = re.compile(
+    r"\b(?:(?:company|firm|startup|its|their)['’]?s?\s+(?:(?-i:[A-Z])[\w-]*\s+)?(?:offices?|campus)|"
+    r"remote[- ]work\w*|work(?:ing)?[- ]from[- ]home|return[- ]to[- ](?:the[- ])?office|"
+    r"office (?:mandate|return)|hybrid work\w*|back[- ]office)\b",
+    re.IGNORECASE,
+)
+"""Offices or desk work in the sentence of workers at a company the gazetteer does not know,
+nor the story describes ("walked out of the company's Wroclaw office"): more likely a
+software firm's staff than a factory's, not surely."""
+_OFFICE_TRUST = 0.5
 _UNPLACED_TRUST = 0.85
 """How surely developers, raters or annotators at a company the gazetteer does not know,
 nor the story describes, are a tech company's."""
@@ -206,10 +229,12 @@ def _unplaced(clean: str, head: str, *, bound: bool) -> tuple[float, re.Pattern[
     the story describes, are a tech company's, and what links them to its name; None where
     neither their trade nor, for a platform's couriers and drivers, the sentence says so."""
     job = head.split()[-1].removesuffix("s")
-    if job in _TECH_JOBS:
+    if job in _TECH_JOBS or _DOING_TECH_WORK.search(clean):
         return (_UNPLACED_TRUST if bound else _trust_cap(head)), _AT_LINK  # no surer unnamed
     if (job in _PLATFORM_JOBS or head.startswith("delivery ")) and _PLATFORM_WORK.search(clean):
         return _PLATFORM_TRUST, _FOR_LINK
+    if job in _OFFICE_JOBS and _OFFICE_WORK.search(clean):
+        return _OFFICE_TRUST, _FOR_LINK
     return None
 
 
@@ -621,6 +646,8 @@ class _Reader:
                 )
         if bound and employer is None and not self.lex.object_verb.search(clean, window, start):
             employer = _possessor(clean, noun, mentions)  # "its riders", not "giving its riders"
+        if _UNION_NAME_END.match(clean, noun.end()) and _JOINING.search(clean, window, start):
+            return None  # "riders joined a Transport Workers Union rally": not its members
         unplaced = None if employer else _unplaced(clean, head, bound=bound)
         if unplaced:
             employer = self._unplaced_employer(clean, noun.end(), unplaced[1])
