@@ -419,6 +419,9 @@ def _described(*told: str) -> frozenset[str]:
             "Linden Hale",
         ),
         ("Cashiers at the store of the device maker Halvard Devices sued.", "Halvard Devices"),
+        # the defence makers among such names are in the gazetteer's list outside tech
+        ("Workers at Halvern Systems walked off the job over late salaries.", "Halvern Systems"),
+        ("Technicians at Norvik Semiconductor began a go-slow.", "Norvik Semiconductor"),
     ],
 )
 def test_a_company_the_story_calls_a_tech_company_is_one(sentence, name):
@@ -439,7 +442,7 @@ def test_a_company_the_story_calls_a_tech_company_is_one(sentence, name):
         "VFX workers at Marvel Studios voted to unionize.",
         "Austin Workers Unionize at Game Studio Blizzard",  # a title-case description
         "Contract AI raters at GlobalLogic petitioned for sick pay.",  # "AI" ends no name
-        "Workers at Halvern Systems walked off the job over late salaries.",  # could be anything
+        "Workers at Halvern Holdings walked off the job over late salaries.",  # could be anything
     ],
 )
 def test_no_tech_company_without_a_description_in_prose(sentence):
@@ -556,3 +559,42 @@ def test_the_city_of_a_companys_office_is_no_company():
     """ "The company's Los Angeles headquarters" names a place, not a second employer."""
     text = "Hundreds of Netflix employees walked out of the company's Los Angeles headquarters."
     assert tag_story("", text).companies == ("Netflix",)
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        (
+            "Game testers at Carpathia QA, a Bucharest outsourcer, struck for two days.",
+            "Carpathia QA",
+        ),
+        ("Shoppers for Zipbasket logged off during the holiday rush.", "Zipbasket"),
+        (
+            "Support agents at Helixa Support filed a class action over unpaid log-in time.",
+            "Helixa Support",
+        ),
+        ("AI raters contracted through Labelry filed a class action over unpaid tests.", "Labelry"),
+        (
+            "Technicians at Norvik Semiconductor began a go-slow, refusing all overtime.",
+            "Norvik Semiconductor",
+        ),
+    ],
+    ids=["its-whole-name", "shoppers", "support-agents", "contracted-through", "technicians"],
+)
+def test_an_unknown_company_is_tagged_by_the_name_the_story_gives_it(text, employer):
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+def test_a_headline_union_named_with_tech_is_the_company_the_story_names_in_full():
+    """ "Kairo Tech union" in the headline and "the union at Kairo Tech" in the lead: the
+    company is Kairo Tech, not "Kairo" of a "Tech union"."""
+    title = "Kairo Tech union opens pay talks"
+    text = (
+        "The newly recognised union at Kairo Tech, a Bangalore IT-services firm, began bargaining."
+    )
+    assert tag_story(title, text).companies[:1] == ("Kairo Tech",)
+
+
+def test_agents_of_the_state_name_no_company():
+    text = "Amazon workers protested the company's contracts with ICE agents at the border."
+    assert "ICE" not in tag_story("", text).companies

@@ -2943,3 +2943,91 @@ def test_subcontractors_are_workers_but_not_the_firms_work_goes_through():
         "through subcontractors, want talks with Amazon."
     )
     assert all(d.actor_phrase != "subcontractors" for d in read_story("", through).deeds)
+
+
+def test_pickers_at_an_unknown_retailers_fulfilment_centre_are_its_workers():
+    """A fulfilment centre is an online retailer's warehouse, as Amazon's are; "the Shakopee
+    fulfilment centre" names a place, not a company."""
+    text = (
+        "Forty pickers at a Marlcart fulfilment centre in Ohio filed a joint complaint over heat."
+    )
+    (complaint,) = _deeds_by_kind("", text, "legal")
+    assert complaint.actor == "worker" and complaint.group.employer == "Marlcart"
+    assert judge_relevance("", text).label
+    place = "Workers at the Shakopee fulfilment centre stopped work for six hours."
+    assert all(d.group.employer is None for d in read_story("", place).deeds if d.group)
+
+
+def test_drivers_the_headline_calls_taxi_drivers_stay_outside_tech_in_the_lead():
+    """ "Drivers" after a headline about taxi drivers are those taxi drivers, not the app's
+    drivers the sentence names the app beside."""
+    title = "Lisbon taxi drivers rally against ride-hailing app"
+    text = "Thousands of drivers gathered downtown to oppose Uber's planned carpool service."
+    assert all(
+        d.group.employer is None and d.group.trust < 0.1
+        for d in read_story(title, text).deeds
+        if d.group
+    )
+
+
+def test_figures_researchers_compiled_are_a_study_not_workers_petitions():
+    text = (
+        "Figures compiled by labour researchers showed that union election petitions at US "
+        "technology companies rose last year."
+    )
+    assert not judge_relevance("", text).label
+
+
+def test_members_of_an_activist_group_in_a_tech_office_are_outsiders():
+    text = (
+        "Members of a climate group occupied the lobby of a Microsoft office in Dublin, "
+        "demanding the company drop its cloud contracts with oil producers."
+    )
+    assert all(d.actor != "worker" for d in read_story("", text).deeds)
+    assert not judge_relevance("", text).label
+
+
+def test_riders_demanding_a_rate_per_kilometre_are_a_platforms():
+    text = (
+        "Riders for Brasa Entregas rode in a motorcycle convoy to the company's headquarters, "
+        "demanding a minimum rate per kilometre."
+    )
+    (convoy,) = _deeds_by_kind("", text, "protest")
+    assert convoy.group.employer == "Brasa Entregas"
+    assert judge_relevance("", text).label
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        (
+            "Staff at Mandoria Systems issued a public statement criticising the job cuts.",
+            "Mandoria Systems",
+        ),
+        (
+            "Six workers at Lumex Microsystems began a hunger strike over unpaid overtime.",
+            "Lumex Microsystems",
+        ),
+    ],
+    ids=["systems", "microsystems"],
+)
+def test_a_name_ending_in_a_hardware_or_software_word_is_a_tech_company(text, employer):
+    acts = [d for d in read_story("", text).deeds if d.actor == "worker"]
+    assert acts and {d.group.employer for d in acts} == {employer}
+    assert judge_relevance("", text).label
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        ("", "Workers at BAE Systems in Barrow walked out over pay."),
+        (
+            "Drivers of black cabs protest airport pick-up rules",
+            "Licensed taxi drivers staged a go-slow at the airport, objecting to ride-hail "
+            "priority zones.",
+        ),
+    ],
+    ids=["a-defence-maker", "drivers-of-black-cabs"],
+)
+def test_workers_of_a_defence_maker_or_of_cabs_are_outside_tech(story):
+    assert not judge_relevance(*story).label

@@ -228,6 +228,28 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("Drivers for Rydo in Abidjan parked their cars for three days.", "strike"),
         ("Couriers of Quickbite blocked Avenida Central for an hour.", "protest"),
         ("Riders for Zapdash blocked access to the airport over a colleague's death.", "protest"),
+        ("Drivers for Rydo staged a slow convoy past the company's offices.", "protest"),
+        ("Riders for Quickbite rode in a motorcycle convoy to its headquarters.", "protest"),
+        ("Couriers for Quickbite blocked a highway after a colleague's death.", "protest"),
+        (
+            "Engineers at Lanternfish told managers they would not build the surveillance tool.",
+            "protest",
+        ),
+        (
+            "Testers at Pixelhaus voted 41 to 3 last spring to certify a union.",
+            "union_drive",
+        ),
+        ("Pickers at Zapdash occupied the canteen for a morning over the heating.", "protest"),
+        ("A majority of developers at Pixelhaus signed membership cards.", "union_drive"),
+        ("The union at Pixelhaus filed for certification with the labour board.", "union_drive"),
+        (
+            "Couriers for Quickbite won a company agreement guaranteeing paid waiting time.",
+            "union_representation",
+        ),
+        (
+            "Couriers for Quickbite lodged a collective application with the labour commission.",
+            "legal_action",
+        ),
         ("Moderators at Lanternfish walked off the floor for the afternoon.", "strike"),
         ("Riders for Zapdash began a three-day shutdown on Monday.", "strike"),
         (

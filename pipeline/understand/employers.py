@@ -51,7 +51,8 @@ company employs them."""
 _WORKERS = (
     r"(?i:employees?|workers?|staff(?:ers)?|engineers?|developers?|devs|"
     r"drivers?(?!['’]s? licen)|riders?|couriers?|testers?|writers?|artists?|"
-    r"beauticians?|pickers?|programmers?|coders?|designers?|associates?|"
+    r"beauticians?|pickers?|programmers?|coders?|designers?|associates?|shoppers?|"
+    r"(?:support|call[- ]cent(?:re|er)|customer service) agents|technicians?|researchers|"
     r"(?:labou?r |trade |workers['’]? )?unions?|guild|union members|organi[sz]ers)"
 )
 _UNION_SUFFIX = (
@@ -79,7 +80,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
     "workers_at": re.compile(
         rf"\b(?:(?:{_WORKERS}|(?i:{_OUTSOURCED})|working|employed)\s+(?:at|of|for|with|by)|"
-        r"(?i:worked\s+(?:at|for)|(?:who|they|we)\s+works?\s+(?:at|for)|working\s+on))\s+"
+        r"(?i:worked\s+(?:at|for)|(?:who|they|we)\s+works?\s+(?:at|for)|working\s+on|"
+        r"(?:contracted|hired|employed|engaged)\s+through))\s+"
         r"(?:the\s+)?"
         rf"{_DESCRIBED}(?P<name>{_NAME})"
     ),
@@ -187,7 +189,8 @@ def _description(firm: str) -> _Description:
 _TECH_DESCRIPTION = _description(_TECH_FIRM)
 _OUTSIDE_DESCRIPTION = _description(_OUTSIDE_FIRM)
 _TECH_SUFFIX = re.compile(  # "Quarrylight Games", "Pinecone Studios", "Aubrac Labs"
-    r"[ ](?:Games|Interactive|Software|Technologies|Robotics|Labs|Analytics|(?P<firm>Studios?))\b"
+    r"[ ](?:Games|Interactive|Software|Technologies|Robotics|Labs|Analytics|Systems|Microsystems|"
+    r"Semiconductors?|Electronics|Devices|Circuits|Computing|Networks|(?P<firm>Studios?))\b"
 )
 """The last word of a tech company's name (not "AI": "Contract AI raters" names no firm)."""
 _GENERIC_BEFORE = re.compile(r"Game|Video|Indie|Mobile|Independent")
@@ -348,6 +351,10 @@ _OFFICE_OF = re.compile(rf"(?:['’]s|\b(?:its|their))\s+(?:{_CAP}\s+)*$")
 _OPENING = re.compile(r"[\W_]+")  # what may come before a sentence's first word
 _POSSESSIVE = re.compile(r"['’]s?\s")
 """A name's possessive: "Quillfeather's moderators" opening a sentence names a company."""
+_LEGAL_TAIL = re.compile(
+    r"(?:\s+(?:Inc|Ltd|LLC|Corp|Co|SA|S\.A|AG|GmbH|PLC|plc|Limited|NV|BV|Holdings|Group)\.?)+$"
+)
+"""The legal form ending a name the gazetteer does not know: not part of its name."""
 _NAME_TAIL = re.compile(
     r"\s+(?:Inc|Ltd|LLC|Corp|Co|SA|S\.A|AG|GmbH|PLC|plc|Limited|Holdings|Group|NV|BV|SE|QA|Game)"
     r"\.?$"
@@ -367,6 +374,7 @@ _FIRM_WORDS = frozenset(
         "Labs",
         "Digital",
         "Transportation",
+        "Tech",
     )
 )
 """Last words of a company's full name ("Flagship Facility Services")."""
@@ -745,13 +753,14 @@ def _resolve(
         words = words[1:]
     if not words or " ".join(words).casefold() in not_employers:
         return None
-    name = " ".join(words).rstrip(".")
+    name = written = " ".join(words).rstrip(".")
     while (
         not (canonical := _known_as(name, gazetteer)) and (bare := _NAME_TAIL.sub("", name)) != name
     ):
         name = bare
     if canonical:
         return canonical, True
+    name = _LEGAL_TAIL.sub("", written)  # "Carpathia QA" as written, "Glitch Inc." as Glitch
     return (name, False) if len(name) > 1 else None
 
 

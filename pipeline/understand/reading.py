@@ -183,7 +183,8 @@ _DOING_TECH_WORK = re.compile(
 moderate content for social media clients")."""
 _PLATFORM_JOBS = frozenset(("rider", "courier", "shopper", "driver"))
 _PLATFORM_WORK = re.compile(
-    r"\b(?:apps?|platforms?|per[- ](?:order|trip|delivery|ride|task)|orders|deliveries|rides|"
+    r"\b(?:apps?|platforms?|per[- ](?:order|trip|delivery|ride|task|kilomet(?:re|er)|km|mile)|"
+    r"orders|deliveries|rides|"
     r"trips|gigs?|deactivat\w+|algorithm\w*)\b",
     re.IGNORECASE,
 )
@@ -211,6 +212,16 @@ _OFFICE_WORK = re.compile(
 nor the story describes ("walked out of the company's Wroclaw office"): more likely a
 software firm's staff than a factory's, not surely."""
 _OFFICE_TRUST = 0.5
+_WAREHOUSE_JOBS = frozenset(("picker", "packer", "worker", "associate", "employee", "staff"))
+_FULFILMENT = re.compile(r"\bfulfil{1,2}ment (?:cent(?:re|er)|hub|warehouse)s?\b", re.IGNORECASE)
+"""An online retailer's warehouse: its pickers and packers work for an e-commerce firm,
+as Amazon's do ("pickers at a Cartly fulfilment centre")."""
+_FULFILMENT_LINK = re.compile(
+    r"\s+(?:at|for)\s+(?:an?\s+)?"
+    r"(?=[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2}(?:['’]s)?\s+fulfil{1,2}ment\b)"
+)
+"""Between such workers and the retailer whose fulfilment centre is named right after;
+not "at the Shakopee fulfillment center", a place."""
 _UNPLACED_TRUST = 0.85
 """How surely developers, raters or annotators at a company the gazetteer does not know,
 nor the story describes, are a tech company's."""
@@ -235,6 +246,8 @@ def _unplaced(clean: str, head: str, *, bound: bool) -> tuple[float, re.Pattern[
         return _PLATFORM_TRUST, _FOR_LINK
     if job in _OFFICE_JOBS and _OFFICE_WORK.search(clean):
         return _OFFICE_TRUST, _FOR_LINK
+    if job in _WAREHOUSE_JOBS and _FULFILMENT.search(clean):
+        return _PLATFORM_TRUST, _FULFILMENT_LINK
     return None
 
 
@@ -431,6 +444,7 @@ class _Reader:
         self.gaz = gazetteer
         self.ranker = ranker
         self.fallback: tuple[str | None, float] = (None, 0.0)  # the story's likely employer
+        self.lead: list[_Segment] = []  # the headline and first sentence, or two first
 
     def read(self, title: str, text: str) -> Reading:
         segments = self._segments(title, text)
@@ -440,6 +454,7 @@ class _Reader:
         story_outside = any(seg.outside for seg in segments)
         story_tech_context = any(seg.tech_context for seg in segments)
         self.fallback = self._story_fallback(story_tech, story_outside, story_tech_context)
+        self.lead = segments[:2]
         by_segment: list[list[Deed]] = []
         deeds: list[Deed] = []
         for i in range(len(segments)):
@@ -696,12 +711,33 @@ class _Reader:
             return _OUTSIDE_STORY
         return None, 0.6 if tech_context else 0.15
 
+    def _named_outside_in_lead(self, phrase: str, seg: _Segment) -> bool:
+        """Whether the headline or first sentence before ``seg`` told of workers of a trade
+        outside tech by the noun ``phrase`` ends in ("Seoul taxi drivers rally against
+        carpooling app"): the same people where a later sentence says just "drivers"."""
+        head = phrase.split()[-1].lower()
+        for lead in self.lead:
+            if lead is seg:
+                return False
+            if any(
+                a.group
+                and a.group.employer is None
+                and a.phrase.split()[-1].lower() == head
+                and self.lex.outside_modifier.search(a.phrase)
+                and not self.lex.tech_words.search(a.phrase)
+                for a in self._actors(lead)
+            ):
+                return True
+        return False
+
     def _settle_employer(self, actor: _Actor, seg: _Segment) -> _Actor:
         """Give a worker group of no stated employer the one its sentence or story suggests."""
         if actor.group is None or actor.employer_known:
             return actor
         tech = [m.name for m in seg.employers if not m.product]
-        if tech and not seg.outside:
+        if not seg.outside and self._named_outside_in_lead(actor.group.phrase, seg):
+            employer, trust = _OUTSIDE_STORY
+        elif tech and not seg.outside:
             employer, trust = tech[0], 0.85
         elif tech:
             employer, trust = tech[0], 0.4
