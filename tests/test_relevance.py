@@ -2807,13 +2807,22 @@ def test_researchers_named_with_their_employer_stay_its_workers(story, employer)
             "Developers at Ashgrove Games went on strike after the studio cut salaries by a fifth.",
             "Ashgrove Games",
         ),
+        (
+            "Staff at Mandoria Systems issued a public statement criticising the job cuts.",
+            "Mandoria Systems",
+        ),
+        (
+            "Six workers at Lumex Microsystems began a hunger strike over unpaid overtime.",
+            "Lumex Microsystems",
+        ),
     ],
-    ids=["studio-by-its-description", "studio-by-its-name"],
+    ids=["studio-by-its-description", "studio-by-its-name", "systems", "microsystems"],
 )
 def test_an_archive_summary_of_a_company_the_gazetteer_does_not_know_is_relevant(text, employer):
-    """The story's own description makes the studio a tech employer: its developers strike."""
-    (strike,) = _deeds_by_kind("", text, "strike")
-    assert strike.actor == "worker" and strike.group.employer == employer
+    """The story's own description, or a name ending in a software or hardware word, makes
+    the company a tech employer: its workers act."""
+    acts = [d for d in read_story("", text).deeds if d.actor == "worker"]
+    assert acts and {d.group.employer for d in acts} == {employer}
     assert judge_relevance("", text).label
 
 
@@ -2916,12 +2925,19 @@ def test_contractors_said_to_moderate_content_are_their_companys_tech_workers():
     assert judge_relevance("", text).label
 
 
-def test_a_new_owner_telling_staff_to_commit_is_managements_demand():
-    """The staff are the object of the owner's memo; its demand is not theirs."""
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the staff are the object of the owner's memo; its demand is not theirs
         "The platform's new owner sent staff an email on Friday asking them to commit to "
-        "longer hours or leave with severance."
-    )
+        "longer hours or leave with severance.",
+        # members of a group that is no union are outsiders
+        "Members of a climate group occupied the lobby of a Microsoft office in Dublin, "
+        "demanding the company drop its cloud contracts with oil producers.",
+    ],
+    ids=["a-new-owners-memo", "members-of-a-climate-group"],
+)
+def test_an_owners_memo_to_staff_or_activists_in_a_tech_office_are_no_workers_acts(text):
     assert all(d.actor != "worker" for d in read_story("", text).deeds)
     assert not judge_relevance("", text).label
 
@@ -2978,15 +2994,6 @@ def test_figures_researchers_compiled_are_a_study_not_workers_petitions():
     assert not judge_relevance("", text).label
 
 
-def test_members_of_an_activist_group_in_a_tech_office_are_outsiders():
-    text = (
-        "Members of a climate group occupied the lobby of a Microsoft office in Dublin, "
-        "demanding the company drop its cloud contracts with oil producers."
-    )
-    assert all(d.actor != "worker" for d in read_story("", text).deeds)
-    assert not judge_relevance("", text).label
-
-
 def test_riders_demanding_a_rate_per_kilometre_are_a_platforms():
     text = (
         "Riders for Brasa Entregas rode in a motorcycle convoy to the company's headquarters, "
@@ -2994,26 +3001,6 @@ def test_riders_demanding_a_rate_per_kilometre_are_a_platforms():
     )
     (convoy,) = _deeds_by_kind("", text, "protest")
     assert convoy.group.employer == "Brasa Entregas"
-    assert judge_relevance("", text).label
-
-
-@pytest.mark.parametrize(
-    ("text", "employer"),
-    [
-        (
-            "Staff at Mandoria Systems issued a public statement criticising the job cuts.",
-            "Mandoria Systems",
-        ),
-        (
-            "Six workers at Lumex Microsystems began a hunger strike over unpaid overtime.",
-            "Lumex Microsystems",
-        ),
-    ],
-    ids=["systems", "microsystems"],
-)
-def test_a_name_ending_in_a_hardware_or_software_word_is_a_tech_company(text, employer):
-    acts = [d for d in read_story("", text).deeds if d.actor == "worker"]
-    assert acts and {d.group.employer for d in acts} == {employer}
     assert judge_relevance("", text).label
 
 
