@@ -491,6 +491,9 @@ def test_workers_of_a_tech_trade_at_an_unknown_company_are_its_workers(text, emp
         ("Couriers for Parcelo stopped taking orders over the new per-order rate.", "Parcelo"),
         ("Drivers for Kabu protested outside its office over deactivations.", "Kabu"),
         ("Drivers on the Jakarta ride-hailing app Ojekku filed a joint suit.", "Ojekku"),
+        ("Drivers on the Kwenda ride-hailing app switched off for three days.", "Kwenda"),
+        ("Microtask workers on the Taskora platform filed a joint claim.", "Taskora"),
+        ("Cleaners booked through the HomeHive app walked out over pay.", "HomeHive"),
     ],
 )
 def test_couriers_at_an_unknown_company_handing_out_gigs_are_a_platforms(text, employer):
@@ -506,6 +509,7 @@ def test_couriers_at_an_unknown_company_handing_out_gigs_are_a_platforms(text, e
         "Taxi drivers for Kabu Cabs blocked the airport road to protest the new app.",
         # a workers' group, not their platform
         "Couriers with Los Repartidores Unidos rallied for a pay floor on the apps.",
+        "Workers on the Elizabeth line platform walked out over rosters.",  # a station's
     ],
 )
 def test_drivers_at_an_unknown_company_with_no_platform_work_are_no_tech_workers(text):

@@ -226,6 +226,7 @@ def test_actions_follow_the_archive_vocabulary(text, expected):
         ("Drivers for Rydo refused to log in for two days over the incentive cuts.", "strike"),
         ("Rydo and Zapdash drivers kept their cars off the road for a week.", "strike"),
         ("Drivers for Rydo in Abidjan parked their cars for three days.", "strike"),
+        ("Drivers for Rydo switched off for two days over the commission.", "strike"),
         ("Couriers of Quickbite blocked Avenida Central for an hour.", "protest"),
         ("Riders for Zapdash blocked access to the airport over a colleague's death.", "protest"),
         ("Drivers for Rydo staged a slow convoy past the company's offices.", "protest"),

@@ -51,7 +51,7 @@ company employs them."""
 _WORKERS = (
     r"(?i:employees?|workers?|staff(?:ers)?|engineers?|developers?|devs|"
     r"drivers?(?!['’]s? licen)|riders?|couriers?|testers?|writers?|artists?|"
-    r"beauticians?|pickers?|programmers?|coders?|designers?|associates?|shoppers?|"
+    r"beauticians?|pickers?|programmers?|coders?|designers?|associates?|shoppers?|cleaners|"
     r"(?:support|call[- ]cent(?:re|er)|customer service) agents|technicians?|researchers|"
     r"(?:labou?r |trade |workers['’]? )?unions?|guild|union members|organi[sz]ers)"
 )
@@ -76,6 +76,13 @@ _DESCRIBED = (
     rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+|{_COMPANY_NOUN},\s+)?"
 )
 
+APP_AFTER_NAME = (
+    r"(?:(?!line|station|train|rail\w*|metro|subway|tube|bus|oil|gas|drilling)[\w-]+\s+){0,2}?"
+    r"(?:app|platform)\b"
+)
+"""What follows the name of an app that hands out work ("Kwenda ride-hailing app"), not
+of a station ("the Elizabeth line platform")."""
+
 _PATTERNS: dict[str, re.Pattern[str]] = {
     # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
     "workers_at": re.compile(
@@ -83,7 +90,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?i:worked\s+(?:at|for)|(?:who|they|we)\s+works?\s+(?:at|for)|working\s+on|"
         r"(?:contracted|hired|employed|engaged)\s+through))\s+"
         r"(?:the\s+)?"
-        rf"{_DESCRIBED}(?P<name>{_NAME})"
+        rf"{_DESCRIBED}(?P<name>{_NAME})|"
+        # "drivers on the Kwenda ride-hailing app", "cleaners booked through the HomeHive app"
+        rf"\b{_WORKERS}\s+(?:(?i:booked|hired|working)\s+)?(?:on|through|via)\s+(?:the\s+)?"
+        rf"(?P<named>{_NAME})(?=\s+{APP_AFTER_NAME})"
     ),
     # "Glitch employees", "NCSOFT's labor union", "Google Fiber customer service workers"
     "name_workers": re.compile(
@@ -190,7 +200,7 @@ _TECH_DESCRIPTION = _description(_TECH_FIRM)
 _OUTSIDE_DESCRIPTION = _description(_OUTSIDE_FIRM)
 _TECH_SUFFIX = re.compile(  # "Quarrylight Games", "Pinecone Studios", "Aubrac Labs"
     r"[ ](?:Games|Interactive|Software|Technologies|Robotics|Labs|Analytics|Systems|Microsystems|"
-    r"Semiconductors?|Electronics|Devices|Circuits|Computing|Networks|(?P<firm>Studios?))\b"
+    r"Semiconductors?|Electronics|Devices|Circuits|Computing|Networks|Cloud|(?P<firm>Studios?))\b"
 )
 """The last word of a tech company's name (not "AI": "Contract AI raters" names no firm)."""
 _GENERIC_BEFORE = re.compile(r"Game|Video|Indie|Mobile|Independent")
@@ -220,16 +230,19 @@ _NOUN_AFTER = re.compile(rf"\s+{_COMPANY_NOUN}\b")
 """After a word describing a company ("a Leamington studio"): the word is no name."""
 
 
-def unknown_company_at(text: str, start: int, gazetteer: Gazetteer) -> tuple[str, int] | None:
+def unknown_company_at(
+    text: str, start: int, gazetteer: Gazetteer, *, app: bool = False
+) -> tuple[str, int] | None:
     """The name of a company the gazetteer does not know that ``text`` names at ``start``,
     and where the name ends; None for no name, a place, a known name, an institution
-    ("University of Toronto") or a word describing a company ("Leamington studio")."""
+    ("University of Toronto") or a word describing a company ("Leamington studio"), unless
+    ``app`` says the name is an app's ("the Taskora platform")."""
     m = _NAME_AT.match(text, start)
     if (
         not m
         or _NOT_COMPANY.search(m.group())
         or _OUTSIDE_NAME.search(m.group())
-        or _NOUN_AFTER.match(text, m.end())
+        or (not app and _NOUN_AFTER.match(text, m.end()))
     ):
         return None
     name = _unknown_name(m.group(), start, (), gazetteer)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.understand.deeds import ACTING, Deed, Reading, WorkerGroup
 from pipeline.understand.employers import (
+    APP_AFTER_NAME,
     NAME_GATES,
     OUTSOURCED_WORKERS,
     TECH_STAFF,
@@ -197,6 +198,12 @@ Vellichor")."""
 _FOR_LINK = re.compile(r"\s+(?:at|for)\s+(?:the\s+)?")
 """Between couriers and the platform they work for; not "with", which names their own
 groups too ("couriers with Los Deliveristas Unidos")."""
+_ON_AN_APP = re.compile(
+    r"\s+(?:(?:booked|hired|working|engaged|contracted)\s+)?(?:on|through|via)\s+(?:the\s+)?"
+    rf"(?=[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,2}}\s+{APP_AFTER_NAME})"
+)
+"""Between workers and the app or platform named right after, that hands them their work
+("drivers on the Kwenda ride-hailing app", "cleaners booked through the HomeHive app")."""
 _UNION_NAME_END = re.compile(r"\s+(?-i:Union|United|Guild)\b")
 """After the workers' noun of a union's name ("Transport Workers Union")."""
 _JOINING = re.compile(r"\bjoin(?:ed|s|ing)?\s+(?:an?|the)\s+$", re.IGNORECASE)
@@ -235,10 +242,15 @@ def _works_anywhere(phrase: str) -> bool:
     return phrase.rpartition(" ")[2].lower().rstrip("s") in _ANY_EMPLOYER_HEADS
 
 
-def _unplaced(clean: str, head: str, *, bound: bool) -> tuple[float, re.Pattern[str]] | None:
-    """How surely the workers ``head`` names at a company the gazetteer does not know, nor
-    the story describes, are a tech company's, and what links them to its name; None where
-    neither their trade nor, for a platform's couriers and drivers, the sentence says so."""
+def _unplaced(
+    clean: str, head: str, end: int, *, bound: bool
+) -> tuple[float, re.Pattern[str]] | None:
+    """How surely the workers ``head`` (ending at ``end``) names at a company the gazetteer
+    does not know, nor the story describes, are a tech company's, and what links them to its
+    name; None where neither their trade nor, for a platform's couriers and drivers, the
+    sentence says so."""
+    if _ON_AN_APP.match(clean, end):
+        return _PLATFORM_TRUST, _ON_AN_APP
     job = head.split()[-1].removesuffix("s")
     if job in _TECH_JOBS or _DOING_TECH_WORK.search(clean):
         return (_UNPLACED_TRUST if bound else _trust_cap(head)), _AT_LINK  # no surer unnamed
@@ -297,6 +309,7 @@ antitrust lawsuit", the end of a list ("Delivery companies, including DoorDash, 
 not a place of the company ("drivers circle Uber headquarters demanding")."""
 _COMPANY_NOUN_SUBJECT = re.compile(
     r"(?<!\bat )(?<!\bof )(?<!\bfor )(?<!\bwith )(?<!\bfrom )(?<!\bby )(?<!\bin )(?<!\bto )"
+    r"(?<!\bon )(?<!\bthrough )(?<!\bvia )"
     r"\b(?P<noun>(?:the|its|their|several|multiple|many|some|other|rival|major|two|three|four|"
     r"five)\s+(?:[\w-]+\s+){0,3}?(?:firms?|compan(?:y|ies)|startups?|employers?|giants?|"
     r"outsourcers?|platforms?|apps|services))\s+"
@@ -663,7 +676,7 @@ class _Reader:
             employer = _possessor(clean, noun, mentions)  # "its riders", not "giving its riders"
         if _UNION_NAME_END.match(clean, noun.end()) and _JOINING.search(clean, window, start):
             return None  # "riders joined a Transport Workers Union rally": not its members
-        unplaced = None if employer else _unplaced(clean, head, bound=bound)
+        unplaced = None if employer else _unplaced(clean, head, noun.end(), bound=bound)
         if unplaced:
             employer = self._unplaced_employer(clean, noun.end(), unplaced[1])
         if bound and (employer is None or not employer.tech):
@@ -698,7 +711,7 @@ class _Reader:
         """The company the gazetteer does not know that "developers at" name: a company whose
         developers act is taken for a software or game maker."""
         link = linking.match(clean, end)
-        found = link and unknown_company_at(clean, link.end(), self.gaz)
+        found = link and unknown_company_at(clean, link.end(), self.gaz, app=linking is _ON_AN_APP)
         return Mention(found[0], link.end(), found[1], described=True) if found else None
 
     def _story_fallback(
@@ -719,6 +732,8 @@ class _Reader:
         for lead in self.lead:
             if lead is seg:
                 return False
+            if head not in lead.clean.lower() or not self.lex.outside_modifier.search(lead.clean):
+                continue  # the cheap test first: most leads name no such workers
             if any(
                 a.group
                 and a.group.employer is None
