@@ -642,7 +642,11 @@ def _pattern_finds(sentence: ToldSentence, body: str, gazetteer: Gazetteer) -> l
                 sentence.text, start, start + len(surface)
             ):
                 continue
-            if group == "named" and _OFFICE_OF.search(sentence.text, max(0, start - 40), start):
+            if (
+                kind == "action_at"
+                and group == "named"
+                and _OFFICE_OF.search(sentence.text, max(0, start - 40), start)
+            ):
                 continue  # the place of the company's office ("the firm's Wroclaw office")
             resolved = _resolve(surface, start, sentence.mentions, gazetteer, tech_staff)
             if resolved is None:

@@ -457,7 +457,7 @@ class _Reader:
         self.gaz = gazetteer
         self.ranker = ranker
         self.fallback: tuple[str | None, float] = (None, 0.0)  # the story's likely employer
-        self.lead: list[_Segment] = []  # the headline and first sentence, or two first
+        self.lead: list[_Segment] = []  # the story's first two sentences (with its headline)
 
     def read(self, title: str, text: str) -> Reading:
         segments = self._segments(title, text)
