@@ -20,6 +20,7 @@ from pipeline.understand.relevance import (
     NO_LABOUR_CEILING,
     NO_TECH_CEILING,
     ONE_PERSON_CEILING,
+    OUTSIDE_TRADES_CEILING,
     STUDY_CEILING,
     judge_relevance,
 )
@@ -3018,3 +3019,395 @@ def test_riders_demanding_a_rate_per_kilometre_are_a_platforms():
 )
 def test_workers_of_a_defence_maker_or_of_cabs_are_outside_tech(story):
     assert not judge_relevance(*story).label
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "employer"),
+    [
+        (
+            "A complaint was lodged with the labour inspectorate last month by 40 engineers at "
+            "Velkor Systems over unpaid on-call hours.",
+            "legal",
+            "Velkor Systems",
+        ),
+        (
+            "A petition against the new keystroke-tracking rule was signed by 640 employees of "
+            "Quillmark Software and handed to the board.",
+            "open_letter",
+            "Quillmark Software",
+        ),
+        (
+            "A go-slow was staged in March by pickers at Cartly, an online grocery platform, "
+            "after hourly targets were raised.",
+            "strike",
+            "Cartly",
+        ),
+    ],
+    ids=["complaint-lodged-by", "petition-signed-by", "go-slow-staged-by"],
+)
+def test_workers_a_passive_verb_names_as_agent_act(text, kind, employer):
+    """An act told as the subject of a passive verb is the workers' who come after "by"."""
+    acts = [d for d in _deeds_by_kind("", text, kind) if d.actor == "worker"]
+    assert acts and acts[0].group.employer == employer
+    assert judge_relevance("", text).label
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+def test_a_later_clauses_passive_agent_is_not_the_acts():
+    """ "after pay was cut by managers at Amazon": the managers cut pay, nobody is said to
+    strike."""
+    text = "A strike was called after pay was cut by managers at Amazon."
+    assert all(d.actor != "worker" for d in _deeds_by_kind("", text, "strike"))
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        (
+            "Pellucid, Lagos: in 2023, riders working through the app held a rally at the "
+            "company's hub over fines for late orders.",
+            "Pellucid",
+        ),
+        (
+            "Quillwork, a Lisbon software house: in 2022, developers formed a union branch "
+            "after overtime pay was cut.",
+            "Quillwork",
+        ),
+        (
+            "Torvane, Dublin: site reliability engineers at the cloud hosting company won "
+            "recognition for their branch of the Financial Services Union.",
+            "Torvane",
+        ),
+    ],
+    ids=["headed-by-an-app", "a-software-house", "not-the-unions-name"],
+)
+def test_the_company_heading_an_entry_is_its_workers_employer(text, employer):
+    """Listings of actions head an entry with the company and its place, then say "the app"
+    or "developers"; the workers are that company's."""
+    acts = [d for d in read_story("", text).deeds if d.actor == "worker"]
+    assert acts and {d.group.employer for d in acts} == {employer}
+    assert judge_relevance("", text).label
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kisumu, Kenya: drivers working for Uber held a rally at the app's office over fares.",
+        "Marlow, Bucks: workers held a rally outside the factory over pay.",
+    ],
+    ids=["a-known-company-named", "no-tech-company-referred-to"],
+)
+def test_a_place_heading_a_story_is_no_employer(text):
+    """A dateline's place is a company only where the story refers back to an app or a
+    tech firm and names no known one."""
+    companies = {d.group.employer for d in read_story("", text).deeds if d.group}
+    assert not companies & {"Kisumu", "Marlow"}
+
+
+def test_shoppers_outside_an_apps_office_are_its_customers():
+    text = (
+        "Dozens of shoppers gathered outside the offices of Basketly, an online grocery app, "
+        "demanding refunds for orders that never came."
+    )
+    assert all(d.actor != "worker" for d in read_story("", text).deeds)
+    assert not judge_relevance("", text).label
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "employer"),
+    [
+        (
+            "Delivery riders for Zumo Eats, a Cebu food delivery app, held a noise barrage "
+            "outside its office.",
+            "protest",
+            "Zumo Eats",
+        ),
+        (
+            "Workers at Tranh Linh, an electronics contract manufacturer, stopped the assembly "
+            "lines for a day over unpaid bonuses.",
+            "strike",
+            "Tranh Linh",
+        ),
+        (
+            "Crowdworkers on Taskfield, an online data-labelling platform, published a "
+            "collective statement against payout thresholds.",
+            "open_letter",
+            "Taskfield",
+        ),
+        (
+            "Annotators at Moravec Vision won a wage deal after their union negotiated a raise.",
+            "union",
+            "Moravec Vision",
+        ),
+        (
+            "Couriers for Rapidex filed a class action over deactivations without notice.",
+            "legal",
+            "Rapidex",
+        ),
+        (
+            "In 2024, 90 employees of Kavir Infotech signed a petition over withheld wages.",
+            "open_letter",
+            "Kavir Infotech",
+        ),
+    ],
+    ids=[
+        "noise-barrage",
+        "stopped-assembly-lines",
+        "collective-statement-on-a-platform",
+        "wage-deal",
+        "filed-an-action",
+        "infotech",
+    ],
+)
+def test_more_archive_wording_of_actions(text, kind, employer):
+    acts = [d for d in _deeds_by_kind("", text, kind) if d.actor == "worker"]
+    assert acts and acts[0].group.employer == employer
+    assert judge_relevance("", text).label
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Grocers said its Just Walk Out checkout system relied on remote staff reviewing "
+            "camera footage.",
+            "walkout",
+        ),
+        (
+            "The chipmaker cited a shortage of skilled workers for pushing back the start of "
+            "production at its new plant.",
+            "demand",
+        ),
+    ],
+    ids=["a-checkout-system", "a-plant-opening-put-off"],
+)
+def test_labour_words_naming_a_product_or_a_delay_are_no_act(text, kind):
+    assert not _deeds_by_kind("", text, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "employer"),
+    [
+        (
+            "About 50 developers at Fenwick Interactive applied to the provincial labour board "
+            "for certification after a year of crunch.",
+            "union",
+            "Fenwick Interactive",
+        ),
+        (
+            "Developers at Marrowlight Games joined a professional union and asked the studio "
+            "to begin bargaining over pay transparency.",
+            "union",
+            "Marrowlight Games",
+        ),
+        (
+            "Drivers using the Bolt app in Accra went offline for a day over commission rates.",
+            "strike",
+            "Bolt",
+        ),
+        (
+            "Line operators at Corvel Semiconductor walked off the line over a cut allowance.",
+            "strike",
+            "Corvel Semiconductor",
+        ),
+        (
+            "A group of 90 online tutors who teach through the platform Lessonly Hub filed a "
+            "complaint over unpaid preparation time.",
+            "legal",
+            "Lessonly Hub",
+        ),
+        (
+            "Designers and engineers at Plumeria, a Leeds software startup, sent a joint "
+            "grievance to human resources over cuts to parental leave.",
+            "open_letter",
+            "Plumeria",
+        ),
+        (
+            "Kickstarter United ratified a second contract with the crowdfunding company.",
+            "union",
+            "Kickstarter",
+        ),
+        (
+            "Couriers of Jakarta food app Lapar Go rode in convoy to the labour ministry to hand "
+            "over a memorandum.",
+            "protest",
+            "Lapar Go",
+        ),
+        (
+            "Assembly workers at Tolmar Devices voted to replace a company-friendly union with "
+            "an independent one.",
+            "union",
+            "Tolmar Devices",
+        ),
+        (
+            "The moderation team at Ostrava Trust Services, which screens posts for social "
+            "apps, signed a letter demanding counselling.",
+            "open_letter",
+            "Ostrava Trust Services",
+        ),
+    ],
+    ids=[
+        "applied-for-certification",
+        "asked-to-begin-bargaining",
+        "went-offline-using-an-app",
+        "line-operators",
+        "tutors-teaching-through-a-platform",
+        "joint-grievance",
+        "a-companys-united",
+        "riders-of-a-described-app",
+        "voted-to-replace-a-union",
+        "a-team-that-screens-posts",
+    ],
+)
+def test_still_more_archive_wording_of_actions(text, kind, employer):
+    acts = [d for d in _deeds_by_kind("", text, kind) if d.actor == "worker"]
+    assert acts and acts[0].group.employer == employer
+    assert judge_relevance("", text).label
+
+
+def test_staff_an_order_treats_as_having_resigned_have_not_resigned():
+    text = (
+        "Software company Dunmore said staff who do not return to the office four days a "
+        "week will be treated as having resigned."
+    )
+    assert not _deeds_by_kind("", text, "resigned")
+    assert not judge_relevance("", text).label
+
+
+def test_a_company_called_a_game_developer_is_not_its_workers():
+    """ "the French video game developer" describes the studio; its staff are the ones
+    striking."""
+    text = "Staff at Quarrel Forge, a French video game developer, went on strike over pay."
+    (strike,) = _deeds_by_kind("", text, "strike")
+    assert strike.actor_phrase == "Staff" and strike.group.employer == "Quarrel Forge"
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        (
+            "Cab drivers circle the town hall over ride-hailing licences",
+            "Hundreds of licensed taxi drivers protested the renewal of a licence for the "
+            "ride-hailing app Zipride, saying it was eroding their livelihoods.",
+        ),
+        (
+            "",
+            "Black-cab drivers blocked the streets around the station to protest what they "
+            "called unfair competition from Uber.",
+        ),
+    ],
+    ids=["against-an-apps-licence", "against-uber"],
+)
+def test_taxi_drivers_protesting_an_app_score_at_most_the_outside_trades_ceiling(story):
+    assert judge_relevance(*story).score <= OUTSIDE_TRADES_CEILING
+
+
+def test_app_drivers_beside_taxi_drivers_still_alert():
+    """Only where every act is an outside trade's: the app's own drivers acting still
+    count."""
+    text = (
+        "Uber drivers and black-cab drivers held a joint rally outside the ministry over "
+        "airport pick-up fees."
+    )
+    assert judge_relevance("", text).label
+
+
+@pytest.mark.parametrize(
+    ("story", "kind", "employer"),
+    [
+        (
+            (
+                "Apple store staff in Ohio vote for first union",
+                "Staff at Apple's Easton shop voted 41-20 to be represented by the machinists.",
+            ),
+            "union",
+            "Apple",
+        ),
+        (
+            (
+                "",
+                "Workers from the Penang factory of Mertak Devices, a contract manufacturer of "
+                "routers, rallied at the estate gate against outsourced contracts.",
+            ),
+            "protest",
+            "Mertak Devices",
+        ),
+        (
+            (
+                "",
+                "Line workers at Sonora Circuits voted out their employer-friendly union and "
+                "chose an independent one.",
+            ),
+            "union",
+            "Sonora Circuits",
+        ),
+        (
+            (
+                "",
+                "Hundreds of workers at Shenzhen headphone maker Kaiyin Audio blocked the "
+                "factory gate over unpaid severance.",
+            ),
+            "protest",
+            "Kaiyin Audio",
+        ),
+        (
+            (
+                "",
+                "Technicians of Cebu broadband provider Bayan Telecom won a collective "
+                "bargaining agreement after a two-year drive.",
+            ),
+            "union",
+            "Bayan Telecom",
+        ),
+        (
+            (
+                "",
+                "About 200 warehouse staff at Durban online retailer Kwikmart began a protected "
+                "strike over casual contracts.",
+            ),
+            "strike",
+            "Kwikmart",
+        ),
+        (
+            (
+                "",
+                "Delivery riders in Wuhan refused Ele.me orders for a day after per-order pay "
+                "was cut.",
+            ),
+            "strike",
+            "Ele.me",
+        ),
+        (
+            (
+                "",
+                "Some 60 tutors contracted by Lima edtech platform Profe Ya signed a petition "
+                "against pay docked for cancelled lessons.",
+            ),
+            "open_letter",
+            "Profe Ya",
+        ),
+    ],
+    ids=[
+        "voted-to-be-represented",
+        "a-manufacturer-of-routers",
+        "voted-out-a-union",
+        "blocked-the-factory-gate",
+        "a-broadband-provider",
+        "a-protected-strike",
+        "refused-a-named-apps-orders",
+        "contracted-by-a-platform",
+    ],
+)
+def test_factory_telecom_and_platform_workers_acting(story, kind, employer):
+    acts = [d for d in _deeds_by_kind(*story, kind) if d.actor == "worker"]
+    assert acts and acts[0].group.employer == employer
+    assert judge_relevance(*story).label
+
+
+def test_a_trades_name_in_a_unions_is_no_company():
+    text = (
+        "Agents at Northvale Contact Centre formed a union with the BPO Industry Employees "
+        "Network after transport allowances were cut."
+    )
+    assert "BPO Industry" not in tag_story("", text).companies

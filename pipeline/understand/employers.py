@@ -82,6 +82,12 @@ APP_AFTER_NAME = (
 )
 """What follows the name of an app that hands out work ("Kwenda ride-hailing app"), not
 of a station ("the Elizabeth line platform")."""
+ON_APP = (
+    r"\s+(?:(?:(?i:booked|hired|working|engaged|contracted)\s+)?(?:on|through|via)|using)\s+"
+    r"(?:the\s+)?"
+)
+"""Between workers and the app named right after that hands them their work ("drivers on
+the", "cleaners booked through the", "drivers using the")."""
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     # "workers at Glitch", "employees of software startup Glitch", "working for Sama"
@@ -92,8 +98,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:the\s+)?"
         rf"{_DESCRIBED}(?P<name>{_NAME})|"
         # "drivers on the Kwenda ride-hailing app", "cleaners booked through the HomeHive app"
-        rf"\b{_WORKERS}\s+(?:(?i:booked|hired|working)\s+)?(?:on|through|via)\s+(?:the\s+)?"
-        rf"(?P<named>{_NAME})(?=\s+{APP_AFTER_NAME})"
+        rf"\b{_WORKERS}{ON_APP}(?P<named>{_NAME})(?=\s+{APP_AFTER_NAME})"
     ),
     # "Glitch employees", "NCSOFT's labor union", "Google Fiber customer service workers"
     "name_workers": re.compile(
@@ -147,12 +152,18 @@ _TECH_KIND = (
     rf"{_SECTOR_TECH}|cloud|internet|cybersecurity|chip|IT(?: services| outsourcing)?|"
     r"outsourcing|data[- ]label(?:l)?ing|(?:data[- ])?annotation|(?:AI[- ])?training[- ]data|"
     r"robotics|drones?|(?:warehouse\s+)?automation|q(?:uick)?-?commerce|mapping|hosting|"
-    r"payments?|social[- ]media|online|devices?|electronics|hardware|smartphones?)"
+    r"payments?|social[- ]media|online|devices?|electronics|hardware|smartphones?|phones?|"
+    r"laptops?|headphones?|routers?|circuit[- ]boards?|displays?|telecoms?|"
+    r"telecommunications|broadband)"
 )
 _TECH_FIRM = (
     rf"(?P<firm>{_TECH_KIND}\s+(?:company|firm|maker|giant|publisher|developer|start-?up|"
     r"platform|app|lab|service|outsourcer|contractor|provider|vendor|exporter|house|"
-    r"consultancy|agency|supplier|retailer|marketplace|shop|store|grocer)|"
+    r"consultancy|agency|supplier|retailer|marketplace|shop|store|grocer|"
+    r"(?:contract\s+)?manufacturer)|"
+    r"(?:contract\s+)?(?:manufacturer|maker|assembler|supplier)\s+of\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:smartphones|phones|laptops|computers|chips|semiconductors|circuit boards|routers|"
+    r"displays|servers|consoles|electronics|headphones)|"
     r"(?:(?:food|grocery|meal)[\s-])?delivery\s+(?:app|platform|start-?up)|"
     r"gaming\s+(?:studio|developer|publisher|start-?up|app|platform)|"
     rf"(?:indie\s+|game\s+)?studio|start-?up|app|platform|marketplace|e-?tailer|"
@@ -172,6 +183,7 @@ company")."""
 _FIRM_NOUN = re.compile(
     r"(?:co(?:mpany|ntractor|nsultancy)|firm|maker|giant|p(?:ublisher|latform|rovider)|"
     r"developer|s(?:t(?:art(?:up|-up)|udio)|ervice|upplier)|app|lab|outsourcer|operator|group|"
+    r"manufacturer|"
     r"business|carrier|vendor|exporter|house|agency|tech|retailer|marketplace|shop|store|"
     r"grocer|e-?tailer)"
     rf"\s+(?={_CAP})"
@@ -198,9 +210,16 @@ def _description(firm: str) -> _Description:
 
 _TECH_DESCRIPTION = _description(_TECH_FIRM)
 _OUTSIDE_DESCRIPTION = _description(_OUTSIDE_FIRM)
+_HEADER = re.compile(rf"(?P<name>{_NAME}),\s+{_CAP}(?:\s+{_CAP})?\s*:\s")
+"""A sentence headed by a company and its place, as listings of actions head their entries
+("Tanga Moto, Kampala: in 2022, riders working through the app held a rally")."""
+_TECH_BACK_REFERENCE = re.compile(rf"\b(?:the|its)\s+(?:[\w-]+\s+){{0,3}}?{_TECH_FIRM}\b")
+"""Words a story refers back to a tech company by ("the app", "the cloud hosting company")."""
 _TECH_SUFFIX = re.compile(  # "Quarrylight Games", "Pinecone Studios", "Aubrac Labs"
-    r"[ ](?:Games|Interactive|Software|Technologies|Robotics|Labs|Analytics|Systems|Microsystems|"
-    r"Semiconductors?|Electronics|Devices|Circuits|Computing|Networks|Cloud|(?P<firm>Studios?))\b"
+    r"[ ](?:Games|Interactive|Software|Technologies|Infotech|Infosystems|Robotics|Labs|"
+    r"Analytics|Systems|Microsystems|"
+    r"Semiconductors?|Electronics|Devices|Circuits|Computing|Networks|Cloud|Telecoms?|Telekom|"
+    r"Broadband|(?P<firm>Studios?))\b"
 )
 """The last word of a tech company's name (not "AI": "Contract AI raters" names no firm)."""
 _GENERIC_BEFORE = re.compile(r"Game|Video|Indie|Mobile|Independent")
@@ -216,7 +235,7 @@ _CAMPAIGN = r"(?:campaign|initiative|movement|petition|coalition|project)"
 
 _NOT_COMPANY = re.compile(  # institutions, whose developers are no software maker's
     r"\b(?:University|College|School|Institute|Hospital|Council|Ministry|Department|Agency|"
-    r"Bank|Museum|Foundation|Government|City|County|State)\b"
+    r"Bank|Museum|Foundation|Government|City|County|State|Industry)\b"
 )
 
 
@@ -224,7 +243,8 @@ _OUTSIDE_NAME = re.compile(  # "Jadeport Logistics", "Harbour Foods": no softwar
     r"\b(?:Logistics|Freight|Shipping|Transport|Couriers?|Taxis?|Cabs|Motors?|Airlines?|"
     r"Airways|Bank|Insurance|Hotels?|Hospitality|Restaurants?|Foods?|Farms?|Dairy|Bakery|"
     r"Brewery|Steel|Energy|Mining|Construction|Pharma\w*|Health(?:care)?|Medical|Clinic|"
-    r"Textiles|Apparel|Manufacturing|Chemicals|Supermarkets?|Retail|Railways?)$"
+    r"Textiles|Apparel|Manufacturing|Chemicals|Supermarkets?|Retail|Railways?|"
+    r"Financial Services)$"
 )
 _NOUN_AFTER = re.compile(rf"\s+{_COMPANY_NOUN}\b")
 """After a word describing a company ("a Leamington studio"): the word is no name."""
@@ -284,6 +304,13 @@ def described_companies(
                 continue
             if name := _unknown_name(text[start:end], start, known, gazetteer):
                 found[tech].add(name)
+        header = None if known else _HEADER.match(text)  # a known name is its workers'
+        if (
+            header
+            and _TECH_BACK_REFERENCE.search(story)
+            and (name := _unknown_name(header.group("name"), 0, known, gazetteer))
+        ):
+            found[True].add(name)
     both = found[True] & found[False]
     tech, outside = (
         frozenset(n for n in found[kind] - both if not _campaign_named(n, story))
@@ -778,6 +805,8 @@ def _resolve(
     if canonical:
         return canonical, True
     name = _LEGAL_TAIL.sub("", written)  # "Carpathia QA" as written, "Glitch Inc." as Glitch
+    if _NOT_COMPANY.search(name):
+        return None  # an institution or a trade ("BPO Industry Employees Network")
     return (name, False) if len(name) > 1 else None
 
 

@@ -49,6 +49,7 @@ from collections.abc import Iterable, Sequence
 
 from pipeline.understand.deeds import ACTING, Reading
 from pipeline.understand.embedding import default_embedder
+from pipeline.understand.employers import FEATURES
 from pipeline.understand.lexicon import lexicon
 from pipeline.understand.reader_score import score_reading
 from pipeline.understand.reading import is_singular
@@ -250,6 +251,29 @@ def reports_a_study(title: str, text: str, reading: Reading) -> bool:
     if any(d.group and d.group.stated for d in reading.worker_deeds(min_value=ACTING)):
         return False
     return bool(lexicon().study.search(_opening(lead_of(title, text))))
+
+
+_OUTSIDE_TRUST = 0.05
+"""The most a group's trust is when its trade or sentence is outside tech (taxi drivers,
+a hotel's staff)."""
+
+
+_NAMED_WORKERS = tuple(
+    FEATURES.index(name) for name in ("workers_at", "name_workers", "listed_workers", "own_workers")
+)
+
+
+def only_outside_trades_act(reading: Reading) -> bool:
+    """Whether every act of workers the reader found is by workers of a trade outside tech
+    ("Black-cab drivers blocked streets to protest competition from Uber"), and the story
+    names no known company's workers ("Uber drivers and black-cab drivers held a rally"):
+    the labelling guide's outsiders protesting a tech company, or labour outside tech."""
+    acting = [d for d in reading.deeds if d.actor == "worker" and d.group and not d.negated]
+    if not acting or any(d.group.trust > _OUTSIDE_TRUST for d in acting):
+        return False
+    return not any(
+        c.known and any(c.features[i] for i in _NAMED_WORKERS) for c in reading.candidates
+    )
 
 
 def one_persons_case(title: str, text: str, reading: Reading) -> bool:

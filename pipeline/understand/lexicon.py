@@ -146,12 +146,22 @@ class Lexicon:
             rf"(?:{_alternation(cues['vague_groups'])})\s+of|"
             rf"{_alternation(cues['vague_counts'])}"
         )
-        stop = _alternation((_STOP_WORDS, *cues["object_verbs"], *cues["worker_nouns"]))
+        # no worker noun is a word before another ("developers formed a union")
+        stop = _alternation(
+            (
+                _STOP_WORDS,
+                *cues["object_verbs"],
+                *cues["worker_nouns"],
+                *cues["employer_bound_nouns"],
+            )
+        )
         mods = rf"(?P<mods>(?:(?!{stop}\b)[\w'’.&/+-]*[\w.&/+-]\s+){{0,4}})$"
         self.counted = re.compile(rf"(?<![\w'’.&/+-])(?P<quant>{quant})\s+{mods}", re.IGNORECASE)
         self.left = re.compile(rf"(?<![\w'’.&/+-]){mods}", re.IGNORECASE)
         self.worker = _word_pattern(cues["worker_nouns"])
-        self.employer_bound = _word_pattern(cues["employer_bound_nouns"])
+        self.employer_bound = _word_pattern(
+            [*cues["employer_bound_nouns"], *cues["employer_bound_unions"]]
+        )
         self.union = _word_pattern(cues["union_nouns"])
         self.labour = _word_pattern(cues["labour_words"])
         self.study = _word_pattern(cues["study_words"])

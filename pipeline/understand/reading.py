@@ -25,6 +25,7 @@ from pipeline.understand.deeds import ACTING, Deed, Reading, WorkerGroup
 from pipeline.understand.employers import (
     APP_AFTER_NAME,
     NAME_GATES,
+    ON_APP,
     OUTSOURCED_WORKERS,
     TECH_STAFF,
     Candidate,
@@ -77,10 +78,11 @@ _ANOTHER = re.compile(r"\banother\b|\b(?:a|one) second\b|\bboth\b", re.IGNORECAS
 
 _RIGHT_LINK = re.compile(
     r"\s*,?\s*(?:(?:and|or|&)\s+(?:[\w-]+\s+){0,2}?)?"
-    r"(?:(?:who|that)\s+\w+(?:\s+\w+){0,2}?\s+(?:at|for|in)\s+|working\s+(?:at|for|in|on)\s+|"
-    r"employed\s+(?:at|by)\s+|(?:at|of|for|from|with|inside|within|in|across|"
+    r"(?:(?:who|that)\s+\w+(?:\s+\w+){0,2}?\s+(?:at|for|in|through)\s+|working\s+(?:at|for|in|on)\s+|"
+    r"(?:employed|contracted|hired|engaged)\s+(?:at|by)\s+|"
+    r"(?:at|of|for|from|with|inside|within|in|across|"
     r"di|de|del|della|dei|da|do|bei|von|chez)\s+)"
-    r"(?:(?:the|an?|its|their)\s+)?(?:[\w'’.&-]+\s+){0,3}?",
+    r"(?:(?:the|an?|its|their)\s+)?(?:[\w'’.&-]+\s+){0,4}?",
     re.IGNORECASE,
 )
 _EMPLOYED_LINK = re.compile(
@@ -104,6 +106,13 @@ _AGENT_AFTER = re.compile(
     r"(?:(?:\s+[\w'’-]+){0,3}?\s+(?P<marker>by|from|among|involving|including)|\s+of)\s+",
     re.IGNORECASE,
 )
+_PASSIVE_BY = re.compile(
+    r"[^;:.()]{0,100}?\s(?:was|were|been|being)\s+(?:[\w-]+ly\s+)?[\w-]+(?:ed|en|t)\b"
+    r"[^;:()]{0,50}?\sby\s+",
+    re.IGNORECASE,
+)
+"""After an act told as the subject of a passive verb, up to the agent that comes later
+("a petition against the new log-in rule was signed by 1,300 employees")."""
 _COMPANY_AGENT_END = re.compile(
     r"\s*(?:[,.;:]|$)|\s+(?:and|or|&|seeking|to|that|which|over|against|challenging|"
     r"alleging|claiming|accusing|in|on|at)\b"
@@ -175,7 +184,8 @@ _TECH_JOBS = frozenset(
 """Workers whose company, named right after them, is a tech company though unknown
 ("developers at Vellichor", "annotators at Sablewire")."""
 _DOING_TECH_WORK = re.compile(
-    r"\bwho\s+(?:\w+\s+)?(?:moderat|review|label|annotat|rat|test|writ|build|develop|cod)\w*\s+"
+    r"\b(?:who|which|that)\s+(?:\w+\s+)?(?:moderat|review|screen|label|annotat|rat|test|writ|build|"
+    r"develop|cod)\w*\s+"
     r"(?:[\w-]+\s+){0,2}?(?:content|posts|videos|images|data|AI|games?|software|apps?|code|"
     r"chatbots?|search results|ads|models?)\b",
     re.IGNORECASE,
@@ -198,16 +208,16 @@ Vellichor")."""
 _FOR_LINK = re.compile(r"\s+(?:at|for)\s+(?:the\s+)?")
 """Between couriers and the platform they work for; not "with", which names their own
 groups too ("couriers with Los Deliveristas Unidos")."""
-_ON_AN_APP = re.compile(
-    r"\s+(?:(?:booked|hired|working|engaged|contracted)\s+)?(?:on|through|via)\s+(?:the\s+)?"
-    rf"(?=[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,2}}\s+{APP_AFTER_NAME})"
-)
+_ON_AN_APP = re.compile(rf"{ON_APP}(?=[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,2}}\s+{APP_AFTER_NAME})")
 """Between workers and the app or platform named right after, that hands them their work
 ("drivers on the Kwenda ride-hailing app", "cleaners booked through the HomeHive app")."""
-_UNION_NAME_END = re.compile(r"\s+(?-i:Union|United|Guild)\b")
+_UNION_NAME_END = re.compile(r"['’]?\s+(?-i:Union|United|Guild)\b")
 """After the workers' noun of a union's name ("Transport Workers Union")."""
 _JOINING = re.compile(r"\bjoin(?:ed|s|ing)?\s+(?:an?|the)\s+$", re.IGNORECASE)
 """Before the name of a union or its event others joined: its name, not the ones acting."""
+_AT_WORK = re.compile(r"\s+(?:who\s+)?(?:works?|worked|working|employed|contracted|hired)\b")
+"""After couriers or shoppers who are the sentence's company's workers, not its customers
+("boda boda riders working through the app")."""
 _OFFICE_JOBS = frozenset(("worker", "employee", "staff", "staffer"))
 _OFFICE_WORK = re.compile(
     r"\b(?:(?:company|firm|startup|its|their)['’]?s?\s+(?:(?-i:[A-Z])[\w-]*\s+)?(?:offices?|campus)|"
@@ -234,6 +244,13 @@ _UNPLACED_TRUST = 0.85
 nor the story describes, are a tech company's."""
 _BACK_REFERENCE = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
 """Before workers told of before ("the researchers"): the story's, as they were."""
+
+
+def _on_the_app(clean: str, end: int, name: int) -> bool:
+    """Whether the workers ending at ``end`` work on the app whose name starts at ``name``
+    ("drivers using the Bolt app in Lagos")."""
+    link = _ON_AN_APP.match(clean, end)
+    return link is not None and link.end() == name
 
 
 def _works_anywhere(phrase: str) -> bool:
@@ -565,8 +582,9 @@ class _Reader:
 
     def _venue(self, clean: str, mention: Mention) -> bool:
         """Whether ``mention`` is only where something was said ("said on Twitter"); a gig
-        platform is where its workers work ("drivers on Uber")."""
-        if not _VENUE.search(clean, max(0, mention.start - 20), mention.start):
+        platform is where its workers work ("drivers on Uber"), as is a platform the story
+        describes ("crowdworkers on Clickwise, an online data-annotation platform")."""
+        if mention.described or not _VENUE.search(clean, max(0, mention.start - 20), mention.start):
             return False
         company = self.gaz.companies.get(mention.name)
         return not (company and company.gig)
@@ -652,6 +670,7 @@ class _Reader:
                     and (
                         right_link.fullmatch(link)
                         or (_ON_LINK.fullmatch(link) and not self._venue(clean, m))
+                        or _on_the_app(clean, noun.end(), m.start)
                     )
                     and not _is_owner(clean, m)
                 ):
@@ -679,6 +698,12 @@ class _Reader:
         unplaced = None if employer else _unplaced(clean, head, noun.end(), bound=bound)
         if unplaced:
             employer = self._unplaced_employer(clean, noun.end(), unplaced[1])
+            if (
+                employer is None
+                and not is_singular(head)  # "the game developer" is a company
+                and (unplaced[1] is _AT_LINK or _AT_WORK.match(clean, noun.end()))
+            ):
+                employer = self._sole_employer(clean, mentions)
         if bound and (employer is None or not employer.tech):
             return None
         count = parse_count(quant) if quant else None
@@ -713,6 +738,15 @@ class _Reader:
         link = linking.match(clean, end)
         found = link and unknown_company_at(clean, link.end(), self.gaz, app=linking is _ON_AN_APP)
         return Mention(found[0], link.end(), found[1], described=True) if found else None
+
+    def _sole_employer(self, clean: str, mentions: list[Mention]) -> Mention | None:
+        """The one tech company a sentence names, whose developers, annotators or couriers
+        (at work) its bare noun names ("Zentrik, a Warsaw software house: in 2023,
+        developers set up a union"); None where it names another company too."""
+        named = [m for m in mentions if not m.product and not self._venue(clean, m)]
+        if named and all(m.tech and m.name == named[0].name for m in named):
+            return named[0]
+        return None
 
     def _story_fallback(
         self, story_tech: Counter[str], story_outside: bool, tech_context: bool
@@ -871,6 +905,8 @@ class _Reader:
                 return _Actor(
                     company.start, company.end, "company", seg.text[company.start : company.end]
                 ), 1.0
+        if passive := self._passive_agent(seg, start):
+            return passive, 1.0
         if kind.name in _COMPANY_ACTS and (company := self._company_subject(seg, start)):
             return company, 1.0
         owner = self._attributive_owner(seg, start)
@@ -924,6 +960,21 @@ class _Reader:
         if _DEFINITE_ACT.search(seg.clean):
             return nearest, 0.65
         return None, 0.0
+
+    def _passive_agent(self, seg: _Segment, start: int) -> _Actor | None:
+        """The workers a passive verb names as the agent of the act at ``start``, where no
+        one is named before it ("A go-slow was carried out in 2024 by pickers"); a company or
+        managers after "by" are a later clause's agent ("after pay was cut by managers")."""
+        actors = self._actors(seg)
+        if any(a.start < start for a in actors):
+            return None
+        passive = _PASSIVE_BY.match(seg.clean, start)
+        if passive is None:
+            return None
+        following = next((a for a in actors if a.start >= passive.end()), None)
+        if following and following.kind == "worker" and following.start - passive.end() <= 12:
+            return following
+        return None
 
     def _outsiders_told(self, segments: list[_Segment], index: int) -> _Actor | None:
         """The outsiders "they" or "the group" of segment ``index`` refer back to: the

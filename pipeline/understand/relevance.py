@@ -6,10 +6,11 @@ the reader found and from the words of the headline and lead (``features``); the
 label is that probability at or above the threshold. A story whose reading and lead
 name no tech company and no tech work (a hotel workers' strike) scores at most
 ``NO_TECH_CEILING``, one with no act and no word of labour (a company's record bonuses) at
-most ``NO_LABOUR_CEILING``, and one worker's own lawsuit or resignation at most
-``ONE_PERSON_CEILING``. The evidence is the reader's: who acted, how, against which
-employer. Where the reader tied no act to anyone, the model's strongest words stand in
-for it, so an alert always says what it rests on.
+most ``NO_LABOUR_CEILING``, one worker's own lawsuit or resignation at most
+``ONE_PERSON_CEILING``, and one whose workers acting are all of trades outside tech (taxi
+drivers against an app) at most ``OUTSIDE_TRADES_CEILING``. The evidence is the reader's:
+who acted, how, against which employer. Where the reader tied no act to anyone, the
+model's strongest words stand in for it, so an alert always says what it rests on.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pipeline.understand.features import (
     TEXT_PREFIX,
     lead_of,
     one_persons_case,
+    only_outside_trades_act,
     reports_a_study,
     speaks_of_labour,
     speaks_of_tech,
@@ -62,6 +64,13 @@ the labelling guide's individual case. The corpus's relevant lawsuits by one per
 actions or charges on many workers' behalf, which the lead says. Grouped cross-validation,
 mean of three fold seeds: precision 0.959 to 0.963, recall 0.916 alike."""
 
+OUTSIDE_TRADES_CEILING = 0.3
+"""The most a story scores whose workers acting are all of trades outside tech
+(``features.only_outside_trades_act``): taxi drivers protesting a ride-hailing app otherwise
+borrow the odds of the app's own drivers' protests from their words. In the corpus no story
+so read alerts by grouped cross-validation (4 relevant, 31 not); in written probe sets 6
+look-alikes alerted so, and no action."""
+
 
 def _telling(name: str) -> bool:
     """Whether a word feature says something by itself ("walked out", not "of the" or "die
@@ -97,6 +106,8 @@ def judge_story(
         score = min(score, ONE_PERSON_CEILING)
     if reports_a_study(title, text, reading):
         score = min(score, STUDY_CEILING)
+    if only_outside_trades_act(reading):
+        score = min(score, OUTSIDE_TRADES_CEILING)
     label = score >= threshold
     _, evidence = score_reading(reading)
     if not evidence and label:
