@@ -966,6 +966,18 @@ def _deeds_by_kind(title: str, text: str, kind: str):
     return [d for d in read_story(title, text).deeds if d.kind == kind]
 
 
+def _assert_workers_of(story: tuple[str, str], employer: str, kind: str | None = None) -> None:
+    """The story alerts, and its workers acting (in its acts of ``kind``: the first of them)
+    are ``employer``'s."""
+    acts = [d for d in read_story(*story).deeds if d.actor == "worker" and kind in (None, d.kind)]
+    assert acts
+    if kind is None:
+        assert {d.group.employer for d in acts} == {employer}
+    else:
+        assert acts[0].group.employer == employer
+    assert judge_relevance(*story).label
+
+
 def test_workers_named_inside_the_act_are_its_actors():
     """ "Striking couriers" and "a courier strike" say who strikes without a verb."""
     for title in (
@@ -3047,9 +3059,7 @@ def test_workers_of_a_defence_maker_or_of_cabs_are_outside_tech(story):
 )
 def test_workers_a_passive_verb_names_as_agent_act(text, kind, employer):
     """An act told as the subject of a passive verb is the workers' who come after "by"."""
-    acts = [d for d in _deeds_by_kind("", text, kind) if d.actor == "worker"]
-    assert acts and acts[0].group.employer == employer
-    assert judge_relevance("", text).label
+    _assert_workers_of(("", text), employer, kind)
     assert tag_story("", text).companies[:1] == (employer,)
 
 
@@ -3084,9 +3094,7 @@ def test_a_later_clauses_passive_agent_is_not_the_acts():
 def test_the_company_heading_an_entry_is_its_workers_employer(text, employer):
     """Listings of actions head an entry with the company and its place, then say "the app"
     or "developers"; the workers are that company's."""
-    acts = [d for d in read_story("", text).deeds if d.actor == "worker"]
-    assert acts and {d.group.employer for d in acts} == {employer}
-    assert judge_relevance("", text).label
+    _assert_workers_of(("", text), employer)
     assert tag_story("", text).companies[:1] == (employer,)
 
 
@@ -3161,9 +3169,7 @@ def test_shoppers_outside_an_apps_office_are_its_customers():
     ],
 )
 def test_more_archive_wording_of_actions(text, kind, employer):
-    acts = [d for d in _deeds_by_kind("", text, kind) if d.actor == "worker"]
-    assert acts and acts[0].group.employer == employer
-    assert judge_relevance("", text).label
+    _assert_workers_of(("", text), employer, kind)
 
 
 @pytest.mark.parametrize(
@@ -3261,9 +3267,7 @@ def test_labour_words_naming_a_product_or_a_delay_are_no_act(text, kind):
     ],
 )
 def test_still_more_archive_wording_of_actions(text, kind, employer):
-    acts = [d for d in _deeds_by_kind("", text, kind) if d.actor == "worker"]
-    assert acts and acts[0].group.employer == employer
-    assert judge_relevance("", text).label
+    _assert_workers_of(("", text), employer, kind)
 
 
 def test_staff_an_order_treats_as_having_resigned_have_not_resigned():
@@ -3400,9 +3404,7 @@ def test_app_drivers_beside_taxi_drivers_still_alert():
     ],
 )
 def test_factory_telecom_and_platform_workers_acting(story, kind, employer):
-    acts = [d for d in _deeds_by_kind(*story, kind) if d.actor == "worker"]
-    assert acts and acts[0].group.employer == employer
-    assert judge_relevance(*story).label
+    _assert_workers_of(story, employer, kind)
 
 
 def test_a_trades_name_in_a_unions_is_no_company():
@@ -3411,3 +3413,85 @@ def test_a_trades_name_in_a_unions_is_no_company():
         "Network after transport allowances were cut."
     )
     assert "BPO Industry" not in tag_story("", text).companies
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        (
+            "In an open letter to the board, 38 of Quorvane's 50 staff warned that the Boston "
+            "AI start-up's plan to sell face matching to police broke its own principles.",
+            "Quorvane",
+        ),
+        (
+            "A petition landed on the desk of Brindlewood's chief executive after the Perth "
+            "software firm said it would outsource support; support staff asked the company "
+            "to reverse course.",
+            "Brindlewood",
+        ),
+    ],
+    ids=["its-staff-then-the-start-up", "its-chief-then-the-software-firm"],
+)
+def test_a_company_the_story_refers_back_to_as_a_tech_firm_is_its_staffs(text, employer):
+    """Named once with its staff or chief, then called "the Boston AI start-up": the one
+    unknown name the description can mean."""
+    _assert_workers_of(("", text), employer)
+
+
+def test_a_letter_addressed_to_the_board_is_the_staffs_not_the_boards():
+    text = "In an open letter to the board, 200 engineers at Google objected to the contract."
+    (letter,) = _deeds_by_kind("", text, "open_letter")
+    assert letter.actor == "worker" and letter.group.employer == "Google"
+
+
+def test_a_worker_noun_ending_an_unknown_companys_name_is_no_group():
+    """ "Serrano Dev" is a company: its programmers are the ones acting."""
+    text = (
+        "Programmers at Serrano Dev, a software factory in Rosario, logged off for a day in "
+        "a virtual strike over pay."
+    )
+    strikes = _deeds_by_kind("", text, "strike")
+    assert strikes and {(d.actor_phrase, d.group.employer) for d in strikes} == {
+        ("Programmers", "Serrano Dev")
+    }
+    assert tag_story("", text).companies[:1] == ("Serrano Dev",)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "employer"),
+    [
+        (
+            "Pickers at the Poznan fulfilment centre of the online retailer Koszyk Plus refused "
+            "all overtime for a fortnight.",
+            "strike",
+            "Koszyk Plus",
+        ),
+        (
+            "Floor staff at the flagship Vienna store of the device maker Alder Devices filed a "
+            "collective complaint with the labour court over weekend pay.",
+            "legal",
+            "Alder Devices",
+        ),
+        (
+            "Workers at the Puebla fulfilment centre of the marketplace Mercadito signed "
+            "affiliation forms with an independent union.",
+            "union",
+            "Mercadito",
+        ),
+        (
+            "The union representing warehouse staff at Kestrel Commerce filed a complaint with "
+            "the labour inspectorate over scanner tracking.",
+            "legal",
+            "Kestrel Commerce",
+        ),
+    ],
+    ids=["a-retailers-fulfilment-centre", "a-device-makers-store", "affiliation-forms", "commerce"],
+)
+def test_workers_at_a_companys_workplace_are_its_workers(text, kind, employer):
+    _assert_workers_of(("", text), employer, kind)
+
+
+def test_a_chamber_of_commerce_is_no_tech_company():
+    text = "The U.S. Chamber of Commerce filed a lawsuit challenging the new overtime rule."
+    assert all(d.actor != "worker" for d in read_story("", text).deeds)
+    assert "U.S. Chamber of Commerce" not in read_story("", text).companies

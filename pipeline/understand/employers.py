@@ -159,7 +159,7 @@ _TECH_KIND = (
 _TECH_FIRM = (
     rf"(?P<firm>{_TECH_KIND}\s+(?:company|firm|maker|giant|publisher|developer|start-?up|"
     r"platform|app|lab|service|outsourcer|contractor|provider|vendor|exporter|house|"
-    r"consultancy|agency|supplier|retailer|marketplace|shop|store|grocer|"
+    r"consultancy|agency|supplier|retailer|marketplace|shop|store|grocer|factory|"
     r"(?:contract\s+)?manufacturer)|"
     r"(?:contract\s+)?(?:manufacturer|maker|assembler|supplier)\s+of\s+(?:[\w-]+\s+){0,2}?"
     r"(?:smartphones|phones|laptops|computers|chips|semiconductors|circuit boards|routers|"
@@ -213,13 +213,19 @@ _OUTSIDE_DESCRIPTION = _description(_OUTSIDE_FIRM)
 _HEADER = re.compile(rf"(?P<name>{_NAME}),\s+{_CAP}(?:\s+{_CAP})?\s*:\s")
 """A sentence headed by a company and its place, as listings of actions head their entries
 ("Tanga Moto, Kampala: in 2022, riders working through the app held a rally")."""
+_OWNS_STAFF = re.compile(
+    rf"(?P<name>{_NAME})['’]s\s+(?:[\d,]+\s+)?(?:{_WORKERS}|chief executive|CEO|founders?|"
+    r"management|board|offices?|headquarters)\b"
+)
+"""A name whose staff, chief or office a sentence tells of ("47 of Verisent's 60 staff",
+"Tallyforge's chief executive")."""
 _TECH_BACK_REFERENCE = re.compile(rf"\b(?:the|its)\s+(?:[\w-]+\s+){{0,3}}?{_TECH_FIRM}\b")
 """Words a story refers back to a tech company by ("the app", "the cloud hosting company")."""
 _TECH_SUFFIX = re.compile(  # "Quarrylight Games", "Pinecone Studios", "Aubrac Labs"
     r"[ ](?:Games|Interactive|Software|Technologies|Infotech|Infosystems|Robotics|Labs|"
     r"Analytics|Systems|Microsystems|"
     r"Semiconductors?|Electronics|Devices|Circuits|Computing|Networks|Cloud|Telecoms?|Telekom|"
-    r"Broadband|(?P<firm>Studios?))\b"
+    r"Commerce|Broadband|(?P<firm>Studios?))\b"
 )
 """The last word of a tech company's name (not "AI": "Contract AI raters" names no firm)."""
 _GENERIC_BEFORE = re.compile(r"Game|Video|Indie|Mobile|Independent")
@@ -235,7 +241,7 @@ _CAMPAIGN = r"(?:campaign|initiative|movement|petition|coalition|project)"
 
 _NOT_COMPANY = re.compile(  # institutions, whose developers are no software maker's
     r"\b(?:University|College|School|Institute|Hospital|Council|Ministry|Department|Agency|"
-    r"Bank|Museum|Foundation|Government|City|County|State|Industry)\b"
+    r"Bank|Museum|Foundation|Government|City|County|State|Industry|Chamber)\b"
 )
 
 
@@ -304,19 +310,32 @@ def described_companies(
                 continue
             if name := _unknown_name(text[start:end], start, known, gazetteer):
                 found[tech].add(name)
-        header = None if known else _HEADER.match(text)  # a known name is its workers'
-        if (
-            header
-            and _TECH_BACK_REFERENCE.search(story)
-            and (name := _unknown_name(header.group("name"), 0, known, gazetteer))
-        ):
-            found[True].add(name)
+    if not any(mentions) and _TECH_BACK_REFERENCE.search(story):
+        found[True] |= _referred_back(told, gazetteer)
     both = found[True] & found[False]
     tech, outside = (
         frozenset(n for n in found[kind] - both if not _campaign_named(n, story))
         for kind in (True, False)
     )
     return DescribedCompanies(tech, outside)
+
+
+def _referred_back(told: Sequence[str], gazetteer: Gazetteer) -> set[str]:
+    """The one name a story that names no known company and refers back to a tech firm ("the
+    Sydney software firm", "the app") can mean: the company heading a sentence with its place,
+    or else the one whose staff, chief or office it tells of ("Tallyforge's chief
+    executive"); none where it could mean two."""
+    for pattern in (_HEADER, _OWNS_STAFF):
+        names = {
+            name
+            for text in told
+            for m in pattern.finditer(text)
+            if (pattern is not _HEADER or m.start() == 0)
+            and (name := _unknown_name(m.group("name"), m.start("name"), (), gazetteer))
+        }
+        if names:
+            return names if len(names) == 1 else set()
+    return set()
 
 
 _DESCRIPTIONS = ((_OUTSIDE_DESCRIPTION, False), (_TECH_DESCRIPTION, True))  # "film studio" first

@@ -78,13 +78,25 @@ _ANOTHER = re.compile(r"\banother\b|\b(?:a|one) second\b|\bboth\b", re.IGNORECAS
 
 _RIGHT_LINK = re.compile(
     r"\s*,?\s*(?:(?:and|or|&)\s+(?:[\w-]+\s+){0,2}?)?"
-    r"(?:(?:who|that)\s+\w+(?:\s+\w+){0,2}?\s+(?:at|for|in|through)\s+|working\s+(?:at|for|in|on)\s+|"
+    r"(?:(?:who|that)\s+\w+(?:\s+\w+){0,2}?\s+(?:at|for|in|through)\s+|"
+    r"working\s+(?:at|for|in|on)\s+|"
     r"(?:employed|contracted|hired|engaged)\s+(?:at|by)\s+|"
     r"(?:at|of|for|from|with|inside|within|in|across|"
     r"di|de|del|della|dei|da|do|bei|von|chez)\s+)"
     r"(?:(?:the|an?|its|their)\s+)?(?:[\w'’.&-]+\s+){0,4}?",
     re.IGNORECASE,
 )
+_WORKPLACE_LINK = re.compile(
+    r"\s+(?:at|from|in)\s+(?:the|an?|its)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:store|shop|office|plant|warehouse|factory|hub|depot|facility|"
+    r"(?:fulfil{1,2}ment|distribution)\s+cent(?:re|er))s?\s+of\s+(?:the\s+)?(?:[\w'’.&-]+\s+){0,3}?",
+    re.IGNORECASE,
+)
+"""Between workers and the company whose workplace they are at, named after it ("pickers at
+the Lodz fulfilment centre of the online retailer", "staff at the flagship Budapest store of
+the device maker")."""
+_ADDRESSED_TO = re.compile(r"\bto\s+(?:(?:the|its|their)\s+)?$", re.IGNORECASE)
+"""Before management an act is addressed to ("an open letter to the board")."""
 _EMPLOYED_LINK = re.compile(
     r"\s*,?\s*(?:(?:who\s+)?(?:work|works|worked|working|drive|drives|driving|employed|"
     r"attached|registered|contracted)\s+)?(?:for|at|on|by|with|to)\s+"
@@ -244,6 +256,12 @@ _UNPLACED_TRUST = 0.85
 nor the story describes, are a tech company's."""
 _BACK_REFERENCE = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
 """Before workers told of before ("the researchers"): the story's, as they were."""
+
+
+def _addressed(seg: _Segment, actor: _Actor) -> bool:
+    """Whether ``actor`` is management an act is addressed to ("an open letter to the
+    board")."""
+    return actor.kind == "management" and bool(_ADDRESSED_TO.search(seg.clean, 0, actor.start))
 
 
 def _on_the_app(clean: str, end: int, name: int) -> bool:
@@ -657,6 +675,8 @@ class _Reader:
         tail_end = noun.end()
         employer: Mention | None = None
         for m in mentions:
+            if m.described and m.start < noun.start() and noun.end() <= m.end:
+                return None  # the last word of an unknown company's name ("Serrano Dev")
             if start <= m.start < noun.end() or m.start <= noun.start() < m.end:
                 employer = m
         outside = self.lex.outside_modifier.search(mods) and not self.lex.tech_words.search(mods)
@@ -669,6 +689,7 @@ class _Reader:
                     noun.end() <= m.start <= noun.end() + 70
                     and (
                         right_link.fullmatch(link)
+                        or (not outside and _WORKPLACE_LINK.fullmatch(link))
                         or (_ON_LINK.fullmatch(link) and not self._venue(clean, m))
                         or _on_the_app(clean, noun.end(), m.start)
                     )
@@ -936,7 +957,10 @@ class _Reader:
             if _HYPOTHETICAL.search(seg.clean, max(0, a.start - 15, start - 45), start):
                 tie *= 0.6
             return a, tie
-        following = next((a for a in self._actors(seg) if a.start >= end), None)
+        following = next(
+            (a for a in self._actors(seg) if a.start >= end and not _addressed(seg, a)),
+            None,
+        )  # "In an open letter to the board, 47 of its 60 staff warned": the staff
         opener = _OPENER.fullmatch(seg.clean, 0, start) and not any(
             m.start < start for m in seg.mentions
         )
@@ -1066,9 +1090,9 @@ class _Reader:
                 a.start <= mention.start < a.end <= act
                 or (
                     a.end <= mention.start
-                    and (
-                        _RIGHT_LINK.fullmatch(seg.clean, a.end, mention.start)
-                        or _ON_LINK.fullmatch(seg.clean, a.end, mention.start)
+                    and any(
+                        link.fullmatch(seg.clean, a.end, mention.start)
+                        for link in (_RIGHT_LINK, _WORKPLACE_LINK, _ON_LINK)
                     )
                 )
             )
