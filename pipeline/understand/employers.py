@@ -249,8 +249,7 @@ _OUTSIDE_NAME = re.compile(  # "Jadeport Logistics", "Harbour Foods": no softwar
     r"\b(?:Logistics|Freight|Shipping|Transport|Couriers?|Taxis?|Cabs|Motors?|Airlines?|"
     r"Airways|Bank|Insurance|Hotels?|Hospitality|Restaurants?|Foods?|Farms?|Dairy|Bakery|"
     r"Brewery|Steel|Energy|Mining|Construction|Pharma\w*|Health(?:care)?|Medical|Clinic|"
-    r"Textiles|Apparel|Manufacturing|Chemicals|Supermarkets?|Retail|Railways?|"
-    r"Financial Services)$"
+    r"Textiles|Apparel|Manufacturing|Chemicals|Supermarkets?|Retail|Railways?)$"
 )
 _NOUN_AFTER = re.compile(rf"\s+{_COMPANY_NOUN}\b")
 """After a word describing a company ("a Leamington studio"): the word is no name."""

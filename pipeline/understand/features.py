@@ -253,11 +253,6 @@ def reports_a_study(title: str, text: str, reading: Reading) -> bool:
     return bool(lexicon().study.search(_opening(lead_of(title, text))))
 
 
-_OUTSIDE_TRUST = 0.05
-"""The most a group's trust is when its trade or sentence is outside tech (taxi drivers,
-a hotel's staff)."""
-
-
 _NAMED_WORKERS = tuple(
     FEATURES.index(name) for name in ("workers_at", "name_workers", "listed_workers", "own_workers")
 )
