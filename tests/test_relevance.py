@@ -3484,11 +3484,100 @@ def test_a_worker_noun_ending_an_unknown_companys_name_is_no_group():
             "legal",
             "Kestrel Commerce",
         ),
+        (
+            "Packers at a Cebu fulfilment centre run by the online marketplace Tindahan staged "
+            "a sit-down over unpaid night premiums.",
+            "sit_in",
+            "Tindahan",
+        ),
+        (
+            "Assemblers at the Haiphong plant of Minh Quang Electronics refused to start work "
+            "after the shift premium was cut.",
+            "strike",
+            "Minh Quang Electronics",
+        ),
+        (
+            "Cleanroom operators at Kagoshima Wafer Works, a supplier to chipmakers, formed the "
+            "company's first labour union.",
+            "union",
+            "Kagoshima Wafer Works",
+        ),
     ],
-    ids=["a-retailers-fulfilment-centre", "a-device-makers-store", "affiliation-forms", "commerce"],
+    ids=[
+        "a-retailers-fulfilment-centre",
+        "a-device-makers-store",
+        "affiliation-forms",
+        "commerce",
+        "run-by",
+        "a-plant-of",
+        "cleanroom-operators",
+    ],
 )
 def test_workers_at_a_companys_workplace_are_its_workers(text, kind, employer):
     _assert_workers_of(("", text), employer, kind)
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "employer"),
+    [
+        (
+            "Support agents at the Kisumu call centre of Sautiline, which answers calls for a "
+            "European telecom operator, walked out over unpaid bonuses.",
+            "walkout",
+            "Sautiline",
+        ),
+        (
+            "Testers at Pixeltrue, which checks games for console publishers, downed tools for "
+            "two days over unpaid overtime.",
+            "strike",
+            "Pixeltrue",
+        ),
+        (
+            "Technicians at Fibrelink, a Durban fibre-network installer, stopped work over "
+            "standby pay.",
+            "strike",
+            "Fibrelink",
+        ),
+    ],
+    ids=["serves-a-telecom", "checks-games", "network-installer"],
+)
+def test_a_company_serving_tech_companies_is_a_tech_employer(text, kind, employer):
+    """A vendor whose clause says it works for tech firms: its staff are tech workers."""
+    _assert_workers_of(("", text), employer, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Engineers at the Porto startup Trotinela have asked a national services union to "
+            "represent them.",
+            "union",
+        ),
+        (
+            "Drivers for the grocery app Kaipaki have taken a claim to the Employment Relations "
+            "Authority, asking to be treated as employees.",
+            "legal",
+        ),
+        ("Pickers at the marketplace Saqina held a three-hour sit-down over heat.", "sit_in"),
+    ],
+    ids=["asked-a-union-to-represent-them", "a-claim-to-an-authority", "a-sit-down"],
+)
+def test_more_ways_of_telling_an_act(text, kind):
+    assert _deeds_by_kind("", text, kind)[0].actor == "worker"
+    assert judge_relevance("", text).label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two engineers at Google gave a sit-down interview about the new phone.",
+        "Gamers used to buy a game and sit down in front of a console until the end.",
+    ],
+)
+def test_a_sit_down_interview_or_sitting_down_is_no_sit_in(text):
+    assert not _deeds_by_kind("", text, "sit_in")
 
 
 def test_a_chamber_of_commerce_is_no_tech_company():

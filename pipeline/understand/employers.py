@@ -36,7 +36,7 @@ _NOT_NAME_WORD = (
     r"Drivers?|Riders?|Couriers?|Developers?|Engineers?|Contractors?)\b)"
 )
 _NAME_WORDS = (  # never glued to a word or a ticker's dot ("005930.KS")
-    rf"(?<![\w.]){_NOT_NAME_WORD}{_CAP}(?:[ ](?:(?:of|&|de|du|la)[ ])?{_NOT_NAME_WORD}{_CAP})"
+    rf"(?<![\w.]){_NOT_NAME_WORD}{_CAP}(?:[ ](?:(?:of|&|de|del|du|la)[ ])?{_NOT_NAME_WORD}{_CAP})"
 )
 _NAME = _NAME_WORDS + "{0,3}"
 _FEWEST_NAME = _NAME_WORDS + "{0,3}?"  # as few words as what follows lets it
@@ -51,7 +51,9 @@ company employs them."""
 _WORKERS = (
     r"(?i:employees?|workers?|staff(?:ers)?|engineers?|developers?|devs|"
     r"drivers?(?!['’]s? licen)|riders?|couriers?|testers?|writers?|artists?|"
-    r"beauticians?|pickers?|programmers?|coders?|designers?|associates?|shoppers?|cleaners|"
+    r"beauticians?|pickers?|packers|assemblers|sorters|programmers?|coders?|designers?|"
+    r"associates?|shoppers?|cleaners|linguists|translators|"
+    r"(?:machine|production|line|assembly|factory|cleanroom|fab) operators|"
     r"(?:support|call[- ]cent(?:re|er)|customer service) agents|technicians?|researchers|"
     r"(?:labou?r |trade |workers['’]? )?unions?|guild|union members|organi[sz]ers)"
 )
@@ -70,10 +72,18 @@ _COMPANY_NOUN = (
     rf"e-?tailer|chipmaker|{_SECTOR_TECH})"
 )
 
+WORKPLACE_OF = (
+    r"(?i:store|shop|office|plant|warehouse|factory|hub|depot|facility|site|campus|"
+    r"(?:fulfil{1,2}ment|distribution|call|contact|data|sorting)\s+cent(?:re|er))s?\s+"
+    r"(?i:of|(?:run|operated|owned)\s+by)\s+"
+)
+"""A workplace and the words before the company it is of ("fulfilment centre of", "call
+centre run by")."""
 # what may stand between "workers at" and the name: "Los Angeles-based indie studio",
-# "Beast Breaker developer", "the Korean web portal", "its subsidiary,"
+# "Beast Breaker developer", "the Korean web portal", "its subsidiary,", "the Hanoi plant of"
 _DESCRIBED = (
-    rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+|{_COMPANY_NOUN},\s+)?"
+    rf"(?:{_BASED})?{_LOWER}{{0,4}}?(?:{_NAME}\s+{_LOWER}?{_COMPANY_NOUN}\s+|{_COMPANY_NOUN},\s+|"
+    rf"(?:{_NAME}\s+)?{_LOWER}{{0,2}}?{WORKPLACE_OF}(?:the\s+)?{_LOWER}{{0,3}}?)?"
 )
 
 APP_AFTER_NAME = (
@@ -154,12 +164,13 @@ _TECH_KIND = (
     r"robotics|drones?|(?:warehouse\s+)?automation|q(?:uick)?-?commerce|mapping|hosting|"
     r"payments?|social[- ]media|online|devices?|electronics|hardware|smartphones?|phones?|"
     r"laptops?|headphones?|routers?|circuit[- ]boards?|displays?|telecoms?|"
-    r"telecommunications|broadband)"
+    r"telecommunications|broadband|networks?)"
 )
 _TECH_FIRM = (
     rf"(?P<firm>{_TECH_KIND}\s+(?:company|firm|maker|giant|publisher|developer|start-?up|"
     r"platform|app|lab|service|outsourcer|contractor|provider|vendor|exporter|house|"
-    r"consultancy|agency|supplier|retailer|marketplace|shop|store|grocer|factory|"
+    r"consultancy|agency|supplier|retailer|marketplace|shop|store|grocer|factory|operator|"
+    r"installer|"
     r"(?:contract\s+)?manufacturer)|"
     r"(?:contract\s+)?(?:manufacturer|maker|assembler|supplier)\s+of\s+(?:[\w-]+\s+){0,2}?"
     r"(?:smartphones|phones|laptops|computers|chips|semiconductors|circuit boards|routers|"
@@ -209,6 +220,20 @@ def _description(firm: str) -> _Description:
 
 
 _TECH_DESCRIPTION = _description(_TECH_FIRM)
+_SERVES_TECH = re.compile(
+    r",\s+(?:(?:which|that)\s+(?:[\w'’-]+\s+){1,5}?|(?:an?|the)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:supplier|contractor|subcontractor|vendor|outsourcer)\s+)"
+    r"(?:for|to)\s+(?:[\w'’-]+\s+){0,4}?"
+    rf"(?:{_TECH_KIND}[\s-]+(?:compan(?:y|ies)|firms?|platforms?|operators?|brands?|giants?|"
+    r"publishers?|makers?|apps?|clients?|developers?|services?)|chipmakers?|platforms?)\b|"
+    r",\s+(?:which|that)\s+(?:checks|tests|develops|builds|localises|localizes|moderates|"
+    r"labels|annotates|assembles|supplies)\s+(?:[\w'’-]+\s+){0,2}?(?:games|apps|chips|"
+    r"software|smartphones|phones|laptops|semiconductors|servers|consoles)\b"
+)
+"""Words after a name telling that the company works for tech companies or makes their goods
+("Medina Connect, which handles customer calls for a French telecom operator", "Kyushu Wafer
+Works, a supplier to chipmakers", "QA Siam, which checks games for ..."): its workers are
+vendors' staff, as tech workers."""
 _OUTSIDE_DESCRIPTION = _description(_OUTSIDE_FIRM)
 _HEADER = re.compile(rf"(?P<name>{_NAME}),\s+{_CAP}(?:\s+{_CAP})?\s*:\s")
 """A sentence headed by a company and its place, as listings of actions head their entries
@@ -354,6 +379,9 @@ def _described_spans(text: str) -> Iterator[tuple[int, int, bool, bool]]:
         for firm in description.after.finditer(text):
             if m := _NAME_ENDING.search(text, max(0, firm.start() - 80), firm.start()):
                 yield m.start(), m.end(), tech, _bare_studio(firm)
+    for clause in _SERVES_TECH.finditer(text):
+        if m := _NAME_ENDING.search(text, max(0, clause.start() - 80), clause.start()):
+            yield m.start(), m.end(), True, False
     for word in _TECH_SUFFIX.finditer(text):
         m = _NAME_ENDING.search(text, max(0, word.start() - 80), word.end())
         if (
@@ -801,8 +829,9 @@ def _resolve(
     tech_staff: bool = False,
 ) -> tuple[str, bool] | None:
     """The candidate a pattern's name stands for: a gazetteer company inside it, a known
-    alias, or the name itself; None for places, unions, agencies and employers outside tech,
-    unless ``tech_staff`` (the newspaper of "New York Times tech workers")."""
+    alias, or the name itself; None for places (``not_employers``, ``places``), unions,
+    agencies and employers outside tech, unless ``tech_staff`` (the newspaper of "New York
+    Times tech workers")."""
     end = start + len(surface)
     inside = [m for m in mentions if m.start < end and start < m.end]
     if inside:
@@ -813,7 +842,11 @@ def _resolve(
     words = words[described[-1] + 1 :] if described else words  # "San Francisco-based X"
     while words and _INITIALS.sub("", words[0]).rstrip(".").casefold() in not_employers:
         words = words[1:]
-    if not words or " ".join(words).casefold() in not_employers:
+    if (
+        not words
+        or " ".join(words).casefold() in not_employers
+        or " ".join(words) in gazetteer.places
+    ):
         return None
     name = written = " ".join(words).rstrip(".")
     while (

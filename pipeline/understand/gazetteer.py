@@ -87,7 +87,9 @@ class Gazetteer:
     ``companies:AMZN``) needs only the names.
     """
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], places: Iterable[str] = ()) -> None:
+        self.places = frozenset(places)
+        """Names of places, never a company's ("Chengdu" of "a Chengdu delivery app")."""
         self.companies: dict[str, Company] = {}
         self._lookup: dict[str, str] = {}
         self._surface: dict[str, tuple[str, bool]] = {}
@@ -260,7 +262,14 @@ def _gate(patterns: Iterable[tuple[re.Pattern[str], str]]) -> LiteralGate:
 def default_gazetteer() -> Gazetteer:
     """The gazetteer shipped with picket, loaded once per process (parsed once per change
     of the file: see ``pipeline.datacache``)."""
-    return Gazetteer(parsed(Path(__file__).parents[1] / "data" / "companies.yaml", _yaml))
+    data = Path(__file__).parents[1] / "data"
+    return Gazetteer(parsed(data / "companies.yaml", _yaml), _place_names(data / "places.txt"))
+
+
+def _place_names(path: Path) -> list[str]:
+    """The names ``path`` lists one to a line, after its ``#`` comment lines."""
+    lines = path.read_text("utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def _yaml(text: str) -> Any:

@@ -28,6 +28,7 @@ from pipeline.understand.employers import (
     ON_APP,
     OUTSOURCED_WORKERS,
     TECH_STAFF,
+    WORKPLACE_OF,
     Candidate,
     EmployerRanker,
     ToldSentence,
@@ -88,13 +89,12 @@ _RIGHT_LINK = re.compile(
 )
 _WORKPLACE_LINK = re.compile(
     r"\s+(?:at|from|in)\s+(?:the|an?|its)\s+(?:[\w'’-]+\s+){0,3}?"
-    r"(?:store|shop|office|plant|warehouse|factory|hub|depot|facility|"
-    r"(?:fulfil{1,2}ment|distribution)\s+cent(?:re|er))s?\s+of\s+(?:the\s+)?(?:[\w'’.&-]+\s+){0,3}?",
+    rf"{WORKPLACE_OF}(?:the\s+)?(?:[\w'’.&-]+\s+){{0,3}}?",
     re.IGNORECASE,
 )
 """Between workers and the company whose workplace they are at, named after it ("pickers at
 the Lodz fulfilment centre of the online retailer", "staff at the flagship Budapest store of
-the device maker")."""
+the device maker", "agents at a Manila call centre run by")."""
 _ADDRESSED_TO = re.compile(r"\bto\s+(?:(?:the|its|their)\s+)?$", re.IGNORECASE)
 """Before management an act is addressed to ("an open letter to the board")."""
 _EMPLOYED_LINK = re.compile(
@@ -598,6 +598,24 @@ class _Reader:
             name_patterns=gates.name_patterns.get(index, frozenset()),
         )
 
+    def _employer_link(
+        self, clean: str, end: int, mention: Mention, *, outside: bool = False
+    ) -> bool:
+        """Whether the words between workers ending at ``end`` and ``mention`` make it their
+        employer ("staff at", "pickers at the Lodz fulfilment centre of", "drivers on",
+        "drivers using the Bolt app"); workers of a trade outside tech need a stricter link
+        (taxi drivers "working for Ola" do; "taxi drivers in Seoul rally against Kakao" not)."""
+        link = clean[end : mention.start]
+        if outside:
+            right = _EMPLOYED_LINK.fullmatch(link)
+        else:
+            right = _RIGHT_LINK.fullmatch(link) or _WORKPLACE_LINK.fullmatch(link)
+        return bool(
+            right
+            or (_ON_LINK.fullmatch(link) and not self._venue(clean, mention))
+            or _on_the_app(clean, end, mention.start)
+        )
+
     def _venue(self, clean: str, mention: Mention) -> bool:
         """Whether ``mention`` is only where something was said ("said on Twitter"); a gig
         platform is where its workers work ("drivers on Uber"), as is a platform the story
@@ -680,19 +698,11 @@ class _Reader:
             if start <= m.start < noun.end() or m.start <= noun.start() < m.end:
                 employer = m
         outside = self.lex.outside_modifier.search(mods) and not self.lex.tech_words.search(mods)
-        # taxi drivers "working for Ola" do; "taxi drivers in Seoul rally against Kakao" not
-        right_link = _EMPLOYED_LINK if outside else _RIGHT_LINK
         if employer is None:
             for m in mentions:
-                link = clean[noun.end() : m.start]
                 if (
                     noun.end() <= m.start <= noun.end() + 70
-                    and (
-                        right_link.fullmatch(link)
-                        or (not outside and _WORKPLACE_LINK.fullmatch(link))
-                        or (_ON_LINK.fullmatch(link) and not self._venue(clean, m))
-                        or _on_the_app(clean, noun.end(), m.start)
-                    )
+                    and self._employer_link(clean, noun.end(), m, outside=bool(outside))
                     and not _is_owner(clean, m)
                 ):
                     employer = m
@@ -1088,13 +1098,7 @@ class _Reader:
             a.kind == "worker"
             and (
                 a.start <= mention.start < a.end <= act
-                or (
-                    a.end <= mention.start
-                    and any(
-                        link.fullmatch(seg.clean, a.end, mention.start)
-                        for link in (_RIGHT_LINK, _WORKPLACE_LINK, _ON_LINK)
-                    )
-                )
+                or (a.end <= mention.start and self._employer_link(seg.clean, a.end, mention))
             )
             for a in self._actors(seg)
         )
