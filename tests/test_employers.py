@@ -460,6 +460,10 @@ def _described(*told: str) -> frozenset[str]:
         # the defence makers among such names are in the gazetteer's list outside tech
         ("Workers at Halvern Systems walked off the job over late salaries.", "Halvern Systems"),
         ("Technicians at Norvik Semiconductor began a go-slow.", "Norvik Semiconductor"),
+        # what it does for tech firms
+        ("Agents at Sautiline, which answers calls for a telecom operator, struck.", "Sautiline"),
+        ("Operators at Kagoshima Wafer, a supplier to chipmakers, struck.", "Kagoshima Wafer"),
+        ("Staff at Pixeltrue, which tests games for console makers, walked out.", "Pixeltrue"),
     ],
 )
 def test_a_company_the_story_calls_a_tech_company_is_one(sentence, name):
@@ -481,6 +485,10 @@ def test_a_company_the_story_calls_a_tech_company_is_one(sentence, name):
         "Austin Workers Unionize at Game Studio Blizzard",  # a title-case description
         "Contract AI raters at GlobalLogic petitioned for sick pay.",  # "AI" ends no name
         "Workers at Halvern Holdings walked off the job over late salaries.",  # could be anything
+        # serving others than tech firms, or saying so without a clause of its own
+        "Packers at Greenleaf Farms, a supplier to supermarket chains, walked out.",
+        "Drivers at Roadwell, which delivers parcels for retailers, went on strike.",
+        "Staff at Halvern, for the app they said was unsafe, wrote a letter.",
     ],
 )
 def test_no_tech_company_without_a_description_in_prose(sentence):

@@ -3539,8 +3539,26 @@ def test_workers_at_a_companys_workplace_are_its_workers(text, kind, employer):
             "strike",
             "Fibrelink",
         ),
+        (
+            "Night-shift agents at Harbourline Solutions in Cebu, who answer queries for a "
+            "ride-hailing app, formed a union after their transport allowance was scrapped.",
+            "union",
+            "Harbourline Solutions",
+        ),
+        (
+            "Customer-service agents at Fala Mais, a Recife call centre that handles queries for "
+            "an e-commerce marketplace, stopped work for a day over unpaid overtime.",
+            "strike",
+            "Fala Mais",
+        ),
     ],
-    ids=["serves-a-telecom", "checks-games", "network-installer"],
+    ids=[
+        "serves-a-telecom",
+        "checks-games",
+        "network-installer",
+        "who-answer-for-an-app",
+        "a-call-centre-for-a-marketplace",
+    ],
 )
 def test_a_company_serving_tech_companies_is_a_tech_employer(text, kind, employer):
     """A vendor whose clause says it works for tech firms: its staff are tech workers."""

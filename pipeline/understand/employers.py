@@ -54,7 +54,8 @@ _WORKERS = (
     r"beauticians?|pickers?|packers|assemblers|sorters|programmers?|coders?|designers?|"
     r"associates?|shoppers?|cleaners|linguists|translators|"
     r"(?:machine|production|line|assembly|factory|cleanroom|fab) operators|"
-    r"(?:support|call[- ]cent(?:re|er)|customer service) agents|technicians?|researchers|"
+    r"(?:support|(?:call|contact)[- ]cent(?:re|er)|customer service|helpline|BPO|"
+    r"(?:night[- ])?shift) agents|technicians?|researchers|"
     r"(?:labou?r |trade |workers['’]? )?unions?|guild|union members|organi[sz]ers)"
 )
 _UNION_SUFFIX = (
@@ -221,19 +222,23 @@ def _description(firm: str) -> _Description:
 
 _TECH_DESCRIPTION = _description(_TECH_FIRM)
 _SERVES_TECH = re.compile(
-    r",\s+(?:(?:which|that)\s+(?:[\w'’-]+\s+){1,5}?|(?:an?|the)\s+(?:[\w'’-]+\s+){0,2}?"
-    r"(?:supplier|contractor|subcontractor|vendor|outsourcer)\s+)"
-    r"(?:for|to)\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:\s+in\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)?,\s+(?=(?:an?|the|which|that|who)\s)"
+    r"(?:(?:an?|the)\s+(?:[\w'’-]+\s+){0,3}?(?:supplier|contractor|subcontractor|vendor|"
+    r"outsourcer|BPO|(?:call|contact)[- ]cent(?:re|er))\s+)?"
+    r"(?:(?:which|that|who)\s+(?:[\w'’-]+\s+){1,5}?)?"
+    r"(?<=\s)(?:for|to)\s+(?:[\w'’-]+\s+){0,4}?"
     rf"(?:{_TECH_KIND}[\s-]+(?:compan(?:y|ies)|firms?|platforms?|operators?|brands?|giants?|"
-    r"publishers?|makers?|apps?|clients?|developers?|services?)|chipmakers?|platforms?)\b|"
+    r"publishers?|makers?|apps?|clients?|developers?|services?)|chipmakers?|platforms?|apps|"
+    r"(?:e-?commerce\s+)?marketplaces?)\b|"
     r",\s+(?:which|that)\s+(?:checks|tests|develops|builds|localises|localizes|moderates|"
     r"labels|annotates|assembles|supplies)\s+(?:[\w'’-]+\s+){0,2}?(?:games|apps|chips|"
     r"software|smartphones|phones|laptops|semiconductors|servers|consoles)\b"
 )
 """Words after a name telling that the company works for tech companies or makes their goods
 ("Medina Connect, which handles customer calls for a French telecom operator", "Kyushu Wafer
-Works, a supplier to chipmakers", "QA Siam, which checks games for ..."): its workers are
-vendors' staff, as tech workers."""
+Works, a supplier to chipmakers", "X, a Recife call centre that handles queries for an
+e-commerce marketplace", "X in Manila, who answer queries for a ride-hailing app", "QA Siam,
+which checks games for ..."): its workers are vendors' staff, as tech workers."""
 _OUTSIDE_DESCRIPTION = _description(_OUTSIDE_FIRM)
 _HEADER = re.compile(rf"(?P<name>{_NAME}),\s+{_CAP}(?:\s+{_CAP})?\s*:\s")
 """A sentence headed by a company and its place, as listings of actions head their entries
