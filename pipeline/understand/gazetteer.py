@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,9 +87,10 @@ class Gazetteer:
     ``companies:AMZN``) needs only the names.
     """
 
-    def __init__(self, data: Mapping[str, Any], places: Iterable[str] = ()) -> None:
-        self.places = frozenset(places)
-        """Names of places, never a company's ("Chengdu" of "a Chengdu delivery app")."""
+    def __init__(
+        self, data: Mapping[str, Any], places: Callable[[], Iterable[str]] = tuple
+    ) -> None:
+        self._places = places
         self.companies: dict[str, Company] = {}
         self._lookup: dict[str, str] = {}
         self._surface: dict[str, tuple[str, bool]] = {}
@@ -136,6 +137,12 @@ class Gazetteer:
         self.not_employers = frozenset(w.casefold() for w in data.get("not_employers") or ())
         """Capitalised words and names that are no employer ("Berlin", "Black", "NLRB")."""
         self._pattern_sources = tuple(patterns)
+
+    @functools.cached_property
+    def places(self) -> frozenset[str]:
+        """Names of places, never a company's ("Chengdu" of "a Chengdu delivery app"): read
+        when a story is, not when a search resolves a name."""
+        return frozenset(self._places())
 
     @functools.cached_property
     def _patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -263,7 +270,8 @@ def default_gazetteer() -> Gazetteer:
     """The gazetteer shipped with picket, loaded once per process (parsed once per change
     of the file: see ``pipeline.datacache``)."""
     data = Path(__file__).parents[1] / "data"
-    return Gazetteer(parsed(data / "companies.yaml", _yaml), _place_names(data / "places.txt"))
+    places = functools.partial(_place_names, data / "places.txt")
+    return Gazetteer(parsed(data / "companies.yaml", _yaml), places)
 
 
 def _place_names(path: Path) -> list[str]:
