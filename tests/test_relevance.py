@@ -3587,6 +3587,19 @@ def test_more_ways_of_telling_an_act(text, kind):
     assert judge_relevance("", text).label
 
 
+def test_a_collective_by_another_name_acts_for_its_members():
+    text = "The Glovo self-help group held a protest outside the app's office on Friday."
+    (protest,) = _deeds_by_kind("", text, "protest")
+    assert protest.actor == "worker" and protest.group.employer == "Glovo"
+
+
+def test_workers_of_artificial_intelligence_companies_are_tech_workers():
+    """No company named, but the sector is tech: their employer is surely a tech firm."""
+    text = "Dozens of employees of artificial intelligence companies signed an open letter."
+    (letter,) = _deeds_by_kind("", text, "open_letter")
+    assert letter.actor == "worker" and letter.group.trust >= 0.6
+
+
 @pytest.mark.parametrize(
     "text",
     [
