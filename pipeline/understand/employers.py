@@ -167,6 +167,12 @@ _TECH_KIND = (
     r"laptops?|headphones?|routers?|circuit[- ]boards?|displays?|telecoms?|"
     r"telecommunications|broadband|networks?)"
 )
+_TECH_GOODS = (
+    r"(?:smartphones|phones|laptops|computers|chips|semiconductors|circuit boards|routers|"
+    r"displays|servers|consoles|electronics|headphones|games|apps|software)"
+)
+"""What a tech company makes, supplies or works on ("a maker of routers", "X, which checks
+games for ...")."""
 _TECH_FIRM = (
     rf"(?P<firm>{_TECH_KIND}\s+(?:company|firm|maker|giant|publisher|developer|start-?up|"
     r"platform|app|lab|service|outsourcer|contractor|provider|vendor|exporter|house|"
@@ -174,8 +180,7 @@ _TECH_FIRM = (
     r"installer|"
     r"(?:contract\s+)?manufacturer)|"
     r"(?:contract\s+)?(?:manufacturer|maker|assembler|supplier)\s+of\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:smartphones|phones|laptops|computers|chips|semiconductors|circuit boards|routers|"
-    r"displays|servers|consoles|electronics|headphones)|"
+    rf"{_TECH_GOODS}|"
     r"(?:(?:food|grocery|meal)[\s-])?delivery\s+(?:app|platform|start-?up)|"
     r"gaming\s+(?:studio|developer|publisher|start-?up|app|platform)|"
     rf"(?:indie\s+|game\s+)?studio|start-?up|app|platform|marketplace|e-?tailer|"
@@ -231,8 +236,7 @@ _SERVES_TECH = re.compile(
     r"publishers?|makers?|apps?|clients?|developers?|services?)|chipmakers?|platforms?|apps|"
     r"(?:e-?commerce\s+)?marketplaces?)\b|"
     r",\s+(?:which|that)\s+(?:checks|tests|develops|builds|localises|localizes|moderates|"
-    r"labels|annotates|assembles|supplies)\s+(?:[\w'’-]+\s+){0,2}?(?:games|apps|chips|"
-    r"software|smartphones|phones|laptops|semiconductors|servers|consoles)\b"
+    rf"labels|annotates|assembles|supplies)\s+(?:[\w'’-]+\s+){{0,2}}?{_TECH_GOODS}\b"
 )
 """Words after a name telling that the company works for tech companies or makes their goods
 ("Medina Connect, which handles customer calls for a French telecom operator", "Kyushu Wafer
