@@ -44,18 +44,17 @@ class LinearModel:
     """How the model was made: corpus, sizes, settings, cross-validated figures."""
 
     @functools.cached_property
-    def index(self) -> dict[str, int]:
-        return {name: i for i, name in enumerate(self.names)}
+    def weight_of(self) -> dict[str, float]:
+        """Each feature's weight as a Python float: scoring a story looks up hundreds."""
+        return dict(zip(self.names, self.weights.tolist(), strict=True))
 
     def decision(self, features: Mapping[str, float]) -> float:
         """The linear score of a story's features (unknown features count nothing)."""
-        index, weights = self.index, self.weights
-        total = self.intercept
-        for name, value in features.items():
-            i = index.get(name)
-            if i is not None:
-                total += float(weights[i]) * value
-        return total
+        weight_of = self.weight_of
+        return sum(
+            (weight_of[name] * value for name, value in features.items() if name in weight_of),
+            self.intercept,
+        )
 
     def probability(self, features: Mapping[str, float]) -> float:
         """How likely the story is relevant, calibrated on held-out labelled stories."""
@@ -65,11 +64,11 @@ class LinearModel:
         self, features: Mapping[str, float], names: Iterable[str], count: int
     ) -> list[str]:
         """The ``count`` features among ``names`` that raise the score most."""
-        index, weights = self.index, self.weights
+        weight_of = self.weight_of
         pushes = [
-            (float(weights[index[name]]) * features[name], name)
+            (weight_of[name] * features[name], name)
             for name in names
-            if name in index and name in features
+            if name in weight_of and name in features
         ]
         pushes.sort(reverse=True)
         return [name for push, name in pushes[:count] if push > 0]
