@@ -605,6 +605,12 @@ def test_workers_of_a_platform_or_subsidiary_are_tagged_with_it(text, employer):
     assert tag_story("", text).companies[:1] == (employer,)
 
 
+def test_a_company_after_its_countrys_possessive_is_the_employer():
+    """ "Riders for Kenya's Pikipiki": Kenya is where, Pikipiki the employer."""
+    text = "Riders for Kenya's Pikipiki switched off their apps for two days over fares."
+    assert tag_story("", text).companies[:1] == ("Pikipiki",)
+
+
 def test_the_city_of_a_companys_office_is_no_company():
     """ "The company's Los Angeles headquarters" names a place, not a second employer."""
     text = "Hundreds of Netflix employees walked out of the company's Los Angeles headquarters."

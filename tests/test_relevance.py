@@ -3566,6 +3566,111 @@ def test_a_company_serving_tech_companies_is_a_tech_employer(text, kind, employe
 
 
 @pytest.mark.parametrize(
+    ("text", "kind", "employer"),
+    [
+        (
+            "Engineers at the Leeds analytics firm Brightquarry voted to join the Prospect union.",
+            "union",
+            "Brightquarry",
+        ),
+        (
+            "Engineers at Lyon cloud host Nimbelle signed an open letter against the sale of "
+            "customer logs.",
+            "open_letter",
+            "Nimbelle",
+        ),
+        (
+            "Line workers at Chanthira Assembly, a Rayong plant assembling budget handsets, "
+            "walked out over unpaid night premiums.",
+            "walkout",
+            "Chanthira Assembly",
+        ),
+        (
+            "More than 300 staff of the Jakarta ride-hailing and payments group Tumbuh went on "
+            "strike over bonus cuts.",
+            "strike",
+            "Tumbuh",
+        ),
+        (
+            "Sales staff at the Lagos flagship store of phone brand Kora Mobile went on strike "
+            "over commissions.",
+            "strike",
+            "Kora Mobile",
+        ),
+        (
+            "Packers at a Velmora e-commerce fulfilment centre near Brno signed union cards.",
+            "union",
+            "Velmora",
+        ),
+        (
+            "Loaders at the Gdansk parcel hub of online shoe retailer Stoppa refused all "
+            "overtime for a week.",
+            "strike",
+            "Stoppa",
+        ),
+        (
+            "Translators who subtitle series for the Manila streaming service Palabas went on "
+            "strike over per-minute rates.",
+            "strike",
+            "Palabas",
+        ),
+        (
+            "Migrant workers at Johor semiconductor assembler Tekmas went on strike over "
+            "withheld passports.",
+            "strike",
+            "Tekmas",
+        ),
+        (
+            "Motorcycle taxi drivers for the ride-hailing app Jalanku went on strike over "
+            "commission rates.",
+            "strike",
+            "Jalanku",
+        ),
+    ],
+    ids=[
+        "analytics-firm",
+        "cloud-host",
+        "a-plant-assembling-handsets",
+        "two-trades-and-a-group",
+        "a-phone-brand",
+        "a-fulfilment-centre-named-before",
+        "an-online-retailer-of-a-kind",
+        "streaming-service",
+        "migrant-workers-at-a-chip-assembler",
+        "taxi-drivers-of-a-ride-hailing-app",
+    ],
+)
+def test_a_company_described_by_its_trade_or_workplace_is_a_tech_employer(text, kind, employer):
+    _assert_workers_of(("", text), employer, kind)
+    assert tag_story("", text).companies[:1] == (employer,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Members of an online group called Coders Rising went on strike in solidarity.",
+        "Workers at a Chinese e-commerce warehouse went on strike over heat.",
+        "Taxi drivers went to protest against the app Uber outside city hall.",
+    ],
+    ids=["an-online-group", "a-nationality", "protesting-an-app"],
+)
+def test_words_near_a_trade_name_no_tech_employer(text):
+    """A forum of people, a nationality, or an app the drivers protest: no employer."""
+    assert not [d for d in read_story("", text).deeds if d.group and d.group.employer]
+
+
+def test_a_company_named_in_an_aside_after_the_workers_is_not_the_signer():
+    """ "Reviewers at X, working on a contract for the app Y, signed": the reviewers sign,
+    for their employer X, not Y."""
+    text = (
+        "Content reviewers at Peregrine Outsourcing in Nairobi, working on a contract for the "
+        "video app Clipnest, signed a petition for trauma counselling."
+    )
+    _assert_workers_of(("", text), "Peregrine Outsourcing", "open_letter")
+    assert tag_story("", text).companies[:1] == ("Peregrine Outsourcing",)
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
         (
@@ -3579,8 +3684,53 @@ def test_a_company_serving_tech_companies_is_a_tech_employer(text, kind, employe
             "legal",
         ),
         ("Pickers at the marketplace Saqina held a three-hour sit-down over heat.", "sit_in"),
+        (
+            "Developers at the Haifa cybersecurity firm Lockvale formed a workers' committee "
+            "after the layoffs.",
+            "union",
+        ),
+        (
+            "Testers at the Kaunas IT company Baltsoft appealed to the labour inspectorate over "
+            "unpaid overtime.",
+            "legal",
+        ),
+        (
+            "Moderators at the Accra vendor Sentrix lodged a joint complaint with labour "
+            "authorities over night pay.",
+            "legal",
+        ),
+        (
+            "Organisers at the app developer Fiorda were fired, and the union brought a case "
+            "before the labour court.",
+            "legal",
+        ),
+        (
+            "Crowd workers on the microtask platform Tasklane signed a public charter for a "
+            "minimum rate.",
+            "open_letter",
+        ),
+        (
+            "Chatbot trainers at the AI company Wordloom sent a list of demands to managers.",
+            "demand",
+        ),
+        (
+            "Interns at the Austin software company Pellucid sent a petition to executives "
+            "after their offers were withdrawn.",
+            "open_letter",
+        ),
     ],
-    ids=["asked-a-union-to-represent-them", "a-claim-to-an-authority", "a-sit-down"],
+    ids=[
+        "asked-a-union-to-represent-them",
+        "a-claim-to-an-authority",
+        "a-sit-down",
+        "a-workers-committee",
+        "appealed-to-an-inspectorate",
+        "a-complaint-with-authorities",
+        "a-case-before-a-court",
+        "a-public-charter",
+        "chatbot-trainers",
+        "interns",
+    ],
 )
 def test_more_ways_of_telling_an_act(text, kind):
     assert _deeds_by_kind("", text, kind)[0].actor == "worker"

@@ -28,6 +28,7 @@ from pipeline.understand.employers import (
     ON_APP,
     OUTSOURCED_WORKERS,
     TECH_STAFF,
+    WORKPLACE_GATE,
     WORKPLACE_OF,
     Candidate,
     EmployerRanker,
@@ -99,12 +100,15 @@ _ADDRESSED_TO = re.compile(r"\bto\s+(?:(?:the|its|their)\s+)?$", re.IGNORECASE)
 """Before management an act is addressed to ("an open letter to the board")."""
 _EMPLOYED_LINK = re.compile(
     r"\s*,?\s*(?:(?:who\s+)?(?:work|works|worked|working|drive|drives|driving|employed|"
-    r"attached|registered|contracted)\s+)?(?:for|at|on|by|with|to)\s+"
-    r"(?:(?:the|an?|its|their)\s+)?",
+    r"attached|registered|contracted)\s+)?(?:(?:for|at|on|by|with|to)\s+"
+    r"(?:(?:the|an?|its|their)\s+)?|(?:for|at|with)\s+(?:(?:the|an?|its|their)\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}?(?:app|platform|company|firm|start-?up|maker|manufacturer|"
+    r"assembler|supplier|operator)\s+)",
     re.IGNORECASE,
 )
 """Between workers of a trade outside tech and the platform they work for ("cab drivers
-working for Ola", "taxi drivers on Uber"): stricter than ``_RIGHT_LINK``."""
+working for Ola", "taxi drivers on Uber", "motorcycle taxi drivers for the ride-hailing app
+GoLaju", "migrant workers at chip assembler X"): stricter than ``_RIGHT_LINK``."""
 _ON_LINK = re.compile(
     r"\s+on\s+(?:the\s+)?(?:(?:[\w'’.&-]+\s+){0,3}?(?:app|platform)\s+)?", re.IGNORECASE
 )
@@ -461,6 +465,7 @@ class _Gates:
 
 
 _OUTSIDE, _TECH_CONTEXT, _NAMED = "outside occupations", "tech context", "named in context"
+_WORKPLACE = "tech workplace"
 _NAME_PATTERN = "employer name: "  # the gate of an employer name pattern: this and its kind
 
 
@@ -470,6 +475,7 @@ def _gate_scan(lex: Lexicon, gaz: Gazetteer) -> GateScan[ActionKind | str]:
     gates[_OUTSIDE] = lex.outside_occupation_gate
     gates[_TECH_CONTEXT] = lex.tech_context_gate
     gates[_NAMED] = gaz.pattern_gate
+    gates[_WORKPLACE] = WORKPLACE_GATE
     gates.update({_NAME_PATTERN + kind: gate for kind, gate in NAME_GATES.items()})
     return GateScan(gates)
 
@@ -536,9 +542,8 @@ class _Reader:
         parts: list[tuple[str, float, bool]] = []
         if title.strip():
             parts.append((" ".join(title.split()), 1.0, True))
-        body = sentences(text[:_MAX_CHARS])
+        body = sentences(text[:_MAX_CHARS])[: _MAX_SEGMENTS - len(parts)]
         parts.extend((s, _position_weight(i, s), i < _LEAD_SENTENCES) for i, s in enumerate(body))
-        parts = parts[:_MAX_SEGMENTS]
         cleans = [_QUOTES.sub(" ", part) for part, _, _ in parts]
         marked = _gate_scan(self.lex, self.gaz).marked(Passages.of(cleans))
         actions: dict[int, list[ActionKind]] = {}
@@ -557,7 +562,7 @@ class _Reader:
             {index: frozenset(kinds) for index, kinds in name_patterns.items()},
         )
         mentions = [self.gaz.mentions(c, patterns=i in gates.named) for i, c in enumerate(cleans)]
-        described = described_companies(cleans, mentions, self.gaz)
+        described = described_companies(cleans, mentions, self.gaz, marked[_WORKPLACE])
         for names, tech in ((described.tech, True), (described.outside, False)):
             if pattern := _names_pattern(names):
                 mentions = [
@@ -1079,12 +1084,24 @@ class _Reader:
                 and _COMPANY_SUBJECT.fullmatch(seg.clean, m.end, start)
                 and not _FORMER.search(seg.clean, max(0, m.start - 8), m.start)
                 and not self._names_workers_employer(seg, m, start)
+                and not self._closes_aside_after_workers(seg, m)
             ):
                 return _Actor(m.start, m.end, "company", seg.text[m.start : m.end])
         if noun := _COMPANY_NOUN_SUBJECT.search(seg.clean, max(0, start - 60), start):
             begin, end = noun.span("noun")
             return _Actor(begin, end, "company", seg.text[begin:end])
         return None
+
+    def _closes_aside_after_workers(self, seg: _Segment, mention: Mention) -> bool:
+        """Whether ``mention`` ends an aside set off by commas after a worker group
+        ("reviewers at Lumo Outsourcing, working on a contract for the app Streamly, signed"):
+        the workers are the subject, not the company."""
+        if not seg.clean.startswith(",", mention.end):
+            return False
+        opening = seg.clean.rfind(",", 0, mention.start)
+        return opening >= 0 and any(
+            a.kind == "worker" and a.end <= opening for a in self._actors(seg)
+        )
 
     def _names_workers_employer(self, seg: _Segment, mention: Mention, act: int) -> bool:
         """Whether ``mention`` names the employer of a worker group told before the act at
