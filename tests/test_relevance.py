@@ -3659,14 +3659,26 @@ def test_words_near_a_trade_name_no_tech_employer(text):
     assert not [d for d in read_story("", text).deeds if d.group and d.group.employer]
 
 
-def test_a_company_named_in_an_aside_after_the_workers_is_not_the_signer():
-    """ "Reviewers at X, working on a contract for the app Y, signed": the reviewers sign,
-    for their employer X, not Y."""
-    text = (
-        "Content reviewers at Peregrine Outsourcing in Nairobi, working on a contract for the "
-        "video app Clipnest, signed a petition for trauma counselling."
-    )
-    _assert_workers_of(("", text), "Peregrine Outsourcing", "open_letter")
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Content reviewers at Peregrine Outsourcing in Nairobi, working on a contract for "
+            "the video app Clipnest, signed a petition for trauma counselling.",
+            "open_letter",
+        ),
+        (
+            "Twenty moderators employed by the outsourcing firm Peregrine Outsourcing to "
+            "screen clips for the video app Clipnest filed a joint complaint over night pay.",
+            "legal",
+        ),
+    ],
+    ids=["in-an-aside", "after-a-preposition"],
+)
+def test_a_client_named_after_the_workers_is_not_the_one_acting(text, kind):
+    """ "Reviewers at X, working on a contract for the app Y, signed", "moderators employed
+    by X to screen clips for the app Y filed": the workers act, for their employer X, not Y."""
+    _assert_workers_of(("", text), "Peregrine Outsourcing", kind)
     assert tag_story("", text).companies[:1] == ("Peregrine Outsourcing",)
 
 

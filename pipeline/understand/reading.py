@@ -346,6 +346,10 @@ _COMPANY_SUBJECT = re.compile(
 Uber sued", "Epic has filed its own petition", "Uber said it condemned", "Epic Games'
 antitrust lawsuit", the end of a list ("Delivery companies, including DoorDash, Uber, sue");
 not a place of the company ("drivers circle Uber headquarters demanding")."""
+_PREPOSITION_OBJECT = re.compile(
+    r"\b(?:for|to|with|from|via|through|on behalf of)\s+(?:(?:the|an?)\s+)?(?:[a-z][\w-]*\s+){0,2}$"
+)
+"""Words before a company that make it the object of a preposition ("for the platform")."""
 _COMPANY_NOUN_SUBJECT = re.compile(
     r"(?<!\bat )(?<!\bof )(?<!\bfor )(?<!\bwith )(?<!\bfrom )(?<!\bby )(?<!\bin )(?<!\bto )"
     r"(?<!\bon )(?<!\bthrough )(?<!\bvia )"
@@ -1084,7 +1088,7 @@ class _Reader:
                 and _COMPANY_SUBJECT.fullmatch(seg.clean, m.end, start)
                 and not _FORMER.search(seg.clean, max(0, m.start - 8), m.start)
                 and not self._names_workers_employer(seg, m, start)
-                and not self._closes_aside_after_workers(seg, m)
+                and not self._told_after_workers(seg, m)
             ):
                 return _Actor(m.start, m.end, "company", seg.text[m.start : m.end])
         if noun := _COMPANY_NOUN_SUBJECT.search(seg.clean, max(0, start - 60), start):
@@ -1092,15 +1096,21 @@ class _Reader:
             return _Actor(begin, end, "company", seg.text[begin:end])
         return None
 
-    def _closes_aside_after_workers(self, seg: _Segment, mention: Mention) -> bool:
-        """Whether ``mention`` ends an aside set off by commas after a worker group
-        ("reviewers at Lumo Outsourcing, working on a contract for the app Streamly, signed"):
-        the workers are the subject, not the company."""
-        if not seg.clean.startswith(",", mention.end):
+    def _told_after_workers(self, seg: _Segment, mention: Mention) -> bool:
+        """Whether ``mention`` is told in words following a worker group, not as the subject
+        of the act after it: at the end of an aside set off by commas ("reviewers at Lumo
+        Outsourcing, working on a contract for the app Streamly, signed") or as the object
+        of a preposition ("moderators employed by Brightdesk to review videos for the
+        platform Clipso lodged"); the workers act, not the company."""
+        clean = seg.clean
+        if clean.startswith(",", mention.end):
+            before = clean.rfind(",", 0, mention.start)
+        elif _PREPOSITION_OBJECT.search(clean, max(0, mention.start - 40), mention.start):
+            before = mention.start
+        else:
             return False
-        opening = seg.clean.rfind(",", 0, mention.start)
-        return opening >= 0 and any(
-            a.kind == "worker" and a.end <= opening for a in self._actors(seg)
+        return before >= 0 and any(
+            a.kind == "worker" and a.end <= before for a in self._actors(seg)
         )
 
     def _names_workers_employer(self, seg: _Segment, mention: Mention, act: int) -> bool:
