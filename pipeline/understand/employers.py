@@ -74,11 +74,12 @@ _COMPANY_NOUN = (
     rf"e-?tailer|chipmaker|{_SECTOR_TECH})"
 )
 
-WORKPLACE_OF = (
+_WORKPLACE = (
     r"(?i:store|shop|office|plant|warehouse|factory|hub|depot|facility|site|campus|"
-    r"(?:fulfil{1,2}ment|distribution|call|contact|data|sorting)\s+cent(?:re|er))s?\s+"
-    r"(?i:of|(?:run|operated|owned)\s+by)\s+"
+    r"(?:fulfil{1,2}ment|distribution|call|contact|data|sorting)\s+cent(?:re|er))s?"
 )
+"""A place where a company's staff work ("store", "fulfilment centre")."""
+WORKPLACE_OF = rf"{_WORKPLACE}\s+(?i:of|(?:run|operated|owned)\s+by)\s+"
 """A workplace and the words before the company it is of ("fulfilment centre of", "call
 centre run by")."""
 # what may stand between "workers at" and the name: "Los Angeles-based indie studio",
@@ -265,8 +266,7 @@ _OWNS_STAFF = re.compile(
 """A name whose staff, chief or office a sentence tells of ("47 of Verisent's 60 staff",
 "Tallyforge's chief executive")."""
 _NAMED_TECH_WORKPLACE = re.compile(
-    rf"\b(?:an?|the)\s+(?P<name>{_NAME})\s+{_TECH_KIND}\s+(?:(?:fulfil{{1,2}}ment|distribution|"
-    r"sorting|data|call|contact)\s+cent(?:re|er)|warehouse|hub|depot|plant|factory)s?\b"
+    rf"\b(?:an?|the)\s+(?P<name>{_NAME})\s+{_TECH_KIND}\s+{_WORKPLACE}\b"
 )
 """A tech workplace named by its company's name ("a ParcelPath e-commerce fulfilment
 centre")."""
